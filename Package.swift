@@ -1,0 +1,77 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Settings every Swift target shares: internal imports by default keep C types out of public
+/// APIs, `any` is spelled out for existentials.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "MediaDaemon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mediadaemon", targets: ["MediaDaemon"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries: one system-library target per pkg-config file, bridges in shim.h.
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .target(name: "CVipsShim", dependencies: ["CVips"]),
+        .systemLibrary(name: "CAVUtil", pkgConfig: "libavutil", providers: [.apt(["libavutil-dev"])]),
+        .systemLibrary(name: "CAVCodec", pkgConfig: "libavcodec", providers: [.apt(["libavcodec-dev"])]),
+        .systemLibrary(name: "CAVFormat", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev"])]),
+        .systemLibrary(name: "CSwScale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
+        .systemLibrary(name: "CSwResample", pkgConfig: "libswresample", providers: [.apt(["libswresample-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+
+        // Images: probe, limits, renditions, hashes. Pure and synchronous.
+        .target(
+            name: "Thumbnail",
+            dependencies: ["CVips", "CVipsShim"],
+            swiftSettings: swiftSettings
+        ),
+        // Video: probe, ladder, HLS, poster, frame hashes. May use Thumbnail, never Platform.
+        .target(
+            name: "Transcode",
+            dependencies: ["Thumbnail", "CAVUtil", "CAVCodec", "CAVFormat", "CSwScale", "CSwResample"],
+            swiftSettings: swiftSettings
+        ),
+        // Database, migrations, queue, store, services. Never imports libvips or FFmpeg.
+        .target(
+            name: "Platform",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        // The composition root: configuration, CLI, services.
+        .executableTarget(
+            name: "MediaDaemon",
+            dependencies: [
+                "Thumbnail", "Transcode", "Platform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "ThumbnailTests", dependencies: ["Thumbnail"], swiftSettings: swiftSettings),
+        .testTarget(name: "TranscodeTests", dependencies: ["Transcode", "Thumbnail"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MediaDaemonTests",
+            dependencies: ["MediaDaemon", "Platform"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

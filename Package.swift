@@ -24,6 +24,7 @@ let package = Package(
         // C libraries: one system-library target per pkg-config file, bridges in shim.h.
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .target(name: "CVipsShim", dependencies: ["CVips"]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CAVUtil", pkgConfig: "libavutil", providers: [.apt(["libavutil-dev"])]),
         .systemLibrary(name: "CAVCodec", pkgConfig: "libavcodec", providers: [.apt(["libavcodec-dev"])]),
         .systemLibrary(name: "CAVFormat", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev"])]),
@@ -34,7 +35,7 @@ let package = Package(
         // Images: probe, limits, renditions, hashes. Pure and synchronous.
         .target(
             name: "Thumbnail",
-            dependencies: ["CVips", "CVipsShim"],
+            dependencies: ["CVips", "CVipsShim", "CWebP"],
             swiftSettings: swiftSettings
         ),
         // Video: probe, ladder, HLS, poster, frame hashes. May use Thumbnail, never Platform.

@@ -1,9 +1,33 @@
 #include "CVipsShim.h"
 
+static const char *const allowed_loaders[] = {
+    "VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp",
+    "VipsForeignLoadNsgif", "VipsForeignLoadHeif",
+};
+
 int CVipsShim_setup(void) {
     vips_cache_set_max(0);
     vips_block_untrusted_set(TRUE);
+    vips_operation_block_set("VipsForeignLoad", TRUE);
+    for (size_t i = 0; i < sizeof(allowed_loaders) / sizeof(allowed_loaders[0]); i++)
+        vips_operation_block_set(allowed_loaders[i], FALSE);
     return 0;
+}
+
+static CVipsShim_log_fn log_target = NULL;
+
+static void forward_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {
+    (void)domain;
+    (void)data;
+    if (log_target)
+        log_target((int)level, message ? message : "");
+}
+
+void CVipsShim_set_log_handler(CVipsShim_log_fn fn) {
+    log_target = fn;
+    g_log_set_handler("VIPS",
+                      G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                      forward_log, NULL);
 }
 
 int CVipsShim_new_from_buffer(const void *buf, size_t len, int access, VipsImage **out) {
@@ -11,10 +35,103 @@ int CVipsShim_new_from_buffer(const void *buf, size_t len, int access, VipsImage
     return *out ? 0 : -1;
 }
 
+int CVipsShim_load_buffer(int format, const void *buf, size_t len, int fail_on, VipsImage **out) {
+    void *b = (void *)buf;
+    switch (format) {
+    case CVipsShim_FORMAT_JPEG:
+        return vips_jpegload_buffer(b, len, out, "fail_on", fail_on, NULL);
+    case CVipsShim_FORMAT_PNG:
+        return vips_pngload_buffer(b, len, out, "fail_on", fail_on, NULL);
+    case CVipsShim_FORMAT_WEBP:
+        return vips_webpload_buffer(b, len, out, "fail_on", fail_on, NULL);
+    case CVipsShim_FORMAT_GIF:
+        return vips_gifload_buffer(b, len, out, "fail_on", fail_on, NULL);
+    case CVipsShim_FORMAT_HEIF:
+        return vips_heifload_buffer(b, len, out, "fail_on", fail_on, NULL);
+    default:
+        vips_error("CVipsShim_load_buffer", "unknown format %d", format);
+        return -1;
+    }
+}
+
+int CVipsShim_thumbnail_buffer(const void *buf, size_t len, int width, int height, int size,
+                               int crop, const char *export_profile, const char *import_profile,
+                               const char *option_string, VipsImage **out) {
+    void *b = (void *)buf;
+    const char *opts = option_string ? option_string : "";
+    if (export_profile && import_profile)
+        return vips_thumbnail_buffer(b, len, out, width, "height", height, "size", size,
+                                     "crop", crop, "export_profile", export_profile,
+                                     "import_profile", import_profile, "option_string", opts, NULL);
+    if (export_profile)
+        return vips_thumbnail_buffer(b, len, out, width, "height", height, "size", size,
+                                     "crop", crop, "export_profile", export_profile,
+                                     "option_string", opts, NULL);
+    return vips_thumbnail_buffer(b, len, out, width, "height", height, "size", size,
+                                 "crop", crop, "option_string", opts, NULL);
+}
+
+int CVipsShim_thumbnail_image(VipsImage *in, int width, int height, int size, int crop,
+                              VipsImage **out) {
+    return vips_thumbnail_image(in, out, width, "height", height, "size", size, "crop", crop,
+                                "no_rotate", TRUE, NULL);
+}
+
+int CVipsShim_to_srgb8(VipsImage *in, VipsImage **out) {
+    VipsImage *srgb = NULL;
+    if (vips_colourspace(in, &srgb, VIPS_INTERPRETATION_sRGB, NULL))
+        return -1;
+    int rc = vips_cast_uchar(srgb, out, NULL);
+    g_object_unref(srgb);
+    return rc;
+}
+
+int CVipsShim_flatten_white(VipsImage *in, VipsImage **out) {
+    if (!vips_image_hasalpha(in)) {
+        g_object_ref(in);
+        *out = in;
+        return 0;
+    }
+    VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);
+    int rc = vips_flatten(in, out, "background", white, NULL);
+    vips_area_unref(VIPS_AREA(white));
+    return rc;
+}
+
+int CVipsShim_copy_memory(VipsImage *in, VipsImage **out) {
+    *out = vips_image_copy_memory(in);
+    return *out ? 0 : -1;
+}
+
 int CVipsShim_jpegsave_buffer(VipsImage *in, int quality, int interlace, void **out, size_t *len) {
     return vips_jpegsave_buffer(in, out, len, "Q", quality, "interlace", interlace, "strip", TRUE, NULL);
 }
 
+int CVipsShim_jpegsave_buffer_keep(VipsImage *in, int quality, void **out, size_t *len) {
+    return vips_jpegsave_buffer(in, out, len, "Q", quality, NULL);
+}
+
 int CVipsShim_pngsave_buffer(VipsImage *in, void **out, size_t *len) {
     return vips_pngsave_buffer(in, out, len, "strip", TRUE, NULL);
+}
+
+int CVipsShim_webpsave_buffer(VipsImage *in, int quality, void **out, size_t *len) {
+    return vips_webpsave_buffer(in, out, len, "Q", quality, "strip", TRUE, NULL);
+}
+
+void CVipsShim_set_orientation(VipsImage *image, int orientation) {
+    vips_image_set_int(image, VIPS_META_ORIENTATION, orientation);
+}
+
+static void *count_object(void *item, void *a, void *b) {
+    (void)item;
+    (void)b;
+    (*(int *)a)++;
+    return NULL;
+}
+
+int CVipsShim_live_objects(void) {
+    int n = 0;
+    vips_object_map(count_object, &n, NULL);
+    return n;
 }

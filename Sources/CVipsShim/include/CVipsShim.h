@@ -6,16 +6,69 @@
 /// Each returns 0 on success and -1 on failure (the vips error buffer says why);
 /// output images are +1 references owned by the caller.
 
-/// Sets up libvips once: no operation cache, untrusted loaders blocked.
+/// Sets up libvips once: no operation cache, untrusted loaders blocked, and every loader
+/// blocked except JPEG, PNG, WebP, GIF and HEIF (HEIC/AVIF).
 int CVipsShim_setup(void);
+
+/// Receives GLib log records of the "VIPS" domain (warnings and worse).
+typedef void (*CVipsShim_log_fn)(int level, const char *message);
+
+/// Routes "VIPS" domain GLib messages to `fn` instead of stderr.
+void CVipsShim_set_log_handler(CVipsShim_log_fn fn);
 
 /// Loads an image header (and later pixels) from memory; `access` is a VipsAccess.
 int CVipsShim_new_from_buffer(const void *buf, size_t len, int access, VipsImage **out);
 
+/// Input formats with an explicitly chosen loader.
+enum CVipsShim_format {
+    CVipsShim_FORMAT_JPEG = 1,
+    CVipsShim_FORMAT_PNG = 2,
+    CVipsShim_FORMAT_WEBP = 3,
+    CVipsShim_FORMAT_GIF = 4,
+    CVipsShim_FORMAT_HEIF = 5,
+};
+
+/// Opens `buf` with the loader for `format` (first page only); pixels decode lazily.
+/// `fail_on` is a VipsFailOn. The buffer must outlive the image.
+int CVipsShim_load_buffer(int format, const void *buf, size_t len, int fail_on, VipsImage **out);
+
+/// Shrink-on-load thumbnail from memory: fits `width`×`height` (`size` is a VipsSize,
+/// `crop` a VipsInteresting), auto-rotated, exported to `export_profile` when not NULL,
+/// importing with `import_profile` when the image has no embedded profile and it is not NULL.
+/// `option_string` goes to the loader (e.g. "fail_on=error"). The buffer must outlive `*out`.
+int CVipsShim_thumbnail_buffer(const void *buf, size_t len, int width, int height, int size,
+                               int crop, const char *export_profile, const char *import_profile,
+                               const char *option_string, VipsImage **out);
+
+/// Thumbnail of an image already in memory (no colour management, no rotation).
+int CVipsShim_thumbnail_image(VipsImage *in, int width, int height, int size, int crop,
+                              VipsImage **out);
+
+/// Converts to 8-bit sRGB (1 or 2 band images gain colour; alpha is kept).
+int CVipsShim_to_srgb8(VipsImage *in, VipsImage **out);
+
+/// Flattens alpha onto white; images without alpha are returned as a new reference.
+int CVipsShim_flatten_white(VipsImage *in, VipsImage **out);
+
+/// Renders `in` into a memory image (pixels decoded once, then random access).
+int CVipsShim_copy_memory(VipsImage *in, VipsImage **out);
+
 /// Encodes to JPEG in memory (stripped). `*out` is freed with g_free.
 int CVipsShim_jpegsave_buffer(VipsImage *in, int quality, int interlace, void **out, size_t *len);
 
+/// Encodes to JPEG keeping metadata (orientation, profiles): for building test inputs.
+int CVipsShim_jpegsave_buffer_keep(VipsImage *in, int quality, void **out, size_t *len);
+
 /// Encodes to PNG in memory (stripped). `*out` is freed with g_free.
 int CVipsShim_pngsave_buffer(VipsImage *in, void **out, size_t *len);
+
+/// Encodes to WebP in memory with libvips (`strip` set; see INTEROP: metadata may remain).
+int CVipsShim_webpsave_buffer(VipsImage *in, int quality, void **out, size_t *len);
+
+/// Sets the EXIF orientation tag (1…8) on `image` (metadata only).
+void CVipsShim_set_orientation(VipsImage *image, int orientation);
+
+/// Number of live VipsObjects in the process (a leak measure for tests).
+int CVipsShim_live_objects(void);
 
 #endif

@@ -1,0 +1,60 @@
+import CVips
+import CVipsShim
+import Synchronization
+
+/// Process-wide libvips set-up and diagnostics. Every wrapper entry point calls `start()`.
+enum Vips {
+    /// Runs once per process (a `static let` initialiser is lazy and thread-safe).
+    private static let started: Result<Void, ThumbnailError> = {
+        // Leak tracking must be on before the first vips object exists (switching it on later
+        // makes libvips assert on areas it never tracked), so debug builds enable it here.
+        if leakChecking { vips_leak_set(1) }
+        if CVips_init("mediadaemon") != 0 {
+            let text = takeErrorBuffer()
+            return .failure(ThumbnailError(.internal, "libvips failed to initialise", cause: text))
+        }
+        _ = CVipsShim_setup()
+        CVipsShim_set_log_handler { level, message in
+            VipsLog.record(level: Int(level), message: message.map { String(cString: $0) } ?? "")
+        }
+        return .success(())
+    }()
+
+    /// Initialises libvips (once): no operation cache, only our loaders, warnings captured.
+    static func start() throws(ThumbnailError) {
+        try started.get()
+    }
+
+    /// Reads and clears the process-global vips error buffer.
+    static func takeErrorBuffer() -> String {
+        guard let raw = vips_error_buffer_copy() else { return "" }
+        defer { CVips_gfree(raw) }
+        return String(cString: raw)
+    }
+
+    /// Whether libvips' leak tracking is on (debug builds: areas and objects are tracked and
+    /// leaks reported at shutdown).
+    static var leakChecking: Bool {
+        #if DEBUG
+            return true
+        #else
+            return false
+        #endif
+    }
+
+    /// Number of live libvips objects in the process: returns to its baseline when every
+    /// image we made has been released.
+    static func liveObjectCount() -> Int {
+        Int(CVipsShim_live_objects())
+    }
+
+    /// Bytes currently allocated through libvips' tracked allocator (pixel buffers).
+    static func trackedMemory() -> Int {
+        Int(vips_tracked_get_mem())
+    }
+
+    /// Number of live tracked allocations.
+    static func trackedAllocations() -> Int {
+        Int(vips_tracked_get_allocs())
+    }
+}

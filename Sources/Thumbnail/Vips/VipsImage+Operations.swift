@@ -1,0 +1,144 @@
+import CVips
+import CVipsShim
+import Foundation
+
+/// Fixed operations on images, each one C call through `VipsCall`.
+extension VipsImage {
+    /// How a thumbnail fits its box.
+    enum Fit {
+        /// Shrink to fit inside the box, never enlarge.
+        case downInside
+        /// Fill the box exactly, cropping the centre (square thumbnails); never enlarges.
+        case centreCrop
+    }
+
+    /// Opens `source` with the loader for `format`: reads the header only, pixels stay lazy.
+    static func load(_ source: SourceBytes, format: ImageFormat, input: String) throws(ThumbnailError) -> VipsImage {
+        try VipsCall.image("\(format.rawValue)load_buffer", input: input, stage: .decode, source: source) { out in
+            CVipsShim_load_buffer(format.loaderCode, source.base, source.count, Int32(VIPS_FAIL_ON_ERROR.rawValue), out)
+        }
+    }
+
+    /// Shrink-on-load thumbnail of encoded bytes: auto-rotated, exported to sRGB; CMYK inputs
+    /// without a profile are imported with libvips' built-in CMYK profile.
+    static func thumbnail(
+        _ source: SourceBytes, width: Int, height: Int? = nil, fit: Fit = .downInside,
+        importCMYK: Bool, input: String
+    ) throws(ThumbnailError) -> VipsImage {
+        let h = Int32(height ?? Int(CVips_MAX_COORD()))
+        return try VipsCall.image("thumbnail_buffer", input: input, stage: .decode, source: source) { out in
+            CVipsShim_thumbnail_buffer(
+                source.base, source.count, Int32(width), h, Int32(VIPS_SIZE_DOWN.rawValue),
+                fit.interesting, "srgb", importCMYK ? "cmyk" : nil, "fail_on=error", out)
+        }
+    }
+
+    /// A smaller image derived from this (in-memory) one; no colour management or rotation.
+    func thumbnail(width: Int, height: Int? = nil, fit: Fit = .downInside, input: String) throws(ThumbnailError) -> VipsImage {
+        let h = Int32(height ?? Int(CVips_MAX_COORD()))
+        return try VipsCall.image("thumbnail_image", input: input, stage: .process) { out in
+            CVipsShim_thumbnail_image(pointer, Int32(width), h, Int32(VIPS_SIZE_DOWN.rawValue), fit.interesting, out)
+        }
+    }
+
+    /// 8-bit sRGB (grey gains colour bands; alpha kept).
+    func srgb8(input: String) throws(ThumbnailError) -> VipsImage {
+        try VipsCall.image("colourspace", input: input, stage: .process) { CVipsShim_to_srgb8(pointer, $0) }
+    }
+
+    /// Alpha flattened onto white (for formats without alpha).
+    func flattened(input: String) throws(ThumbnailError) -> VipsImage {
+        try VipsCall.image("flatten", input: input, stage: .process) { CVipsShim_flatten_white(pointer, $0) }
+    }
+
+    /// Decodes every pixel into memory once; later reads are random access. A failure here is
+    /// a decode failure when the image still reads from its input.
+    func inMemory(input: String, stage: VipsCall.Stage = .decode) throws(ThumbnailError) -> VipsImage {
+        try VipsCall.image("copy_memory", input: input, stage: stage) { CVipsShim_copy_memory(pointer, $0) }
+    }
+
+    /// Stripped JPEG.
+    func jpeg(quality: Int, progressive: Bool, input: String) throws(ThumbnailError) -> Data {
+        try VipsCall.buffer("jpegsave_buffer", input: input) { out, length in
+            CVipsShim_jpegsave_buffer(pointer, Int32(quality), progressive ? 1 : 0, out, length)
+        }
+    }
+
+    /// JPEG that keeps metadata (orientation, ICC): only for building test inputs.
+    func jpegKeepingMetadata(quality: Int, input: String) throws(ThumbnailError) -> Data {
+        try VipsCall.buffer("jpegsave_buffer", input: input) { out, length in
+            CVipsShim_jpegsave_buffer_keep(pointer, Int32(quality), out, length)
+        }
+    }
+
+    /// Stripped PNG.
+    func png(input: String) throws(ThumbnailError) -> Data {
+        try VipsCall.buffer("pngsave_buffer", input: input) { out, length in
+            CVipsShim_pngsave_buffer(pointer, out, length)
+        }
+    }
+
+    /// WebP through libvips (its `strip` leaves EXIF/ICC: see `WebPEncoder` for outputs).
+    func vipsWebP(quality: Int, input: String) throws(ThumbnailError) -> Data {
+        try VipsCall.buffer("webpsave_buffer", input: input) { out, length in
+            CVipsShim_webpsave_buffer(pointer, Int32(quality), out, length)
+        }
+    }
+
+    /// The pixels as packed interleaved bytes (`bands` per pixel, row-major).
+    func pixels(input: String) throws(ThumbnailError) -> [UInt8] {
+        let data = try VipsCall.buffer("write_to_memory", input: input) { out, length in
+            guard let memory = vips_image_write_to_memory(pointer, length) else { return -1 }
+            out.pointee = memory
+            return 0
+        }
+        return [UInt8](data)
+    }
+
+    /// Sets the EXIF orientation tag (for building test inputs).
+    func setOrientation(_ value: Int) {
+        CVipsShim_set_orientation(pointer, Int32(value))
+    }
+
+    /// An 8-bit image from packed pixels (1 grey, 3 RGB, 4 RGBA or CMYK bands).
+    static func fromPixels(
+        _ bytes: [UInt8], width: Int, height: Int, bands: Int, cmyk: Bool = false, input: String
+    ) throws(ThumbnailError) -> VipsImage {
+        guard width > 0, height > 0, bands > 0, bytes.count == width * height * bands else {
+            throw ThumbnailError(.internal, "pixel buffer of \(bytes.count) bytes does not match \(width)×\(height)×\(bands)")
+        }
+        return try VipsCall.image("new_from_memory_copy", input: input, stage: .process) { out in
+            let image = bytes.withUnsafeBytes { raw in
+                vips_image_new_from_memory_copy(raw.baseAddress, raw.count, Int32(width), Int32(height), Int32(bands), VIPS_FORMAT_UCHAR)
+            }
+            guard let image else { return -1 }
+            let interpretation: VipsInterpretation = cmyk ? VIPS_INTERPRETATION_CMYK
+                : bands < 3 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB
+            image.pointee.Type = interpretation
+            out.pointee = image
+            return 0
+        }
+    }
+}
+
+extension VipsImage.Fit {
+    var interesting: Int32 {
+        switch self {
+        case .downInside: Int32(VIPS_INTERESTING_NONE.rawValue)
+        case .centreCrop: Int32(VIPS_INTERESTING_CENTRE.rawValue)
+        }
+    }
+}
+
+extension ImageFormat {
+    /// The shim's loader selector for this format.
+    var loaderCode: Int32 {
+        switch self {
+        case .jpeg: Int32(CVipsShim_FORMAT_JPEG.rawValue)
+        case .png: Int32(CVipsShim_FORMAT_PNG.rawValue)
+        case .webp: Int32(CVipsShim_FORMAT_WEBP.rawValue)
+        case .gif: Int32(CVipsShim_FORMAT_GIF.rawValue)
+        case .heic, .avif: Int32(CVipsShim_FORMAT_HEIF.rawValue)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import Thumbnail
+
+@Suite("libvips wrapper")
+struct VipsWrapperTests {
+    /// One full wrapper round trip: header load, pixel decode, shrink, both encoders.
+    private static func roundTrip(_ jpeg: Data) throws {
+        let source = SourceBytes(jpeg)
+        let header = try VipsImage.load(source, format: .jpeg, input: "leak-test")
+        #expect(header.width == 640)
+        let large = try VipsImage.thumbnail(source, width: 320, importCMYK: false, input: "leak-test")
+            .srgb8(input: "leak-test").inMemory(input: "leak-test")
+        let small = try large.thumbnail(width: 150, height: 150, fit: .centreCrop, input: "leak-test")
+        _ = try small.jpeg(quality: 85, progressive: true, input: "leak-test")
+        let pixels = try small.pixels(input: "leak-test")
+        _ = try WebPEncoder.encode(
+            pixels: pixels, width: small.width, height: small.height, bands: small.bands, quality: 80,
+            input: "leak-test")
+    }
+
+    @Test("every image the wrapper makes is released (live vips objects and tracked memory return to baseline)")
+    func noLeaks() throws {
+        try Vips.start()
+        #expect(Vips.leakChecking, "debug builds switch vips_leak_set on at start-up")
+        let jpeg = try TestImages.jpeg(width: 640, height: 480)
+        try Self.roundTrip(jpeg)  // warm-up: one-time allocations (types, threads) happen here
+        let objects = Vips.liveObjectCount()
+        let allocations = Vips.trackedAllocations()
+        let memory = Vips.trackedMemory()
+
+        // The measure is live: holding one image raises it, releasing it restores it.
+        do {
+            let held = try VipsImage.load(SourceBytes(jpeg), format: .jpeg, input: "held")
+            #expect(Vips.liveObjectCount() > objects)
+            #expect(held.width == 640)
+        }
+        #expect(Vips.liveObjectCount() == objects)
+
+        for _ in 0..<200 { try Self.roundTrip(jpeg) }
+        #expect(Vips.liveObjectCount() == objects)
+        #expect(Vips.trackedAllocations() == allocations)
+        #expect(Vips.trackedMemory() == memory)
+    }
+
+    @Test("a truncated JPEG is a typed corrupt error carrying libvips' text")
+    func truncatedJPEG() throws {
+        let jpeg = try TestImages.jpeg(width: 400, height: 300)
+        let truncated = jpeg.prefix(jpeg.count / 2)
+        let error = try #require(throws: ThumbnailError.self) {
+            let source = SourceBytes(Data(truncated))
+            _ = try VipsImage.thumbnail(source, width: 200, importCMYK: false, input: "truncated.jpg")
+                .inMemory(input: "truncated.jpg")
+        }
+        #expect(error.code == .corrupt)
+        #expect(error.isPermanent)
+        #expect(error.message.contains("truncated.jpg"))
+        #expect(error.cause?.isEmpty == false)
+    }
+
+    @Test("a JPEG with flipped bytes in its header fails as corrupt, not a crash")
+    func flippedBytes() throws {
+        var jpeg = [UInt8](try TestImages.jpeg(width: 400, height: 300))
+        // Damage the frame header and the start of the entropy-coded data.
+        for i in stride(from: 20, to: min(jpeg.count, 700), by: 3) { jpeg[i] ^= 0xFF }
+        let error = try #require(throws: ThumbnailError.self) {
+            let source = SourceBytes(Data(jpeg))
+            _ = try VipsImage.load(source, format: .jpeg, input: "flipped.jpg").inMemory(input: "flipped.jpg")
+        }
+        #expect(error.code == .corrupt)
+        #expect(error.cause != nil)
+    }
+
+    @Test("a garbage buffer is a corrupt error with the library's message")
+    func garbage() throws {
+        let garbage = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) })
+        let error = try #require(throws: ThumbnailError.self) {
+            _ = try VipsImage.load(SourceBytes(garbage), format: .png, input: "garbage.png")
+        }
+        #expect(error.code == .corrupt)
+        #expect(error.kind == .badInput)
+        #expect(error.cause?.isEmpty == false)
+        #expect(error.description.contains("corrupt"))
+    }
+
+    @Test("error codes print as their snake_case wire form")
+    func codes() {
+        #expect(ThumbnailError.Code.unsupportedFormat.rawValue == "unsupported_format")
+        #expect(ThumbnailError.Code.tooManyPixels.description == "too_many_pixels")
+        #expect(ThumbnailError.Code.tooManyFrames.rawValue == "too_many_frames")
+        #expect(ThumbnailError.Code.tooLarge.rawValue == "too_large")
+        #expect(ThumbnailError.Code.internal.rawValue == "internal")
+        #expect(!ThumbnailError(.internal, "x").isPermanent)
+    }
+}

@@ -1,0 +1,56 @@
+import CAVCodec
+import CAVFormat
+import CAVUtil
+import CSwResample
+import CSwScale
+
+/// An opened input file: owns an `AVFormatContext` from `avformat_open_input`.
+///
+/// Not thread-safe: created, used and closed on one thread.
+final class InputContainer {
+    let context: UnsafeMutablePointer<AVFormatContext>
+    let path: String
+
+    /// Opens `path` with an already sniffed demuxer (no second probe) and reads stream info.
+    ///
+    /// Only the `file` protocol is allowed, so a container cannot make us open other URLs.
+    init(path: String, format: UnsafePointer<AVInputFormat>) throws(TranscodeError) {
+        _ = FFmpegLog.installed
+        self.path = path
+        var options = try OptionDictionary(["protocol_whitelist": "file"])
+        var pointer: UnsafeMutablePointer<AVFormatContext>? = nil
+        let opened = withUnsafeMutablePointer(to: &options.pointer) { dictionary in
+            avformat_open_input(&pointer, path, format, dictionary)
+        }
+        try FFmpegCall.check(opened, "avformat_open_input", path: path)
+        context = try FFmpegCall.allocated(pointer, "avformat_open_input")
+        try FFmpegCall.check(avformat_find_stream_info(context, nil), "avformat_find_stream_info", path: path)
+    }
+
+    deinit {
+        var pointer: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&pointer)
+    }
+
+    /// The streams, in container order.
+    var streams: [UnsafeMutablePointer<AVStream>] {
+        (0..<Int(context.pointee.nb_streams)).compactMap { context.pointee.streams[$0] }
+    }
+
+    /// The demuxer's short name list, e.g. `mov,mp4,m4a,3gp,3g2,mj2`.
+    var formatName: String { String(cString: context.pointee.iformat.pointee.name) }
+
+    /// Index of the best stream of `type`, or nil.
+    func bestStream(_ type: AVMediaType) -> Int? {
+        let index = av_find_best_stream(context, type, -1, -1, nil, 0)
+        return index >= 0 ? Int(index) : nil
+    }
+
+    /// Reads the next packet into `packet`; false at the end of the file.
+    func read(into packet: Packet) throws(TranscodeError) -> Bool {
+        let result = av_read_frame(context, packet.pointer)
+        if FFmpegCall.isEndOfFile(result) { return false }
+        try FFmpegCall.check(result, "av_read_frame", path: path)
+        return true
+    }
+}

@@ -1,0 +1,114 @@
+import CAVCodec
+import CAVFormat
+import CAVUtil
+
+/// Demuxes and decodes an input once, handing every decoded video and audio frame to callbacks.
+///
+/// Owns the input container and its decoders; not thread-safe. Between packets it asks
+/// `checkpoint` whether to go on (cancellation), and it fails with `stalled` when many
+/// packets in a row produce no frame at all.
+final class SourceReader {
+    let input: InputContainer
+    let videoStream: UnsafeMutablePointer<AVStream>
+    let audioStream: UnsafeMutablePointer<AVStream>?
+    private let videoDecoder: CodecContext
+    private let audioDecoder: CodecContext?
+    private let packet: Packet
+    private let frame: Frame
+    private var decodeErrors = 0
+    private var lastVideoTimestamp: Int64?
+
+    /// Packets in a row that yield no frame before the reader gives up as `stalled`.
+    static let maxPacketsWithoutFrame = 2_000
+    /// Damaged packets tolerated (each is logged by FFmpeg) before the input counts as `corrupt`.
+    static let maxDecodeErrors = 16
+
+    /// Opens `path` (already sniffed as `format`) with decoders for its best video and audio streams.
+    init(path: String, format: UnsafePointer<AVInputFormat>, withAudio: Bool) throws(TranscodeError) {
+        input = try InputContainer(path: path, format: format)
+        guard let videoIndex = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
+            throw TranscodeError(.noVideoStream, "\(path) has no video stream")
+        }
+        videoStream = input.streams[videoIndex]
+        videoDecoder = try CodecContext.decoder(for: videoStream, path: path)
+        if withAudio, let audioIndex = input.bestStream(AVMEDIA_TYPE_AUDIO) {
+            audioStream = input.streams[audioIndex]
+            audioDecoder = try CodecContext.decoder(for: input.streams[audioIndex], path: path)
+        } else {
+            audioStream = nil
+            audioDecoder = nil
+        }
+        packet = try Packet()
+        frame = try Frame()
+    }
+
+    /// Reads the whole input; `video` gets frames with `pts` set (in the video stream's time
+    /// base), `audio` gets decoded audio frames. Frames are only valid during the callback.
+    func run(
+        checkpoint: () throws(TranscodeError) -> Void,
+        video: (Frame) throws(TranscodeError) -> Void,
+        audio: (Frame) throws(TranscodeError) -> Void
+    ) throws(TranscodeError) {
+        let path = input.path
+        var packetsWithoutFrame = 0
+        while try input.read(into: packet) {
+            defer { packet.unref() }
+            try checkpoint()
+            let index = packet.streamIndex
+            var produced = 0
+            if index == Int(videoStream.pointee.index) {
+                produced = try decode(packet, with: videoDecoder, emit: video, isVideo: true)
+            } else if let audioStream, let audioDecoder, index == Int(audioStream.pointee.index) {
+                produced = try decode(packet, with: audioDecoder, emit: audio, isVideo: false)
+            } else {
+                continue
+            }
+            packetsWithoutFrame = produced > 0 ? 0 : packetsWithoutFrame + 1
+            if packetsWithoutFrame > Self.maxPacketsWithoutFrame {
+                throw TranscodeError(.stalled, "\(packetsWithoutFrame) packets without a decoded frame in \(path)")
+            }
+        }
+        try checkpoint()
+        _ = try decode(nil, with: videoDecoder, emit: video, isVideo: true)
+        if let audioDecoder {
+            _ = try decode(nil, with: audioDecoder, emit: audio, isVideo: false)
+        }
+    }
+
+    /// Sends one packet (nil = flush) and emits every frame that comes out; returns how many.
+    private func decode(
+        _ packet: Packet?,
+        with decoder: CodecContext,
+        emit: (Frame) throws(TranscodeError) -> Void,
+        isVideo: Bool
+    ) throws(TranscodeError) -> Int {
+        do {
+            _ = try decoder.send(packet: packet, path: input.path)
+        } catch where error.code == .corrupt {
+            decodeErrors += 1
+            if decodeErrors > Self.maxDecodeErrors { throw error }
+            return 0
+        }
+        var count = 0
+        while try decoder.receive(frame: frame, path: input.path) {
+            defer { frame.unref() }
+            count += 1
+            if isVideo { assignVideoTimestamp() }
+            try emit(frame)
+        }
+        return count
+    }
+
+    /// Uses the best-effort timestamp; invents a monotonic one when the container has none.
+    private func assignVideoTimestamp() {
+        var timestamp = frame.pointer.pointee.best_effort_timestamp
+        if timestamp == CAVUtil_NOPTS_VALUE() {
+            timestamp = (lastVideoTimestamp ?? -1) + 1
+        }
+        if let last = lastVideoTimestamp, timestamp <= last {
+            timestamp = last + 1
+        }
+        lastVideoTimestamp = timestamp
+        frame.pointer.pointee.pts = timestamp
+    }
+}

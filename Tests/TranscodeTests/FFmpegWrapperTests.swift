@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import Transcode
+
+extension TranscodeSuite {
+    /// Part A: the wrappers own and free what they allocate; bad bytes become typed errors.
+    @Suite struct FFmpegWrapperTests {
+        /// Open → decode → scale → encode (libx264) → MP4, many times; memory must stay flat.
+        @Test func decodeEncodeLoopDoesNotLeak() throws {
+            let clip = try Fixtures.clip("landscape-audio.mp4")
+            let directory = try Fixtures.temporaryDirectory(named: "leak")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let output = directory.appendingPathComponent("loop.mp4").path
+
+            for _ in 0..<6 { try transcodeOnce(clip, to: output) }
+            let warm = try #require(MemoryProbe.residentBytes())
+            for _ in 0..<30 { try transcodeOnce(clip, to: output) }
+            let after = try #require(MemoryProbe.residentBytes())
+
+            // Measured: ~80 KB of allocator noise. Leaking the AVFrames a run allocates adds
+            // ~5.6 MB over 30 runs, leaking the codec contexts ~160 MB.
+            let growth = after - warm
+            #expect(growth < 2 * 1024 * 1024, "resident memory grew by \(growth) bytes over 30 runs")
+            #expect(FileManager.default.fileExists(atPath: output))
+        }
+
+        @Test func garbageBytesAreUnsupportedFormat() throws {
+            let directory = try Fixtures.temporaryDirectory(named: "garbage")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let url = directory.appendingPathComponent("garbage.mp4")
+            var generator = SystemRandomNumberGenerator()
+            try Data((0..<65_536).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: url)
+
+            let error = try #require(throws: TranscodeError.self) { try transcodeOnce(url, to: url.path + ".out.mp4") }
+            #expect(error.code == .unsupportedFormat)
+            #expect(error.isBadInput)
+        }
+
+        @Test func truncatedMP4IsCorruptWithFFmpegText() throws {
+            let directory = try Fixtures.temporaryDirectory(named: "truncated")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let whole = try Data(contentsOf: Fixtures.clip("moov-at-end.mp4"))
+            let url = directory.appendingPathComponent("truncated.mp4")
+            try whole.prefix(whole.count / 2).write(to: url)
+
+            let error = try #require(throws: TranscodeError.self) { try transcodeOnce(url, to: url.path + ".out.mp4") }
+            #expect(error.code == .corrupt)
+            #expect(error.isBadInput)
+            let cause = try #require(error.cause)
+            #expect(cause.code < 0)
+            #expect(cause.message == "Invalid data found when processing input")
+            #expect(error.message.contains(url.path))
+        }
+
+        @Test func errorCodesPrintSnakeCase() {
+            #expect(TranscodeError.Code.unsupportedFormat.description == "unsupported_format")
+            #expect(TranscodeError.Code.tooManyPixels.description == "too_many_pixels")
+            #expect(TranscodeError.Code.noVideoStream.description == "no_video_stream")
+            #expect(!TranscodeError.Code.internal.isBadInput)
+            #expect(!TranscodeError.Code.cancelled.isBadInput)
+        }
+
+        /// One single-rung transcode built straight from the wrappers (no audio, 160x120).
+        private func transcodeOnce(_ input: URL, to output: String) throws(TranscodeError) {
+            let format = try FormatSniffer.sniff(input)
+            let reader = try SourceReader(path: input.path, format: format, withAudio: false)
+            let writer = try RungWriter(
+                path: output,
+                settings: .init(width: 320, height: 240, speedPreset: "ultrafast", maxrate: 400_000, bufsize: 800_000),
+                rotation: FrameRotation(clockwiseDegrees: 0),
+                reader: reader,
+                audio: nil)
+            try reader.run(checkpoint: {}, video: { frame throws(TranscodeError) in try writer.encode(frame) }, audio: { _ in })
+            try writer.finish()
+        }
+    }
+}

@@ -62,8 +62,8 @@ extension TranscodeSuite {
 
         /// One single-rung transcode built straight from the wrappers (no audio, 160x120).
         private func transcodeOnce(_ input: URL, to output: String) throws(TranscodeError) {
-            let format = try FormatSniffer.sniff(input)
-            let reader = try SourceReader(path: input.path, format: format, withAudio: false)
+            let source = try OpenedSource(url: input, limits: .default)
+            let reader = try SourceReader(container: source.container, withAudio: false)
             let writer = try RungWriter(
                 path: output,
                 settings: .init(width: 320, height: 240, speedPreset: "ultrafast", maxrate: 400_000, bufsize: 800_000),

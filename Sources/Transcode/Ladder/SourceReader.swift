@@ -23,9 +23,10 @@ final class SourceReader {
     /// Damaged packets tolerated (each is logged by FFmpeg) before the input counts as `corrupt`.
     static let maxDecodeErrors = 16
 
-    /// Opens `path` (already sniffed as `format`) with decoders for its best video and audio streams.
-    init(path: String, format: UnsafePointer<AVInputFormat>, withAudio: Bool) throws(TranscodeError) {
-        input = try InputContainer(path: path, format: format)
+    /// Opens decoders for the best video stream (and audio stream, when `withAudio`) of `input`.
+    init(container input: InputContainer, withAudio: Bool) throws(TranscodeError) {
+        self.input = input
+        let path = input.path
         guard let videoIndex = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw TranscodeError(.noVideoStream, "\(path) has no video stream")
         }

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import Transcode
+
+extension TranscodeSuite {
+    /// Probe facts and limits, all read before decoding.
+    @Suite struct ProbeTests {
+        @Test func landscapeWithAudio() throws {
+            let probe = try VideoProber().probe(Fixtures.clip("landscape-audio.mp4"))
+            #expect(probe.container == "mp4")
+            #expect(probe.video.codec == "h264")
+            #expect(probe.video.width == 320 && probe.video.height == 240)
+            #expect(probe.video.displayWidth == 320 && probe.video.displayHeight == 240)
+            #expect(probe.video.rotation == 0)
+            #expect(probe.video.sampleAspectRatio == "1:1")
+            #expect(abs(probe.video.frameRate - 30) < 0.01)
+            #expect(!probe.video.isVariableFrameRate)
+            #expect(abs(probe.durationMs - 2000) <= 100)
+            #expect(probe.audio?.codec == "aac")
+            #expect(probe.audio?.sampleRate == 44100)
+            #expect(probe.streams.map(\.kind) == ["video", "audio"])
+        }
+
+        @Test func rotationComesFromTheDisplayMatrix() throws {
+            let probe = try VideoProber().probe(Fixtures.clip("rotated-90.mp4"))
+            #expect(probe.video.rotation == 90)
+            #expect(probe.video.width == 1280 && probe.video.height == 720)
+            #expect(probe.video.displayWidth == 720 && probe.video.displayHeight == 1280)
+            #expect(!probe.hasAudio)
+        }
+
+        @Test(.enabled(if: Fixtures.corpus != nil, "../shared/corpus/video is absent"))
+        func corpusClipIsVariableFrameRateAndUpsideDown() throws {
+            let corpus = try #require(Fixtures.corpus)
+            let probe = try VideoProber().probe(corpus.appendingPathComponent("mp_fire2.mp4"))
+            #expect(probe.video.rotation == 180)
+            #expect(probe.video.isVariableFrameRate)
+            #expect(probe.hasAudio)
+        }
+
+        @Test func eachLimitHasItsOwnCode() throws {
+            let clip = try Fixtures.clip("landscape-audio.mp4")
+            let base = VideoLimits.default
+            var small = base
+            small.maxBytes = 1000
+            var short = base
+            short.maxDurationMs = 1000
+            var narrow = base
+            narrow.maxLongSide = 300
+            let cases: [(VideoLimits, TranscodeError.Code)] = [
+                (small, .tooLarge), (short, .tooLong), (narrow, .tooManyPixels),
+            ]
+            for (limits, code) in cases {
+                let error = try #require(throws: TranscodeError.self) { try VideoProber(limits: limits).probe(clip) }
+                #expect(error.code == code)
+                #expect(error.isBadInput)
+            }
+        }
+
+        @Test func audioOnlyFileHasNoVideoStream() throws {
+            let error = try #require(throws: TranscodeError.self) {
+                try VideoProber().probe(Fixtures.clip("audio-only.m4a"))
+            }
+            #expect(error.code == .noVideoStream)
+        }
+
+        @Test func missingFileIsIOError() throws {
+            let error = try #require(throws: TranscodeError.self) {
+                try VideoProber().probe(URL(fileURLWithPath: "/nonexistent/clip.mp4"))
+            }
+            #expect(error.code == .io)
+            #expect(!error.isBadInput)
+        }
+    }
+}

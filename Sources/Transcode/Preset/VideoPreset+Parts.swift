@@ -1,0 +1,80 @@
+extension VideoPreset {
+    /// One rung of the ladder, measured by the short side of the displayed picture.
+    public struct Rung: Sendable, Equatable, Codable {
+        /// Rendition name and file stem (`720` → `720.mp4`).
+        public var name: String
+        /// Target short side in pixels (360 → 640×360 landscape, 360×640 portrait).
+        public var shortSide: Int
+        /// Peak bit rate the encoder may reach (VBV), in bit/s.
+        public var maxrate: Int
+        /// VBV buffer size, in bits.
+        public var bufsize: Int
+
+        /// Makes a rung; see the properties for units.
+        public init(name: String, shortSide: Int, maxrate: Int, bufsize: Int) {
+            self.name = name
+            self.shortSide = shortSide
+            self.maxrate = maxrate
+            self.bufsize = bufsize
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, maxrate, bufsize
+            case shortSide = "short_side"
+        }
+    }
+
+    /// H.264 encoder settings shared by all rungs.
+    public struct VideoEncoding: Sendable, Equatable, Codable {
+        /// FFmpeg encoder name (`libx264`).
+        public var encoder: String
+        /// x264 speed preset (`veryfast`).
+        public var speedPreset: String
+        /// H.264 profile (`high`).
+        public var profile: String
+        /// Constant rate factor: the quality target, capped by each rung's maxrate.
+        public var crf: Int
+        /// Keyframe interval in seconds (converted to frames with the source's frame rate).
+        public var gopSeconds: Double
+
+        /// Makes settings; see the properties.
+        public init(encoder: String, speedPreset: String, profile: String, crf: Int, gopSeconds: Double) {
+            self.encoder = encoder
+            self.speedPreset = speedPreset
+            self.profile = profile
+            self.crf = crf
+            self.gopSeconds = gopSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case encoder, profile, crf
+            case speedPreset = "speed_preset"
+            case gopSeconds = "gop_seconds"
+        }
+    }
+
+    /// Audio encoder settings.
+    public struct AudioEncoding: Sendable, Equatable, Codable {
+        /// FFmpeg encoder name (`aac`).
+        public var encoder: String
+        /// Target bit rate, in bit/s.
+        public var bitrate: Int
+        /// Output channels (2 = stereo; mono sources are upmixed).
+        public var channels: Int
+        /// Output sample rate, in Hz.
+        public var sampleRate: Int
+
+        /// Makes settings; see the properties.
+        public init(encoder: String, bitrate: Int, channels: Int, sampleRate: Int) {
+            self.encoder = encoder
+            self.bitrate = bitrate
+            self.channels = channels
+            self.sampleRate = sampleRate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case encoder, bitrate, channels
+            case sampleRate = "sample_rate"
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Pillow's 8-bit LANCZOS resize (`Image.resize`, `reducing_gap=None`) re-implemented from its
+/// description: separable, horizontal pass first, weights quantised to 22 fractional bits and
+/// each pass rounded and clipped to 8 bits. Needed for hashes compatible with imagehash.
+enum LanczosResampler {
+    private static let precisionBits = 22
+
+    /// Resizes a single-channel 8-bit image.
+    static func resize(_ pixels: [UInt8], width: Int, height: Int, toWidth: Int, toHeight: Int) -> [UInt8] {
+        var current = pixels
+        var currentWidth = width
+        if toWidth != width {
+            let taps = coefficients(input: width, output: toWidth)
+            var out = [UInt8](repeating: 0, count: toWidth * height)
+            for y in 0..<height {
+                for x in 0..<toWidth {
+                    let (first, weights) = taps[x]
+                    var sum = 1 << (precisionBits - 1)
+                    for (offset, weight) in weights.enumerated() {
+                        sum += Int(current[y * currentWidth + first + offset]) * weight
+                    }
+                    out[y * toWidth + x] = clip(sum)
+                }
+            }
+            current = out
+            currentWidth = toWidth
+        }
+        if toHeight != height {
+            let taps = coefficients(input: height, output: toHeight)
+            var out = [UInt8](repeating: 0, count: currentWidth * toHeight)
+            for y in 0..<toHeight {
+                let (first, weights) = taps[y]
+                for x in 0..<currentWidth {
+                    var sum = 1 << (precisionBits - 1)
+                    for (offset, weight) in weights.enumerated() {
+                        sum += Int(current[(first + offset) * currentWidth + x]) * weight
+                    }
+                    out[y * currentWidth + x] = clip(sum)
+                }
+            }
+            current = out
+        }
+        return current
+    }
+
+    private static func clip(_ sum: Int) -> UInt8 {
+        UInt8(clamping: sum >> precisionBits)
+    }
+
+    /// For each output index: the first input tap and the fixed-point weights.
+    private static func coefficients(input: Int, output: Int) -> [(Int, [Int])] {
+        let scale = Double(input) / Double(output)
+        let filterScale = max(scale, 1)
+        let support = 3 * filterScale
+        return (0..<output).map { index in
+            let centre = (Double(index) + 0.5) * scale
+            let first = max(0, Int(centre - support + 0.5))
+            let last = min(input, Int(centre + support + 0.5))
+            let inverse = 1.0 / filterScale
+            var weights = (first..<last).map { tap in lanczos((Double(tap) - centre + 0.5) * inverse) }
+            let total = weights.reduce(0, +)
+            if total != 0 { weights = weights.map { $0 / total } }
+            let fixed = weights.map { weight -> Int in
+                let scaled = weight * Double(1 << precisionBits)
+                return scaled < 0 ? Int(-0.5 + scaled) : Int(0.5 + scaled)
+            }
+            return (first, fixed)
+        }
+    }
+
+    private static func lanczos(_ x: Double) -> Double {
+        guard -3 <= x && x < 3 else { return 0 }
+        return sinc(x) * sinc(x / 3)
+    }
+
+    private static func sinc(_ x: Double) -> Double {
+        if x == 0 { return 1 }
+        let px = Double.pi * x
+        return sin(px) / px
+    }
+}

@@ -49,7 +49,7 @@ final class CodecContext {
     }
 
     /// Opens the encoder with `options`; any option it did not consume is an `invalid_preset` error.
-    func open(options entries: KeyValuePairs<String, String>) throws(TranscodeError) {
+    func open(options entries: [(String, String)]) throws(TranscodeError) {
         var options = try OptionDictionary(entries)
         try FFmpegCall.check(avcodec_open2(pointer, pointer.pointee.codec, &options.pointer), "avcodec_open2 \(role)")
         let leftover = options.leftoverKeys

@@ -17,7 +17,7 @@ final class InputContainer {
     init(path: String, format: UnsafePointer<AVInputFormat>) throws(TranscodeError) {
         _ = FFmpegLog.installed
         self.path = path
-        var options = try OptionDictionary(["protocol_whitelist": "file"])
+        var options = try OptionDictionary([("protocol_whitelist", "file")])
         var pointer: UnsafeMutablePointer<AVFormatContext>? = nil
         let opened = withUnsafeMutablePointer(to: &options.pointer) { dictionary in
             avformat_open_input(&pointer, path, format, dictionary)

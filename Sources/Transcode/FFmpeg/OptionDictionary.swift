@@ -11,7 +11,7 @@ import CSwScale
 struct OptionDictionary: ~Copyable {
     var pointer: OpaquePointer?
 
-    init(_ entries: KeyValuePairs<String, String> = [:]) throws(TranscodeError) {
+    init(_ entries: [(String, String)] = []) throws(TranscodeError) {
         var dictionary: OpaquePointer? = nil
         for (key, value) in entries {
             let result = av_dict_set(&dictionary, key, value, 0)

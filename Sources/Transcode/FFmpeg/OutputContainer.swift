@@ -46,7 +46,7 @@ final class OutputContainer {
     func timeBase(of stream: Int) -> AVRational { context.pointee.streams[stream]!.pointee.time_base }
 
     /// Opens the file and writes the header; options the muxer ignores are an `invalid_preset` error.
-    func writeHeader(options entries: KeyValuePairs<String, String>) throws(TranscodeError) {
+    func writeHeader(options entries: [(String, String)]) throws(TranscodeError) {
         if context.pointee.oformat.pointee.flags & CAVFormat_AVFMT_NOFILE() == 0 {
             try FFmpegCall.check(
                 avio_open(&context.pointee.pb, path, CAVFormat_AVIO_FLAG_WRITE()), "avio_open", path: path)

@@ -32,7 +32,7 @@ final class AudioEncoder {
         context.pointee.time_base = AVRational(num: 1, den: Int32(sampleRate))
         // MP4 wants codec headers in extradata.
         context.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
-        try encoder.open(options: [:])
+        try encoder.open(options: [])
         fifo = try AudioFifo(format: context.pointee.sample_fmt, channels: Int32(channels))
         packet = try Packet()
     }

@@ -16,10 +16,12 @@ final class RungWriter {
         var encoder = "libx264"
         var speedPreset = "veryfast"
         var crf = 23
-        var maxrate = 0
-        var bufsize = 0
+        var maxrate = 1_040_000
+        var bufsize = 2_080_000
         var gopSeconds = 2.0
-        var profile: String? = "high"
+        var profile = "high"
+        /// Further encoder options; any the encoder does not consume is an `invalid_preset` error.
+        var extraOptions: [String: String] = [:]
     }
 
     let path: String
@@ -62,16 +64,12 @@ final class RungWriter {
         if output.wantsGlobalHeader { context.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
         let fps = frameRate.num > 0 && frameRate.den > 0 ? av_q2d(frameRate) : 30
         let gop = max(1, Int((fps * settings.gopSeconds).rounded()))
-        var options: KeyValuePairs<String, String> = [
-            "preset": settings.speedPreset, "crf": String(settings.crf), "g": String(gop),
+        var options: [(String, String)] = [
+            ("preset", settings.speedPreset), ("crf", String(settings.crf)), ("g", String(gop)),
+            ("maxrate", String(settings.maxrate)), ("bufsize", String(settings.bufsize)),
+            ("profile", settings.profile),
         ]
-        if settings.maxrate > 0 {
-            options = [
-                "preset": settings.speedPreset, "crf": String(settings.crf), "g": String(gop),
-                "maxrate": String(settings.maxrate), "bufsize": String(settings.bufsize),
-                "profile": settings.profile ?? "high",
-            ]
-        }
+        options += settings.extraOptions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         try encoder.open(options: options)
         videoIndex = try output.addStream(from: encoder)
         if let audio {
@@ -89,7 +87,8 @@ final class RungWriter {
         rotated = rotation.isIdentity
             ? nil : try Frame(width: settings.width, height: settings.height, format: AV_PIX_FMT_YUV420P)
         packet = try Packet()
-        try output.writeHeader(options: ["movflags": "+faststart"])
+        // bitexact: no encoder tag or creation time; nothing of the source's metadata is copied.
+        try output.writeHeader(options: [("movflags", "+faststart"), ("fflags", "+bitexact")])
     }
 
     /// A rung fed by `reader`'s video stream (its time base and average frame rate).

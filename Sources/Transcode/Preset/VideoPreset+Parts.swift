@@ -36,18 +36,25 @@ extension VideoPreset {
         public var crf: Int
         /// Keyframe interval in seconds (converted to frames with the source's frame rate).
         public var gopSeconds: Double
+        /// Further encoder options by FFmpeg name (`{"tune": "film"}`); an option the encoder
+        /// does not know fails the job with `invalid_preset` instead of being ignored.
+        public var options: [String: String]
 
         /// Makes settings; see the properties.
-        public init(encoder: String, speedPreset: String, profile: String, crf: Int, gopSeconds: Double) {
+        public init(
+            encoder: String, speedPreset: String, profile: String, crf: Int, gopSeconds: Double,
+            options: [String: String] = [:]
+        ) {
             self.encoder = encoder
             self.speedPreset = speedPreset
             self.profile = profile
             self.crf = crf
             self.gopSeconds = gopSeconds
+            self.options = options
         }
 
         enum CodingKeys: String, CodingKey {
-            case encoder, profile, crf
+            case encoder, profile, crf, options
             case speedPreset = "speed_preset"
             case gopSeconds = "gop_seconds"
         }

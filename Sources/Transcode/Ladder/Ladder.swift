@@ -1,0 +1,66 @@
+import CAVCodec
+import CAVFormat
+import CAVUtil
+import CSwResample
+import CSwScale
+
+/// One decode feeding every rung: each video frame is scaled per rung, audio is encoded once
+/// and its packets are copied into every rung's MP4.
+///
+/// Owns the reader, the audio encoder and the rung writers; everything is created, run and
+/// freed on the calling thread.
+final class Ladder {
+    private let reader: SourceReader
+    private let audio: AudioEncoder?
+    private let writers: [RungWriter]
+
+    /// Prepares encoders and opens one output file per entry of `outputs` (same order as `plan`).
+    init(
+        source: OpenedSource, plan: LadderPlan, preset: VideoPreset, outputs: [String]
+    ) throws(TranscodeError) {
+        let reader = try SourceReader(container: source.container, withAudio: source.probe.hasAudio)
+        self.reader = reader
+        if let audioStream = reader.audioStream {
+            audio = try AudioEncoder(
+                codec: preset.audio.encoder, bitrate: preset.audio.bitrate, channels: preset.audio.channels,
+                sampleRate: preset.audio.sampleRate, sourceTimeBase: audioStream.pointee.time_base,
+                path: source.container.path)
+        } else {
+            audio = nil
+        }
+        let rotation = FrameRotation(clockwiseDegrees: source.probe.video.rotation)
+        var writers: [RungWriter] = []
+        for (step, path) in zip(plan.steps, outputs) {
+            let settings = RungWriter.Settings(
+                width: step.width, height: step.height, encoder: preset.video.encoder,
+                speedPreset: preset.video.speedPreset, crf: preset.video.crf, maxrate: step.rung.maxrate,
+                bufsize: step.rung.bufsize, gopSeconds: preset.video.gopSeconds, profile: preset.video.profile,
+                extraOptions: preset.video.options)
+            writers.append(
+                try RungWriter(path: path, settings: settings, rotation: rotation, reader: reader, audio: audio))
+        }
+        self.writers = writers
+    }
+
+    /// Encoded bytes per rung (video, audio), valid after ``run(checkpoint:)``.
+    var encodedBytes: [(video: Int, audio: Int)] { writers.map { ($0.videoBytes, $0.audioBytes) } }
+
+    /// Decodes the source once and finishes every file; `checkpoint` runs between packets.
+    func run(checkpoint: () throws(TranscodeError) -> Void) throws(TranscodeError) {
+        let writers = self.writers
+        let audio = self.audio
+        let distribute: (Packet) throws(TranscodeError) -> Void = { packet throws(TranscodeError) in
+            for writer in writers { try writer.write(audio: packet) }
+        }
+        try reader.run(
+            checkpoint: checkpoint,
+            video: { frame throws(TranscodeError) in
+                for writer in writers { try writer.encode(frame) }
+            },
+            audio: { frame throws(TranscodeError) in
+                try audio?.encode(frame, emit: distribute)
+            })
+        try audio?.finish(emit: distribute)
+        for writer in writers { try writer.finish() }
+    }
+}

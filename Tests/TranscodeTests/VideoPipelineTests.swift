@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import Transcode
+
+extension TranscodeSuite {
+    /// The ladder end to end, checked with ffprobe/ffmpeg rather than with our own code.
+    @Suite struct VideoPipelineTests {
+        /// Processes `input` into a fresh directory; the directory is returned for inspection.
+        private func process(_ input: URL, preset: VideoPreset = .default) throws -> (VideoManifest, URL) {
+            let directory = try Fixtures.temporaryDirectory(named: "ladder")
+            let manifest = try VideoPipeline(preset: preset).process(input: input, outputDirectory: directory)
+            return (manifest, directory)
+        }
+
+        /// What every rendition must satisfy, whatever the source.
+        private func checkRenditions(_ manifest: VideoManifest, in directory: URL, sourceDurationMs: Int) throws {
+            for rendition in manifest.renditions {
+                let url = directory.appendingPathComponent(rendition.path)
+                let report = try MediaInspector.probe(url)
+                let video = try #require(report.video)
+                #expect(video.codec_name == "h264")
+                #expect(video.width == rendition.width && video.height == rendition.height)
+                #expect(rendition.width % 2 == 0 && rendition.height % 2 == 0)
+                #expect(abs(report.durationMs - sourceDurationMs) <= 100, "\(rendition.name): \(report.durationMs) ms")
+                #expect(report.hasAudio == manifest.input.hasAudio)
+                #expect(video.side_data_list == nil, "rotation must be applied to pixels, not signalled")
+                let boxes = try MediaInspector.topLevelBoxes(url)
+                let moov = try #require(boxes.firstIndex(of: "moov"))
+                let mdat = try #require(boxes.firstIndex(of: "mdat"))
+                #expect(moov < mdat, "faststart: \(boxes)")
+                let tags = report.format.tags ?? [:]
+                #expect(tags["encoder"] == nil && tags["location"] == nil && tags["creation_time"] == nil)
+                #expect(rendition.bytes == (try Data(contentsOf: url)).count)
+                #expect(rendition.videoBitrate > 0)
+                #expect((rendition.audioBitrate > 0) == manifest.input.hasAudio)
+            }
+        }
+
+        @Test func smallLandscapeWithAudioGetsOneRungAtItsOwnSize() throws {
+            let (manifest, directory) = try process(Fixtures.clip("landscape-audio.mp4"))
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(manifest.kind == "video")
+            #expect(manifest.preset == .init(name: "video", version: 1))
+            #expect(manifest.input.hasAudio && manifest.input.rotation == 0)
+            #expect(manifest.input.sha256.count == 64)
+            #expect(manifest.renditions.map(\.name) == ["360"])
+            #expect(manifest.renditions.map { [$0.width, $0.height] } == [[320, 240]])
+            try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            #expect(leftovers == ["360.mp4"])
+        }
+
+        @Test func portraitIsMeasuredByItsShortSide() throws {
+            let (manifest, directory) = try process(Fixtures.clip("portrait-silent.mp4"))
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(!manifest.input.hasAudio)
+            #expect(manifest.renditions.map { [$0.width, $0.height] } == [[360, 640]])
+            try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
+        }
+
+        @Test func rotationIsAppliedToThePixels() throws {
+            let source = try Fixtures.clip("rotated-90.mp4")
+            let (manifest, directory) = try process(source)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(manifest.input.rotation == 90)
+            #expect(manifest.input.width == 1280 && manifest.input.height == 720)
+            #expect(manifest.renditions.map { [$0.width, $0.height] } == [[360, 640], [720, 1280]])
+            try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
+            try expectSamePicture(source, directory.appendingPathComponent("360.mp4"))
+        }
+
+        @Test(.enabled(if: Fixtures.corpus != nil, "../shared/corpus/video is absent"))
+        func upsideDownPhoneClipFromTheCorpus() throws {
+            let source = try #require(Fixtures.corpus).appendingPathComponent("mp_fire2.mp4")
+            let (manifest, directory) = try process(source)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(manifest.input.rotation == 180)
+            #expect(manifest.input.hasAudio)
+            #expect(manifest.renditions.map { [$0.width, $0.height] } == [[640, 360], [1280, 720]])
+            try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
+            try expectSamePicture(source, directory.appendingPathComponent("360.mp4"))
+        }
+
+        @Test func cancellationStopsAndLeavesNothing() throws {
+            let directory = try Fixtures.temporaryDirectory(named: "cancel")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let error = try #require(throws: TranscodeError.self) {
+                try VideoPipeline().process(
+                    input: Fixtures.clip("landscape-audio.mp4"), outputDirectory: directory, isCancelled: { true })
+            }
+            #expect(error.code == .cancelled)
+            #expect(!error.isBadInput)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        }
+
+        @Test func misspeltEncoderOptionIsRejectedNotIgnored() throws {
+            var preset = VideoPreset.default
+            preset.video.options = ["crff": "18"]
+            let directory = try Fixtures.temporaryDirectory(named: "options")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let error = try #require(throws: TranscodeError.self) {
+                try VideoPipeline(preset: preset).process(
+                    input: Fixtures.clip("portrait-silent.mp4"), outputDirectory: directory)
+            }
+            #expect(error.code == .invalidPreset)
+            #expect(error.message.contains("crff"))
+        }
+
+        @Test func manifestUsesSnakeCaseKeys() throws {
+            let manifest = VideoManifest(
+                preset: .init(name: "video", version: 1),
+                input: .init(
+                    format: "mp4", width: 1280, height: 720, bytes: 10, sha256: "ab", durationMs: 2000, rotation: 90,
+                    hasAudio: true),
+                renditions: [
+                    .init(
+                        name: "360", format: "mp4", width: 360, height: 640, bytes: 5, path: "360.mp4", codec: "h264",
+                        videoBitrate: 800_000, audioBitrate: 128_000)
+                ])
+            let text = try #require(String(data: JSONEncoder().encode(manifest), encoding: .utf8))
+            for key in ["\"duration_ms\"", "\"has_audio\"", "\"video_bitrate\"", "\"audio_bitrate\"", "\"kind\":\"video\""] {
+                #expect(text.contains(key), "\(key) missing from \(text)")
+            }
+        }
+
+        /// Our upright rendition must look like the ffmpeg CLI's auto-rotated decode of the source.
+        private func expectSamePicture(_ source: URL, _ rendition: URL) throws {
+            let reference = try MediaInspector.greyThumbnail(source, at: 0.5)
+            let ours = try MediaInspector.greyThumbnail(rendition, at: 0.5)
+            let difference = MediaInspector.meanDifference(reference, ours)
+            #expect(difference < 12, "mean grey difference \(difference)")
+        }
+    }
+}

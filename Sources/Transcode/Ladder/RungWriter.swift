@@ -36,6 +36,8 @@ final class RungWriter {
     private let videoIndex: Int
     private let audioIndex: Int?
     private let audioTimeBase: AVRational?
+    /// One nominal frame in the encoder's time base: the duration libx264 leaves unset.
+    private let frameDuration: Int64
     /// Bytes of encoded video and audio written, for the manifest's bitrates.
     private(set) var videoBytes = 0
     private(set) var audioBytes = 0
@@ -71,6 +73,8 @@ final class RungWriter {
         ]
         options += settings.extraOptions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         try encoder.open(options: options)
+        let perFrame = frameRate.num > 0 && frameRate.den > 0 ? av_inv_q(frameRate) : AVRational(num: 1, den: 30)
+        frameDuration = max(1, av_rescale_q(1, perFrame, timeBase))
         videoIndex = try output.addStream(from: encoder)
         if let audio {
             audioIndex = try output.addStream(from: audio.encoder)
@@ -136,6 +140,8 @@ final class RungWriter {
     private func drainVideo() throws(TranscodeError) {
         while try encoder.receive(packet: packet, path: path) {
             videoBytes += Int(packet.pointer.pointee.size)
+            // Without a duration the muxer shortens the last frame to nothing.
+            if packet.pointer.pointee.duration <= 0 { packet.pointer.pointee.duration = frameDuration }
             try output.write(packet, stream: videoIndex, from: encoder.pointer.pointee.time_base)
             packet.unref()
         }

@@ -16,6 +16,7 @@ public struct ThumbnailError: Error, Sendable, CustomStringConvertible {
             case corrupt
             case invalidPreset = "invalid_preset"
             case io
+            case cancelled
             case `internal`
         }
 
@@ -36,6 +37,8 @@ public struct ThumbnailError: Error, Sendable, CustomStringConvertible {
         public static let invalidPreset = Code(.invalidPreset)
         /// Reading the input or writing an output failed.
         public static let io = Code(.io)
+        /// The caller cancelled the job between steps.
+        public static let cancelled = Code(.cancelled)
         /// A failure inside the library or this module (not the input's fault).
         public static let `internal` = Code(.internal)
 
@@ -48,7 +51,7 @@ public struct ThumbnailError: Error, Sendable, CustomStringConvertible {
             switch value {
             case .unsupportedFormat, .tooLarge, .tooManyPixels, .tooManyFrames, .corrupt, .invalidPreset:
                 return true
-            case .io, .internal:
+            case .io, .cancelled, .internal:
                 return false
             }
         }

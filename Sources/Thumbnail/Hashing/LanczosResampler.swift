@@ -13,14 +13,19 @@ enum LanczosResampler {
         if toWidth != width {
             let taps = coefficients(input: width, output: toWidth)
             var out = [UInt8](repeating: 0, count: toWidth * height)
-            for y in 0..<height {
-                for x in 0..<toWidth {
-                    let (first, weights) = taps[x]
-                    var sum = 1 << (precisionBits - 1)
-                    for (offset, weight) in weights.enumerated() {
-                        sum += Int(current[y * currentWidth + first + offset]) * weight
+            current.withUnsafeBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { out in
+                    for x in 0..<toWidth {
+                        let (first, weights) = taps[x]
+                        weights.withUnsafeBufferPointer { weights in
+                            for y in 0..<height {
+                                var sum = 1 << (precisionBits - 1)
+                                let row = y * width + first
+                                for offset in 0..<weights.count { sum += Int(input[row + offset]) * weights[offset] }
+                                out[y * toWidth + x] = clip(sum)
+                            }
+                        }
                     }
-                    out[y * toWidth + x] = clip(sum)
                 }
             }
             current = out

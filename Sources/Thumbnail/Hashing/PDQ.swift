@@ -46,17 +46,20 @@ public enum PDQ {
     /// BT.601 luma in Float32, `(0.299·R + 0.587·G) + 0.114·B`; grey is used as-is.
     public static func luma(pixels: [UInt8], width: Int, height: Int, bands: Int) -> [Float] {
         precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
-        var out = [Float](repeating: 0, count: width * height)
-        if bands < 3 {
-            for p in 0..<(width * height) { out[p] = Float(pixels[p * bands]) }
-            return out
+        return [Float](unsafeUninitializedCapacity: width * height) { out, initialised in
+            pixels.withUnsafeBufferPointer { px in
+                if bands < 3 {
+                    for p in 0..<(width * height) { out[p] = Float(px[p * bands]) }
+                } else {
+                    for p in 0..<(width * height) {
+                        let r = Float(px[p * bands]), g = Float(px[p * bands + 1]), b = Float(px[p * bands + 2])
+                        let rg: Float = 0.299 * r + 0.587 * g
+                        out[p] = rg + 0.114 * b
+                    }
+                }
+            }
+            initialised = width * height
         }
-        for p in 0..<(width * height) {
-            let r = Float(pixels[p * bands]), g = Float(pixels[p * bands + 1]), b = Float(pixels[p * bands + 2])
-            let rg: Float = 0.299 * r + 0.587 * g
-            out[p] = rg + 0.114 * b
-        }
-        return out
     }
 
     // MARK: - Core
@@ -73,12 +76,16 @@ public enum PDQ {
             var b = [Float](repeating: 0, count: luma.count)
             let windowAlongRows = (width + 127) / 128
             let windowAlongCols = (height + 127) / 128
-            for _ in 0..<2 {
-                for row in 0..<height {
-                    box(a, into: &b, start: row * width, count: width, stride: 1, window: windowAlongRows)
-                }
-                for col in 0..<width {
-                    box(b, into: &a, start: col, count: height, stride: width, window: windowAlongCols)
+            a.withUnsafeMutableBufferPointer { a in
+                b.withUnsafeMutableBufferPointer { b in
+                    for _ in 0..<2 {
+                        for row in 0..<height {
+                            box(UnsafeBufferPointer(a), into: b, start: row * width, count: width, stride: 1, window: windowAlongRows)
+                        }
+                        for col in 0..<width {
+                            box(UnsafeBufferPointer(b), into: a, start: col, count: height, stride: width, window: windowAlongCols)
+                        }
+                    }
                 }
             }
             grid = decimate(a, width: width, height: height)
@@ -87,7 +94,10 @@ public enum PDQ {
     }
 
     /// One box-filter pass with a running Float32 sum, the window shrinking at the edges.
-    private static func box(_ input: [Float], into output: inout [Float], start: Int, count: Int, stride: Int, window: Int) {
+    private static func box(
+        _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
+        start: Int, count: Int, stride: Int, window: Int
+    ) {
         let half = (window + 2) / 2
         var sum: Float = 0
         var size = 0

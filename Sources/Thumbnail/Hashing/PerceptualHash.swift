@@ -7,14 +7,18 @@ public enum PerceptualHash {
     /// Hashes packed 8-bit pixels (`bands` 1…4; alpha ignored). Returns 16 lowercase hex digits.
     public static func hash(pixels: [UInt8], width: Int, height: Int, bands: Int) -> String {
         precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
-        var grey = [UInt8](repeating: 0, count: width * height)
-        for p in 0..<(width * height) {
-            if bands < 3 {
-                grey[p] = pixels[p * bands]
-            } else {
-                let r = Int(pixels[p * bands]), g = Int(pixels[p * bands + 1]), b = Int(pixels[p * bands + 2])
-                grey[p] = UInt8((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16)
+        let grey = [UInt8](unsafeUninitializedCapacity: width * height) { grey, initialised in
+            pixels.withUnsafeBufferPointer { px in
+                for p in 0..<(width * height) {
+                    if bands < 3 {
+                        grey[p] = px[p * bands]
+                    } else {
+                        let r = Int(px[p * bands]), g = Int(px[p * bands + 1]), b = Int(px[p * bands + 2])
+                        grey[p] = UInt8((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16)
+                    }
+                }
             }
+            initialised = width * height
         }
         let small = LanczosResampler.resize(grey, width: width, height: height, toWidth: 32, toHeight: 32)
         var values = small.map(Double.init)

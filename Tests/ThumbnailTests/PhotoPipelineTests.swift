@@ -1,0 +1,234 @@
+import Foundation
+import Testing
+@testable import Thumbnail
+
+@Suite("photo pipeline")
+struct PhotoPipelineTests {
+    /// A fresh temporary output directory.
+    private static func outputDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("thumb-\(UUID().uuidString)")
+    }
+
+    /// Mean of each of the first three bands of an encoded image.
+    private static func meanColour(_ data: Data) throws -> [Double] {
+        let format = try #require(ImageFormat.sniff(data))
+        let image = try VipsImage.load(SourceBytes(data), format: format, input: "output")
+        let pixels = try image.pixels(input: "output")
+        var sums = [Double](repeating: 0, count: 3)
+        let count = image.width * image.height
+        for p in 0..<count { for b in 0..<3 { sums[b] += Double(pixels[p * image.bands + min(b, image.bands - 1)]) } }
+        return sums.map { $0 / Double(count) }
+    }
+
+    private static func rendition(_ manifest: PhotoManifest, _ name: String, _ format: OutputFormat) throws -> PhotoManifest.Rendition {
+        try #require(manifest.renditions.first { $0.name == name && $0.format == format })
+    }
+
+    @Test("orientation 6 comes out portrait at every size; manifest keeps stored size and orientation")
+    func orientation() throws {
+        let jpeg = try TestImages.jpeg(width: 2000, height: 1500, orientation: 6)
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let manifest = try PhotoPipeline().process(data: jpeg, outputDirectory: out)
+        #expect(manifest.input.width == 2000 && manifest.input.height == 1500)
+        #expect(manifest.input.orientation == 6)
+        #expect(manifest.renditions.count == 6)
+        for format in OutputFormat.allCases {
+            let large = try Self.rendition(manifest, "1080", format)
+            #expect(large.width == 1080 && large.height == 1440)
+            let medium = try Self.rendition(manifest, "640", format)
+            #expect(medium.width == 640 && medium.height == 853)
+            let square = try Self.rendition(manifest, "150", format)
+            #expect(square.width == 150 && square.height == 150)
+        }
+        // The files hold what the manifest says.
+        for rendition in manifest.renditions {
+            let data = try Data(contentsOf: out.appendingPathComponent(rendition.path))
+            #expect(data.count == rendition.bytes)
+            let probe = try ImageProbe.probe(data)
+            #expect(probe.width == rendition.width && probe.height == rendition.height, "\(rendition.path)")
+            #expect(probe.format.rawValue == rendition.format.rawValue, "\(rendition.path)")
+        }
+    }
+
+    @Test("no output carries EXIF, ICC or XMP, even from an input full of them")
+    func stripped() throws {
+        var inputs: [(String, Data)] = [("generated-orientation-6", try TestImages.jpeg(width: 800, height: 600, orientation: 6))]
+        for file in ["corpus/images/pl_xmp_test.jpg", "corpus/images/ia_empty_gps.jpg", "corpus/formats/ia_denali.webp",
+                     "corpus/formats/pl_icc_profile_big.jpg", "corpus/formats/ia_IMG_2682.heic"] {
+            if let url = SharedCorpus.url(file) { inputs.append((file, try Data(contentsOf: url))) }
+        }
+        if inputs.count == 1 { print("note: ../shared/corpus not present; checking the generated input only") }
+        for (name, data) in inputs {
+            let out = Self.outputDirectory()
+            defer { try? FileManager.default.removeItem(at: out) }
+            let manifest = try PhotoPipeline().process(data: data, outputDirectory: out, name: name)
+            for rendition in manifest.renditions {
+                let bytes = try Data(contentsOf: out.appendingPathComponent(rendition.path))
+                #expect(OutputInspector.metadata(in: bytes).isEmpty, "\(name) → \(rendition.path): \(OutputInspector.metadata(in: bytes))")
+            }
+            // JPEG renditions are progressive (SOF2).
+            let jpeg = try Data(contentsOf: out.appendingPathComponent("640.jpg"))
+            #expect(jpeg.range(of: Data([0xFF, 0xC2])) != nil, "\(name): 640.jpg is not progressive")
+        }
+    }
+
+    @Test("libvips' own webpsave keeps EXIF despite strip (why WebP goes through libwebp)")
+    func vipsWebPLeaks() throws {
+        let jpeg = try TestImages.jpeg(width: 64, height: 48, orientation: 6)
+        let image = try VipsImage.load(SourceBytes(jpeg), format: .jpeg, input: "exif")
+        let webp = try image.vipsWebP(quality: 80, input: "exif")
+        #expect(OutputInspector.webpChunks(webp).contains("EXIF"))
+    }
+
+    @Test("a small source is never upscaled and the manifest gives the actual sizes")
+    func noUpscale() throws {
+        let png = try TestImages.png(width: 300, height: 200)
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let manifest = try PhotoPipeline().process(data: png, outputDirectory: out)
+        #expect(manifest.input.format == .png)
+        for name in ["640", "1080"] {
+            let r = try Self.rendition(manifest, name, .jpeg)
+            #expect(r.width == 300 && r.height == 200)
+        }
+        let square = try Self.rendition(manifest, "150", .webp)
+        #expect(square.width == 150 && square.height == 150)
+    }
+
+    @Test("CMYK without a profile keeps its colour (imported with the CMYK fallback)")
+    func cmykFallback() throws {
+        // Pure cyan ink: in sRGB, little red, plenty of green and blue.
+        let jpeg = try TestImages.cmykJPEG(width: 200, height: 100, cmyk: [255, 0, 0, 0])
+        #expect(try ImageProbe.probe(jpeg).isCMYK)
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        _ = try PhotoPipeline().process(data: jpeg, outputDirectory: out)
+        let mean = try Self.meanColour(try Data(contentsOf: out.appendingPathComponent("640.jpg")))
+        #expect(mean[0] < 100 && mean[1] > 120 && mean[2] > 180, "cyan came out as \(mean)")
+    }
+
+    @Test("CMYK with an embedded profile keeps its colour (mean close to libvips' own conversion)")
+    func cmykProfile() throws {
+        guard let url = SharedCorpus.url("corpus/images/th_cmyk-icc.jpg") else {
+            print("skipped: ../shared/corpus/images not present")
+            return
+        }
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let manifest = try PhotoPipeline().process(input: url, outputDirectory: out)
+        #expect(manifest.input.width == 388 && manifest.input.height == 218)
+        // Reference: `vips thumbnail th_cmyk-icc.jpg x.v 1080 --export-profile srgb` → mean (131, 200, 205).
+        for file in ["1080.jpg", "1080.webp"] {
+            let mean = try Self.meanColour(try Data(contentsOf: out.appendingPathComponent(file)))
+            for (value, reference) in zip(mean, [131.0, 200.0, 205.0]) {
+                #expect(abs(value - reference) < 12, "\(file): mean \(mean)")
+            }
+        }
+    }
+
+    @Test("the corpus EXIF-6 portrait is rotated: stored 700×840 comes out 840×700")
+    func corpusOrientation() throws {
+        guard let url = SharedCorpus.url("corpus/images/ia_portrait-orientation-6.jpg") else {
+            print("skipped: ../shared/corpus/images not present")
+            return
+        }
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let manifest = try PhotoPipeline().process(input: url, outputDirectory: out)
+        #expect(manifest.input.orientation == 6)
+        let large = try Self.rendition(manifest, "1080", .jpeg)
+        #expect(large.width == 840 && large.height == 700)
+    }
+
+    @Test("animated inputs render their first frame and say so", arguments: [
+        "corpus/formats/th_rotating_earth_large.gif", "corpus/formats/pl_iss634_animated.webp",
+    ])
+    func animated(file: String) throws {
+        guard let url = SharedCorpus.url(file) else {
+            print("skipped: ../shared/\(file) not present")
+            return
+        }
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let manifest = try PhotoPipeline().process(input: url, outputDirectory: out)
+        #expect(manifest.input.animated == true)
+        let large = try Self.rendition(manifest, "1080", .webp)
+        #expect(large.width == manifest.input.width && large.height == manifest.input.height)
+    }
+
+    @Test("HEIC and AVIF inputs decode", arguments: ["corpus/formats/ia_8bit-sRGB.avif", "corpus/formats/ia_IMG_2682.heic", "corpus/formats/ia_10bit-HDR-P3-nclx.avif"])
+    func heif(file: String) throws {
+        guard let url = SharedCorpus.url(file) else {
+            print("skipped: ../shared/\(file) not present")
+            return
+        }
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let manifest = try PhotoPipeline().process(input: url, outputDirectory: out)
+        #expect(manifest.renditions.count == 6)
+        #expect(manifest.hashes.pdqQuality > 50)
+    }
+
+    @Test("manifest JSON has exactly the documented shape; hash() agrees with process()")
+    func manifestJSON() throws {
+        let jpeg = try TestImages.jpeg(width: 1200, height: 900)
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let pipeline = PhotoPipeline()
+        let manifest = try pipeline.process(data: jpeg, outputDirectory: out)
+        let json = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(manifest)) as? [String: Any]
+        let object = try #require(json)
+        #expect(Set(object.keys) == ["kind", "preset", "input", "renditions", "hashes", "blurhash"])
+        #expect(object["kind"] as? String == "photo")
+        #expect((object["preset"] as? [String: Any])?["name"] as? String == "photo")
+        let input = try #require(object["input"] as? [String: Any])
+        #expect(Set(input.keys) == ["format", "width", "height", "bytes", "sha256", "orientation"])
+        #expect(input["format"] as? String == "jpeg")
+        let hashKeys = try #require(object["hashes"] as? [String: Any]).keys
+        #expect(Set(hashKeys) == ["pdq", "pdq_quality", "phash"])
+        let renditions = try #require(object["renditions"] as? [[String: Any]])
+        #expect(Set(renditions[0].keys) == ["name", "format", "width", "height", "bytes", "path"])
+        #expect(manifest.renditions.map(\.path) == ["150.jpg", "150.webp", "640.jpg", "640.webp", "1080.jpg", "1080.webp"])
+        #expect(manifest.hashes.pdq.count == 64 && manifest.hashes.phash.count == 16)
+        #expect(manifest.blurhash.count == 36)
+        #expect(manifest.input.sha256 == SHA256Digest.hex(of: jpeg))
+        // Round trip.
+        #expect(try JSONDecoder().decode(PhotoManifest.self, from: JSONEncoder().encode(manifest)) == manifest)
+
+        let hashes = try pipeline.hash(data: jpeg)
+        #expect(hashes.sha256 == manifest.input.sha256)
+        #expect(hashes.pdq == manifest.hashes.pdq && hashes.phash == manifest.hashes.phash)
+    }
+
+    @Test("a truncated input through the pipeline is corrupt; nothing crashes")
+    func truncated() throws {
+        let jpeg = try TestImages.jpeg(width: 1200, height: 900)
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let error = try #require(throws: ThumbnailError.self) {
+            _ = try PhotoPipeline().process(data: jpeg.prefix(jpeg.count / 3), outputDirectory: out)
+        }
+        #expect(error.code == .corrupt)
+    }
+
+    @Test("cancellation between steps stops the job")
+    func cancelled() throws {
+        let jpeg = try TestImages.jpeg(width: 400, height: 300)
+        let error = try #require(throws: ThumbnailError.self) {
+            _ = try PhotoPipeline().process(data: jpeg, outputDirectory: Self.outputDirectory(), isCancelled: { true })
+        }
+        #expect(error.code == .cancelled)
+        #expect(!error.isPermanent)
+    }
+
+    @Test("renditions from raw pixels (e.g. a video poster frame)")
+    func fromPixels() throws {
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let pixels = TestImages.gradientPixels(width: 1280, height: 720)
+        let written = try PhotoPipeline().renditions(pixels: pixels, width: 1280, height: 720, bands: 3, outputDirectory: out)
+        #expect(written.count == 6)
+        #expect(written.first { $0.name == "640" }?.height == 360)
+    }
+}

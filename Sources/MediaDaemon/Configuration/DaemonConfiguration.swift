@@ -1,0 +1,17 @@
+import Foundation
+import Logging
+import Platform
+
+/// Everything one run of the daemon is configured with, composed from each module's part.
+struct DaemonConfiguration: Sendable {
+    static let defaultDataDirectory = "./.mediadaemon"
+
+    /// Root of everything the daemon keeps locally (embedded cluster, object store).
+    var dataDirectory: String
+    /// An external PostgreSQL; nil means the embedded cluster.
+    var databaseURL: String?
+    var logLevel: Logger.Level
+
+    /// Where the embedded cluster lives.
+    var embeddedClusterDirectory: String { dataDirectory + "/pg" }
+}

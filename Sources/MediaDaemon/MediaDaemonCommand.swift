@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// `mediadaemon`: the media back end's daemon and operator CLI.
+@main
+struct MediaDaemonCommand: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "mediadaemon",
+        abstract: "Media pipeline daemon: job queue, photo and video processing, and the services around them.",
+        discussion: """
+            With no DATABASE_URL, mediadaemon runs a private PostgreSQL cluster under its data
+            directory (default ./.mediadaemon). Configuration: flags, then environment, then defaults.
+            """,
+        version: version,
+        subcommands: [DBCommand.self],
+        defaultSubcommand: nil
+    )
+}

@@ -93,6 +93,22 @@ extension TranscodeSuite {
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
         }
 
+        @Test func faststartFileCutShortIsCorrupt() throws {
+            let (_, made) = try process(Fixtures.clip("portrait-silent.mp4"))
+            defer { try? FileManager.default.removeItem(at: made) }
+            let whole = try Data(contentsOf: made.appendingPathComponent("360.mp4"))
+            let directory = try Fixtures.temporaryDirectory(named: "cut")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let cut = directory.appendingPathComponent("cut.mp4")
+            try whole.prefix(whole.count / 3).write(to: cut)
+            let output = directory.appendingPathComponent("out")
+            let error = try #require(throws: TranscodeError.self) {
+                try VideoPipeline().process(input: cut, outputDirectory: output)
+            }
+            #expect(error.code == .corrupt)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).isEmpty)
+        }
+
         @Test func misspeltEncoderOptionIsRejectedNotIgnored() throws {
             var preset = VideoPreset.default
             preset.video.options = ["crff": "18"]

@@ -16,6 +16,7 @@ final class SourceReader {
     private let packet: Packet
     private let frame: Frame
     private var decodeErrors = 0
+    private var firstVideoTimestamp: Int64?
     private var lastVideoTimestamp: Int64?
 
     /// Packets in a row that yield no frame before the reader gives up as `stalled`.
@@ -74,6 +75,25 @@ final class SourceReader {
         if let audioDecoder {
             _ = try decode(nil, with: audioDecoder, emit: audio, isVideo: false)
         }
+        try checkCompleteness()
+    }
+
+    /// A file cut short after its index (faststart MP4) demuxes "successfully" up to the cut:
+    /// compare the video actually decoded with the duration the stream declares.
+    private func checkCompleteness() throws(TranscodeError) {
+        guard let first = firstVideoTimestamp, let last = lastVideoTimestamp else {
+            throw TranscodeError(.corrupt, "no video frame could be decoded from \(input.path)")
+        }
+        let declared = videoStream.pointee.duration
+        guard declared > 0, declared != CAVUtil_NOPTS_VALUE() else { return }
+        let milliseconds = AVRational(num: 1, den: 1000)
+        let timeBase = videoStream.pointee.time_base
+        let declaredMs = av_rescale_q(declared, timeBase, milliseconds)
+        let decodedMs = av_rescale_q(last - first, timeBase, milliseconds)
+        if declaredMs - decodedMs > max(1000, declaredMs / 10) {
+            throw TranscodeError(
+                .corrupt, "\(input.path) declares \(declaredMs) ms of video but only \(decodedMs) ms could be decoded (truncated?)")
+        }
     }
 
     /// Sends one packet (nil = flush) and emits every frame that comes out; returns how many.
@@ -110,6 +130,7 @@ final class SourceReader {
             timestamp = last + 1
         }
         lastVideoTimestamp = timestamp
+        if firstVideoTimestamp == nil { firstVideoTimestamp = timestamp }
         frame.pointer.pointee.pts = timestamp
     }
 }

@@ -135,3 +135,20 @@ int CVipsShim_live_objects(void) {
     vips_object_map(count_object, &n, NULL);
     return n;
 }
+
+static gint watched_live = 0;
+
+static void watched_finalized(gpointer data, GObject *where) {
+    (void)data;
+    (void)where;
+    g_atomic_int_add(&watched_live, -1);
+}
+
+void CVipsShim_watch(VipsImage *image) {
+    g_atomic_int_inc(&watched_live);
+    g_object_weak_ref(G_OBJECT(image), watched_finalized, NULL);
+}
+
+int CVipsShim_watched_live(void) {
+    return g_atomic_int_get(&watched_live);
+}

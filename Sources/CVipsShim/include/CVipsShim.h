@@ -71,4 +71,10 @@ void CVipsShim_set_orientation(VipsImage *image, int orientation);
 /// Number of live VipsObjects in the process (a leak measure for tests).
 int CVipsShim_live_objects(void);
 
+/// Counts `image` as watched until it is finalized (a GObject weak reference).
+void CVipsShim_watch(VipsImage *image);
+
+/// Watched images not yet finalized.
+int CVipsShim_watched_live(void);
+
 #endif

@@ -48,6 +48,24 @@ enum Vips {
         Int(CVipsShim_live_objects())
     }
 
+    /// Input labels whose images are watched until finalized (leak tests).
+    private static let watchedLabels = Mutex<Set<String>>([])
+
+    /// Watches every image created for inputs labelled `label` from now on.
+    static func watch(label: String) {
+        watchedLabels.withLock { _ = $0.insert(label) }
+    }
+
+    /// Called by `VipsCall` for each image it hands out.
+    static func noteCreated(_ image: UnsafeMutablePointer<CVips.VipsImage>, label: String) {
+        if watchedLabels.withLock({ $0.contains(label) }) { CVipsShim_watch(image) }
+    }
+
+    /// Watched images that have not been finalized yet (0 when every one was released).
+    static func watchedAlive() -> Int {
+        Int(CVipsShim_watched_live())
+    }
+
     /// Bytes currently allocated through libvips' tracked allocator (pixel buffers).
     static func trackedMemory() -> Int {
         Int(vips_tracked_get_mem())

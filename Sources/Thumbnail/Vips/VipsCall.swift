@@ -31,6 +31,7 @@ enum VipsCall {
             if let out { CVips_unref(out) }
             throw failure(operation, input: input, stage: stage, cause: libraryText, file: file, line: line)
         }
+        Vips.noteCreated(out, label: input)
         return VipsImage(owning: out, source: source)
     }
 

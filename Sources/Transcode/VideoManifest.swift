@@ -1,7 +1,7 @@
 /// What a processed video produced: the JSON stored with the upload and printed by `process`.
 ///
-/// Keys are snake_case as in DESIGN.md's video manifest. HLS, poster and frame hashes are not
-/// produced yet, so those keys are absent.
+/// Keys are snake_case as in DESIGN.md's video manifest. Poster and frame hashes are not
+/// produced yet, so those keys are absent; `hls` is absent when the preset has no HLS.
 public struct VideoManifest: Sendable, Equatable, Codable {
     /// Always `video`.
     public var kind: String
@@ -11,13 +11,16 @@ public struct VideoManifest: Sendable, Equatable, Codable {
     public var input: Input
     /// One MP4 per ladder rung, smallest first.
     public var renditions: [Rendition]
+    /// The HLS master playlist, relative to the output directory (`hls/master.m3u8`).
+    public var hls: String?
 
     /// Makes a manifest.
-    public init(preset: PresetReference, input: Input, renditions: [Rendition]) {
+    public init(preset: PresetReference, input: Input, renditions: [Rendition], hls: String? = nil) {
         kind = "video"
         self.preset = preset
         self.input = input
         self.renditions = renditions
+        self.hls = hls
     }
 
     /// Name and version of a preset.

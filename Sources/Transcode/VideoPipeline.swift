@@ -1,6 +1,6 @@
 public import Foundation
 
-/// Turns one video file into an H.264/AAC MP4 ladder and its manifest.
+/// Turns one video file into an H.264/AAC ladder (MP4 per rung, plus HLS) and its manifest.
 ///
 /// Synchronous and blocking: run it on a dedicated thread, never on the async executor. All
 /// FFmpeg state is created, used and freed inside ``process(input:outputDirectory:isCancelled:)``,
@@ -14,7 +14,8 @@ public struct VideoPipeline: Sendable {
         self.preset = preset
     }
 
-    /// Probes `input`, checks limits, decodes it once and writes `<rung>.mp4` per rung.
+    /// Probes `input`, checks limits, decodes it once and writes `<rung>.mp4` per rung, and
+    /// when the preset has HLS, `hls/master.m3u8` with `hls/<rung>.m3u8` and fMP4 segments.
     ///
     /// Files appear under their final names only when complete; on failure nothing is left behind.
     /// - Parameter isCancelled: polled between packets; returning true stops with `cancelled`.
@@ -30,34 +31,37 @@ public struct VideoPipeline: Sendable {
         let plan = LadderPlan(
             rungs: preset.rungs, displayWidth: probe.video.displayWidth, displayHeight: probe.video.displayHeight)
         let sha256 = try FileDigest.sha256(of: input)
-        try Self.createDirectory(outputDirectory)
+        let staging = try OutputStaging(directory: outputDirectory, names: plan.steps.map { "\($0.rung.name).mp4" })
 
-        let names = plan.steps.map { "\($0.rung.name).mp4" }
-        let partials = names.map { outputDirectory.appendingPathComponent(".\($0).partial") }
-        let finals = names.map { outputDirectory.appendingPathComponent($0) }
-        let encoded: [(video: Int, audio: Int)]
+        let results: [Ladder.Result]
         do {
-            let ladder = try Ladder(source: source, plan: plan, preset: preset, outputs: partials.map(\.path))
+            if preset.hls != nil { try staging.prepareHLS() }
+            let ladder = try Ladder(
+                source: source, plan: plan, preset: preset, outputs: staging.partials.map(\.path),
+                hlsDirectory: preset.hls == nil ? nil : staging.hlsPartial.path)
             try ladder.run {
                 () throws(TranscodeError) in
                 if isCancelled() { throw TranscodeError(.cancelled, "processing \(input.path) was cancelled") }
             }
-            encoded = ladder.encodedBytes
-            for (partial, final) in zip(partials, finals) { try Self.moveIntoPlace(partial, final) }
+            results = ladder.results
+            if preset.hls != nil {
+                let master = try masterPlaylist(plan: plan, results: results, probe: probe, folder: staging.hlsPartial)
+                try staging.writeHLS(master.text, named: "master.m3u8")
+            }
+            try staging.commit(withHLS: preset.hls != nil)
         } catch {
-            for url in partials { try? FileManager.default.removeItem(at: url) }
+            staging.discard()
             throw error
         }
 
-        let seconds = max(Double(probe.durationMs) / 1000, 0.001)
         var renditions: [VideoManifest.Rendition] = []
         for (index, step) in plan.steps.enumerated() {
             renditions.append(
                 VideoManifest.Rendition(
                     name: step.rung.name, format: "mp4", width: step.width, height: step.height,
-                    bytes: try Self.size(of: finals[index]), path: names[index], codec: "h264",
-                    videoBitrate: Int(Double(encoded[index].video * 8) / seconds),
-                    audioBitrate: Int(Double(encoded[index].audio * 8) / seconds)))
+                    bytes: try staging.size(of: staging.finals[index]), path: staging.names[index], codec: "h264",
+                    videoBitrate: bitrate(results[index].videoBytes, probe),
+                    audioBitrate: bitrate(results[index].audioBytes, probe)))
         }
         return VideoManifest(
             preset: .init(name: preset.name, version: preset.version),
@@ -65,30 +69,31 @@ public struct VideoPipeline: Sendable {
                 format: probe.container, width: probe.video.width, height: probe.video.height, bytes: probe.bytes,
                 sha256: sha256, durationMs: probe.durationMs, rotation: probe.video.rotation,
                 hasAudio: probe.hasAudio),
-            renditions: renditions)
+            renditions: renditions,
+            hls: preset.hls == nil ? nil : "\(OutputStaging.hlsFolder)/master.m3u8")
     }
 
-    private static func createDirectory(_ url: URL) throws(TranscodeError) {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw TranscodeError(.io, "cannot create \(url.path): \(error.localizedDescription)")
-        }
+    /// Average bit/s of `bytes` spread over the source's duration.
+    private func bitrate(_ bytes: Int, _ probe: VideoProbe) -> Int {
+        Int(Double(bytes * 8) / max(Double(probe.durationMs) / 1000, 0.001))
     }
 
-    private static func moveIntoPlace(_ partial: URL, _ final: URL) throws(TranscodeError) {
-        // rename(2) replaces an existing file atomically, so readers never see half a file.
-        guard rename(partial.path, final.path) == 0 else {
-            throw TranscodeError(.io, "cannot rename \(partial.path) to \(final.path): errno \(errno)")
+    /// BANDWIDTH is the measured peak segment rate, AVERAGE-BANDWIDTH the whole-file average.
+    private func masterPlaylist(
+        plan: LadderPlan, results: [Ladder.Result], probe: VideoProbe, folder: URL
+    ) throws(TranscodeError) -> HLSMasterPlaylist {
+        var variants: [HLSMasterPlaylist.Variant] = []
+        for (step, result) in zip(plan.steps, results) {
+            let uri = "\(step.rung.name).m3u8"
+            let average = bitrate(result.videoBytes + result.audioBytes, probe)
+            let peak = try HLSMediaPlaylist.peakBitrate(
+                playlist: folder.appendingPathComponent(uri), segmentSeconds: preset.hls?.segmentSeconds ?? 2)
+            variants.append(
+                HLSMasterPlaylist.Variant(
+                    bandwidth: max(peak, average), averageBandwidth: average,
+                    width: step.width, height: step.height, frameRate: probe.video.frameRate,
+                    videoCodec: result.codec, hasAudio: probe.hasAudio, uri: uri))
         }
-    }
-
-    private static func size(of url: URL) throws(TranscodeError) -> Int {
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-            return (attributes[.size] as? NSNumber)?.intValue ?? 0
-        } catch {
-            throw TranscodeError(.io, "cannot stat \(url.path): \(error.localizedDescription)")
-        }
+        return HLSMasterPlaylist(variants: variants)
     }
 }

@@ -8,6 +8,7 @@ enum MediaInspector {
             var codec_name: String
             var width: Int?
             var height: Int?
+            var level: Int?
             var side_data_list: [[String: AnyValue]]?
         }
         struct Format: Decodable {

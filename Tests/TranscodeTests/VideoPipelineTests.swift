@@ -47,7 +47,7 @@ extension TranscodeSuite {
             #expect(manifest.renditions.map { [$0.width, $0.height] } == [[320, 240]])
             try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            #expect(leftovers == ["360.mp4"])
+            #expect(leftovers.sorted() == ["360.mp4", "hls"])
         }
 
         @Test func portraitIsMeasuredByItsShortSide() throws {
@@ -79,6 +79,41 @@ extension TranscodeSuite {
             #expect(manifest.renditions.map { [$0.width, $0.height] } == [[640, 360], [1280, 720]])
             try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
             try expectSamePicture(source, directory.appendingPathComponent("360.mp4"))
+        }
+
+        @Test func hlsMasterAndMediaPlaylistsDescribeTheLadder() throws {
+            let (manifest, directory) = try process(Fixtures.clip("landscape-audio.mp4"))
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let hls = try #require(manifest.hls)
+            #expect(hls == "hls/master.m3u8")
+            let master = directory.appendingPathComponent(hls)
+            let text = try String(contentsOf: master, encoding: .utf8)
+            let level = try #require(MediaInspector.probe(directory.appendingPathComponent("360.mp4")).video?.level)
+            let levelHex = String(level, radix: 16)
+            #expect(text.hasPrefix("#EXTM3U\n"))
+            #expect(text.contains("RESOLUTION=320x240"))
+            #expect(text.contains("CODECS=\"avc1.6400\(level < 16 ? "0" : "")\(levelHex),mp4a.40.2\""), "\(text)")
+            #expect(text.components(separatedBy: "#EXT-X-STREAM-INF:").count - 1 == manifest.renditions.count)
+
+            let media = try String(contentsOf: directory.appendingPathComponent("hls/360.m3u8"), encoding: .utf8)
+            #expect(media.contains("#EXT-X-PLAYLIST-TYPE:VOD") && media.hasSuffix("#EXT-X-ENDLIST\n"))
+            #expect(media.contains("#EXT-X-MAP:URI=\"360_init.mp4\""))
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("hls/360_init.mp4").path))
+
+            // ffprobe plays the whole thing through the master playlist.
+            let report = try MediaInspector.probe(master)
+            #expect(report.video?.codec_name == "h264")
+            #expect(report.hasAudio)
+            #expect(abs(report.durationMs - manifest.input.durationMs) <= 100)
+        }
+
+        @Test func presetWithoutHLSWritesMP4Only() throws {
+            var preset = VideoPreset.default
+            preset.hls = nil
+            let (manifest, directory) = try process(Fixtures.clip("portrait-silent.mp4"), preset: preset)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(manifest.hls == nil)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["360.mp4"])
         }
 
         @Test func cancellationStopsAndLeavesNothing() throws {

@@ -14,9 +14,18 @@ final class Ladder {
     private let audio: AudioEncoder?
     private let writers: [RungWriter]
 
-    /// Prepares encoders and opens one output file per entry of `outputs` (same order as `plan`).
+    /// What one rung produced.
+    struct Result {
+        var videoBytes: Int
+        var audioBytes: Int
+        /// RFC 6381 video codec string, e.g. `avc1.64001f`.
+        var codec: String
+    }
+
+    /// Prepares encoders and opens one MP4 per entry of `outputs` (same order as `plan`), plus
+    /// `<rung>.m3u8` and its segments in `hlsDirectory` when the preset asks for HLS.
     init(
-        source: OpenedSource, plan: LadderPlan, preset: VideoPreset, outputs: [String]
+        source: OpenedSource, plan: LadderPlan, preset: VideoPreset, outputs: [String], hlsDirectory: String?
     ) throws(TranscodeError) {
         let reader = try SourceReader(container: source.container, withAudio: source.probe.hasAudio)
         self.reader = reader
@@ -31,19 +40,26 @@ final class Ladder {
         let rotation = FrameRotation(clockwiseDegrees: source.probe.video.rotation)
         var writers: [RungWriter] = []
         for (step, path) in zip(plan.steps, outputs) {
-            let settings = RungWriter.Settings(
+            var settings = RungWriter.Settings(
                 width: step.width, height: step.height, encoder: preset.video.encoder,
                 speedPreset: preset.video.speedPreset, crf: preset.video.crf, maxrate: step.rung.maxrate,
                 bufsize: step.rung.bufsize, gopSeconds: preset.video.gopSeconds, profile: preset.video.profile,
                 extraOptions: preset.video.options)
+            if let hls = preset.hls, let hlsDirectory {
+                settings.hls = RungWriter.HLSTarget(
+                    playlistPath: "\(hlsDirectory)/\(step.rung.name).m3u8", stem: step.rung.name,
+                    segmentSeconds: hls.segmentSeconds)
+            }
             writers.append(
                 try RungWriter(path: path, settings: settings, rotation: rotation, reader: reader, audio: audio))
         }
         self.writers = writers
     }
 
-    /// Encoded bytes per rung (video, audio), valid after ``run(checkpoint:)``.
-    var encodedBytes: [(video: Int, audio: Int)] { writers.map { ($0.videoBytes, $0.audioBytes) } }
+    /// Per rung, in plan order; valid after ``run(checkpoint:)``.
+    var results: [Result] {
+        writers.map { Result(videoBytes: $0.videoBytes, audioBytes: $0.audioBytes, codec: $0.codecString) }
+    }
 
     /// Decodes the source once and finishes every file; `checkpoint` runs between packets.
     func run(checkpoint: () throws(TranscodeError) -> Void) throws(TranscodeError) {

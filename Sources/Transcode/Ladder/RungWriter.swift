@@ -4,9 +4,10 @@ import CAVUtil
 import CSwResample
 import CSwScale
 
-/// Encodes one rung of the ladder: scale (and rotate) decoded frames, H.264 via libx264, mux MP4.
+/// Encodes one rung of the ladder: scale (and rotate) decoded frames, H.264 via libx264, then
+/// mux the same packets into an MP4 and, optionally, an HLS media playlist with its segments.
 ///
-/// Owns its scaler, frames, encoder and output container; not thread-safe. Audio arrives as
+/// Owns its scaler, frames, encoder and output containers; not thread-safe. Audio arrives as
 /// packets already encoded once for all rungs (see ``AudioEncoder``).
 final class RungWriter {
     /// What the rung produces.
@@ -22,17 +23,30 @@ final class RungWriter {
         var profile = "high"
         /// Further encoder options; any the encoder does not consume is an `invalid_preset` error.
         var extraOptions: [String: String] = [:]
+        /// Also write HLS, when set.
+        var hls: HLSTarget?
+    }
+
+    /// Where a rung's HLS media playlist and segments go.
+    struct HLSTarget {
+        /// Path of the media playlist (`…/720.m3u8`); segments are written next to it.
+        var playlistPath: String
+        /// File stem for the init segment and media segments (`720` → `720_init.mp4`, `720_000.m4s`).
+        var stem: String
+        /// Target segment length; segments cut at keyframes.
+        var segmentSeconds: Double
     }
 
     let path: String
     let settings: Settings
-    private let output: OutputContainer
+    private let outputs: [OutputContainer]
     private let encoder: CodecContext
     private let scaler: Scaler
     private let rotation: FrameRotation
     private let scaled: Frame
     private let rotated: Frame?
     private let packet: Packet
+    private let copy: Packet
     private let videoIndex: Int
     private let audioIndex: Int?
     private let audioTimeBase: AVRational?
@@ -42,7 +56,7 @@ final class RungWriter {
     private(set) var videoBytes = 0
     private(set) var audioBytes = 0
 
-    /// Opens the output and writes the MP4 header (faststart).
+    /// Opens the outputs and writes their headers.
     ///
     /// - Parameters:
     ///   - timeBase: of the decoded frames' `pts` (the source video stream's time base).
@@ -54,7 +68,10 @@ final class RungWriter {
         self.path = path
         self.settings = settings
         self.rotation = rotation
-        output = try OutputContainer(path: path, format: "mp4")
+        let mp4 = try OutputContainer(path: path, format: "mp4")
+        var outputs = [mp4]
+        if let hls = settings.hls { outputs.append(try OutputContainer(path: hls.playlistPath, format: "hls")) }
+        self.outputs = outputs
         encoder = try CodecContext.encoder(named: settings.encoder)
         let context = encoder.pointer
         context.pointee.width = Int32(settings.width)
@@ -63,8 +80,10 @@ final class RungWriter {
         context.pointee.time_base = timeBase
         context.pointee.framerate = frameRate
         context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        if output.wantsGlobalHeader { context.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
-        let fps = frameRate.num > 0 && frameRate.den > 0 ? av_q2d(frameRate) : 30
+        // MP4 and fMP4 segments both want SPS/PPS in extradata.
+        context.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
+        let validRate = frameRate.num > 0 && frameRate.den > 0
+        let fps = validRate ? av_q2d(frameRate) : 30
         let gop = max(1, Int((fps * settings.gopSeconds).rounded()))
         var options: [(String, String)] = [
             ("preset", settings.speedPreset), ("crf", String(settings.crf)), ("g", String(gop)),
@@ -73,16 +92,17 @@ final class RungWriter {
         ]
         options += settings.extraOptions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         try encoder.open(options: options)
-        let perFrame = frameRate.num > 0 && frameRate.den > 0 ? av_inv_q(frameRate) : AVRational(num: 1, den: 30)
+        let perFrame = validRate ? av_inv_q(frameRate) : AVRational(num: 1, den: 30)
         frameDuration = max(1, av_rescale_q(1, perFrame, timeBase))
-        videoIndex = try output.addStream(from: encoder)
-        if let audio {
-            audioIndex = try output.addStream(from: audio.encoder)
-            audioTimeBase = audio.encoder.pointer.pointee.time_base
-        } else {
-            audioIndex = nil
-            audioTimeBase = nil
+        var videoIndex = 0
+        var audioIndex: Int?
+        for output in outputs {
+            videoIndex = try output.addStream(from: encoder)
+            if let audio { audioIndex = try output.addStream(from: audio.encoder) }
         }
+        self.videoIndex = videoIndex
+        self.audioIndex = audioIndex
+        audioTimeBase = audio?.encoder.pointer.pointee.time_base
         // Decoded frames are scaled in their stored orientation, then turned.
         let stored = rotation.swapsDimensions
             ? (width: settings.height, height: settings.width) : (width: settings.width, height: settings.height)
@@ -91,8 +111,19 @@ final class RungWriter {
         rotated = rotation.isIdentity
             ? nil : try Frame(width: settings.width, height: settings.height, format: AV_PIX_FMT_YUV420P)
         packet = try Packet()
+        copy = try Packet()
         // bitexact: no encoder tag or creation time; nothing of the source's metadata is copied.
-        try output.writeHeader(options: [("movflags", "+faststart"), ("fflags", "+bitexact")])
+        try mp4.writeHeader(options: [("movflags", "+faststart"), ("fflags", "+bitexact")])
+        if let hls = settings.hls, let playlist = outputs.last {
+            let directory = String(hls.playlistPath.prefix(upTo: hls.playlistPath.lastIndex(of: "/") ?? hls.playlistPath.startIndex))
+            let prefix = directory.isEmpty ? "" : directory + "/"
+            try playlist.writeHeader(options: [
+                ("hls_time", String(hls.segmentSeconds)), ("hls_playlist_type", "vod"),
+                ("hls_segment_type", "fmp4"), ("hls_fmp4_init_filename", "\(hls.stem)_init.mp4"),
+                ("hls_segment_filename", "\(prefix)\(hls.stem)_%03d.m4s"), ("hls_flags", "independent_segments"),
+                ("fflags", "+bitexact"),
+            ])
+        }
     }
 
     /// A rung fed by `reader`'s video stream (its time base and average frame rate).
@@ -103,6 +134,14 @@ final class RungWriter {
             path: path, settings: settings, rotation: rotation,
             timeBase: reader.videoStream.pointee.time_base, frameRate: reader.videoStream.pointee.avg_frame_rate,
             audio: audio)
+    }
+
+    /// The RFC 6381 codec string of the encoded video (`avc1.64001f`), from the SPS in extradata.
+    var codecString: String {
+        let context = encoder.pointer.pointee
+        guard let extradata = context.extradata, context.extradata_size > 0 else { return "avc1.640028" }
+        let bytes = UnsafeBufferPointer(start: extradata, count: Int(context.extradata_size))
+        return H264Parameters.codecString(extradata: bytes) ?? "avc1.640028"
     }
 
     /// Scales, rotates and encodes one decoded frame (its `pts` in the source time base).
@@ -121,29 +160,36 @@ final class RungWriter {
         try drainVideo()
     }
 
-    /// Writes a copy of an encoded audio packet (timestamps in the audio encoder's time base).
+    /// Writes an encoded audio packet (timestamps in the audio encoder's time base); the caller keeps it.
     func write(audio source: Packet) throws(TranscodeError) {
         guard let audioIndex, let audioTimeBase else { return }
-        try FFmpegCall.check(av_packet_ref(packet.pointer, source.pointer), "av_packet_ref")
-        audioBytes += Int(packet.pointer.pointee.size)
-        try output.write(packet, stream: audioIndex, from: audioTimeBase)
-        packet.unref()
+        audioBytes += Int(source.pointer.pointee.size)
+        try writeEverywhere(source, stream: audioIndex, timeBase: audioTimeBase)
     }
 
-    /// Flushes the encoder and writes the trailer; the file is complete afterwards.
+    /// Flushes the encoder and writes the trailers; the files are complete afterwards.
     func finish() throws(TranscodeError) {
         try encoder.send(frame: nil, path: path)
         try drainVideo()
-        try output.finish()
+        for output in outputs { try output.finish() }
     }
 
     private func drainVideo() throws(TranscodeError) {
         while try encoder.receive(packet: packet, path: path) {
+            defer { packet.unref() }
             videoBytes += Int(packet.pointer.pointee.size)
             // Without a duration the muxer shortens the last frame to nothing.
             if packet.pointer.pointee.duration <= 0 { packet.pointer.pointee.duration = frameDuration }
-            try output.write(packet, stream: videoIndex, from: encoder.pointer.pointee.time_base)
-            packet.unref()
+            try writeEverywhere(packet, stream: videoIndex, timeBase: encoder.pointer.pointee.time_base)
+        }
+    }
+
+    /// Muxers take ownership of what they are given, so each gets its own reference.
+    private func writeEverywhere(_ source: Packet, stream: Int, timeBase: AVRational) throws(TranscodeError) {
+        for output in outputs {
+            try FFmpegCall.check(av_packet_ref(copy.pointer, source.pointer), "av_packet_ref")
+            defer { copy.unref() }
+            try output.write(copy, stream: stream, from: timeBase)
         }
     }
 }

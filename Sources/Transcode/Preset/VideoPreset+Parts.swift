@@ -85,3 +85,20 @@ extension VideoPreset {
         }
     }
 }
+
+extension VideoPreset {
+    /// HLS output: fMP4 segments cut at keyframes, one media playlist per rung, one master.
+    public struct HLSPackaging: Sendable, Equatable, Codable {
+        /// Target segment length in seconds (at least the GOP length).
+        public var segmentSeconds: Double
+
+        /// Makes settings; see the property.
+        public init(segmentSeconds: Double) {
+            self.segmentSeconds = segmentSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case segmentSeconds = "segment_seconds"
+        }
+    }
+}

@@ -17,11 +17,15 @@ public struct VideoPreset: Sendable, Equatable, Codable {
     public var audio: AudioEncoding
     /// Rungs, smallest first.
     public var rungs: [Rung]
+    /// HLS packaging of the same encodes; nil writes MP4 only.
+    public var hls: HLSPackaging?
 
     /// Makes a preset; call ``validate()`` before use when built by hand.
     public init(
-        name: String, version: Int, limits: VideoLimits, video: VideoEncoding, audio: AudioEncoding, rungs: [Rung]
+        name: String, version: Int, limits: VideoLimits, video: VideoEncoding, audio: AudioEncoding, rungs: [Rung],
+        hls: HLSPackaging? = nil
     ) {
+        self.hls = hls
         self.name = name
         self.version = version
         self.limits = limits
@@ -41,7 +45,8 @@ public struct VideoPreset: Sendable, Equatable, Codable {
             Rung(name: "360", shortSide: 360, maxrate: 1_040_000, bufsize: 2_080_000),
             Rung(name: "720", shortSide: 720, maxrate: 3_040_000, bufsize: 6_080_000),
             Rung(name: "1080", shortSide: 1080, maxrate: 6_220_000, bufsize: 12_440_000),
-        ])
+        ],
+        hls: HLSPackaging(segmentSeconds: 2))
 
     /// Reads and validates a preset file.
     ///
@@ -76,6 +81,9 @@ public struct VideoPreset: Sendable, Equatable, Codable {
         guard rungs.allSatisfy({ $0.maxrate > 0 && $0.bufsize > 0 }) else { throw fail("maxrate and bufsize must be positive") }
         guard (0...51).contains(video.crf) else { throw fail("crf must be within 0…51") }
         guard video.gopSeconds > 0 else { throw fail("gop_seconds must be positive") }
+        if let hls, !(hls.segmentSeconds >= video.gopSeconds) {
+            throw fail("hls segment_seconds must be at least gop_seconds (segments start at keyframes)")
+        }
         guard audio.bitrate > 0, (1...8).contains(audio.channels), audio.sampleRate >= 8000 else {
             throw fail("audio bitrate, channels or sample rate out of range")
         }

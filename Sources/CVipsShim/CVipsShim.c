@@ -123,19 +123,6 @@ void CVipsShim_set_orientation(VipsImage *image, int orientation) {
     vips_image_set_int(image, VIPS_META_ORIENTATION, orientation);
 }
 
-static void *count_object(void *item, void *a, void *b) {
-    (void)item;
-    (void)b;
-    (*(int *)a)++;
-    return NULL;
-}
-
-int CVipsShim_live_objects(void) {
-    int n = 0;
-    vips_object_map(count_object, &n, NULL);
-    return n;
-}
-
 static gint watched_live = 0;
 
 static void watched_finalized(gpointer data, GObject *where) {

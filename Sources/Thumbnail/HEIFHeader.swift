@@ -7,7 +7,10 @@ enum HEIFHeader {
     static func declaredSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
         var best: (width: Int, height: Int)?
         walk(bytes, range: 0..<bytes.count, depth: 0) { width, height in
-            if best == nil || width * height > best!.width * best!.height { best = (width, height) }
+            let area = width.multipliedReportingOverflow(by: height)
+            if area.overflow { best = (width, height); return }
+            if let current = best, current.width * current.height >= area.partialValue { return }
+            best = (width, height)
         }
         return best
     }

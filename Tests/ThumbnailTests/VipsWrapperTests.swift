@@ -9,7 +9,7 @@ struct VipsWrapperTests {
         let source = SourceBytes(jpeg)
         let header = try VipsImage.load(source, format: .jpeg, input: "leak-test")
         #expect(header.width == 640)
-        let large = try VipsImage.thumbnail(source, width: 320, importCMYK: false, input: "leak-test")
+        let large = try VipsImage.thumbnail(source, width: 320, exportSRGB: true, importCMYK: false, input: "leak-test")
             .srgb8(input: "leak-test").inMemory(input: "leak-test")
         let small = try large.thumbnail(width: 150, height: 150, fit: .centreCrop, input: "leak-test")
         _ = try small.jpeg(quality: 85, progressive: true, input: "leak-test")
@@ -55,7 +55,7 @@ struct VipsWrapperTests {
         let truncated = jpeg.prefix(jpeg.count / 2)
         let error = try #require(throws: ThumbnailError.self) {
             let source = SourceBytes(Data(truncated))
-            _ = try VipsImage.thumbnail(source, width: 200, importCMYK: false, input: "truncated.jpg")
+            _ = try VipsImage.thumbnail(source, width: 200, exportSRGB: true, importCMYK: false, input: "truncated.jpg")
                 .inMemory(input: "truncated.jpg")
         }
         #expect(error.code == .corrupt)

@@ -68,9 +68,6 @@ int CVipsShim_webpsave_buffer(VipsImage *in, int quality, void **out, size_t *le
 /// Sets the EXIF orientation tag (1…8) on `image` (metadata only).
 void CVipsShim_set_orientation(VipsImage *image, int orientation);
 
-/// Number of live VipsObjects in the process (a leak measure for tests).
-int CVipsShim_live_objects(void);
-
 /// Counts `image` as watched until it is finalized (a GObject weak reference).
 void CVipsShim_watch(VipsImage *image);
 

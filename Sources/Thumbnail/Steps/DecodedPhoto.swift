@@ -11,9 +11,12 @@ struct DecodedPhoto {
     /// Probes (refusing over-limit input before any pixel is decoded), then decodes.
     init(data: Data, width: Int, limits: ImageLimits, name: String) throws(ThumbnailError) {
         let (probe, source) = try ImageProbe.open(data, limits: limits, name: name)
+        // Only a profile (or CMYK) needs a colour transform: untagged RGB is taken as sRGB,
+        // and an sRGB→sRGB round trip through LCMS would shift pixels (and hashes) for nothing.
         // CMYK needs a profile to reach sRGB: the embedded one, else libvips' CMYK fallback.
-        let importCMYK = probe.isCMYK && !probe.hasICCProfile
-        let shrunk = try VipsImage.thumbnail(source, width: width, importCMYK: importCMYK, input: name)
+        let shrunk = try VipsImage.thumbnail(
+            source, width: width, exportSRGB: probe.hasICCProfile || probe.isCMYK,
+            importCMYK: probe.isCMYK && !probe.hasICCProfile, input: name)
         // Pixels are decoded here; a failure now means the input is damaged.
         image = try shrunk.srgb8(input: name).inMemory(input: name, stage: .decode)
         self.probe = probe

@@ -42,12 +42,6 @@ enum Vips {
         #endif
     }
 
-    /// Number of live libvips objects in the process: returns to its baseline when every
-    /// image we made has been released.
-    static func liveObjectCount() -> Int {
-        Int(CVipsShim_live_objects())
-    }
-
     /// Input labels whose images are watched until finalized (leak tests).
     private static let watchedLabels = Mutex<Set<String>>([])
 
@@ -64,15 +58,5 @@ enum Vips {
     /// Watched images that have not been finalized yet (0 when every one was released).
     static func watchedAlive() -> Int {
         Int(CVipsShim_watched_live())
-    }
-
-    /// Bytes currently allocated through libvips' tracked allocator (pixel buffers).
-    static func trackedMemory() -> Int {
-        Int(vips_tracked_get_mem())
-    }
-
-    /// Number of live tracked allocations.
-    static func trackedAllocations() -> Int {
-        Int(vips_tracked_get_allocs())
     }
 }

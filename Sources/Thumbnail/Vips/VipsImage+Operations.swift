@@ -19,17 +19,18 @@ extension VipsImage {
         }
     }
 
-    /// Shrink-on-load thumbnail of encoded bytes: auto-rotated, exported to sRGB; CMYK inputs
-    /// without a profile are imported with libvips' built-in CMYK profile.
+    /// Shrink-on-load thumbnail of encoded bytes, auto-rotated. With `exportSRGB` the pixels
+    /// are converted through the embedded profile to sRGB (CMYK without a profile through
+    /// libvips' built-in CMYK profile when `importCMYK`); without it no colour transform runs.
     static func thumbnail(
         _ source: SourceBytes, width: Int, height: Int? = nil, fit: Fit = .downInside,
-        importCMYK: Bool, input: String
+        exportSRGB: Bool, importCMYK: Bool, input: String
     ) throws(ThumbnailError) -> VipsImage {
         let h = Int32(height ?? Int(CVips_MAX_COORD()))
         return try VipsCall.image("thumbnail_buffer", input: input, stage: .decode, source: source) { out in
             CVipsShim_thumbnail_buffer(
                 source.base, source.count, Int32(width), h, Int32(VIPS_SIZE_DOWN.rawValue),
-                fit.interesting, "srgb", importCMYK ? "cmyk" : nil, "fail_on=error", out)
+                fit.interesting, exportSRGB ? "srgb" : nil, importCMYK ? "cmyk" : nil, "fail_on=error", out)
         }
     }
 

@@ -12,13 +12,18 @@ public struct PhotoHashes: Codable, Sendable, Equatable {
     public var pdqQuality: Int
     /// imagehash-compatible pHash, 16 lowercase hex digits.
     public var phash: String
+    /// The eight dihedral PDQ variants (original, rot90, rot180, rot270, flipX, flipY, flip+1,
+    /// flip−1) for near-duplicate lookup regardless of orientation: search each against stored
+    /// `pdq` values. In-process only: not part of the manifest JSON (nil after decoding).
+    public var pdqDihedral: [String]?
 
     /// Creates hashes.
-    public init(sha256: String? = nil, pdq: String, pdqQuality: Int, phash: String) {
+    public init(sha256: String? = nil, pdq: String, pdqQuality: Int, phash: String, pdqDihedral: [String]? = nil) {
         self.sha256 = sha256
         self.pdq = pdq
         self.pdqQuality = pdqQuality
         self.phash = phash
+        self.pdqDihedral = pdqDihedral
     }
 
     enum CodingKeys: String, CodingKey {

@@ -193,12 +193,29 @@ struct PhotoPipelineTests {
         #expect(manifest.hashes.pdq.count == 64 && manifest.hashes.phash.count == 16)
         #expect(manifest.blurhash.count == 36)
         #expect(manifest.input.sha256 == SHA256Digest.hex(of: jpeg))
-        // Round trip.
-        #expect(try JSONDecoder().decode(PhotoManifest.self, from: JSONEncoder().encode(manifest)) == manifest)
+        // Round trip (dihedral variants are in-process only).
+        var expected = manifest
+        expected.hashes.pdqDihedral = nil
+        #expect(try JSONDecoder().decode(PhotoManifest.self, from: JSONEncoder().encode(manifest)) == expected)
 
         let hashes = try pipeline.hash(data: jpeg)
         #expect(hashes.sha256 == manifest.input.sha256)
         #expect(hashes.pdq == manifest.hashes.pdq && hashes.phash == manifest.hashes.phash)
+        #expect(hashes.pdqDihedral?.count == 8 && hashes.pdqDihedral?.first == hashes.pdq)
+    }
+
+    @Test("dihedral variants of an upload find the same photo stored rotated")
+    func dihedralLookup() throws {
+        let upright = try TestImages.jpeg(width: 900, height: 600)
+        let image = try VipsImage.load(SourceBytes(upright), format: .jpeg, input: "rotate")
+        image.setOrientation(6)
+        let rotated = try image.jpegKeepingMetadata(quality: 90, input: "rotate")
+        let pipeline = PhotoPipeline()
+        let stored = try #require(PDQHash(hex: try pipeline.hash(data: upright).pdq))
+        let variants = try #require(try pipeline.hash(data: rotated).pdqDihedral).compactMap { PDQHash(hex: $0) }
+        #expect(variants.count == 8)
+        #expect(variants[0].distance(to: stored) > 31, "rotated without variants should not match")
+        #expect(variants.map { $0.distance(to: stored) }.min() ?? 256 <= 31)
     }
 
     @Test("a truncated input through the pipeline is corrupt; nothing crashes")

@@ -33,14 +33,19 @@ struct DecodedPhoto {
         self.name = name
     }
 
-    /// PDQ, pHash (from the decoded image) and blurhash (from a 64 px wide copy).
+    /// PDQ (with its dihedral variants), pHash (from the decoded image) and blurhash (from a
+    /// 64 px wide copy).
     func hashes() throws(ThumbnailError) -> (PhotoHashes, blurhash: String) {
         let pixels = try image.pixels(input: name)
-        let pdq = PDQ.hash(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
+        let luma = PDQ.luma(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
+        let dihedral = PDQ.dihedralHashes(luma: luma, width: image.width, height: image.height)
+        let pdq = dihedral[0]
         let phash = PerceptualHash.hash(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
         let small = try image.thumbnail(width: 64, input: name)
         let smallPixels = try small.pixels(input: name)
         let blurhash = Blurhash.encode(pixels: smallPixels, width: small.width, height: small.height, bands: small.bands)
-        return (PhotoHashes(pdq: pdq.hex, pdqQuality: pdq.quality, phash: phash), blurhash)
+        let hashes = PhotoHashes(
+            pdq: pdq.hex, pdqQuality: pdq.quality, phash: phash, pdqDihedral: dihedral.map(\.hex))
+        return (hashes, blurhash)
     }
 }

@@ -37,4 +37,12 @@ enum VipsLog {
     static func entries(since mark: Int) -> [Entry] {
         sink.withLock { state in state.entries.filter { $0.sequence >= mark } }
     }
+
+    /// Returns and clears every captured message.
+    static func drain() -> [Entry] {
+        sink.withLock { state in
+            defer { state.entries.removeAll() }
+            return state.entries
+        }
+    }
 }

@@ -13,7 +13,7 @@ struct MediaDaemonCommand: AsyncParsableCommand {
             directory (default ./.mediadaemon). Configuration: flags, then environment, then defaults.
             """,
         version: version,
-        subcommands: [DBCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, DBCommand.self],
         defaultSubcommand: nil
     )
 }

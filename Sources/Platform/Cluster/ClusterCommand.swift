@@ -90,39 +90,48 @@ struct ClusterCommand: Sendable {
     private static let runuserPath =
         FileManager.default.isExecutableFile(atPath: "/sbin/runuser") ? "/sbin/runuser" : "/usr/sbin/runuser"
 
+    /// Spawns `executable` and waits for it with `waitpid`. Foundation's `Process` is not
+    /// used: its `waitUntilExit` can hang when called from a Swift concurrency thread.
     private func execute(_ executable: String, _ arguments: [String]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        // initdb and the server inherit a locale; make it one that always exists.
-        var environment = ProcessInfo.processInfo.environment
-        environment["LC_ALL"] = "C.UTF-8"
-        environment["LANG"] = "C.UTF-8"
-        environment.removeValue(forKey: "PGDATA")
-        process.environment = environment
         // Output goes to a file, not a pipe: `pg_ctl start` leaves the server running with
         // the descriptors it inherited, so a pipe would never reach end-of-file.
         let outputPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("mediadaemon-\(UUID().uuidString).out").path
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil),
-            let output = FileHandle(forWritingAtPath: outputPath)
-        else {
-            throw DatabaseError(.clusterFailed, "cannot create \(outputPath) for \(executable)'s output")
-        }
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+
+        var environment = ProcessInfo.processInfo.environment
+        // initdb and the server inherit a locale; make it one that always exists.
+        environment["LC_ALL"] = "C.UTF-8"
+        environment["LANG"] = "C.UTF-8"
+        environment.removeValue(forKey: "PGDATA")
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            try? output.close()
-            try? FileManager.default.removeItem(atPath: outputPath)
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
         }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw DatabaseError(.clusterFailed, "could not run \(executable): \(error)")
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw DatabaseError(.clusterFailed, "could not run \(executable): \(String(cString: strerror(spawned)))")
         }
-        process.waitUntilExit()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else {
+                throw DatabaseError(.clusterFailed, "waiting for \(executable) failed: \(String(cString: strerror(errno)))")
+            }
+        }
         let data = FileManager.default.contents(atPath: outputPath) ?? Data()
-        return Output(status: process.terminationStatus, text: String(decoding: data, as: UTF8.self))
+        // WIFEXITED / WEXITSTATUS are macros: decode the status word by hand.
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Output(status: exitStatus, text: String(decoding: data, as: UTF8.self))
     }
 }

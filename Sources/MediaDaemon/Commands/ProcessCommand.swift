@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Synchronization
+
+/// `mediadaemon process`: run the pipeline on local files, without a database.
+struct ProcessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "process",
+        abstract: "Process photos and videos into renditions and print one manifest (JSON) per line.",
+        discussion: """
+            With one input the outputs go into DIR; with several, into DIR/<input name>/. Each
+            printed line is the manifest with "source" (the input path) added, or an error object.
+            Exit status: 0 all processed, 2 some input was bad or over a limit, 1 internal failure.
+            """
+    )
+
+    @Option(help: "Preset file (photo or video, see jobs/); the built-in defaults otherwise.")
+    var preset: [String] = []
+
+    @Option(help: "Inputs processed at once (default: number of cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("out"), help: "Output directory.")
+    var outputDirectory: String
+
+    @Argument(help: "Input files.")
+    var inputs: [String]
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        guard !inputs.isEmpty else { throw ValidationError("give at least one input file") }
+    }
+
+    func run() throws {
+        var loaded = MediaJob.Presets()
+        do {
+            for path in preset { try loaded.load(path) }
+        } catch {
+            let failure = CommandFailure(error)
+            FileHandle.standardOutput.write(failure.json(source: preset.joined(separator: ",")) + Data("\n".utf8))
+            throw ExitCode(failure.exitCode)
+        }
+        let presets = loaded
+        let root = URL(fileURLWithPath: outputDirectory)
+        let single = inputs.count == 1
+        let names = OutputNames(inputs)
+        let status = LocalRunner(workers: workers).run(inputs) { index, path in
+            let directory = single ? root : root.appendingPathComponent(names[index])
+            return try MediaJob(input: URL(fileURLWithPath: path)).process(into: directory, presets: presets)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Per-input output folder names: the file name, made unique when two inputs share one.
+struct OutputNames {
+    private var names: [String] = []
+
+    init(_ inputs: [String]) {
+        var seen: [String: Int] = [:]
+        for path in inputs {
+            let base = URL(fileURLWithPath: path).lastPathComponent
+            let count = seen[base, default: 0]
+            seen[base] = count + 1
+            names.append(count == 0 ? base : "\(base)-\(count + 1)")
+        }
+    }
+
+    subscript(index: Int) -> String { names[index] }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Thumbnail
+import Transcode
+
+/// One local file run through the photo or video pipeline, for `process` and `hash`.
+///
+/// The kind comes from the file's magic bytes: a recognised image format is a photo, anything
+/// else is offered to the video prober, which refuses what FFmpeg cannot open.
+struct MediaJob: Sendable {
+    enum Kind: String, Sendable { case photo, video }
+
+    /// Presets for both kinds; `--preset` replaces the one of its kind.
+    struct Presets: Sendable {
+        var photo: PhotoPreset = .photo
+        var video: VideoPreset = .default
+
+        /// Loads a preset file of either kind: a video preset has a `video` section.
+        mutating func load(_ path: String) throws {
+            let url = URL(fileURLWithPath: path)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure.internalError("cannot read preset \(path)")
+            }
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            if object?["video"] != nil {
+                video = try VideoPreset.load(from: url)
+            } else {
+                photo = try PhotoPreset.load(contentsOf: url)
+            }
+        }
+    }
+
+    let input: URL
+
+    func kind() throws -> Kind {
+        guard let handle = FileHandle(forReadingAtPath: input.path) else {
+            throw CommandFailure.badInput(code: "unreadable", message: "cannot open \(input.path)")
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 64)) ?? Data()
+        return ImageFormat.sniff(head) == nil ? .video : .photo
+    }
+
+    /// Runs the pipeline, writing into `directory`; returns the manifest as a JSON object.
+    func process(into directory: URL, presets: Presets) throws -> Data {
+        do {
+            switch try kind() {
+            case .photo:
+                let manifest = try PhotoPipeline(preset: presets.photo).process(input: input, outputDirectory: directory)
+                return try JSONEncoder().encode(manifest)
+            case .video:
+                let manifest = try VideoPipeline(preset: presets.video, posterPreset: presets.photo)
+                    .process(input: input, outputDirectory: directory)
+                return try JSONEncoder().encode(manifest)
+            }
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+
+    /// Computes the hashes without writing renditions.
+    func hash(presets: Presets) throws -> Data {
+        do {
+            switch try kind() {
+            case .photo:
+                return try JSONEncoder().encode(PhotoPipeline(preset: presets.photo).hash(input: input))
+            case .video:
+                return try JSONEncoder().encode(VideoPipeline(preset: presets.video).hash(input: input))
+            }
+        } catch {
+            throw CommandFailure(error)
+        }
+    }
+}

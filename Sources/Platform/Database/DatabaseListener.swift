@@ -1,0 +1,86 @@
+public import Logging
+import Synchronization
+
+/// Receives `NOTIFY`s on a fixed set of channels over its own dedicated connection.
+///
+/// The connection waits on its own thread in `poll()`, so waiting costs no cooperative
+/// thread and no CPU. When the connection breaks the listener reconnects (with the pool's
+/// backoff) and listens again; notifications sent while it was disconnected are lost, so
+/// callers that must not miss work should also poll.
+///
+/// ```swift
+/// let listener = try await DatabaseListener(url: url, channels: ["jobs"], logger: logger)
+/// if let notification = try await listener.next(timeout: .seconds(5)) { … }
+/// ```
+public final class DatabaseListener: Sendable {
+    public let channels: [String]
+    private let pool: DatabasePool
+    private let wake: WakeSignal
+    private let logger: Logger
+    private let closing = Atomic<Bool>(false)
+
+    /// Connects and listens before returning, so no notification sent after this returns is
+    /// missed. `configuration.size` is ignored: a listener has exactly one connection.
+    ///
+    /// Throws `.invalidConfiguration` for a bad channel name or URL, `.connectionFailed` when the
+    /// server cannot be reached within `reconnectTimeout`.
+    public init(configuration: DatabasePool.Configuration, channels: [String], logger: Logger) async throws {
+        for channel in channels { try DatabaseConnection.validateChannel(channel) }
+        var single = configuration
+        single.size = 1
+        self.channels = channels
+        self.logger = logger
+        wake = try WakeSignal()
+        pool = try DatabasePool(configuration: single, logger: logger) { connection in
+            for channel in channels { try connection.listen(channel) }
+        }
+        try await pool.withConnection { _ in }
+    }
+
+    /// Connects to `url` and listens on `channels`; see `init(configuration:channels:logger:)`.
+    public convenience init(url: String, channels: [String], logger: Logger) async throws {
+        try await self.init(configuration: .init(url: url, size: 1), channels: channels, logger: logger)
+    }
+
+    /// The next notification, or nil when `timeout` passes without one.
+    ///
+    /// Returns promptly with `.cancelled` when the calling task is cancelled. Reconnects
+    /// transparently when the connection breaks; throws `.connectionFailed` if it cannot, and
+    /// `.poolClosed` after `close()`.
+    public func next(timeout: Duration) async throws -> PostgresNotification? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            do {
+                return try await pool.withConnection(cancellation: JobCancellation(wake: wake)) {
+                    [self] connection, cancellation in
+                    try connection.waitForNotification(
+                        timeout: max(ContinuousClock.now.duration(to: deadline), .zero), wake: wake,
+                        isCancelled: { cancellation.isCancelled || closing.load(ordering: .acquiring) })
+                }
+            } catch let error as DatabaseError where error.code == .cancelled && closing.load(ordering: .acquiring) {
+                throw DatabaseError(.poolClosed, "the listener is closed")
+            } catch let error as DatabaseError where error.code == .connectionLost {
+                logger.warning(
+                    "listener lost its connection; reconnecting (notifications sent meanwhile are missed)",
+                    metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Notifications as an async sequence; ends with an error when the task is cancelled, the
+    /// listener is closed, or it cannot reconnect.
+    public func notifications() -> AsyncThrowingStream<PostgresNotification, any Error> {
+        AsyncThrowingStream(unfolding: { [self] in
+            while true {
+                if let notification = try await next(timeout: .seconds(60)) { return notification }
+            }
+        })
+    }
+
+    /// Closes the connection; a wait in progress ends at once with `.poolClosed`.
+    public func close() async {
+        closing.store(true, ordering: .releasing)
+        wake.signal()
+        await pool.close()
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import Synchronization
+import Platform
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A throwaway PostgreSQL cluster in a temporary directory, stopped and deleted when the test
+/// process exits.
+///
+/// Most tests share `TestCluster.shared()` and each take a fresh database from it; tests that
+/// stop the server start their own with `TestCluster.start()`.
+final class TestCluster: Sendable {
+    let postgres: EmbeddedPostgres
+    let directory: String
+
+    private static let sharedCluster = Result { try TestCluster.startBlocking() }
+
+    /// The process-wide cluster, started on first use.
+    static func shared() async throws -> TestCluster {
+        try await offload { try sharedCluster.get() }
+    }
+
+    /// A new cluster of its own: for tests that stop or restart the server.
+    static func start() async throws -> TestCluster {
+        try await offload { try startBlocking() }
+    }
+
+    private static func startBlocking() throws -> TestCluster {
+        // Short path: the socket path must fit in a sockaddr_un.
+        let directory = "/tmp/mdpg-\(UUID().uuidString.prefix(8).lowercased())"
+        let port = Int.random(in: 20_000..<60_000)
+        let postgres = EmbeddedPostgres(
+            directory: directory, port: port, ephemeral: true, logger: Logger(label: "test-cluster"))
+        registerForCleanup(postgres)
+        try postgres.start()
+        return TestCluster(postgres: postgres, directory: directory)
+    }
+
+    private init(postgres: EmbeddedPostgres, directory: String) {
+        self.postgres = postgres
+        self.directory = directory
+    }
+
+    /// Creates an empty database with a random name and returns its URL.
+    func makeDatabase() async throws -> String {
+        let name = "test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        let url = postgres.connectionURL
+        try await offload {
+            let connection = try DatabaseConnection(url: url, logger: Logger(label: "test-setup"))
+            // The name is generated above from hex digits only.
+            try connection.execute("CREATE DATABASE \(name)")
+        }
+        return postgres.connectionURL(database: name)
+    }
+
+    /// A pool on a fresh database.
+    func makePool(size: Int = 2, logger: Logger = Logger(label: "test")) async throws -> DatabasePool {
+        try DatabasePool(url: await makeDatabase(), size: size, logger: logger)
+    }
+
+    /// Stops the server (fast shutdown), off the cooperative pool.
+    func stop() async throws {
+        try await offload { [postgres] in try postgres.stop() }
+    }
+
+    /// Starts the server again, off the cooperative pool.
+    func restart() async throws {
+        try await offload { [postgres] in try postgres.start() }
+    }
+}
+
+/// Runs blocking set-up work (initdb, pg_ctl, CREATE DATABASE) on a thread of its own: the
+/// cooperative pool has only a couple of threads here, and blocking them stalls other tests.
+func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
+private let clustersToStop = Mutex<[EmbeddedPostgres]>([])
+
+private func registerForCleanup(_ postgres: EmbeddedPostgres) {
+    let first = clustersToStop.withLock { clusters in
+        clusters.append(postgres)
+        return clusters.count == 1
+    }
+    if first {
+        atexit {
+            let clusters = clustersToStop.withLock { $0 }
+            for cluster in clusters {
+                try? cluster.stop()
+                try? FileManager.default.removeItem(atPath: cluster.directory)
+            }
+        }
+    }
+}

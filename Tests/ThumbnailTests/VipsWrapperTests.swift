@@ -89,6 +89,37 @@ struct VipsWrapperTests {
         #expect(error.description.contains("corrupt"))
     }
 
+    /// A valid 1×1 greyscale uncompressed TIFF (libvips' tiffload is "trusted", so only our
+    /// allow-list keeps it out).
+    private static func tinyTIFF() -> Data {
+        func short(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
+        func long(_ v: Int) -> [UInt8] { short(v & 0xFFFF) + short(v >> 16) }
+        let entries: [(tag: Int, type: Int, value: Int)] = [
+            (256, 3, 1), (257, 3, 1), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, 122), (277, 3, 1),
+            (278, 3, 1), (279, 4, 1),
+        ]
+        var bytes: [UInt8] = Array("II".utf8) + short(42) + long(8) + short(entries.count)
+        for e in entries {
+            bytes += short(e.tag) + short(e.type) + long(1) + (e.type == 3 ? short(e.value) + short(0) : long(e.value))
+        }
+        bytes += long(0) + [0x80]
+        return Data(bytes)
+    }
+
+    @Test("loaders outside the allow-list are blocked even when libvips sniffs the input itself")
+    func blockedLoaders() throws {
+        let svg = Data(#"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="red"/></svg>"#.utf8)
+        for (name, data) in [("tiny.tif", Self.tinyTIFF()), ("tiny.svg", svg)] {
+            #expect(ImageFormat.sniff(data) == nil, "\(name)")
+            // thumbnail_buffer picks its loader by sniffing: the block list must stop it.
+            let error = try #require(throws: ThumbnailError.self, "\(name)") {
+                _ = try VipsImage.thumbnail(SourceBytes(data), width: 32, exportSRGB: false, importCMYK: false, input: name)
+                    .inMemory(input: name)
+            }
+            #expect(error.code == .corrupt, "\(name)")
+        }
+    }
+
     @Test("error codes print as their snake_case wire form")
     func codes() {
         #expect(ThumbnailError.Code.unsupportedFormat.rawValue == "unsupported_format")

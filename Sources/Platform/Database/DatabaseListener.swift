@@ -13,6 +13,7 @@ import Synchronization
 /// if let notification = try await listener.next(timeout: .seconds(5)) { … }
 /// ```
 public final class DatabaseListener: Sendable {
+    /// The channels this listener listens on, as given (case-sensitive).
     public let channels: [String]
     private let pool: DatabasePool
     private let wake: WakeSignal

@@ -22,6 +22,7 @@ public final class DatabasePool: Sendable {
         public var reconnectTimeout: Duration
         /// First wait between connection attempts; doubles up to `maximumBackoff`.
         public var initialBackoff: Duration
+        /// Longest wait between connection attempts.
         public var maximumBackoff: Duration
 
         public init(
@@ -36,6 +37,7 @@ public final class DatabasePool: Sendable {
         }
     }
 
+    /// The configuration the pool was created with.
     public let configuration: Configuration
     private let threads: ConnectionThreads
     private let lastJobID = Atomic<UInt64>(0)

@@ -7,6 +7,7 @@ public import Foundation
 /// let caption = try row.decode(String?.self, at: 1)
 /// ```
 public struct DatabaseRow: Sendable {
+    /// The columns of the result this row belongs to.
     public let columns: [QueryResult.Column]
     let cells: ArraySlice<String?>
 

@@ -8,8 +8,11 @@ public import Foundation
 /// must not contain `BEGIN`/`COMMIT` or statements that cannot run in a transaction
 /// (`CREATE INDEX CONCURRENTLY`).
 public struct Migration: Sendable, Hashable {
+    /// The number before the first `_` of the file name; migrations apply in this order.
     public let version: Int
+    /// The rest of the file name, without `.sql`.
     public let name: String
+    /// The script, run with `PQexec` inside the migrator's transaction.
     public let sql: String
     /// SHA-256 of `sql` (UTF-8), lowercase hex.
     public let checksum: String

@@ -4,7 +4,8 @@ public import Foundation
 ///
 /// Parameters travel in PostgreSQL's text format; `nil` in a parameter list is SQL `NULL`.
 /// Conforming types here: `String`, `Int`, `Int64`, `Int32`, `Int16`, `Bool`, `Double`,
-/// `Float`, `Date` (timestamptz), `UUID`, `Data` and `[UInt8]` (bytea), `PostgresJSON` (jsonb).
+/// `Float`, `Date` (timestamptz), `UUID`, `Data` and `[UInt8]` (bytea), `PostgresJSON` (jsonb),
+/// `PostgresArray` (one-dimensional arrays of these).
 public protocol PostgresEncodable: Sendable {
     /// The value in PostgreSQL's text input format.
     var postgresText: String { get }

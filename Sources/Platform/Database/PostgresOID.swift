@@ -23,6 +23,13 @@ enum PostgresOID {
     static let uuid: UInt32 = 2950
     static let jsonb: UInt32 = 3802
 
+    /// Array type → element type, for the element types this module encodes.
+    static let arrayTypes: [UInt32: UInt32] = [
+        1000: bool, 1001: bytea, 1005: int2, 1007: int4, 1016: int8, 1009: text, 1015: varchar,
+        1021: float4, 1022: float8, 1115: timestamp, 1182: date, 1185: timestamptz, 2951: uuid,
+        199: json, 3807: jsonb, 1028: oid,
+    ]
+
     static let integers: Set<UInt32> = [int2, int4, int8, oid]
     static let floats: Set<UInt32> = [float4, float8, numeric, int2, int4, int8]
     static let timestamps: Set<UInt32> = [timestamptz, timestamp, date]

@@ -4,10 +4,13 @@
 public struct QueryResult: Sendable, RandomAccessCollection {
     /// A result column: its name and its PostgreSQL type OID.
     public struct Column: Sendable, Hashable {
+        /// The column's name or alias (`?column?` when the statement gave none).
         public var name: String
+        /// `pg_type.oid` of the column's type; decoders use it to refuse unrelated types.
         public var typeOID: UInt32
     }
 
+    /// The result's columns, in select-list order.
     public let columns: [Column]
     /// Rows inserted, updated, deleted, selected… as the command tag reports; nil when it
     /// reports none (DDL).

@@ -1,7 +1,9 @@
 /// What a processed video produced: the JSON stored with the upload and printed by `process`.
 ///
-/// Keys are snake_case as in DESIGN.md's video manifest. Poster and frame hashes are not
-/// produced yet, so those keys are absent; `hls` is absent when the preset has no HLS.
+public import Thumbnail
+
+/// Keys are snake_case as in DESIGN.md's video manifest. `hls`, `poster` and `hashes` are
+/// absent when the preset turns them off.
 public struct VideoManifest: Sendable, Equatable, Codable {
     /// Always `video`.
     public var kind: String
@@ -13,14 +15,48 @@ public struct VideoManifest: Sendable, Equatable, Codable {
     public var renditions: [Rendition]
     /// The HLS master playlist, relative to the output directory (`hls/master.m3u8`).
     public var hls: String?
+    /// The poster frame and its photo renditions.
+    public var poster: Poster?
+    /// Poster-frame hashes and one PDQ per sampled second.
+    public var hashes: VideoHashes?
 
     /// Makes a manifest.
-    public init(preset: PresetReference, input: Input, renditions: [Rendition], hls: String? = nil) {
+    public init(
+        preset: PresetReference, input: Input, renditions: [Rendition], hls: String? = nil, poster: Poster? = nil,
+        hashes: VideoHashes? = nil
+    ) {
         kind = "video"
         self.preset = preset
         self.input = input
         self.renditions = renditions
         self.hls = hls
+        self.poster = poster
+        self.hashes = hashes
+    }
+
+    /// The frame chosen as poster (first non-black frame from 1 s) and its photo renditions.
+    public struct Poster: Sendable, Equatable, Codable {
+        /// When the frame is shown, in milliseconds from the first frame.
+        public var timeMs: Int
+        /// Upright frame width in pixels.
+        public var width: Int
+        /// Upright frame height in pixels.
+        public var height: Int
+        /// Photo renditions (paths relative to the output directory, under `poster/`).
+        public var renditions: [PhotoManifest.Rendition]
+
+        /// Makes a poster entry.
+        public init(timeMs: Int, width: Int, height: Int, renditions: [PhotoManifest.Rendition]) {
+            self.timeMs = timeMs
+            self.width = width
+            self.height = height
+            self.renditions = renditions
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case width, height, renditions
+            case timeMs = "t_ms"
+        }
     }
 
     /// Name and version of a preset.

@@ -1,21 +1,27 @@
 public import Foundation
+public import Thumbnail
 
-/// Turns one video file into an H.264/AAC ladder (MP4 per rung, plus HLS) and its manifest.
+/// Turns one video file into an H.264/AAC ladder (MP4 per rung, HLS), a poster with its photo
+/// renditions, frame hashes, and the manifest describing them.
 ///
 /// Synchronous and blocking: run it on a dedicated thread, never on the async executor. All
-/// FFmpeg state is created, used and freed inside ``process(input:outputDirectory:isCancelled:)``,
-/// so one pipeline value may be shared; concurrent calls must use different output directories.
+/// FFmpeg state is created, used and freed inside each call, so one pipeline value may be
+/// shared; concurrent calls must use different output directories.
 public struct VideoPipeline: Sendable {
     /// What to produce.
     public var preset: VideoPreset
+    /// Renditions made of the poster frame.
+    public var posterPreset: PhotoPreset
 
-    /// A pipeline for `preset` (the default is `jobs/video.json`'s).
-    public init(preset: VideoPreset = .default) {
+    /// A pipeline for `preset` (default: `jobs/video.json`'s), posters per `posterPreset`.
+    public init(preset: VideoPreset = .default, posterPreset: PhotoPreset = .photo) {
         self.preset = preset
+        self.posterPreset = posterPreset
     }
 
-    /// Probes `input`, checks limits, decodes it once and writes `<rung>.mp4` per rung, and
-    /// when the preset has HLS, `hls/master.m3u8` with `hls/<rung>.m3u8` and fMP4 segments.
+    /// Probes `input`, checks limits, decodes it once and writes into `outputDirectory`:
+    /// `<rung>.mp4` per rung; with HLS, `hls/master.m3u8`, `hls/<rung>.m3u8` and fMP4 segments;
+    /// with sampling, `poster/` renditions and the frame hashes in the manifest.
     ///
     /// Files appear under their final names only when complete; on failure nothing is left behind.
     /// - Parameter isCancelled: polled between packets; returning true stops with `cancelled`.
@@ -32,23 +38,36 @@ public struct VideoPipeline: Sendable {
             rungs: preset.rungs, displayWidth: probe.video.displayWidth, displayHeight: probe.video.displayHeight)
         let sha256 = try FileDigest.sha256(of: input)
         let staging = try OutputStaging(directory: outputDirectory, names: plan.steps.map { "\($0.rung.name).mp4" })
+        var folders: [String] = []
+        if preset.hls != nil { folders.append(OutputStaging.hlsFolder) }
+        if preset.sampling != nil { folders.append(OutputStaging.posterFolder) }
 
         let results: [Ladder.Result]
+        var poster: VideoManifest.Poster?
+        var hashes: VideoHashes?
         do {
-            if preset.hls != nil { try staging.prepareHLS() }
+            for folder in folders { try staging.prepareFolder(folder) }
+            let sampler = try makeSampler(source)
             let ladder = try Ladder(
                 source: source, plan: plan, preset: preset, outputs: staging.partials.map(\.path),
-                hlsDirectory: preset.hls == nil ? nil : staging.hlsPartial.path)
+                hlsDirectory: preset.hls == nil ? nil : staging.partialFolder(OutputStaging.hlsFolder).path,
+                sampler: sampler)
             try ladder.run {
                 () throws(TranscodeError) in
                 if isCancelled() { throw TranscodeError(.cancelled, "processing \(input.path) was cancelled") }
             }
             results = ladder.results
             if preset.hls != nil {
-                let master = try masterPlaylist(plan: plan, results: results, probe: probe, folder: staging.hlsPartial)
-                try staging.writeHLS(master.text, named: "master.m3u8")
+                let folder = staging.partialFolder(OutputStaging.hlsFolder)
+                let master = try masterPlaylist(plan: plan, results: results, probe: probe, folder: folder)
+                try staging.write(master.text, named: "master.m3u8", inFolder: OutputStaging.hlsFolder)
             }
-            try staging.commit(withHLS: preset.hls != nil)
+            if let sampler {
+                let frame = try posterFrame(sampler, path: input.path)
+                poster = try writePoster(frame, into: staging.partialFolder(OutputStaging.posterFolder))
+                hashes = try Self.hashes(of: sampler, poster: frame)
+            }
+            try staging.commit(folders: folders)
         } catch {
             staging.discard()
             throw error
@@ -70,30 +89,28 @@ public struct VideoPipeline: Sendable {
                 sha256: sha256, durationMs: probe.durationMs, rotation: probe.video.rotation,
                 hasAudio: probe.hasAudio),
             renditions: renditions,
-            hls: preset.hls == nil ? nil : "\(OutputStaging.hlsFolder)/master.m3u8")
+            hls: preset.hls == nil ? nil : "\(OutputStaging.hlsFolder)/master.m3u8",
+            poster: poster, hashes: hashes)
     }
 
-    /// Average bit/s of `bytes` spread over the source's duration.
-    private func bitrate(_ bytes: Int, _ probe: VideoProbe) -> Int {
-        Int(Double(bytes * 8) / max(Double(probe.durationMs) / 1000, 0.001))
-    }
-
-    /// BANDWIDTH is the measured peak segment rate, AVERAGE-BANDWIDTH the whole-file average.
-    private func masterPlaylist(
-        plan: LadderPlan, results: [Ladder.Result], probe: VideoProbe, folder: URL
-    ) throws(TranscodeError) -> HLSMasterPlaylist {
-        var variants: [HLSMasterPlaylist.Variant] = []
-        for (step, result) in zip(plan.steps, results) {
-            let uri = "\(step.rung.name).m3u8"
-            let average = bitrate(result.videoBytes + result.audioBytes, probe)
-            let peak = try HLSMediaPlaylist.peakBitrate(
-                playlist: folder.appendingPathComponent(uri), segmentSeconds: preset.hls?.segmentSeconds ?? 2)
-            variants.append(
-                HLSMasterPlaylist.Variant(
-                    bandwidth: max(peak, average), averageBandwidth: average,
-                    width: step.width, height: step.height, frameRate: probe.video.frameRate,
-                    videoCodec: result.codec, hasAudio: probe.hasAudio, uri: uri))
-        }
-        return HLSMasterPlaylist(variants: variants)
+    /// SHA-256, poster-frame PDQ/pHash and one PDQ per sampled second, without encoding anything
+    /// (the same values ``process(input:outputDirectory:isCancelled:)`` records).
+    ///
+    /// - Throws: ``TranscodeError`` as for `process`, after the same limits.
+    public func hash(input: URL, isCancelled: () -> Bool = { false }) throws(TranscodeError) -> VideoHashes {
+        try preset.validate()
+        let source = try OpenedSource(url: input, limits: preset.limits)
+        let sampling = preset.sampling ?? VideoPreset.FrameSampling(posterAtMs: 1000, hashIntervalMs: 1000)
+        let reader = try SourceReader(container: source.container, withAudio: false)
+        let sampler = try FrameSampler(source: source, sampling: sampling)
+        try reader.run(
+            checkpoint: { () throws(TranscodeError) in
+                if isCancelled() { throw TranscodeError(.cancelled, "hashing \(input.path) was cancelled") }
+            },
+            video: { frame throws(TranscodeError) in try sampler.observe(frame) },
+            audio: { _ in })
+        var hashes = try Self.hashes(of: sampler, poster: posterFrame(sampler, path: input.path))
+        hashes.sha256 = try FileDigest.sha256(of: input)
+        return hashes
     }
 }

@@ -34,16 +34,24 @@ enum Fixtures {
         return url
     }
 
-    /// Runs a program to completion; returns its exit status. Standard output goes to `output`.
+    /// Runs a program to completion; returns its exit status.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], output: Pipe? = nil) throws -> Int32 {
+    static func run(_ executable: String, _ arguments: [String]) throws -> Int32 {
+        try capture(executable, arguments).status
+    }
+
+    /// Runs a program to completion, collecting standard output (read before waiting, so a
+    /// full pipe cannot deadlock the child).
+    static func capture(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
         let process = Process()
+        let pipe = Pipe()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let output { process.standardOutput = output }
+        process.standardOutput = pipe
         try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return process.terminationStatus
+        return (process.terminationStatus, output)
     }
 }
 

@@ -30,11 +30,8 @@ enum MediaInspector {
 
     /// `ffprobe -show_streams -show_format` as a value.
     static func probe(_ url: URL) throws -> Report {
-        let pipe = Pipe()
-        let status = try Fixtures.run(
-            "/usr/bin/ffprobe",
-            ["-v", "error", "-show_streams", "-show_format", "-of", "json", url.path], output: pipe)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let (status, data) = try Fixtures.capture(
+            "/usr/bin/ffprobe", ["-v", "error", "-show_streams", "-show_format", "-of", "json", url.path])
         guard status == 0 else { throw FixtureError(message: "ffprobe failed on \(url.path)") }
         return try JSONDecoder().decode(Report.self, from: data)
     }
@@ -62,15 +59,12 @@ enum MediaInspector {
     /// One grey 32×32 thumbnail of the frame at `seconds`, as the ffmpeg CLI decodes it
     /// (the CLI applies the display matrix itself, so it is the reference for orientation).
     static func greyThumbnail(_ url: URL, at seconds: Double, width: Int = 32, height: Int = 32) throws -> [UInt8] {
-        let pipe = Pipe()
-        let status = try Fixtures.run(
+        let (status, data) = try Fixtures.capture(
             "/usr/bin/ffmpeg",
             [
                 "-nostdin", "-v", "error", "-ss", String(seconds), "-i", url.path, "-frames:v", "1",
                 "-vf", "scale=\(width):\(height),format=gray", "-f", "rawvideo", "-",
-            ],
-            output: pipe)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            ])
         guard status == 0, data.count == width * height else {
             throw FixtureError(message: "ffmpeg could not extract a frame from \(url.path)")
         }

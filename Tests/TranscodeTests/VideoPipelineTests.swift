@@ -47,7 +47,7 @@ extension TranscodeSuite {
             #expect(manifest.renditions.map { [$0.width, $0.height] } == [[320, 240]])
             try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            #expect(leftovers.sorted() == ["360.mp4", "hls"])
+            #expect(leftovers.sorted() == ["360.mp4", "hls", "poster"])
         }
 
         @Test func portraitIsMeasuredByItsShortSide() throws {
@@ -113,7 +113,7 @@ extension TranscodeSuite {
             let (manifest, directory) = try process(Fixtures.clip("portrait-silent.mp4"), preset: preset)
             defer { try? FileManager.default.removeItem(at: directory) }
             #expect(manifest.hls == nil)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["360.mp4"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["360.mp4", "poster"])
         }
 
         @Test func cancellationStopsAndLeavesNothing() throws {

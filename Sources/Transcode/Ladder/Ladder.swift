@@ -13,6 +13,7 @@ final class Ladder {
     private let reader: SourceReader
     private let audio: AudioEncoder?
     private let writers: [RungWriter]
+    private let sampler: FrameSampler?
 
     /// What one rung produced.
     struct Result {
@@ -25,8 +26,10 @@ final class Ladder {
     /// Prepares encoders and opens one MP4 per entry of `outputs` (same order as `plan`), plus
     /// `<rung>.m3u8` and its segments in `hlsDirectory` when the preset asks for HLS.
     init(
-        source: OpenedSource, plan: LadderPlan, preset: VideoPreset, outputs: [String], hlsDirectory: String?
+        source: OpenedSource, plan: LadderPlan, preset: VideoPreset, outputs: [String], hlsDirectory: String?,
+        sampler: FrameSampler?
     ) throws(TranscodeError) {
+        self.sampler = sampler
         let reader = try SourceReader(container: source.container, withAudio: source.probe.hasAudio)
         self.reader = reader
         if let audioStream = reader.audioStream {
@@ -65,12 +68,14 @@ final class Ladder {
     func run(checkpoint: () throws(TranscodeError) -> Void) throws(TranscodeError) {
         let writers = self.writers
         let audio = self.audio
+        let sampler = self.sampler
         let distribute: (Packet) throws(TranscodeError) -> Void = { packet throws(TranscodeError) in
             for writer in writers { try writer.write(audio: packet) }
         }
         try reader.run(
             checkpoint: checkpoint,
             video: { frame throws(TranscodeError) in
+                try sampler?.observe(frame)
                 for writer in writers { try writer.encode(frame) }
             },
             audio: { frame throws(TranscodeError) in

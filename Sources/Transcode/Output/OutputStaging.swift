@@ -9,8 +9,10 @@ struct OutputStaging {
     let directory: URL
     /// Final MP4 names, e.g. `720.mp4`.
     let names: [String]
-    /// Name of the HLS folder once committed.
+    /// Folder holding HLS playlists and segments.
     static let hlsFolder = "hls"
+    /// Folder holding the poster's photo renditions.
+    static let posterFolder = "poster"
 
     init(directory: URL, names: [String]) throws(TranscodeError) {
         self.directory = directory
@@ -26,24 +28,23 @@ struct OutputStaging {
     var partials: [URL] { names.map { directory.appendingPathComponent(".\($0).partial") } }
     /// Where each MP4 ends up.
     var finals: [URL] { names.map { directory.appendingPathComponent($0) } }
-    /// The HLS folder while in progress.
-    var hlsPartial: URL { directory.appendingPathComponent(".\(Self.hlsFolder).partial") }
-    /// The HLS folder once committed.
-    var hlsFinal: URL { directory.appendingPathComponent(Self.hlsFolder) }
+    /// A folder's location while in progress.
+    func partialFolder(_ name: String) -> URL { directory.appendingPathComponent(".\(name).partial") }
 
-    /// Creates an empty partial HLS folder (removing leftovers of an earlier crash).
-    func prepareHLS() throws(TranscodeError) {
-        try? FileManager.default.removeItem(at: hlsPartial)
+    /// Creates an empty partial folder (removing leftovers of an earlier crash).
+    func prepareFolder(_ name: String) throws(TranscodeError) {
+        let url = partialFolder(name)
+        try? FileManager.default.removeItem(at: url)
         do {
-            try FileManager.default.createDirectory(at: hlsPartial, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw TranscodeError(.io, "cannot create \(hlsPartial.path): \(error.localizedDescription)")
+            throw TranscodeError(.io, "cannot create \(url.path): \(error.localizedDescription)")
         }
     }
 
-    /// Writes a text file into the partial HLS folder.
-    func writeHLS(_ text: String, named name: String) throws(TranscodeError) {
-        let url = hlsPartial.appendingPathComponent(name)
+    /// Writes a text file into a partial folder.
+    func write(_ text: String, named name: String, inFolder folder: String) throws(TranscodeError) {
+        let url = partialFolder(folder).appendingPathComponent(name)
         do {
             try Data(text.utf8).write(to: url)
         } catch {
@@ -51,19 +52,22 @@ struct OutputStaging {
         }
     }
 
-    /// Moves every partial file into place; the HLS folder replaces an older one.
-    func commit(withHLS: Bool) throws(TranscodeError) {
+    /// Moves every partial file and folder into place; a folder replaces an older one.
+    func commit(folders: [String]) throws(TranscodeError) {
         for (partial, final) in zip(partials, finals) { try Self.rename(partial, final) }
-        if withHLS {
-            try? FileManager.default.removeItem(at: hlsFinal)
-            try Self.rename(hlsPartial, hlsFinal)
+        for folder in folders {
+            let final = directory.appendingPathComponent(folder)
+            try? FileManager.default.removeItem(at: final)
+            try Self.rename(partialFolder(folder), final)
         }
     }
 
     /// Removes whatever was written.
     func discard() {
         for url in partials { try? FileManager.default.removeItem(at: url) }
-        try? FileManager.default.removeItem(at: hlsPartial)
+        for folder in [Self.hlsFolder, Self.posterFolder] {
+            try? FileManager.default.removeItem(at: partialFolder(folder))
+        }
     }
 
     /// Size of a committed file.

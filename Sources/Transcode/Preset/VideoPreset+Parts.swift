@@ -102,3 +102,24 @@ extension VideoPreset {
         }
     }
 }
+
+extension VideoPreset {
+    /// Frames taken from the decode for the poster and the frame hashes.
+    public struct FrameSampling: Sendable, Equatable, Codable {
+        /// Where to start looking for a non-black poster frame, in ms (mid-video if shorter).
+        public var posterAtMs: Int
+        /// One PDQ hash per this many milliseconds of video.
+        public var hashIntervalMs: Int
+
+        /// Makes settings; see the properties.
+        public init(posterAtMs: Int, hashIntervalMs: Int) {
+            self.posterAtMs = posterAtMs
+            self.hashIntervalMs = hashIntervalMs
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case posterAtMs = "poster_at_ms"
+            case hashIntervalMs = "hash_interval_ms"
+        }
+    }
+}

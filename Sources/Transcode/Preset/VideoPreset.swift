@@ -19,13 +19,16 @@ public struct VideoPreset: Sendable, Equatable, Codable {
     public var rungs: [Rung]
     /// HLS packaging of the same encodes; nil writes MP4 only.
     public var hls: HLSPackaging?
+    /// Poster frame and frame hashes; nil skips both.
+    public var sampling: FrameSampling?
 
     /// Makes a preset; call ``validate()`` before use when built by hand.
     public init(
         name: String, version: Int, limits: VideoLimits, video: VideoEncoding, audio: AudioEncoding, rungs: [Rung],
-        hls: HLSPackaging? = nil
+        hls: HLSPackaging? = nil, sampling: FrameSampling? = nil
     ) {
         self.hls = hls
+        self.sampling = sampling
         self.name = name
         self.version = version
         self.limits = limits
@@ -46,7 +49,8 @@ public struct VideoPreset: Sendable, Equatable, Codable {
             Rung(name: "720", shortSide: 720, maxrate: 3_040_000, bufsize: 6_080_000),
             Rung(name: "1080", shortSide: 1080, maxrate: 6_220_000, bufsize: 12_440_000),
         ],
-        hls: HLSPackaging(segmentSeconds: 2))
+        hls: HLSPackaging(segmentSeconds: 2),
+        sampling: FrameSampling(posterAtMs: 1000, hashIntervalMs: 1000))
 
     /// Reads and validates a preset file.
     ///
@@ -83,6 +87,9 @@ public struct VideoPreset: Sendable, Equatable, Codable {
         guard video.gopSeconds > 0 else { throw fail("gop_seconds must be positive") }
         if let hls, !(hls.segmentSeconds >= video.gopSeconds) {
             throw fail("hls segment_seconds must be at least gop_seconds (segments start at keyframes)")
+        }
+        if let sampling, sampling.hashIntervalMs <= 0 || sampling.posterAtMs < 0 {
+            throw fail("hash_interval_ms must be positive and poster_at_ms not negative")
         }
         guard audio.bitrate > 0, (1...8).contains(audio.channels), audio.sampleRate >= 8000 else {
             throw fail("audio bitrate, channels or sample rate out of range")

@@ -98,6 +98,48 @@ struct DatabasePoolTests {
         await pool.close()
     }
 
+    @Test func cancellingTheTaskCancelsTheRunningStatement() async throws {
+        let pool = try await TestCluster.shared().makePool(size: 2)
+        let finished = Flag()
+        let sleeper = await startSleeping(pool, seconds: 60, finished: finished)
+        // The body has started; wait until its statement is running on the server, so the
+        // cancellation has to interrupt it rather than prevent it.
+        while try await pool.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep%'"
+        )[0].decode(Int.self, at: 0) == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let start = ContinuousClock.now
+        sleeper.cancel()
+        let error = await #expect(throws: DatabaseError.self) { try await sleeper.value }
+        #expect(error?.code == .cancelled)
+        #expect(error?.sqlState == "57014")
+        #expect(ContinuousClock.now - start < .seconds(5))
+        // Both connections still work.
+        for _ in 0..<4 { #expect(try await pool.query("SELECT 1")[0].decode(Int.self, at: 0) == 1) }
+        await pool.close()
+    }
+
+    @Test func aCancelledBodyCannotStartMoreStatements() async throws {
+        let pool = try await TestCluster.shared().makePool(size: 1)
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        let proceed = DispatchSemaphore(value: 0)
+        let body = Task {
+            try await pool.withConnection { connection in
+                signal.yield()
+                proceed.wait()  // on the pool's thread, which may block
+                return try connection.query("SELECT 1")
+            }
+        }
+        var iterator = started.makeAsyncIterator()
+        _ = await iterator.next()
+        body.cancel()
+        proceed.signal()
+        let error = await #expect(throws: DatabaseError.self) { try await body.value }
+        #expect(error?.code == .cancelled)
+        await pool.close()
+    }
+
     @Test func closeFailsLaterCallsAndWaitsForRunningBodies() async throws {
         let pool = try await TestCluster.shared().makePool(size: 1)
         let finished = Flag()

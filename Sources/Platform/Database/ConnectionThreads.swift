@@ -119,14 +119,24 @@ final class ConnectionThreads: @unchecked Sendable {
                 job.run(.failure(DatabaseError(.cancelled, "cancelled before it ran")))
                 continue
             }
+            let current: DatabaseConnection
             do {
-                let current = try usableConnection(&connection, for: job)
-                job.run(.success(current))
-                current.rollBackIfInTransaction()
-                if !current.isConnected { connection = nil }
+                current = try usableConnection(&connection, for: job)
             } catch {
                 job.run(.failure(error))
+                continue
             }
+            job.cancellation.attach(current.canceller)
+            current.isCancelled = { job.cancellation.isCancelled }
+            if job.cancellation.isCancelled {
+                job.run(.failure(DatabaseError(.cancelled, "cancelled before it ran")))
+            } else {
+                job.run(.success(current))
+            }
+            job.cancellation.detach()
+            current.isCancelled = { false }
+            current.rollBackIfInTransaction()
+            if !current.isConnected { connection = nil }
         }
         connection = nil
         condition.lock()

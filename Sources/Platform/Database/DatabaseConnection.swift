@@ -21,6 +21,10 @@ public final class DatabaseConnection {
     public let logger: Logger
     let handle: OpaquePointer
     private let noticeSink: NoticeSink
+    /// Cancels the running statement from another thread (the pool's cancellation handler).
+    let canceller: QueryCanceller?
+    /// Checked before each `query` and `execute`: the pool sets it to its job's cancellation.
+    var isCancelled: () -> Bool = { false }
 
     /// Connects (blocking) to `url`: a libpq URL (`postgresql://user@host/db?host=/socket/dir`)
     /// or `key=value` conninfo.
@@ -35,6 +39,7 @@ public final class DatabaseConnection {
             values: ["10", "UTF8", "mediadaemon", url])
         self.logger = logger
         noticeSink = NoticeSink(logger: logger)
+        canceller = QueryCanceller(handle)
         PQsetNoticeReceiver(handle, { context, result in
             guard let context, let result else { return }
             Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue().receive(result)
@@ -56,14 +61,20 @@ public final class DatabaseConnection {
     /// when the server rejects it, `.connectionLost` when the connection broke.
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws -> QueryResult {
-        try LibPQ.execute(handle, sql, parameters)
+        try checkCancellation()
+        return try LibPQ.execute(handle, sql, parameters)
     }
 
     /// Runs a script of one or more statements without parameters (migrations, `SET`, DDL).
     ///
     /// Statements run in one implicit transaction unless the script has its own `BEGIN`/`COMMIT`.
     public func execute(_ script: String) throws {
+        try checkCancellation()
         try LibPQ.executeScript(handle, script)
+    }
+
+    private func checkCancellation() throws {
+        if isCancelled() { throw DatabaseError(.cancelled, "the task using this connection was cancelled") }
     }
 
     /// Runs `body` between `BEGIN` and `COMMIT`; rolls back and rethrows when `body` throws.

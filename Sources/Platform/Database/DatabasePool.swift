@@ -73,8 +73,9 @@ public final class DatabasePool: Sendable {
 
     /// Runs `body` with a connection on that connection's thread and returns its result.
     ///
-    /// Cancelling the task while the job waits for a free connection throws `.cancelled`; a
-    /// body already running is not interrupted. Throws `.poolClosed` after `close()`, and
+    /// Cancelling the task while the job waits for a free connection throws `.cancelled`; while
+    /// the body runs, the server is asked to cancel its current statement (which then throws
+    /// `.cancelled`) and later `query`/`execute` calls in the body throw `.cancelled`. Throws `.poolClosed` after `close()`, and
     /// `.connectionFailed` when no connection could be opened within `reconnectTimeout`.
     public func withConnection<T: Sendable>(
         _ body: @escaping @Sendable (DatabaseConnection) throws -> T
@@ -92,13 +93,23 @@ public final class DatabasePool: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                 threads.submit(
                     PoolJob(id: id, cancellation: cancellation) { connection in
-                        continuation.resume(with: Result { try body(connection.get(), cancellation) })
+                        let result = Result { try body(connection.get(), cancellation) }
+                        continuation.resume(with: result.mapError { Self.reportingCancellation($0, cancellation) })
                     })
             }
         } onCancel: {
             cancellation.cancel()
             threads.cancel(id)
         }
+    }
+
+    /// A statement the server cancelled because the task was cancelled (SQLSTATE 57014) is
+    /// reported as `.cancelled`, like every other cancellation.
+    private static func reportingCancellation(_ error: any Error, _ cancellation: JobCancellation) -> any Error {
+        guard cancellation.isCancelled, let error = error as? DatabaseError, error.sqlState == "57014" else {
+            return error
+        }
+        return DatabaseError(.cancelled, "cancelled while running: \(error.message)", sqlState: error.sqlState)
     }
 
     /// Runs one parameterised statement; see `DatabaseConnection.query(_:_:)`.

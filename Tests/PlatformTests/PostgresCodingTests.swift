@@ -133,6 +133,10 @@ struct PostgresCodingTests {
         #expect(throws: DatabaseError.self) { try row.decode(Int.self, column: "missing") }
         #expect(throws: DatabaseError.self) { try row.decode(Int.self, at: 3) }
         #expect(try row.decode(String.self, column: "i") == "7")
+        let sums = try await pool.query("SELECT sum(n)::numeric, 2.5::numeric FROM (VALUES (1::bigint), (2)) AS v(n)")[0]
+        #expect(try sums.decode(Int.self, at: 0) == 3)
+        #expect(throws: DatabaseError.self) { try sums.decode(Int.self, at: 1) }
+        #expect(try sums.decode(Double.self, at: 1) == 2.5)
     }
 
     @Test func affectedRowsComeFromTheCommandTag() async throws {

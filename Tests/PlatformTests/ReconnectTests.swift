@@ -71,6 +71,7 @@ struct ReconnectTests {
         let url = cluster.postgres.connectionURL
         let listener = try await DatabaseListener(url: url, channels: ["jobs"], logger: Logger(label: "test"))
         let pool = try DatabasePool(url: url, size: 1, logger: Logger(label: "test"))
+        #expect(listener.interruptions == 0)
         let waiter = Task { try await listener.next(timeout: .seconds(30)) }
 
         try await cluster.stop()
@@ -92,6 +93,7 @@ struct ReconnectTests {
             return try await group.next() ?? nil
         }
         #expect(notification?.payload.hasPrefix("after restart") == true)
+        #expect(listener.interruptions == 1)
         await listener.close()
         await pool.close()
         try await cluster.stop()

@@ -135,8 +135,9 @@ final class ConnectionThreads: @unchecked Sendable {
             }
             job.cancellation.detach()
             current.isCancelled = { false }
-            current.rollBackIfInTransaction()
-            if !current.isConnected { connection = nil }
+            // A connection that is broken, or still in a transaction it could not roll back,
+            // is not handed to the next job.
+            if !current.rollBackIfInTransaction() || !current.isConnected { connection = nil }
         }
         connection = nil
         condition.lock()

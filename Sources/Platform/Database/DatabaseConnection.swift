@@ -124,15 +124,19 @@ public final class DatabaseConnection {
         return isConnected
     }
 
-    /// Ends a transaction a caller left open so the next user starts clean.
-    func rollBackIfInTransaction() {
+    /// Ends a transaction a caller left open so the next user starts clean. False when the
+    /// connection is still not idle afterwards (the rollback failed, or a result is pending).
+    @discardableResult
+    func rollBackIfInTransaction() -> Bool {
         let status = PQtransactionStatus(handle)
-        guard status == PQTRANS_INTRANS || status == PQTRANS_INERROR else { return }
-        do {
-            try LibPQ.executeScript(handle, "ROLLBACK")
-        } catch {
-            logger.warning("rollback failed", metadata: ["error": "\(error)"])
+        if status == PQTRANS_INTRANS || status == PQTRANS_INERROR {
+            do {
+                try LibPQ.executeScript(handle, "ROLLBACK")
+            } catch {
+                logger.warning("rollback failed", metadata: ["error": "\(error)"])
+            }
         }
+        return PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 }
 

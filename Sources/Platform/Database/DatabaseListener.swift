@@ -19,6 +19,7 @@ public final class DatabaseListener: Sendable {
     private let wake: WakeSignal
     private let logger: Logger
     private let closing = Atomic<Bool>(false)
+    private let connections: ConnectionCount
 
     /// Connects and listens before returning, so no notification sent after this returns is
     /// missed. `configuration.size` is ignored: a listener has exactly one connection.
@@ -32,8 +33,11 @@ public final class DatabaseListener: Sendable {
         self.channels = channels
         self.logger = logger
         wake = try WakeSignal()
+        let connections = ConnectionCount()
+        self.connections = connections
         pool = try DatabasePool(configuration: single, logger: logger) { connection in
             for channel in channels { try connection.listen(channel) }
+            connections.value.add(1, ordering: .relaxed)
         }
         try await pool.withConnection { _ in }
     }
@@ -41,6 +45,13 @@ public final class DatabaseListener: Sendable {
     /// Connects to `url` and listens on `channels`; see `init(configuration:channels:logger:)`.
     public convenience init(url: String, channels: [String], logger: Logger) async throws {
         try await self.init(configuration: .init(url: url, size: 1), channels: channels, logger: logger)
+    }
+
+    /// How many times the connection was lost and re-established since the listener started.
+    /// Each time, notifications may have been missed: a caller that must not miss work checks
+    /// for it once when this number changes.
+    public var interruptions: Int {
+        max(connections.value.load(ordering: .relaxed) - 1, 0)
     }
 
     /// The next notification, or nil when `timeout` passes without one.
@@ -84,4 +95,9 @@ public final class DatabaseListener: Sendable {
         wake.signal()
         await pool.close()
     }
+}
+
+/// Counts the listener's successful connections; shared with the pool's connect hook.
+private final class ConnectionCount: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -30,7 +30,8 @@ enum PostgresOID {
         199: json, 3807: jsonb, 1028: oid,
     ]
 
-    static let integers: Set<UInt32> = [int2, int4, int8, oid]
+    /// numeric is accepted when its text is a whole number (`sum(bigint)` returns numeric).
+    static let integers: Set<UInt32> = [int2, int4, int8, oid, numeric]
     static let floats: Set<UInt32> = [float4, float8, numeric, int2, int4, int8]
     static let timestamps: Set<UInt32> = [timestamptz, timestamp, date]
     static let jsonTypes: Set<UInt32> = [json, jsonb, text, varchar]

@@ -24,6 +24,25 @@ extension TranscodeSuite {
             #expect(FileManager.default.fileExists(atPath: output))
         }
 
+        /// The whole ladder (audio decode, resampling, FIFO and AAC; MP4 and HLS muxers) in a loop.
+        ///
+        /// Sampling is off: the poster goes through libvips, whose caches make resident memory
+        /// wander by a few MB and would hide what this test looks for (the FFmpeg side).
+        @Test func wholeLadderLoopDoesNotLeak() throws {
+            let clip = try Fixtures.clip("landscape-audio.mp4")
+            let directory = try Fixtures.temporaryDirectory(named: "pipeline-leak")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            var preset = VideoPreset.default
+            preset.sampling = nil
+            let pipeline = VideoPipeline(preset: preset)
+            for _ in 0..<6 { _ = try pipeline.process(input: clip, outputDirectory: directory) }
+            let warm = try #require(MemoryProbe.residentBytes())
+            for _ in 0..<16 { _ = try pipeline.process(input: clip, outputDirectory: directory) }
+            let after = try #require(MemoryProbe.residentBytes())
+            let growth = after - warm
+            #expect(growth < 2 * 1024 * 1024, "resident memory grew by \(growth) bytes over 16 runs")
+        }
+
         @Test func garbageBytesAreUnsupportedFormat() throws {
             let directory = try Fixtures.temporaryDirectory(named: "garbage")
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -50,6 +69,7 @@ extension TranscodeSuite {
             #expect(cause.code < 0)
             #expect(cause.message == "Invalid data found when processing input")
             #expect(error.message.contains(url.path))
+            #expect(TranscodeLog.recentLines().contains { $0.contains("moov atom not found") })
         }
 
         @Test func errorCodesPrintSnakeCase() {

@@ -9,6 +9,9 @@ enum MediaInspector {
             var width: Int?
             var height: Int?
             var level: Int?
+            var sample_rate: String?
+            var channels: Int?
+            var sample_aspect_ratio: String?
             var side_data_list: [[String: AnyValue]]?
         }
         struct Format: Decodable {

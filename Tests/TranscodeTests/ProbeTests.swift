@@ -38,6 +38,12 @@ extension TranscodeSuite {
             #expect(probe.hasAudio)
         }
 
+        @Test func sampleAspectRatioWidensTheDisplay() throws {
+            let probe = try VideoProber().probe(Fixtures.clip("anamorphic.mp4"))
+            #expect(probe.video.sampleAspectRatio == "32:27")
+            #expect(probe.video.width == 720 && probe.video.displayWidth == 853 && probe.video.displayHeight == 480)
+        }
+
         @Test func eachLimitHasItsOwnCode() throws {
             let clip = try Fixtures.clip("landscape-audio.mp4")
             let base = VideoLimits.default

@@ -23,6 +23,10 @@ extension TranscodeSuite {
                 #expect(rendition.width % 2 == 0 && rendition.height % 2 == 0)
                 #expect(abs(report.durationMs - sourceDurationMs) <= 100, "\(rendition.name): \(report.durationMs) ms")
                 #expect(report.hasAudio == manifest.input.hasAudio)
+                if let audio = report.streams.first(where: { $0.codec_type == "audio" }) {
+                    #expect(audio.codec_name == "aac" && audio.channels == 2 && audio.sample_rate == "48000")
+                }
+                #expect(video.sample_aspect_ratio == nil || video.sample_aspect_ratio == "1:1")
                 #expect(video.side_data_list == nil, "rotation must be applied to pixels, not signalled")
                 let boxes = try MediaInspector.topLevelBoxes(url)
                 let moov = try #require(boxes.firstIndex(of: "moov"))
@@ -55,6 +59,13 @@ extension TranscodeSuite {
             defer { try? FileManager.default.removeItem(at: directory) }
             #expect(!manifest.input.hasAudio)
             #expect(manifest.renditions.map { [$0.width, $0.height] } == [[360, 640]])
+            try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
+        }
+
+        @Test func anamorphicPixelsBecomeSquare() throws {
+            let (manifest, directory) = try process(Fixtures.clip("anamorphic.mp4"))
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(manifest.renditions.map { [$0.width, $0.height] } == [[640, 360]])
             try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
         }
 

@@ -15,7 +15,7 @@ enum FFmpegLog {
 
     private struct Sink {
         var lines: [String] = []
-        var handler: (@Sendable (Int32, String) -> Void)?
+        var handler: (@Sendable (TranscodeLog.Level, String) -> Void)?
     }
 
     private static let sink = Mutex(Sink())
@@ -36,8 +36,8 @@ enum FFmpegLog {
         }
     }()
 
-    /// Sets the function that receives each line (level, text); `nil` only keeps them.
-    static func setHandler(_ handler: (@Sendable (Int32, String) -> Void)?) {
+    /// Sets the function that receives each line; `nil` only keeps them.
+    static func setHandler(_ handler: (@Sendable (TranscodeLog.Level, String) -> Void)?) {
         _ = installed
         sink.withLock { $0.handler = handler }
     }
@@ -48,12 +48,12 @@ enum FFmpegLog {
     }
 
     private static func record(level: Int32, line: String) {
-        let handler = sink.withLock { state -> (@Sendable (Int32, String) -> Void)? in
+        let handler = sink.withLock { state -> (@Sendable (TranscodeLog.Level, String) -> Void)? in
             state.lines.append(line)
             if state.lines.count > capacity { state.lines.removeFirst(state.lines.count - capacity) }
             return state.handler
         }
-        handler?(level, line)
+        handler?(level <= AV_LOG_ERROR ? .error : level <= AV_LOG_WARNING ? .warning : .info, line)
     }
 }
 

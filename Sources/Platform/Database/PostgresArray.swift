@@ -6,8 +6,10 @@
 /// ```
 /// Decode `PostgresArray<T?>` when elements may be NULL. Encoded arrays never contain NULLs.
 public struct PostgresArray<Element: Sendable>: Sendable {
+    /// The elements, in order (PostgreSQL arrays are 1-based; this is 0-based).
     public var elements: [Element]
 
+    /// Wraps `elements` for binding as an array parameter.
     public init(_ elements: [Element]) {
         self.elements = elements
     }

@@ -2,11 +2,23 @@ import Foundation
 
 /// Reads how much memory the process holds, to catch leaks of FFmpeg frames and contexts.
 enum MemoryProbe {
-    /// Resident set size in bytes, from `/proc/self/statm`; nil where that file does not exist.
+    /// Resident set size in bytes after returning free heap pages to the system, from
+    /// `/proc/self/statm`; nil where that file does not exist.
+    ///
+    /// `malloc_trim` first, so that memory freed but kept by glibc's per-thread arenas (x264
+    /// and libvips threads land in different arenas on each run) does not look like a leak.
     static func residentBytes() -> Int? {
+        trimHeap()
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// glibc's `malloc_trim(0)`, looked up at run time (malloc.h is not in Swift's Glibc module).
+    private static func trimHeap() {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }
+        typealias Trim = @convention(c) (Int) -> Int32
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
     }
 }

@@ -24,7 +24,9 @@ final class CodecContext {
 
     /// An opened decoder for `stream`; a codec FFmpeg cannot decode is `unsupported_format`.
     static func decoder(for stream: UnsafeMutablePointer<AVStream>, path: String) throws(TranscodeError) -> CodecContext {
-        let parameters = stream.pointee.codecpar!
+        guard let parameters = stream.pointee.codecpar else {
+            throw TranscodeError(.corrupt, "stream \(stream.pointee.index) of \(path) has no codec parameters")
+        }
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             let name = String(cString: avcodec_get_name(parameters.pointee.codec_id))
             throw TranscodeError(.unsupportedFormat, "no decoder for codec \(name) in \(path)")

@@ -31,7 +31,8 @@ enum FFmpegLog {
                 av_log_format_line2(object, level, format, arguments, chars.baseAddress, Int32(chars.count), &printPrefix)
             }
             guard written > 0 else { return }
-            let line = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            let line = buffer.withUnsafeBufferPointer { chars in chars.baseAddress.map { String(cString: $0) } }
+            guard let line else { return }
             FFmpegLog.record(level: level, line: line.trimmingTrailingNewlines())
         }
     }()

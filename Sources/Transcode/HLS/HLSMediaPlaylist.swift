@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Reads back a media playlist the HLS muxer wrote, to measure what the master must declare.
 struct HLSMediaPlaylist {

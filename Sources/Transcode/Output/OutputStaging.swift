@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Where a job's files are written while in progress, and how they become visible.
 ///

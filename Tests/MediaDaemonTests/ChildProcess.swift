@@ -37,20 +37,20 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, out[1], 1)
         posix_spawn_file_actions_adddup2(&actions, err[1], 2)
         for fd in out + err { posix_spawn_file_actions_addclose(&actions, fd) }
-        posix_spawn_file_actions_addchdir_np(&actions, directory.path)
 
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "DATABASE_URL")
         env.removeValue(forKey: "MEDIADAEMON_DATA")
         env.merge(environment) { $1 }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        // `env -C` sets the child's working directory (glibc's addchdir_np is not visible to Swift).
+        let argv = (["/usr/bin/env", "-C", directory.path, executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&child, "/usr/bin/env", &actions, nil, argv, envp)
         close(out[1])
         close(err[1])
         guard spawned == 0 else {
@@ -59,6 +59,7 @@ final class ChildProcess: Sendable {
             throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .ENOENT)
         }
         pid = child
+        let childPID = child
 
         let (updates, notify) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let (exitStatus, exitContinuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -87,7 +88,7 @@ final class ChildProcess: Sendable {
         }
         Thread.detachNewThread {
             var status: Int32 = 0
-            while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+            while waitpid(childPID, &status, 0) == -1 && errno == EINTR {}
             let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
             exitContinuation.yield(code)
             exitContinuation.finish()
@@ -129,6 +130,6 @@ enum DaemonProcess {
 
     /// Runs `mediadaemon arguments…` to completion.
     static func run(_ arguments: [String], directory: URL, environment: [String: String] = [:]) async throws -> ChildProcess.Result {
-        await start(arguments, directory: directory, environment: environment).waitForExit()
+        try await start(arguments, directory: directory, environment: environment).waitForExit()
     }
 }

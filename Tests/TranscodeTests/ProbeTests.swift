@@ -70,6 +70,11 @@ extension TranscodeSuite {
             #expect(error.code == .noVideoStream)
         }
 
+        @Test func sniffingNamesTheContainerFamily() throws {
+            #expect(VideoProber.sniffContainer(try Fixtures.clip("landscape-audio.mp4")) == "mov")
+            #expect(VideoProber.sniffContainer(Fixtures.repositoryRoot.appendingPathComponent("jobs/video.json")) == nil)
+        }
+
         @Test func missingFileIsIOError() throws {
             let error = try #require(throws: TranscodeError.self) {
                 try VideoProber().probe(URL(fileURLWithPath: "/nonexistent/clip.mp4"))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Transcode
 
@@ -125,6 +126,24 @@ extension TranscodeSuite {
             defer { try? FileManager.default.removeItem(at: directory) }
             #expect(manifest.hls == nil)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["360.mp4", "poster"])
+        }
+
+        /// Two jobs on two threads at once: no shared FFmpeg state, and byte-identical results.
+        @Test func concurrentJobsDoNotInterfere() throws {
+            let clip = try Fixtures.clip("portrait-silent.mp4")
+            let directories = try (0..<2).map { try Fixtures.temporaryDirectory(named: "concurrent-\($0)") }
+            defer { for directory in directories { try? FileManager.default.removeItem(at: directory) } }
+            let results = Mutex<[Int: Result<VideoManifest, TranscodeError>]>([:])
+            DispatchQueue.concurrentPerform(iterations: 2) { index in
+                let result = Result { () throws(TranscodeError) in
+                    try VideoPipeline().process(input: clip, outputDirectory: directories[index])
+                }
+                results.withLock { $0[index] = result }
+            }
+            let manifests = try results.withLock { all in try (0..<2).map { try all[$0, default: .failure(.init(.internal, "missing"))].get() } }
+            #expect(manifests[0] == manifests[1])
+            let files = try directories.map { try Data(contentsOf: $0.appendingPathComponent("360.mp4")) }
+            #expect(files[0] == files[1])
         }
 
         @Test func cancellationStopsAndLeavesNothing() throws {

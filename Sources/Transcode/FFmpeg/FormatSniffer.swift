@@ -16,6 +16,11 @@ enum FormatSniffer {
     /// Bytes read for sniffing; MPEG-TS needs several 188-byte packets.
     static let sniffBytes = 256 * 1024
 
+    /// The first name of a demuxer's name list (`mov,mp4,m4a,…` → `mov`).
+    static func family(of format: UnsafePointer<AVInputFormat>) -> String {
+        String(String(cString: format.pointee.name).prefix { $0 != "," })
+    }
+
     /// Returns the demuxer for `url`, or throws `unsupported_format` (or `io`).
     static func sniff(_ url: URL) throws(TranscodeError) -> UnsafePointer<AVInputFormat> {
         let head: Data

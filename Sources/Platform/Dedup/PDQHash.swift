@@ -1,0 +1,62 @@
+/// A 256-bit PDQ hash packed as four 64-bit words.
+///
+/// Word `i` holds hex digits `16·i ..< 16·i+16` of the usual 64-digit text form, most
+/// significant digit first, so `hex` round-trips and Hamming distances match the reference.
+public struct PDQHash: Hashable, Sendable, CustomStringConvertible {
+    public var w0: UInt64
+    public var w1: UInt64
+    public var w2: UInt64
+    public var w3: UInt64
+
+    public init(_ w0: UInt64, _ w1: UInt64, _ w2: UInt64, _ w3: UInt64) {
+        (self.w0, self.w1, self.w2, self.w3) = (w0, w1, w2, w3)
+    }
+
+    /// Parses 64 hex digits (either case); nil for anything else.
+    public init?(hex: String) {
+        let digits = Array(hex.utf8)
+        guard digits.count == 64 else { return nil }
+        var words: [UInt64] = [0, 0, 0, 0]
+        for (index, digit) in digits.enumerated() {
+            let value: UInt8
+            switch digit {
+            case 48...57: value = digit - 48
+            case 97...102: value = digit - 87
+            case 65...70: value = digit - 55
+            default: return nil
+            }
+            words[index / 16] = words[index / 16] << 4 | UInt64(value)
+        }
+        self.init(words[0], words[1], words[2], words[3])
+    }
+
+    /// Builds a hash from 32 bytes (as stored in a `bytea` column), first byte most significant.
+    public init?(bytes: some Collection<UInt8>) {
+        guard bytes.count == 32 else { return nil }
+        var words: [UInt64] = [0, 0, 0, 0]
+        for (index, byte) in bytes.enumerated() { words[index / 8] = words[index / 8] << 8 | UInt64(byte) }
+        self.init(words[0], words[1], words[2], words[3])
+    }
+
+    /// 64 lowercase hex digits.
+    public var hex: String {
+        [w0, w1, w2, w3].map { word in
+            let text = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
+        }.joined()
+    }
+
+    /// The 32 bytes, first byte most significant.
+    public var bytes: [UInt8] {
+        [w0, w1, w2, w3].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * $0)) } }
+    }
+
+    /// Number of differing bits, 0...256.
+    @inline(__always)
+    public func distance(to other: PDQHash) -> Int {
+        (w0 ^ other.w0).nonzeroBitCount + (w1 ^ other.w1).nonzeroBitCount
+            + (w2 ^ other.w2).nonzeroBitCount + (w3 ^ other.w3).nonzeroBitCount
+    }
+
+    public var description: String { hex }
+}

@@ -1,0 +1,170 @@
+/// In-memory near-duplicate index of 256-bit PDQ hashes: "every stored hash within Hamming
+/// distance d of this one".
+///
+/// Hashes are packed four `UInt64` words each in one contiguous array, ids in a parallel
+/// `[Int64]`. The first hashes are covered by multi-index hashing tables
+/// (`MultiIndexTable`), rebuilt as the index grows; the rest (the tail, a bounded fraction) are
+/// scanned with popcount. Answers are exact: the same set a brute-force scan returns.
+///
+/// Thread-safety: queries run concurrently under a read lock; appends take the write lock
+/// briefly. When the tail outgrows its bound, the appending thread rebuilds the tables while
+/// holding only the read lock (queries continue; other appends wait), then swaps them in.
+/// Appends are expected in increasing id order (catch-up by id watermark).
+public final class PDQIndex: @unchecked Sendable {
+    // @unchecked: every stored property below is read under `lock.withReadLock` and written
+    // under `lock.withWriteLock`; `rebuilding` is only touched under the write lock.
+    private let lock = ReadWriteLock()
+    private var words: [UInt64] = []
+    private var ids: [Int64] = []
+    private var tables: MultiIndexTable?
+    private var rebuilding = false
+    private var highestID: Int64 = .min
+    private let firstSealAt: Int
+
+    /// One stored row: an id (media id) and its hash.
+    public typealias Entry = (id: Int64, hash: PDQHash)
+
+    /// Creates an empty index. Below `firstSealAt` hashes the index is a plain scan (cheaper
+    /// than tables at that size); tests lower it to exercise the tables on small inputs.
+    public init(firstSealAt: Int = 32_768) {
+        self.firstSealAt = max(1, firstSealAt)
+    }
+
+    /// Number of stored hashes.
+    public var count: Int { lock.withReadLock { ids.count } }
+
+    /// Highest id appended so far, or nil when empty: the catch-up watermark.
+    public var watermark: Int64? { lock.withReadLock { ids.isEmpty ? nil : highestID } }
+
+    /// Adds one hash.
+    public func append(id: Int64, hash: PDQHash) {
+        append(contentsOf: [(id, hash)])
+    }
+
+    /// Adds hashes in bulk (one lock acquisition, at most one rebuild).
+    ///
+    /// With `skippingSeen`, entries whose id is not above the current watermark are dropped, so
+    /// overlapping catch-ups never store a row twice. Returns how many were added.
+    @discardableResult
+    public func append(contentsOf entries: [Entry], skippingSeen: Bool = false) -> Int {
+        let (added, shouldRebuild) = lock.withWriteLock {
+            var added = 0
+            words.reserveCapacity(words.count + entries.count * 4)
+            for entry in entries where !skippingSeen || ids.isEmpty || entry.id > highestID {
+                words.append(contentsOf: [entry.hash.w0, entry.hash.w1, entry.hash.w2, entry.hash.w3])
+                ids.append(entry.id)
+                highestID = max(highestID, entry.id)
+                added += 1
+            }
+            let shouldRebuild = !rebuilding && needsRebuild
+            if shouldRebuild { rebuilding = true }
+            return (added, shouldRebuild)
+        }
+        if shouldRebuild { rebuild() }
+        return added
+    }
+
+    /// Every stored hash within `maxDistance` (inclusive) of `hash`, closest first, ties by id.
+    public func matches(for hash: PDQHash, within maxDistance: Int = 31) -> [PDQMatch] {
+        lock.withReadLock {
+            let query = [hash.w0, hash.w1, hash.w2, hash.w3]
+            var found: [(position: Int, distance: Int)] = []
+            words.withUnsafeBufferPointer { words in
+                query.withUnsafeBufferPointer { query in
+                    let covered = tables?.count ?? 0
+                    if let tables, tables.radius(for: maxDistance) <= MultiIndexTable.maximumRadius {
+                        tables.forEachCandidate(of: query, radius: tables.radius(for: maxDistance)) { position in
+                            let distance = Self.distance(words, position, query)
+                            if distance <= maxDistance { found.append((position, distance)) }
+                        }
+                        // A hash matching in several tables was reported once per table.
+                        found.sort { $0.position < $1.position }
+                        found = found.enumerated().filter { $0.offset == 0 || found[$0.offset - 1].position != $0.element.position }
+                            .map(\.element)
+                        Self.scan(words, query, from: covered, to: ids.count, within: maxDistance, into: &found)
+                    } else {
+                        Self.scan(words, query, from: 0, to: ids.count, within: maxDistance, into: &found)
+                    }
+                }
+            }
+            return found.map { PDQMatch(id: ids[$0.position], distance: $0.distance) }
+                .sorted { ($0.distance, $0.id) < ($1.distance, $1.id) }
+        }
+    }
+
+    /// The closest match over the dihedral variants of a query (the caller computes the up to
+    /// 8 rotated/mirrored hashes); nil when no variant has a match within `maxDistance`.
+    /// Ties keep the earlier variant.
+    public func bestMatch(variants: [PDQHash], within maxDistance: Int = 31) -> PDQDihedralMatch? {
+        var best: PDQDihedralMatch?
+        for (index, variant) in variants.enumerated() {
+            guard let match = matches(for: variant, within: maxDistance).first else { continue }
+            if best == nil || match.distance < best!.match.distance {
+                best = PDQDihedralMatch(match: match, variantIndex: index)
+            }
+        }
+        return best
+    }
+
+    /// `bestMatch(variants:within:)` for hex variants; variants that are not 64 hex digits are
+    /// ignored (the hasher never produces them).
+    public func bestMatch(hexVariants: [String], within maxDistance: Int = 31) -> PDQDihedralMatch? {
+        var best: PDQDihedralMatch?
+        for (index, text) in hexVariants.enumerated() {
+            guard let variant = PDQHash(hex: text), let match = matches(for: variant, within: maxDistance).first
+            else { continue }
+            if best == nil || match.distance < best!.match.distance {
+                best = PDQDihedralMatch(match: match, variantIndex: index)
+            }
+        }
+        return best
+    }
+
+    // MARK: - Internals
+
+    /// Whether the unindexed tail has outgrown its bound (call under a lock).
+    private var needsRebuild: Bool {
+        let covered = tables?.count ?? 0
+        let tail = ids.count - covered
+        if covered == 0 { return tail >= firstSealAt }
+        // A quarter of the covered size keeps rebuilds geometric; the cap keeps the tail scan
+        // (≈ 1 ms per million hashes) well under the query budget at 10M.
+        return tail >= max(8_192, min(covered / 4, 262_144))
+    }
+
+    private func rebuild() {
+        while true {
+            let built: MultiIndexTable = lock.withReadLock {
+                words.withUnsafeBufferPointer { MultiIndexTable(words: $0, count: ids.count) }
+            }
+            let again = lock.withWriteLock {
+                tables = built
+                rebuilding = needsRebuild
+                return rebuilding
+            }
+            if !again { return }
+        }
+    }
+
+    @inline(__always)
+    private static func distance(_ words: UnsafeBufferPointer<UInt64>, _ position: Int, _ query: UnsafeBufferPointer<UInt64>) -> Int {
+        let base = position * 4
+        return (words[base] ^ query[0]).nonzeroBitCount + (words[base + 1] ^ query[1]).nonzeroBitCount
+            + (words[base + 2] ^ query[2]).nonzeroBitCount + (words[base + 3] ^ query[3]).nonzeroBitCount
+    }
+
+    private static func scan(
+        _ words: UnsafeBufferPointer<UInt64>, _ query: UnsafeBufferPointer<UInt64>, from start: Int, to end: Int,
+        within maxDistance: Int, into found: inout [(position: Int, distance: Int)]
+    ) {
+        let (q0, q1, q2, q3) = (query[0], query[1], query[2], query[3])
+        var position = start
+        while position < end {
+            let base = position * 4
+            let distance = (words[base] ^ q0).nonzeroBitCount + (words[base + 1] ^ q1).nonzeroBitCount
+                + (words[base + 2] ^ q2).nonzeroBitCount + (words[base + 3] ^ q3).nonzeroBitCount
+            if distance <= maxDistance { found.append((position, distance)) }
+            position += 1
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Dispatch
+import Testing
+
+@testable import Platform
+
+@Suite("Dedup index")
+struct DedupIndexTests {
+    /// 12k random hashes plus, around each of 150 query hashes, planted copies at every
+    /// distance 0…40; the index must return exactly the brute-force answer.
+    @Test(arguments: [2_048, 32_768])
+    func indexReturnsExactlyWhatBruteForceFinds(firstSealAt: Int) {
+        var generator = SeededGenerator(seed: 0x5EED + UInt64(firstSealAt))
+        var entries: [PDQIndex.Entry] = []
+        var nextID: Int64 = 1
+        func add(_ hash: PDQHash) {
+            entries.append((nextID, hash))
+            nextID += 1
+        }
+        let queries = (0..<150).map { _ in PDQHash.random(using: &generator) }
+        for _ in 0..<12_000 { add(.random(using: &generator)) }
+        for query in queries {
+            for distance in 0...40 where Int.random(in: 0..<3, using: &generator) == 0 || distance % 8 == 0 {
+                add(query.flipping(distance, using: &generator))
+            }
+        }
+        entries.shuffle(using: &generator)
+        let index = PDQIndex(firstSealAt: firstSealAt)
+        // Uneven batches so the tables are rebuilt several times and a tail remains.
+        var start = 0
+        while start < entries.count {
+            let end = min(entries.count, start + Int.random(in: 1...3_000, using: &generator))
+            index.append(contentsOf: Array(entries[start..<end]))
+            start = end
+        }
+        #expect(index.count == entries.count)
+
+        var planted = 0
+        for query in queries + (0..<50).map({ _ in PDQHash.random(using: &generator) }) {
+            for maxDistance in [31, 10, 0] {
+                let expected = bruteForce(entries, query, within: maxDistance)
+                if maxDistance == 31 { planted += expected.count }
+                #expect(index.matches(for: query, within: maxDistance) == expected)
+            }
+        }
+        #expect(planted > 150 * 8, "the planted near-duplicates are found")
+        // A radius beyond what the tables can probe falls back to the scan and stays exact.
+        #expect(index.matches(for: queries[0], within: 80) == bruteForce(entries, queries[0], within: 80))
+    }
+
+    @Test func dihedralLookupReturnsTheClosestVariant() {
+        var generator = SeededGenerator(seed: 8)
+        let index = PDQIndex(firstSealAt: 64)
+        let stored = PDQHash.random(using: &generator)
+        index.append(id: 7, hash: stored)
+        for id in 100..<300 { index.append(id: Int64(id), hash: .random(using: &generator)) }
+
+        var variants = (0..<8).map { _ in PDQHash.random(using: &generator) }
+        variants[3] = stored.flipping(12, using: &generator)
+        variants[5] = stored.flipping(5, using: &generator)
+        let best = index.bestMatch(hexVariants: variants.map(\.hex))
+        #expect(best == PDQDihedralMatch(match: PDQMatch(id: 7, distance: 5), variantIndex: 5))
+        #expect(index.bestMatch(variants: variants) == best)
+        #expect(index.bestMatch(variants: variants, within: 4) == nil)
+        #expect(index.bestMatch(hexVariants: ["not hex", stored.hex.uppercased()])?.variantIndex == 1)
+    }
+
+    @Test func concurrentAppendsWhileQuerying() async {
+        var generator = SeededGenerator(seed: 99)
+        let anchor = PDQHash.random(using: &generator)
+        let index = PDQIndex(firstSealAt: 1_024)
+        index.append(id: 0, hash: anchor)
+        let batches: [[PDQIndex.Entry]] = (0..<60).map { batch in
+            (0..<250).map { offset in
+                let id = Int64(1 + batch * 250 + offset)
+                // Every 50th hash is a near-duplicate of the anchor.
+                let hash = id % 50 == 0 ? anchor.flipping(Int(id % 31), using: &generator) : PDQHash.random(using: &generator)
+                return (id, hash)
+            }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for batch in batches { index.append(contentsOf: batch) }
+            }
+            for _ in 0..<2 {
+                group.addTask {
+                    var previous = 1
+                    for _ in 0..<200 {
+                        let found = index.matches(for: anchor)
+                        // Appends only add: the answer never shrinks and the anchor is always there.
+                        #expect(found.first == PDQMatch(id: 0, distance: 0))
+                        #expect(found.count >= previous)
+                        previous = found.count
+                    }
+                }
+            }
+        }
+        let all: [PDQIndex.Entry] = [(0, anchor)] + batches.flatMap { $0 }
+        #expect(index.count == all.count)
+        #expect(index.watermark == 15_000)
+        #expect(index.matches(for: anchor) == bruteForce(all, anchor, within: 31))
+    }
+
+    @Test func catchUpFetchesAfterTheWatermarkWithoutDuplicates() async throws {
+        var generator = SeededGenerator(seed: 3)
+        let rows: [PDQIndex.Entry] = (1...2_500).map { (Int64($0 * 2), PDQHash.random(using: &generator)) }
+        let index = PDQIndex(firstSealAt: 512)
+        let fetch: (Int64, Int) async throws -> [PDQIndex.Entry] = { afterID, limit in
+            Array(rows.filter { $0.id > afterID }.prefix(limit))
+        }
+        #expect(try await index.catchUp(batchSize: 1_000, fetch: fetch) == 2_500)
+        #expect(index.watermark == 5_000)
+        #expect(try await index.catchUp(batchSize: 1_000, fetch: fetch) == 0)
+        // An overlapping fetch (rows already seen) stores nothing twice.
+        #expect(index.append(contentsOf: Array(rows.suffix(10)), skippingSeen: true) == 0)
+        #expect(index.count == 2_500)
+        #expect(index.matches(for: rows[17].hash, within: 0) == [PDQMatch(id: rows[17].id, distance: 0)])
+    }
+
+    @Test func hashesRoundTripThroughHexAndBytes() throws {
+        var generator = SeededGenerator(seed: 1)
+        let hash = PDQHash.random(using: &generator)
+        #expect(PDQHash(hex: hash.hex) == hash)
+        #expect(PDQHash(hex: hash.hex.uppercased()) == hash)
+        #expect(PDQHash(bytes: hash.bytes) == hash)
+        #expect(PDQHash(hex: "f" + String(repeating: "0", count: 63)) == PDQHash(0xF000_0000_0000_0000, 0, 0, 0))
+        #expect(PDQHash(hex: String(repeating: "g", count: 64)) == nil)
+        #expect(PDQHash(hex: "abc") == nil)
+        #expect(hash.distance(to: hash.flipping(17, using: &generator)) == 17)
+    }
+}

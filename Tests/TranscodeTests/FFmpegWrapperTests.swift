@@ -72,6 +72,26 @@ extension TranscodeSuite {
             #expect(TranscodeLog.recentLines().contains { $0.contains("moov atom not found") })
         }
 
+        /// Damage inside the media data: either tolerated (FFmpeg conceals) or a bad-input error.
+        @Test(arguments: Array(UInt64(1)...8))
+        func damagedBytesNeverCrashOrLookInternal(seed: UInt64) throws {
+            var whole = [UInt8](try Data(contentsOf: Fixtures.clip("landscape-audio.mp4")))
+            var random = SeededGenerator(state: seed)
+            // Leave the first 4 KB (ftyp, most of moov) alone so the damage reaches the decoders.
+            for _ in 0..<200 {
+                whole[Int.random(in: 4096..<whole.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+            }
+            let directory = try Fixtures.temporaryDirectory(named: "damaged")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let input = directory.appendingPathComponent("damaged.mp4")
+            try Data(whole).write(to: input)
+            do {
+                _ = try VideoPipeline().process(input: input, outputDirectory: directory.appendingPathComponent("out"))
+            } catch {
+                #expect(error.isBadInput, "\(error)")
+            }
+        }
+
         @Test func errorCodesPrintSnakeCase() {
             #expect(TranscodeError.Code.unsupportedFormat.description == "unsupported_format")
             #expect(TranscodeError.Code.tooManyPixels.description == "too_many_pixels")
@@ -93,5 +113,18 @@ extension TranscodeSuite {
             try reader.run(checkpoint: {}, video: { frame throws(TranscodeError) in try writer.encode(frame) }, audio: { _ in })
             try writer.finish()
         }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so damaged-file tests are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }

@@ -11,10 +11,13 @@ final class CodecContext {
     let pointer: UnsafeMutablePointer<AVCodecContext>
     /// What this context does, for error messages ("decoder h264", "encoder libx264").
     let role: String
+    /// How unclassified failures count: a decoder failing means damaged input, an encoder failing is ours.
+    private let failure: TranscodeError.Code
 
-    private init(codec: UnsafePointer<AVCodec>, role: String) throws(TranscodeError) {
+    private init(codec: UnsafePointer<AVCodec>, role: String, failure: TranscodeError.Code) throws(TranscodeError) {
         pointer = try FFmpegCall.allocated(avcodec_alloc_context3(codec), "avcodec_alloc_context3 \(role)")
         self.role = role
+        self.failure = failure
     }
 
     deinit {
@@ -31,14 +34,15 @@ final class CodecContext {
             let name = String(cString: avcodec_get_name(parameters.pointee.codec_id))
             throw TranscodeError(.unsupportedFormat, "no decoder for codec \(name) in \(path)")
         }
-        let context = try CodecContext(codec: codec, role: "decoder \(String(cString: codec.pointee.name))")
+        let context = try CodecContext(
+            codec: codec, role: "decoder \(String(cString: codec.pointee.name))", failure: .corrupt)
         try FFmpegCall.check(
             avcodec_parameters_to_context(context.pointer, parameters), "avcodec_parameters_to_context", path: path)
         context.pointer.pointee.pkt_timebase = stream.pointee.time_base
         var options = try OptionDictionary()
         try FFmpegCall.check(
             avcodec_open2(context.pointer, codec, &options.pointer), "avcodec_open2 \(context.role)", path: path,
-            invalidData: .unsupportedFormat)
+            invalidData: .unsupportedFormat, otherwise: .corrupt)
         return context
     }
 
@@ -47,7 +51,7 @@ final class CodecContext {
         guard let codec = avcodec_find_encoder_by_name(name) else {
             throw TranscodeError(.internal, "encoder \(name) is not available in this FFmpeg build")
         }
-        return try CodecContext(codec: codec, role: "encoder \(name)")
+        return try CodecContext(codec: codec, role: "encoder \(name)", failure: .internal)
     }
 
     /// Opens the encoder with `options`; any option it did not consume is an `invalid_preset` error.
@@ -66,7 +70,7 @@ final class CodecContext {
         let result = avcodec_send_packet(pointer, packet?.pointer)
         if FFmpegCall.isAgain(result) { return false }
         if FFmpegCall.isEndOfFile(result) { return true }
-        try FFmpegCall.check(result, "avcodec_send_packet \(role)", path: path)
+        try FFmpegCall.check(result, "avcodec_send_packet \(role)", path: path, otherwise: failure)
         return true
     }
 
@@ -74,7 +78,7 @@ final class CodecContext {
     func receive(frame: Frame, path: String) throws(TranscodeError) -> Bool {
         let result = avcodec_receive_frame(pointer, frame.pointer)
         if FFmpegCall.isAgain(result) || FFmpegCall.isEndOfFile(result) { return false }
-        try FFmpegCall.check(result, "avcodec_receive_frame \(role)", path: path)
+        try FFmpegCall.check(result, "avcodec_receive_frame \(role)", path: path, otherwise: failure)
         return true
     }
 
@@ -82,14 +86,14 @@ final class CodecContext {
     func send(frame: Frame?, path: String) throws(TranscodeError) {
         let result = avcodec_send_frame(pointer, frame?.pointer)
         if FFmpegCall.isEndOfFile(result) { return }
-        try FFmpegCall.check(result, "avcodec_send_frame \(role)", path: path)
+        try FFmpegCall.check(result, "avcodec_send_frame \(role)", path: path, otherwise: failure)
     }
 
     /// Receives one encoded packet; false when none is ready (again or end of stream).
     func receive(packet: Packet, path: String) throws(TranscodeError) -> Bool {
         let result = avcodec_receive_packet(pointer, packet.pointer)
         if FFmpegCall.isAgain(result) || FFmpegCall.isEndOfFile(result) { return false }
-        try FFmpegCall.check(result, "avcodec_receive_packet \(role)", path: path)
+        try FFmpegCall.check(result, "avcodec_receive_packet \(role)", path: path, otherwise: failure)
         return true
     }
 }

@@ -11,19 +11,29 @@ import CSwScale
 enum FFmpegCall {
     /// Returns `result` when it is not negative; otherwise throws a classified error.
     ///
-    /// - Parameter invalidData: the code for `AVERROR_INVALIDDATA`/`AVERROR_EOF` here (a file
-    ///   nobody recognises is `unsupported_format`, a recognised one that breaks is `corrupt`).
+    /// - Parameters:
+    ///   - invalidData: the code for `AVERROR_INVALIDDATA`/`AVERROR_EOF` here (a file nobody
+    ///     recognises is `unsupported_format`, a recognised one that breaks is `corrupt`).
+    ///   - otherwise: the code for anything unclassified. Decoders and demuxers report damaged
+    ///     data with many codes (`-1`, `EINVAL`, `AVERROR_PATCHWELCOME`…), so their calls pass
+    ///     `corrupt`; I/O errors are classified before this applies.
+    ///   - outOfMemory: the code for `AVERROR(ENOMEM)`: ours, except where a damaged header makes
+    ///     a demuxer ask for an absurd allocation (opening and reading input pass `corrupt`).
     @discardableResult
     static func check(
         _ result: Int32,
         _ operation: String,
         path: String? = nil,
         invalidData: TranscodeError.Code = .corrupt,
+        otherwise: TranscodeError.Code = .internal,
+        outOfMemory: TranscodeError.Code = .internal,
         file: String = #fileID,
         line: Int = #line
     ) throws(TranscodeError) -> Int32 {
         guard result < 0 else { return result }
-        throw error(result, operation, path: path, invalidData: invalidData, file: file, line: line)
+        throw error(
+            result, operation, path: path, invalidData: invalidData, otherwise: otherwise, outOfMemory: outOfMemory,
+            file: file, line: line)
     }
 
     /// Builds the error for a negative `result` without throwing it.
@@ -32,6 +42,8 @@ enum FFmpegCall {
         _ operation: String,
         path: String? = nil,
         invalidData: TranscodeError.Code = .corrupt,
+        otherwise: TranscodeError.Code = .internal,
+        outOfMemory: TranscodeError.Code = .internal,
         file: String = #fileID,
         line: Int = #line
     ) -> TranscodeError {
@@ -40,7 +52,7 @@ enum FFmpegCall {
         if let path { message += " for \(path)" }
         message += ": \(text)"
         return TranscodeError(
-            classify(result, invalidData: invalidData),
+            classify(result, invalidData: invalidData, otherwise: otherwise, outOfMemory: outOfMemory),
             message,
             cause: .init(code: result, message: text),
             file: file,
@@ -79,8 +91,13 @@ enum FFmpegCall {
     /// Whether `result` is `AVERROR_EOF`.
     static func isEndOfFile(_ result: Int32) -> Bool { result == CAVUtil_AVERROR_EOF() }
 
-    private static func classify(_ result: Int32, invalidData: TranscodeError.Code) -> TranscodeError.Code {
+    private static func classify(
+        _ result: Int32, invalidData: TranscodeError.Code, otherwise: TranscodeError.Code,
+        outOfMemory: TranscodeError.Code
+    ) -> TranscodeError.Code {
         switch result {
+        case CAVUtil_AVERROR_ENOMEM():
+            return outOfMemory
         case CAVUtil_AVERROR_INVALIDDATA(), CAVUtil_AVERROR_EOF():
             return invalidData
         case CAVUtil_AVERROR_DECODER_NOT_FOUND(), CAVUtil_AVERROR_DEMUXER_NOT_FOUND():
@@ -91,7 +108,7 @@ enum FFmpegCall {
             CAVUtil_AVERROR(ENOSPC), CAVUtil_AVERROR(EROFS):
             return .io
         default:
-            return .internal
+            return otherwise
         }
     }
 }

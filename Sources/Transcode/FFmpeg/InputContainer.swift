@@ -22,9 +22,11 @@ final class InputContainer {
         let opened = withUnsafeMutablePointer(to: &options.pointer) { dictionary in
             avformat_open_input(&pointer, path, format, dictionary)
         }
-        try FFmpegCall.check(opened, "avformat_open_input", path: path)
+        try FFmpegCall.check(opened, "avformat_open_input", path: path, otherwise: .corrupt, outOfMemory: .corrupt)
         context = try FFmpegCall.allocated(pointer, "avformat_open_input")
-        try FFmpegCall.check(avformat_find_stream_info(context, nil), "avformat_find_stream_info", path: path)
+        try FFmpegCall.check(
+            avformat_find_stream_info(context, nil), "avformat_find_stream_info", path: path, otherwise: .corrupt,
+            outOfMemory: .corrupt)
     }
 
     deinit {
@@ -50,7 +52,7 @@ final class InputContainer {
     func read(into packet: Packet) throws(TranscodeError) -> Bool {
         let result = av_read_frame(context, packet.pointer)
         if FFmpegCall.isEndOfFile(result) { return false }
-        try FFmpegCall.check(result, "av_read_frame", path: path)
+        try FFmpegCall.check(result, "av_read_frame", path: path, otherwise: .corrupt, outOfMemory: .corrupt)
         return true
     }
 }

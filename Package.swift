@@ -51,7 +51,7 @@ let package = Package(
                 "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Migrations")],
+            resources: [.copy("Migrations"), .copy("Queue/Queries")],
             swiftSettings: swiftSettings
         ),
         // The composition root: configuration, CLI, services.

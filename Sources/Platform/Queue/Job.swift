@@ -1,0 +1,60 @@
+public import Foundation
+
+/// A job a worker has claimed: what to do, and the lease that lets it report the outcome.
+public struct Job: Sendable, Hashable {
+    public let id: Int64
+    /// What the job does; selects the handler.
+    public let kind: String
+    /// The lane it was claimed from.
+    public let lane: String
+    /// The payload, as the enqueuer sent it (jsonb: key order and spacing normalised).
+    public let payload: PostgresJSON
+    public let priority: Int
+    public let runAt: Date
+    public let createdAt: Date
+    public let maxAttempts: Int
+    public let idempotencyKey: String?
+    /// Who holds the job and on which attempt: the fencing token for every later write.
+    public let lease: JobLease
+
+    /// This run's attempt number, starting at 1.
+    public var attempt: Int { lease.attempt }
+
+    /// Decodes the payload as `type`.
+    public func decodePayload<T: Decodable>(_ type: T.Type, decoder: JSONDecoder = JSONDecoder()) throws -> T {
+        try payload.decode(type, decoder: decoder)
+    }
+
+    init(row: DatabaseRow) throws {
+        id = try row.decode(column: "id")
+        kind = try row.decode(column: "kind")
+        lane = try row.decode(column: "lane")
+        payload = try row.decode(column: "payload")
+        priority = try row.decode(column: "priority")
+        runAt = try row.decode(column: "run_at")
+        createdAt = try row.decode(column: "created_at")
+        maxAttempts = try row.decode(column: "max_attempts")
+        idempotencyKey = try row.decode(column: "idempotency_key")
+        lease = JobLease(
+            jobID: id, attempt: try row.decode(column: "attempts"), owner: try row.decode(column: "lease_owner"),
+            expiresAt: try row.decode(column: "lease_expires_at"))
+    }
+}
+
+/// The right to finish one attempt of one job: (job, attempt, owner) must still match the row.
+public struct JobLease: Sendable, Hashable {
+    public let jobID: Int64
+    /// The attempt number, which only ever grows: a rescued job's next claim has a new one.
+    public let attempt: Int
+    /// The claiming process's owner id.
+    public let owner: String
+    /// When the lease lapses unless a heartbeat extends it (as of the claim).
+    public let expiresAt: Date
+
+    public init(jobID: Int64, attempt: Int, owner: String, expiresAt: Date) {
+        self.jobID = jobID
+        self.attempt = attempt
+        self.owner = owner
+        self.expiresAt = expiresAt
+    }
+}

@@ -1,0 +1,92 @@
+public import Foundation
+public import Logging
+
+/// Returns jobs whose workers vanished (lease expired) or stopped making progress (stalled)
+/// to the queue: available again at once, or dead when that was their last attempt.
+///
+/// Any number of daemons may run a rescuer at once: each batch is taken with SKIP LOCKED, so
+/// no job is rescued twice and no leader is needed. `runOnce(now:)` is what tests call.
+public struct JobRescuer: Sendable {
+    /// How often and how much to rescue.
+    public struct Configuration: Sendable, Hashable {
+        /// Time between passes in `run()`.
+        public var interval: Duration
+        /// Jobs per statement; a pass repeats until a batch comes back short.
+        public var batchSize: Int
+        /// A running job whose progress (or stage) has not changed for this long is failed as
+        /// `stalled`; nil turns stall detection off. Counted from the claim for jobs that never
+        /// report progress, so it must exceed the longest silent handler.
+        public var stallTimeout: Duration?
+
+        public init(interval: Duration = .seconds(5), batchSize: Int = 500, stallTimeout: Duration? = .seconds(600)) {
+            self.interval = interval
+            self.batchSize = batchSize
+            self.stallTimeout = stallTimeout
+        }
+
+        /// Throws `.invalidConfiguration` for a non-positive interval, batch or stall timeout.
+        public func validate() throws {
+            guard interval > .zero, batchSize > 0, (stallTimeout ?? .seconds(1)) > .zero else {
+                throw QueueError(.invalidConfiguration, "rescuer needs interval > 0, batchSize > 0, stallTimeout > 0")
+            }
+        }
+    }
+
+    /// What one pass did.
+    public struct Outcome: Sendable, Hashable {
+        /// Jobs made available again.
+        public var rescued: [Int64] = []
+        /// Jobs that had used their last attempt.
+        public var killed: [Int64] = []
+    }
+
+    public let configuration: Configuration
+    let pool: DatabasePool
+    let logger: Logger
+
+    public init(pool: DatabasePool, configuration: Configuration = Configuration(), logger: Logger) throws {
+        try configuration.validate()
+        self.pool = pool
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// One pass over every stuck job. `now` pins the clock (tests); nil uses the server's.
+    @discardableResult
+    public func runOnce(now: Date? = nil) async throws -> Outcome {
+        var outcome = Outcome()
+        while true {
+            let rows = try await pool.query(
+                try QueueQuery.rescueJobs.sql(),
+                [now, Int32(clamping: configuration.batchSize), configuration.stallTimeout?.queueSeconds])
+            for row in rows {
+                let id = try row.decode(Int64.self, column: "id")
+                if try row.decode(String.self, column: "state") == JobState.dead.rawValue {
+                    outcome.killed.append(id)
+                } else {
+                    outcome.rescued.append(id)
+                }
+            }
+            if rows.count < configuration.batchSize { break }
+        }
+        if !outcome.rescued.isEmpty || !outcome.killed.isEmpty {
+            logger.notice(
+                "rescued stuck jobs", metadata: ["rescued": "\(outcome.rescued.count)", "dead": "\(outcome.killed.count)"])
+        }
+        return outcome
+    }
+
+    /// Runs a pass every `interval` until the task is cancelled. Failures are logged and the
+    /// next pass tries again.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                try await runOnce()
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("rescue pass failed", metadata: ["error": "\(error)"])
+            }
+            do { try await Task.sleep(for: configuration.interval) } catch { return }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@testable import Platform
+
+@Suite("Queue: enqueue")
+struct QueueEnqueueTests {
+    @Test func aSingleJobIsStoredWithItsFields() async throws {
+        let fixture = try await QueueFixture.make()
+        let runAt = Date(timeIntervalSince1970: 2_000_000_000)
+        let result = try await fixture.queue.enqueue(
+            NewJob(
+                kind: "photo.renditions", payload: PostgresJSON(text: #"{"media": 7}"#), lane: "photo", priority: -3,
+                runAt: runAt, maxAttempts: 9))
+        #expect(result.inserted)
+        let record = try await fixture.record(result.id)
+        #expect(record.kind == "photo.renditions")
+        #expect(record.lane == "photo")
+        #expect(record.payload == #"{"media": 7}"#)
+        #expect(record.priority == -3)
+        #expect(record.runAt == runAt)
+        #expect(record.maxAttempts == 9)
+        #expect(record.state == .available)
+        #expect(record.attempts == 0)
+        #expect(record.errors.isEmpty)
+        await fixture.close()
+    }
+
+    @Test func anIdempotencyKeyReturnsTheExistingJob() async throws {
+        let fixture = try await QueueFixture.make()
+        let first = try await fixture.queue.enqueue(NewJob(kind: "k", idempotencyKey: "upload-1"))
+        let second = try await fixture.queue.enqueue(
+            NewJob(kind: "k", payload: PostgresJSON(text: #"{"other": true}"#), idempotencyKey: "upload-1"))
+        #expect(first.inserted)
+        #expect(!second.inserted)
+        #expect(second.id == first.id)
+        #expect(try await fixture.record(first.id).payload == "{}")
+        let count = try await fixture.pool.query("SELECT count(*) FROM jobs")
+        #expect(try count[0].decode(Int.self, at: 0) == 1)
+        await fixture.close()
+    }
+
+    @Test func aBatchOfTenThousandIsOneStatementAndKeepsItsKeys() async throws {
+        let fixture = try await QueueFixture.make()
+        let existing = try await fixture.queue.enqueue(NewJob(kind: "k", idempotencyKey: "key-5"))
+        var jobs = (0..<10_000).map { index in
+            NewJob(kind: "bulk", payload: PostgresJSON(text: #"{"n": \#(index)}"#), lane: "backlog",
+                   idempotencyKey: index % 1000 == 5 ? "key-\(index)" : nil)
+        }
+        // A key repeated inside the batch maps to one job.
+        jobs.append(NewJob(kind: "bulk", lane: "backlog", idempotencyKey: "key-1005"))
+        let results = try await fixture.queue.enqueue(jobs)
+        #expect(results.count == jobs.count)
+        #expect(results[5] == EnqueuedJob(id: existing.id, inserted: false))
+        #expect(results[1005].inserted)
+        #expect(results.last == EnqueuedJob(id: results[1005].id, inserted: false))
+        #expect(Set(results.map(\.id)).count == 10_000)
+        let count = try await fixture.pool.query("SELECT count(*) FROM jobs")
+        // 10,001 inputs: key-5 already existed and key-1005 came twice.
+        #expect(try count[0].decode(Int.self, at: 0) == 10_000)
+        // Order is preserved: job i carries payload n = i.
+        let sample = try await fixture.record(results[4321].id)
+        #expect(sample.payload == #"{"n": 4321}"#)
+
+        // Enqueueing the same batch again adds only the keyless jobs.
+        let again = try await fixture.queue.enqueue(Array(jobs[0..<2000]))
+        #expect(again[5].id == existing.id && !again[5].inserted)
+        #expect(again[1005].id == results[1005].id && !again[1005].inserted)
+        #expect(again.filter(\.inserted).count == 1998)
+        await fixture.close()
+    }
+
+    @Test func malformedJobsAreRefusedBeforeTheDatabase() async throws {
+        let fixture = try await QueueFixture.make()
+        for job in [NewJob(kind: ""), NewJob(kind: "k", lane: "No"), NewJob(kind: "k", maxAttempts: 0), NewJob(kind: "k", idempotencyKey: "")] {
+            await #expect(throws: QueueError.self) { try await fixture.queue.enqueue(job) }
+        }
+        await fixture.close()
+    }
+
+    @Test func aPlainSQLInsertIsAJobToo() async throws {
+        let fixture = try await QueueFixture.make()
+        let rows = try await fixture.pool.query(
+            """
+            INSERT INTO jobs (kind, lane, payload, priority, idempotency_key)
+            VALUES ('photo.renditions', 'photo', '{"media": 42}', 0, 'upload-42')
+            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """)
+        let id = try rows[0].decode(Int64.self, at: 0)
+        let claimed = try await fixture.queue.claim(lane: "photo", limit: 10, owner: "w", leaseDuration: .seconds(30))
+        #expect(claimed.map(\.id) == [id])
+        #expect(try claimed[0].decodePayload([String: Int].self) == ["media": 42])
+        await fixture.close()
+    }
+}

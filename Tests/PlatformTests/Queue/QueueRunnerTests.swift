@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@testable import Platform
+
+@Suite("Queue: runner")
+struct QueueRunnerTests {
+    let logger = Logger(label: "queue-runner-test")
+
+    @Test func twoRunnersWithFourThreadsEachRunEveryJobExactlyOnce() async throws {
+        let fixture = try await QueueFixture.make()
+        try await fixture.pool.query("CREATE TABLE side_effects (job_id bigint NOT NULL, owner text NOT NULL)")
+        let jobCount = 2000
+        let done = Countdown(jobCount)
+        let handler: JobHandler = { job, _ in
+            .completed { connection in
+                try connection.query("INSERT INTO side_effects VALUES ($1, $2)", [job.id, job.lease.owner])
+                done.countDown()
+            }
+        }
+        let runners = try (0..<2).map { index in
+            try QueueRunner(
+                configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 4)], owner: "runner-\(index)"),
+                handlers: ["count": handler], logger: logger)
+        }
+        let tasks = runners.map { runner in Task { try await runner.run() } }
+        try await fixture.queue.enqueue((0..<jobCount).map { NewJob(kind: "count", payload: PostgresJSON(text: "{\"n\": \($0)}")) })
+        try await done.wait()
+        for runner in runners { runner.shutdown() }
+        for task in tasks { try await task.value }
+
+        let check = try await fixture.pool.query(
+            """
+            SELECT count(*) AS effects, count(DISTINCT job_id) AS jobs, count(DISTINCT owner) AS owners,
+                   (SELECT count(*) FROM jobs WHERE state = 'succeeded' AND attempts = 1) AS succeeded
+            FROM side_effects
+            """)
+        #expect(try check[0].decode(Int.self, column: "effects") == jobCount)
+        #expect(try check[0].decode(Int.self, column: "jobs") == jobCount)
+        #expect(try check[0].decode(Int.self, column: "succeeded") == jobCount)
+        #expect(try check[0].decode(Int.self, column: "owners") == 2)
+        await fixture.close()
+    }
+
+    @Test func anIdleWorkerWakesOnNotifyNotOnPolling() async throws {
+        let fixture = try await QueueFixture.make()
+        let started = Mutex<[Int64: ContinuousClock.Instant]>([:])
+        let warmedUp = Countdown(1)
+        let ran = Countdown(2)
+        let runner = try QueueRunner(
+            // Polling once a minute: a quick pickup can only come from the NOTIFY.
+            configuration: fixture.runnerConfiguration(lanes: [.init("photo", threads: 1)], pollInterval: .seconds(60)),
+            handlers: [
+                "mark": { job, _ in
+                    started.withLock { $0[job.id] = .now }
+                    warmedUp.countDown()
+                    ran.countDown()
+                    return .completed
+                }
+            ], logger: logger)
+        let task = Task { try await runner.run() }
+        // The first job proves the runner is up; the second measures an idle worker's wake-up.
+        try await fixture.queue.enqueue(NewJob(kind: "mark", lane: "photo"))
+        try await warmedUp.wait()
+        let enqueuedAt = ContinuousClock.now
+        let id = try await fixture.queue.enqueue(NewJob(kind: "mark", lane: "photo")).id
+        try await ran.wait()
+        let pickup = try #require(started.withLock { $0[id] }) - enqueuedAt
+        logger.info("NOTIFY pickup latency", metadata: ["ms": "\(pickup.queueSeconds * 1000)"])
+        // Generous: well under the 60 s poll.
+        #expect(pickup < .seconds(10))
+        runner.shutdown()
+        try await task.value
+        await fixture.close()
+    }
+
+    @Test func shutdownLetsQuickJobsFinishAndReleasesTheRest() async throws {
+        let fixture = try await QueueFixture.make()
+        let bothRunning = Countdown(2)
+        let shuttingDown = DispatchSemaphore(value: 0)
+        let slowMayReturn = DispatchSemaphore(value: 0)
+        let slowReason = Mutex<JobContext.CancellationReason?>(nil)
+        let slowReturned = Countdown(1)
+        let runner = try QueueRunner(
+            configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 2)], grace: .milliseconds(300)),
+            handlers: [
+                "quick": { _, _ in
+                    bothRunning.countDown()
+                    shuttingDown.wait()
+                    return .completed
+                },
+                "slow": { _, context in
+                    bothRunning.countDown()
+                    slowMayReturn.wait()
+                    slowReason.withLock { $0 = context.cancellationReason }
+                    slowReturned.countDown()
+                    return .completed
+                },
+            ], logger: logger)
+        let ids = try await fixture.queue.enqueue([NewJob(kind: "quick"), NewJob(kind: "slow")]).map(\.id)
+        let task = Task { try await runner.run() }
+        try await bothRunning.wait()
+        runner.shutdown()
+        shuttingDown.signal()
+        try await task.value
+
+        #expect(try await fixture.record(ids[0]).state == .succeeded)
+        let released = try await fixture.record(ids[1])
+        #expect(released.state == .available)
+        #expect(released.leaseOwner == nil)
+        #expect(released.attempts == 1 && released.maxAttempts == 6)
+        // The slow handler learns why, and its late completion is discarded.
+        slowMayReturn.signal()
+        try await slowReturned.wait()
+        #expect(slowReason.withLock { $0 } == .shutdown)
+        let again = try await fixture.queue.claim(lane: "default", limit: 1, owner: "next", leaseDuration: .seconds(30))
+        #expect(again.map(\.id) == [ids[1]])
+        #expect(again.first?.attempt == 2)
+        await fixture.close()
+    }
+
+    @Test func failuresRetryOrDieAndCancelStopsARunningJob() async throws {
+        let fixture = try await QueueFixture.make()
+        let flakyDone = Countdown(1)
+        let cancellable = Countdown(1)
+        let stopped = Countdown(1)
+        let runner = try QueueRunner(
+            configuration: fixture.runnerConfiguration(
+                lanes: [.init("default", threads: 1), .init("video", threads: 1)], heartbeatInterval: .milliseconds(100),
+                pollInterval: .milliseconds(200)),
+            handlers: [
+                "broken": { _, _ in throw JobFailure.permanent("bad_input", "not a video") },
+                "flaky": { job, _ in
+                    if job.attempt < 3 { throw JobFailure.transient("timeout", "try again") }
+                    flakyDone.countDown()
+                    return .completed
+                },
+                "long": { _, context in
+                    defer { stopped.countDown() }
+                    cancellable.countDown()
+                    // Work in small steps, checking for cancellation between them.
+                    for step in 0..<6000 {
+                        try context.checkCancellation()
+                        context.reportProgress(Double(step) / 6000, stage: "step")
+                        Thread.sleep(forTimeInterval: 0.01)
+                    }
+                    return .completed
+                },
+            ], logger: logger)
+        let ids = try await fixture.queue.enqueue([
+            NewJob(kind: "unknown", priority: 0),
+            NewJob(kind: "broken", priority: 1, maxAttempts: 5),
+            NewJob(kind: "flaky", priority: 2, maxAttempts: 3),
+            NewJob(kind: "long", lane: "video"),
+        ]).map(\.id)
+        let task = Task { try await runner.run() }
+        try await cancellable.wait()
+        #expect(try await fixture.queue.cancel(id: ids[3]) == .running)
+        try await stopped.wait()
+        try await flakyDone.wait()
+        runner.shutdown()
+        try await task.value
+
+        let unknown = try await fixture.record(ids[0])
+        #expect(unknown.state == .dead && unknown.errors.map(\.code) == ["unknown_kind"])
+        let broken = try await fixture.record(ids[1])
+        #expect(broken.state == .dead && broken.attempts == 1 && broken.errors.map(\.code) == ["bad_input"])
+        let flaky = try await fixture.record(ids[2])
+        #expect(flaky.state == .succeeded && flaky.attempts == 3 && flaky.errors.map(\.code) == ["timeout", "timeout"])
+        let long = try await fixture.record(ids[3])
+        #expect(long.state == .cancelled)
+        #expect(long.errors.last?.code == "cancelled")
+        await fixture.close()
+    }
+
+    @Test func aBadConfigurationIsRefused() throws {
+        let database = DatabasePool.Configuration(url: "postgresql:///x")
+        #expect(throws: QueueError.self) {
+            try QueueRunner(configuration: .init(database: database, lanes: []), handlers: [:], logger: logger)
+        }
+        #expect(throws: QueueError.self) {
+            try QueueRunner(
+                configuration: .init(database: database, lanes: [.init("a", threads: 1)], leaseDuration: .seconds(5), heartbeatInterval: .seconds(5)),
+                handlers: [:], logger: logger)
+        }
+    }
+}

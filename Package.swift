@@ -67,6 +67,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // `scripts/bench dedup`: PDQIndex query time at 1M and 10M hashes. Not a test.
+        .executableTarget(name: "DedupBench", dependencies: ["Platform"], swiftSettings: swiftSettings),
+
         .testTarget(name: "ThumbnailTests", dependencies: ["Thumbnail"], swiftSettings: swiftSettings),
         .testTarget(name: "TranscodeTests", dependencies: ["Transcode", "Thumbnail"], swiftSettings: swiftSettings),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], swiftSettings: swiftSettings),

@@ -70,6 +70,17 @@ extension TranscodeSuite {
             try checkRenditions(manifest, in: directory, sourceDurationMs: manifest.input.durationMs)
         }
 
+        @Test func transportStreamWithAudioChangeStartsAtZero() throws {
+            let (manifest, directory) = try process(Fixtures.clip("audio-change.ts"))
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect(manifest.input.format == "mpegts" && manifest.input.hasAudio)
+            let report = try MediaInspector.probe(directory.appendingPathComponent("360.mp4"))
+            let audio = try #require(report.streams.first { $0.codec_type == "audio" })
+            #expect(audio.channels == 2 && audio.sample_rate == "48000")
+            // Source timestamps start at 1.4 s; the rendition must not keep that gap.
+            #expect(abs(report.durationMs - 2000) <= 150, "\(report.durationMs) ms")
+        }
+
         @Test func rotationIsAppliedToThePixels() throws {
             let source = try Fixtures.clip("rotated-90.mp4")
             let (manifest, directory) = try process(source)

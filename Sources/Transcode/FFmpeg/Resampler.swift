@@ -12,6 +12,8 @@ final class Resampler {
     let sampleRate: Int32
     let format: AVSampleFormat
     private var layout: AVChannelLayout
+    /// Format, rate and channel count of the input this converter was built for.
+    private let input: (format: Int32, sampleRate: Int32, channels: Int32)
 
     /// Builds a converter from `source` frames' parameters to the given output.
     init(from source: Frame, toLayout layout: AVChannelLayout, format: AVSampleFormat, sampleRate: Int32) throws(TranscodeError) {
@@ -19,6 +21,7 @@ final class Resampler {
         self.format = format
         self.layout = layout
         var inputLayout = source.pointer.pointee.ch_layout
+        input = Self.signature(of: source)
         try FFmpegCall.check(
             swr_alloc_set_opts2(
                 &context, &self.layout, format, sampleRate,
@@ -29,6 +32,15 @@ final class Resampler {
     }
 
     deinit { swr_free(&context) }
+
+    /// Whether `frame` has the format, rate and channel count this converter expects
+    /// (streams may change them mid-way; a new converter is needed then).
+    func accepts(_ frame: Frame) -> Bool { Self.signature(of: frame) == input }
+
+    private static func signature(of frame: Frame) -> (format: Int32, sampleRate: Int32, channels: Int32) {
+        let value = frame.pointer.pointee
+        return (value.format, value.sample_rate, value.ch_layout.nb_channels)
+    }
 
     /// Converts `input` (nil drains buffered samples); returns a frame, or nil when nothing came out.
     func convert(_ input: Frame?) throws(TranscodeError) -> Frame? {

@@ -49,6 +49,11 @@ final class AudioEncoder {
             nextPts = pts == CAVUtil_NOPTS_VALUE()
                 ? 0 : av_rescale_q(pts, sourceTimeBase, encoder.pointer.pointee.time_base)
         }
+        if let current = resampler, !current.accepts(frame) {
+            // The source changed format mid-stream: drain the old converter, start a new one.
+            if let converted = try current.convert(nil) { try fifo.write(converted) }
+            resampler = nil
+        }
         if resampler == nil {
             let context = encoder.pointer.pointee
             resampler = try Resampler(

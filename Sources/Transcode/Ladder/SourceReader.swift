@@ -16,6 +16,9 @@ final class SourceReader {
     private let packet: Packet
     private let frame: Frame
     private var decodeErrors = 0
+    /// The container's start time (`AV_TIME_BASE` units): subtracted so outputs start at zero
+    /// (MPEG-TS, for one, starts at 1.4 s).
+    private let startTime: Int64
     private var firstVideoTimestamp: Int64?
     private var lastVideoTimestamp: Int64?
 
@@ -42,6 +45,8 @@ final class SourceReader {
         }
         packet = try Packet()
         frame = try Frame()
+        let start = input.context.pointee.start_time
+        startTime = start == CAVUtil_NOPTS_VALUE() ? 0 : start
     }
 
     /// Reads the whole input; `video` gets frames with `pts` set (in the video stream's time
@@ -114,15 +119,25 @@ final class SourceReader {
         while try decoder.receive(frame: frame, path: input.path) {
             defer { frame.unref() }
             count += 1
-            if isVideo { assignVideoTimestamp() }
+            if isVideo {
+                assignVideoTimestamp()
+            } else if let audioStream {
+                frame.pointer.pointee.pts = shifted(frame.pointer.pointee.pts, in: audioStream)
+            }
             try emit(frame)
         }
         return count
     }
 
+    /// `pts` moved so the container starts at zero; unknown stays unknown.
+    private func shifted(_ pts: Int64, in stream: UnsafeMutablePointer<AVStream>) -> Int64 {
+        guard pts != CAVUtil_NOPTS_VALUE(), startTime != 0 else { return pts }
+        return pts - av_rescale_q(startTime, CAVUtil_TIME_BASE_Q(), stream.pointee.time_base)
+    }
+
     /// Uses the best-effort timestamp; invents a monotonic one when the container has none.
     private func assignVideoTimestamp() {
-        var timestamp = frame.pointer.pointee.best_effort_timestamp
+        var timestamp = shifted(frame.pointer.pointee.best_effort_timestamp, in: videoStream)
         if timestamp == CAVUtil_NOPTS_VALUE() {
             timestamp = (lastVideoTimestamp ?? -1) + 1
         }

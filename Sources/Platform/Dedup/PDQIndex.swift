@@ -97,24 +97,20 @@ public final class PDQIndex: @unchecked Sendable {
     /// 8 rotated/mirrored hashes); nil when no variant has a match within `maxDistance`.
     /// Ties keep the earlier variant.
     public func bestMatch(variants: [PDQHash], within maxDistance: Int = 31) -> PDQDihedralMatch? {
-        var best: PDQDihedralMatch?
-        for (index, variant) in variants.enumerated() {
-            guard let match = matches(for: variant, within: maxDistance).first else { continue }
-            if best == nil || match.distance < best!.match.distance {
-                best = PDQDihedralMatch(match: match, variantIndex: index)
-            }
-        }
-        return best
+        bestMatch(optionalVariants: variants, within: maxDistance)
     }
 
     /// `bestMatch(variants:within:)` for hex variants; variants that are not 64 hex digits are
     /// ignored (the hasher never produces them).
     public func bestMatch(hexVariants: [String], within maxDistance: Int = 31) -> PDQDihedralMatch? {
+        bestMatch(optionalVariants: hexVariants.map { PDQHash(hex: $0) }, within: maxDistance)
+    }
+
+    private func bestMatch(optionalVariants: [PDQHash?], within maxDistance: Int) -> PDQDihedralMatch? {
         var best: PDQDihedralMatch?
-        for (index, text) in hexVariants.enumerated() {
-            guard let variant = PDQHash(hex: text), let match = matches(for: variant, within: maxDistance).first
-            else { continue }
-            if best == nil || match.distance < best!.match.distance {
+        for (index, variant) in optionalVariants.enumerated() {
+            guard let variant, let match = matches(for: variant, within: maxDistance).first else { continue }
+            if match.distance < best?.match.distance ?? .max {
                 best = PDQDihedralMatch(match: match, variantIndex: index)
             }
         }

@@ -81,10 +81,18 @@ public struct ObjectStore: Sendable {
     public func head(_ key: ObjectKey) throws -> ObjectInfo {
         let (fd, info) = try openObject(key)
         defer { StoreSystem.close(fd) }
-        let etag = try StoreSystem.digest(fd) ?? hash(fd, key: key)
+        var etag = StoreSystem.digest(fd)
+        if etag == nil {
+            // Written without the store (or on a file system without xattrs): hash it once and
+            // cache the digest when possible. Objects are never modified in place (a put renames
+            // a new file over them), so the cached digest cannot go stale.
+            let computed = try hash(fd, key: key)
+            _ = try? StoreSystem.setDigest(fd, hex: computed, path: key.rawValue)
+            etag = computed
+        }
         return ObjectInfo(
-            key: key, size: Int64(info.st_size), etag: etag, contentType: ObjectInfo.contentType(for: key),
-            modified: Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9))
+            key: key, size: Int64(info.st_size), etag: etag ?? "", contentType: ObjectInfo.contentType(for: key),
+            modified: Self.modificationDate(info))
     }
 
     /// True when an object is stored under `key`.
@@ -114,13 +122,19 @@ public struct ObjectStore: Sendable {
         let directory = String(destination[..<destination.lastIndex(of: "/")!])
         try StoreSystem.makeDirectories(directory)
         let temporary = directory + "/" + ObjectKey.temporaryPrefix + UUID().uuidString.lowercased()
-        let fd = try StoreSystem.open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+        var created = try StoreSystem.createNew(temporary)
+        if created == nil {
+            // A concurrent `delete(prefix:)` removed the emptied directory; make it again, once.
+            try StoreSystem.makeDirectories(directory)
+            created = try StoreSystem.createNew(temporary)
+        }
+        guard let fd = created else { throw StoreSystem.error("create", path: temporary, errno: ENOENT) }
         var renamed = false
         defer {
             if !renamed { _ = try? StoreSystem.unlink(temporary) }
         }
         let etag: String
-        let size: Int64
+        let info: stat
         do {
             defer { StoreSystem.close(fd) }
             var hasher = SHA256Hasher()
@@ -128,12 +142,14 @@ public struct ObjectStore: Sendable {
             etag = hasher.finalizeHex()
             try StoreSystem.setDigest(fd, hex: etag, path: temporary)
             try StoreSystem.fsync(fd, path: temporary)
-            size = Int64(try StoreSystem.status(fd, path: temporary).st_size)
+            info = try StoreSystem.status(fd, path: temporary)
         }
         try StoreSystem.rename(temporary, destination)
         renamed = true
         try StoreSystem.fsyncDirectory(directory)
-        return ObjectInfo(key: key, size: size, etag: etag, contentType: ObjectInfo.contentType(for: key), modified: Date())
+        return ObjectInfo(
+            key: key, size: Int64(info.st_size), etag: etag, contentType: ObjectInfo.contentType(for: key),
+            modified: Self.modificationDate(info))
     }
 
     /// Opens the object's file for reading; a directory or other non-file is `notFound`.
@@ -149,6 +165,10 @@ public struct ObjectStore: Sendable {
             StoreSystem.close(fd)
             throw error
         }
+    }
+
+    private static func modificationDate(_ info: stat) -> Date {
+        Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
     }
 
     private func read(_ fd: Int32, range: Range<Int64>, key: ObjectKey) throws -> Data {

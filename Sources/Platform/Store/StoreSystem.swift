@@ -22,6 +22,17 @@ enum StoreSystem {
         }
     }
 
+    /// Creates a new file for writing (never an existing one); nil when its directory is missing.
+    static func createNew(_ path: String) throws(StoreError) -> Int32? {
+        while true {
+            let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 { return fd }
+            if errno == EINTR { continue }
+            if errno == ENOENT { return nil }
+            throw error("create", path: path)
+        }
+    }
+
     static func close(_ fd: Int32) {
         _ = Glibc.close(fd)
     }

@@ -114,6 +114,10 @@ final class ObjectStoreTests {
         let info = try store.head(try ObjectKey("legacy/a.json"))
         #expect(info.etag == SHA256.hex(data))
         #expect(info.contentType == "application/json")
+        // The digest is cached on the file for the next head.
+        let fd = try StoreSystem.open(directory + "/legacy/a.json", O_RDONLY)
+        defer { StoreSystem.close(fd) }
+        #expect(StoreSystem.digest(fd) == info.etag)
     }
 
     @Test func failedPutsLeaveNoTemporaryFiles() throws {

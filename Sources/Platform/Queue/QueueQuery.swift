@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The queue's named SQL statements, read from the `-- name: X` blocks of the `.sql` files in
 /// `Queue/Queries` (bundled with the module).

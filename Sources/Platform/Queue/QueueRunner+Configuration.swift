@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension QueueRunner {
     /// One lane and how many threads run its jobs. Lanes never share threads, so a deep

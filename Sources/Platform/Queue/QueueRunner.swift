@@ -169,7 +169,7 @@ public final class QueueRunner: Sendable {
         for context in contexts { context.cancel(.shutdown) }
         guard !contexts.isEmpty else { return }
         // Not a child of the (possibly cancelled) run task: the release must reach the database.
-        let release = Task { [configuration] in
+        let release = Task {
             try await pool.withConnection { connection in try JobQueue.release(contexts.map(\.job.lease), on: connection) }
         }
         do {

@@ -19,6 +19,19 @@ extension TranscodeSuite {
             #expect(!error.isBadInput)
         }
 
+        @Test func optionalPartsMayBeLeftOut() throws {
+            let json = """
+                {"name": "small", "version": 3,
+                 "limits": {"max_bytes": 1000000, "max_duration_ms": 10000, "max_long_side": 1280, "max_short_side": 720},
+                 "video": {"encoder": "libx264", "speed_preset": "fast", "profile": "main", "crf": 26, "gop_seconds": 2},
+                 "audio": {"encoder": "aac", "bitrate": 96000, "channels": 2, "sample_rate": 44100},
+                 "rungs": [{"name": "360", "short_side": 360, "maxrate": 800000, "bufsize": 1600000}]}
+                """
+            let preset = try JSONDecoder().decode(VideoPreset.self, from: Data(json.utf8))
+            try preset.validate()
+            #expect(preset.video.options.isEmpty && preset.hls == nil && preset.sampling == nil)
+        }
+
         @Test func roundTripsThroughJSON() throws {
             let data = try JSONEncoder().encode(VideoPreset.default)
             let text = try #require(String(data: data, encoding: .utf8))

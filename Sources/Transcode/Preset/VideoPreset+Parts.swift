@@ -53,6 +53,17 @@ extension VideoPreset {
             self.options = options
         }
 
+        /// Decodes the JSON form; `options` may be left out.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            encoder = try container.decode(String.self, forKey: .encoder)
+            speedPreset = try container.decode(String.self, forKey: .speedPreset)
+            profile = try container.decode(String.self, forKey: .profile)
+            crf = try container.decode(Int.self, forKey: .crf)
+            gopSeconds = try container.decode(Double.self, forKey: .gopSeconds)
+            options = try container.decodeIfPresent([String: String].self, forKey: .options) ?? [:]
+        }
+
         enum CodingKeys: String, CodingKey {
             case encoder, profile, crf, options
             case speedPreset = "speed_preset"

@@ -25,10 +25,16 @@ extension JobQueue {
         _ lease: JobLease, on connection: DatabaseConnection,
         writing write: ((DatabaseConnection) throws -> Void)? = nil
     ) throws {
+        let sql = try QueueQuery.completeJob.sql()
+        let parameters: [(any PostgresEncodable)?] = [lease.jobID, Int32(lease.attempt), lease.owner]
+        guard let write else {
+            // Nothing to commit with it: one autocommitted statement, one round trip.
+            guard !(try connection.query(sql, parameters)).isEmpty else { throw leaseLost(lease) }
+            return
+        }
         try connection.transaction { transaction in
-            try write?(transaction)
-            let rows = try transaction.query(try QueueQuery.completeJob.sql(), [lease.jobID, Int32(lease.attempt), lease.owner])
-            guard !rows.isEmpty else { throw leaseLost(lease) }
+            try write(transaction)
+            guard !(try transaction.query(sql, parameters)).isEmpty else { throw leaseLost(lease) }
         }
     }
 

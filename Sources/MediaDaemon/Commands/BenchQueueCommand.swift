@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Platform
+import Synchronization
+
+/// `mediadaemon bench queue`: enqueue, drain and pickup-latency figures for the job queue, as
+/// one JSON line (the keys `../shared/bench/queue-peers.sh` reads). Uses a lane of its own so
+/// it can run against a database that has other jobs.
+struct BenchQueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "Batch/single enqueue jobs/s, no-op drain jobs/s, pickup latency p50/p99.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Jobs to enqueue in batches and then drain.")
+    var n = 20_000
+
+    @Option(help: "Pickup-latency samples (one job each, into an idle worker).")
+    var samples = 200
+
+    @Option(help: "Worker threads draining the lane.")
+    var threads = 8
+
+    @Option(help: "Single-job enqueues (one statement each).")
+    var singles = 1000
+
+    private struct Report: Encodable {
+        var enqueue_single_jobs_per_s: Double
+        var enqueue_batch_jobs_per_s: Double
+        var drain_jobs_per_s: Double
+        var pickup_p50_ms: Double
+        var pickup_p99_ms: Double
+        var n: Int
+        var samples: Int
+        var threads: Int
+    }
+
+    func run() async throws {
+        let configuration = try options.resolve()
+        DaemonLogging.bootstrap(level: configuration.logLevel == .info ? .warning : configuration.logLevel)
+        let logger = Logger(label: "mediadaemon.bench")
+        let database = try DatabaseHandle.open(configuration, logger: logger)
+        defer { try? database.close() }
+        let pool = try DatabasePool(url: database.url, size: 2, logger: logger)
+        try await Migrator(logger: logger).migrate(pool)
+        let queue = JobQueue(pool: pool, logger: logger)
+        let lane = "bench_\(UInt32.random(in: 0...UInt32.max))"
+        let clock = ContinuousClock()
+
+        // Single enqueues, in a lane nobody drains.
+        let singleStart = clock.now
+        for index in 0..<singles {
+            try await queue.enqueue(NewJob(kind: "bench.single", payload: PostgresJSON(text: "{\"n\": \(index)}"), lane: lane + "_s"))
+        }
+        let singleRate = Double(singles) / (clock.now - singleStart).seconds
+
+        // Batch enqueue: 10k jobs per statement.
+        let batchStart = clock.now
+        for start in stride(from: 0, to: n, by: 10_000) {
+            let jobs = (start..<min(start + 10_000, n)).map { NewJob(kind: "bench.noop", payload: PostgresJSON(text: "{\"n\": \($0)}"), lane: lane) }
+            try await queue.enqueue(jobs)
+        }
+        let batchRate = Double(n) / (clock.now - batchStart).seconds
+
+        // Drain the pre-loaded jobs with no-op handlers.
+        let drained = Atomic<Int>(0)
+        let drainRunner = try makeRunner(database.url, lane: lane, handler: { _, _ in
+            drained.add(1, ordering: .relaxed)
+            return .completed
+        }, logger: logger)
+        let (finished, finishedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let watcher = Task {
+            // The runner has no "queue empty" event; the handlers count instead.
+            while drained.load(ordering: .relaxed) < n { try await Task.sleep(for: .milliseconds(1)) }
+            finishedContinuation.finish()
+        }
+        let drainStart = clock.now
+        let drainTask = Task { try await drainRunner.run() }
+        for await _ in finished {}
+        drainRunner.shutdown()
+        try await drainTask.value
+        let drainRate = Double(n) / (clock.now - drainStart).seconds
+        try await watcher.value
+
+        // Pickup latency: one job at a time into an idle worker.
+        let (starts, startsContinuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
+        let latencyRunner = try makeRunner(database.url, lane: lane, handler: { _, _ in
+            startsContinuation.yield(.now)
+            return .completed
+        }, logger: logger)
+        let latencyTask = Task { try await latencyRunner.run() }
+        var iterator = starts.makeAsyncIterator()
+        try await queue.enqueue(NewJob(kind: "bench.noop", lane: lane))
+        _ = await iterator.next()  // warm-up: the runner is up and idle afterwards
+        var latencies = [Double]()
+        for _ in 0..<samples {
+            try await Task.sleep(for: .milliseconds(5))  // let the worker go back to waiting
+            let sent = clock.now
+            try await queue.enqueue(NewJob(kind: "bench.noop", lane: lane))
+            guard let started = await iterator.next() else { break }
+            latencies.append((started - sent).seconds * 1000)
+        }
+        latencyRunner.shutdown()
+        try await latencyTask.value
+        await pool.close()
+
+        latencies.sort()
+        let percentile = { (p: Double) -> Double in
+            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1)]
+        }
+        let report = Report(
+            enqueue_single_jobs_per_s: singleRate.rounded(), enqueue_batch_jobs_per_s: batchRate.rounded(),
+            drain_jobs_per_s: drainRate.rounded(), pickup_p50_ms: (percentile(0.5) * 100).rounded() / 100,
+            pickup_p99_ms: (percentile(0.99) * 100).rounded() / 100, n: n, samples: samples, threads: threads)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
+
+    private func makeRunner(_ url: String, lane: String, handler: @escaping JobHandler, logger: Logger) throws -> QueueRunner {
+        try QueueRunner(
+            configuration: .init(
+                database: DatabasePool.Configuration(url: url), lanes: [.init(lane, threads: threads)],
+                shutdownGracePeriod: .seconds(10)),
+            handlers: ["bench.noop": handler], logger: logger)
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

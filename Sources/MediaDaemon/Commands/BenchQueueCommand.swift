@@ -22,6 +22,9 @@ struct BenchQueueCommand: AsyncParsableCommand {
     @Option(help: "Worker threads draining the lane.")
     var threads = 8
 
+    @Option(name: .customLong("claim-batch"), help: "Jobs each drain thread claims at once.")
+    var claimBatch = 10
+
     @Option(help: "Single-job enqueues (one statement each).")
     var singles = 1000
 
@@ -34,6 +37,7 @@ struct BenchQueueCommand: AsyncParsableCommand {
         var n: Int
         var samples: Int
         var threads: Int
+        var claim_batch: Int
     }
 
     func run() async throws {
@@ -65,27 +69,22 @@ struct BenchQueueCommand: AsyncParsableCommand {
 
         // Drain the pre-loaded jobs with no-op handlers.
         let drained = Atomic<Int>(0)
-        let drainRunner = try makeRunner(database.url, lane: lane, handler: { _, _ in
-            drained.add(1, ordering: .relaxed)
+        let (finished, finishedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let jobCount = n
+        let drainRunner = try makeRunner(database.url, lane: lane, batch: claimBatch, handler: { _, _ in
+            if drained.add(1, ordering: .relaxed).newValue == jobCount { finishedContinuation.finish() }
             return .completed
         }, logger: logger)
-        let (finished, finishedContinuation) = AsyncStream.makeStream(of: Void.self)
-        let watcher = Task {
-            // The runner has no "queue empty" event; the handlers count instead.
-            while drained.load(ordering: .relaxed) < n { try await Task.sleep(for: .milliseconds(1)) }
-            finishedContinuation.finish()
-        }
         let drainStart = clock.now
         let drainTask = Task { try await drainRunner.run() }
         for await _ in finished {}
         drainRunner.shutdown()
         try await drainTask.value
         let drainRate = Double(n) / (clock.now - drainStart).seconds
-        try await watcher.value
 
         // Pickup latency: one job at a time into an idle worker.
         let (starts, startsContinuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
-        let latencyRunner = try makeRunner(database.url, lane: lane, handler: { _, _ in
+        let latencyRunner = try makeRunner(database.url, lane: lane, batch: 1, handler: { _, _ in
             startsContinuation.yield(.now)
             return .completed
         }, logger: logger)
@@ -95,7 +94,8 @@ struct BenchQueueCommand: AsyncParsableCommand {
         _ = await iterator.next()  // warm-up: the runner is up and idle afterwards
         var latencies = [Double]()
         for _ in 0..<samples {
-            try await Task.sleep(for: .milliseconds(5))  // let the worker go back to waiting
+            // Pacing, not waiting for a state: the worker gets back to its idle wait.
+            try await Task.sleep(for: .milliseconds(5))
             let sent = clock.now
             try await queue.enqueue(NewJob(kind: "bench.noop", lane: lane))
             guard let started = await iterator.next() else { break }
@@ -112,17 +112,17 @@ struct BenchQueueCommand: AsyncParsableCommand {
         let report = Report(
             enqueue_single_jobs_per_s: singleRate.rounded(), enqueue_batch_jobs_per_s: batchRate.rounded(),
             drain_jobs_per_s: drainRate.rounded(), pickup_p50_ms: (percentile(0.5) * 100).rounded() / 100,
-            pickup_p99_ms: (percentile(0.99) * 100).rounded() / 100, n: n, samples: samples, threads: threads)
+            pickup_p99_ms: (percentile(0.99) * 100).rounded() / 100, n: n, samples: samples, threads: threads, claim_batch: claimBatch)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
     }
 
-    private func makeRunner(_ url: String, lane: String, handler: @escaping JobHandler, logger: Logger) throws -> QueueRunner {
+    private func makeRunner(_ url: String, lane: String, batch: Int, handler: @escaping JobHandler, logger: Logger) throws -> QueueRunner {
         try QueueRunner(
             configuration: .init(
                 database: DatabasePool.Configuration(url: url), lanes: [.init(lane, threads: threads)],
-                shutdownGracePeriod: .seconds(10)),
+                shutdownGracePeriod: .seconds(10), claimBatchSize: batch),
             handlers: ["bench.noop": handler], logger: logger)
     }
 }

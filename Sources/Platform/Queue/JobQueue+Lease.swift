@@ -38,6 +38,17 @@ extension JobQueue {
         }
     }
 
+    /// Marks several jobs held by one owner succeeded in one statement (no result writes).
+    /// Returns the ids completed; the others' leases were lost.
+    @discardableResult
+    public static func complete(_ leases: [JobLease], on connection: DatabaseConnection) throws -> Set<Int64> {
+        guard let owner = leases.first?.owner else { return [] }
+        let rows = try connection.query(
+            try QueueQuery.completeJobs.sql(),
+            [PostgresArray(leases.map(\.jobID)), PostgresArray(leases.map { Int32($0.attempt) }), owner])
+        return Set(try rows.map { try $0.decode(Int64.self, column: "id") })
+    }
+
     /// Records a failed attempt: dead when `failure` is permanent or this was the last
     /// attempt, otherwise available again after `retryDelay`. Throws `.leaseLost` when the
     /// lease no longer matches. Returns the job's new state and run time.

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 
-/// One lane thread's loop: claim a job, run its handler, record the outcome, repeat; sleep on
-/// the lane's signal when there is nothing to do. Owns its database connection, which never
-/// leaves this thread.
+/// One lane thread's loop: claim up to `claimBatchSize` jobs, run their handlers one after
+/// another, record the outcomes, repeat; sleep on the lane's signal when there is nothing to
+/// do. Owns its database connection, which never leaves this thread.
 struct LaneWorker: Sendable {
     let runner: QueueRunner
     let lane: String
@@ -21,32 +21,66 @@ struct LaneWorker: Sendable {
                 let open = try connection ?? DatabaseConnection(url: configuration.database.url, logger: logger)
                 connection = open
                 jobs = try JobQueue.claim(
-                    lane: lane, limit: 1, owner: configuration.owner, leaseDuration: configuration.leaseDuration,
-                    on: open)
+                    lane: lane, limit: configuration.claimBatchSize, owner: configuration.owner,
+                    leaseDuration: configuration.leaseDuration, on: open)
             } catch {
                 logger.warning("claim failed", metadata: ["lane": "\(lane)", "error": "\(error)"])
                 connection = nil
                 signal.wait(unchangedFrom: generation, timeout: configuration.pollInterval)
                 continue
             }
-            guard let job = jobs.first, let open = connection else {
+            guard !jobs.isEmpty, let open = connection else {
                 signal.wait(unchangedFrom: generation, timeout: configuration.pollInterval)
                 continue
             }
-            if runner.isStopping {
-                // Claimed just as shutdown began: give it straight back.
-                _ = try? JobQueue.release([job.lease], on: open)
-                break
-            }
-            if !execute(job, on: open) { connection = nil }
+            if !runBatch(jobs, on: open) { connection = nil }
         }
     }
 
-    /// Runs one job and records its outcome. False when the connection should be replaced.
-    private func execute(_ job: Job, on connection: DatabaseConnection) -> Bool {
-        let context = JobContext(job: job)
-        runner.running.insert(context)
-        defer { runner.running.remove(context) }
+    /// Runs claimed jobs in order; all stay under the heartbeat until their outcome is
+    /// recorded. False when the connection should be replaced.
+    private func runBatch(_ jobs: [Job], on connection: DatabaseConnection) -> Bool {
+        let contexts = jobs.map(JobContext.init(job:))
+        for context in contexts { runner.running.insert(context) }
+        defer { for context in contexts { runner.running.remove(context) } }
+        var completed = [JobLease]()
+        var healthy = true
+        for (index, context) in contexts.enumerated() {
+            if runner.isStopping {
+                // Shutdown began before these started: give them straight back.
+                _ = try? JobQueue.release(contexts[index...].map(\.job.lease), on: connection)
+                break
+            }
+            switch execute(context, on: connection, deferCompletion: contexts.count > 1) {
+            case .recorded: break
+            case .completeLater: completed.append(context.job.lease)
+            case .connectionBroken:
+                healthy = false
+            }
+            if !healthy { break }
+        }
+        guard healthy, !completed.isEmpty else { return healthy }
+        do {
+            let done = try JobQueue.complete(completed, on: connection)
+            for lease in completed where !done.contains(lease.jobID) {
+                logger.warning("job finished after its lease was lost; result discarded", metadata: ["job": "\(lease.jobID)"])
+            }
+            return true
+        } catch {
+            logger.error("recording completions failed; the jobs return when their leases expire", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    private enum Step {
+        case recorded
+        case completeLater
+        case connectionBroken
+    }
+
+    /// Runs one job and records its outcome (or leaves a plain completion for the batch).
+    private func execute(_ context: JobContext, on connection: DatabaseConnection, deferCompletion: Bool) -> Step {
+        let job = context.job
         let metadata: Logger.Metadata = ["job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempt)"]
 
         let outcome: Result<JobResult, any Error>
@@ -56,12 +90,15 @@ struct LaneWorker: Sendable {
             outcome = .failure(JobFailure.permanent("unknown_kind", "no handler for kind '\(job.kind)' in lane \(lane)"))
         }
         if let reason = context.cancellationReason, reason != .cancelRequested {
-            logger.notice("discarding the result of a job this process no longer holds", metadata: metadata.merging(["reason": "\(reason.rawValue)"]) { $1 })
-            return true
+            logger.notice(
+                "discarding the result of a job this process no longer holds",
+                metadata: metadata.merging(["reason": "\(reason.rawValue)"]) { $1 })
+            return .recorded
         }
         do {
             switch outcome {
             case .success(let result):
+                if result.write == nil && deferCompletion { return .completeLater }
                 do {
                     try JobQueue.complete(job.lease, on: connection, writing: result.write)
                 } catch let error as QueueError where error.code == .leaseLost {
@@ -75,14 +112,14 @@ struct LaneWorker: Sendable {
             case .failure(let error):
                 try fail(job, error, context: context, on: connection)
             }
-            return true
+            return .recorded
         } catch let error as QueueError where error.code == .leaseLost {
             logger.warning("job finished after its lease was lost; result discarded", metadata: metadata)
-            return true
+            return .recorded
         } catch {
             // The lease will expire and the rescuer will hand the job to someone else.
             logger.error("recording the job's outcome failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            return false
+            return .connectionBroken
         }
     }
 

@@ -11,6 +11,7 @@ public enum QueueQuery: String, CaseIterable, Sendable {
     case claimJobs = "ClaimJobs"
     case heartbeatJobs = "HeartbeatJobs"
     case completeJob = "CompleteJob"
+    case completeJobs = "CompleteJobs"
     case failJob = "FailJob"
     case cancelClaimedJob = "CancelClaimedJob"
     case releaseJobs = "ReleaseJobs"

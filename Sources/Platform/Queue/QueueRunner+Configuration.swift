@@ -32,12 +32,16 @@ extension QueueRunner {
         public var shutdownGracePeriod: Duration
         /// Delay before a transient failure's retry.
         public var backoff: JobBackoff
+        /// Jobs a lane thread claims at once and runs one after another; their completions
+        /// (those without a result write) are recorded in one statement. Keep 1 for long media
+        /// jobs (claimed jobs wait behind the running one); raise it for many short jobs.
+        public var claimBatchSize: Int
 
         public init(
             database: DatabasePool.Configuration, lanes: [Lane], owner: String = Configuration.defaultOwner(),
             leaseDuration: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
             pollInterval: Duration = .seconds(2), shutdownGracePeriod: Duration = .seconds(30),
-            backoff: JobBackoff = JobBackoff()
+            backoff: JobBackoff = JobBackoff(), claimBatchSize: Int = 1
         ) {
             self.database = database
             self.owner = owner
@@ -47,6 +51,7 @@ extension QueueRunner {
             self.pollInterval = pollInterval
             self.shutdownGracePeriod = shutdownGracePeriod
             self.backoff = backoff
+            self.claimBatchSize = claimBatchSize
         }
 
         /// `host/pid/random`: unique per process, readable in `jobs list`.
@@ -67,6 +72,9 @@ extension QueueRunner {
             }
             guard Set(lanes.map(\.name)).count == lanes.count else {
                 throw QueueError(.invalidConfiguration, "lane names must be unique")
+            }
+            guard claimBatchSize >= 1 else {
+                throw QueueError(.invalidConfiguration, "claimBatchSize must be at least 1")
             }
             guard !owner.isEmpty else { throw QueueError(.invalidConfiguration, "the lease owner id is empty") }
             guard heartbeatInterval > .zero, pollInterval > .zero, heartbeatInterval < leaseDuration,

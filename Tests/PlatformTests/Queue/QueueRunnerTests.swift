@@ -44,6 +44,33 @@ struct QueueRunnerTests {
         await fixture.close()
     }
 
+    @Test func batchedClaimsAndCompletionsFinishEveryJobOnce() async throws {
+        let fixture = try await QueueFixture.make()
+        let jobCount = 600
+        let done = Countdown(jobCount)
+        let runs = Mutex<[Int64: Int]>([:])
+        var configuration = fixture.runnerConfiguration(lanes: [.init("default", threads: 3)])
+        configuration.claimBatchSize = 10
+        let runner = try QueueRunner(
+            configuration: configuration,
+            handlers: [
+                "plain": { job, _ in
+                    runs.withLock { $0[job.id, default: 0] += 1 }
+                    done.countDown()
+                    return .completed
+                }
+            ], logger: logger)
+        try await fixture.queue.enqueue((0..<jobCount).map { _ in NewJob(kind: "plain") })
+        let task = Task { try await runner.run() }
+        try await done.wait()
+        runner.shutdown()
+        try await task.value
+        #expect(runs.withLock { $0.count == jobCount && $0.values.allSatisfy { $0 == 1 } })
+        let stats = try await fixture.queue.stats()
+        #expect(stats.count(.succeeded) == jobCount)
+        await fixture.close()
+    }
+
     @Test func anIdleWorkerWakesOnNotifyNotOnPolling() async throws {
         let fixture = try await QueueFixture.make()
         let started = Mutex<[Int64: ContinuousClock.Instant]>([:])

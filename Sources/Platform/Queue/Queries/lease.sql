@@ -49,6 +49,16 @@ UPDATE jobs SET
 WHERE id = $1::bigint AND attempts = $2::integer AND lease_owner = $3::text AND state = 'running'
 RETURNING id;
 
+-- name: CompleteJobs
+-- $1 ids, $2 attempts, $3 owner: batched completion of jobs with no result write. Returns the
+-- ids completed; a missing id's lease was lost.
+UPDATE jobs AS j SET
+    state = 'succeeded', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL,
+    progress = 1
+FROM unnest($1::bigint[], $2::integer[]) AS c(id, attempt)
+WHERE j.id = c.id AND j.attempts = c.attempt AND j.lease_owner = $3::text AND j.state = 'running'
+RETURNING j.id;
+
 -- name: FailJob
 -- $1 id, $2 attempt, $3 owner, $4 code, $5 message, $6 permanent, $7 retry delay seconds, $8 now.
 -- Permanent failures and the last attempt go to dead; others back to available after the delay.

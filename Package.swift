@@ -51,7 +51,7 @@ let package = Package(
                 "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Migrations"), .copy("Queue/Queries")],
+            resources: [.copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries")],
             swiftSettings: swiftSettings
         ),
         // The composition root: configuration, CLI, services.

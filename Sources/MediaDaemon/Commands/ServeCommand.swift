@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import Platform
 import ServiceLifecycle
@@ -7,8 +8,9 @@ import UnixSignals
 /// `mediadaemon serve`: run the daemon until SIGTERM or SIGINT.
 ///
 /// Starts the embedded cluster when no external database is configured, applies pending
-/// migrations, then runs the daemon's services; on a signal they shut down in reverse order
-/// and the embedded cluster is stopped.
+/// migrations, then runs the workers (photo, video and backlog lanes), the queue's
+/// maintenance and the database monitor. On a signal they shut down in reverse order (running
+/// jobs finish within the grace period, the rest are released) and the embedded cluster stops.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -16,6 +18,28 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Threads for photo jobs (default: number of cores).")
+    var photoWorkers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Threads for video jobs.")
+    var videoWorkers: Int = 1
+
+    @Option(help: "Threads for the reprocessing backlog lane (fresh uploads have their own lanes).")
+    var backlogWorkers: Int = 1
+
+    @Option(help: "Seconds running jobs get to finish on shutdown before they are released.")
+    var gracePeriod: Int = 30
+
+    @Option(help: "PDQ distance (of 256) at or below which media are recorded as near-duplicates.")
+    var duplicateDistance: Int = 31
+
+    func validate() throws {
+        guard photoWorkers >= 1, videoWorkers >= 1, backlogWorkers >= 1 else {
+            throw ValidationError("worker counts must be at least 1")
+        }
+        guard (0...128).contains(duplicateDistance) else { throw ValidationError("--duplicate-distance must be 0...128") }
+    }
 
     func run() async throws {
         let configuration = try options.resolve()
@@ -31,14 +55,19 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let applied = try await Migrator(logger: logger).migrate(pool)
             logger.info("schema ready", metadata: ["migrations_applied": "\(applied.count)"])
-
+            let services = try makeServices(configuration, databaseURL: database.url, pool: pool, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
-                    services: [.init(service: DatabaseMonitor(pool: pool, logger: logger))],
+                    services: services.map { .init(service: $0) },
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 ))
-            logger.info("ready; stop with SIGTERM or Ctrl-C", metadata: ["database": "\(database.cluster == nil ? "external" : "embedded")"])
+            logger.info(
+                "ready; stop with SIGTERM or Ctrl-C",
+                metadata: [
+                    "database": "\(database.cluster == nil ? "external" : "embedded")",
+                    "store": "\(configuration.storeDirectory)",
+                ])
             try await group.run()
         } catch {
             await pool.close()
@@ -46,5 +75,31 @@ struct ServeCommand: AsyncParsableCommand {
         }
         await pool.close()
         logger.info("stopped")
+    }
+
+    private func makeServices(
+        _ configuration: DaemonConfiguration, databaseURL: String, pool: DatabasePool, logger: Logger
+    ) throws -> [any Service] {
+        let store = try ObjectStore(root: configuration.storeDirectory)
+        try FileManager.default.createDirectory(atPath: configuration.scratchDirectory, withIntermediateDirectories: true)
+        let processor = MediaProcessor(
+            store: store, pool: pool, completion: MediaCompletion(index: PDQIndex(), maxDistance: duplicateDistance),
+            presets: try MediaJob.Presets.fromDirectory("jobs"), scratchDirectory: configuration.scratchDirectory,
+            logger: logger)
+        let runner = try QueueRunner(
+            configuration: .init(
+                database: .init(url: databaseURL, size: 1),
+                lanes: [
+                    .init("photo", threads: photoWorkers), .init("video", threads: videoWorkers),
+                    .init("backlog", threads: backlogWorkers), .init("default", threads: 1),
+                ],
+                shutdownGracePeriod: .seconds(gracePeriod)),
+            handlers: processor.handlers, logger: logger)
+        return [
+            DatabaseMonitor(pool: pool, logger: logger),
+            QueueMaintenanceService(
+                rescuer: try JobRescuer(pool: pool, logger: logger), cleaner: try JobCleaner(pool: pool, logger: logger)),
+            QueueService(runner: runner),
+        ]
     }
 }

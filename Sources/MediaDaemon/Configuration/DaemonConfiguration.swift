@@ -10,8 +10,12 @@ struct DaemonConfiguration: Sendable {
     var dataDirectory: String
     /// An external PostgreSQL; nil means the embedded cluster.
     var databaseURL: String?
+    /// The object store's root (a shared mount lets many daemons serve one store).
+    var storeDirectory: String
     var logLevel: Logger.Level
 
     /// Where the embedded cluster lives.
     var embeddedClusterDirectory: String { dataDirectory + "/pg" }
+    /// Scratch space for pipeline outputs before they are published to the store.
+    var scratchDirectory: String { dataDirectory + "/scratch" }
 }

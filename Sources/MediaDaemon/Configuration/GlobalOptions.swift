@@ -12,14 +12,19 @@ struct GlobalOptions: ParsableArguments {
         help: "PostgreSQL URL (env DATABASE_URL). Without one, the embedded cluster under <data>/pg is used.")
     var databaseURL: String?
 
+    @Option(name: .customLong("store"), help: "Object store root directory (env MEDIADAEMON_STORE, default <data>/store).")
+    var storeDirectory: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env MEDIADAEMON_LOG_LEVEL, default info).")
     var logLevel: String?
 
     /// The composed configuration for this run.
     func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DaemonConfiguration {
-        try DaemonConfiguration(
-            dataDirectory: dataDirectory ?? environment["MEDIADAEMON_DATA"] ?? DaemonConfiguration.defaultDataDirectory,
+        let data = dataDirectory ?? environment["MEDIADAEMON_DATA"] ?? DaemonConfiguration.defaultDataDirectory
+        return try DaemonConfiguration(
+            dataDirectory: data,
             databaseURL: nonEmpty(databaseURL) ?? nonEmpty(environment["DATABASE_URL"]),
+            storeDirectory: nonEmpty(storeDirectory) ?? nonEmpty(environment["MEDIADAEMON_STORE"]) ?? data + "/store",
             logLevel: parseLevel(logLevel ?? environment["MEDIADAEMON_LOG_LEVEL"] ?? "info")
         )
     }

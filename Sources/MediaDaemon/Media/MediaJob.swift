@@ -14,6 +14,16 @@ struct MediaJob: Sendable {
         var photo: PhotoPreset = .photo
         var video: VideoPreset = .default
 
+        /// The built-in presets, replaced by `photo.json` / `video.json` in `directory` when
+        /// those files exist (the repository's `jobs/`).
+        static func fromDirectory(_ directory: String) throws -> Presets {
+            var presets = Presets()
+            for name in ["photo.json", "video.json"] where FileManager.default.fileExists(atPath: "\(directory)/\(name)") {
+                try presets.load("\(directory)/\(name)")
+            }
+            return presets
+        }
+
         /// Loads a preset file of either kind: a video preset has a `video` section.
         mutating func load(_ path: String) throws {
             let url = URL(fileURLWithPath: path)
@@ -37,7 +47,12 @@ struct MediaJob: Sendable {
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 64)) ?? Data()
-        return ImageFormat.sniff(head) == nil ? .video : .photo
+        if ImageFormat.sniff(head) != nil { return .photo }
+        guard VideoProber.sniffContainer(input) != nil else {
+            throw CommandFailure.badInput(
+                code: "unsupported_format", message: "\(input.lastPathComponent) is neither a supported image nor a video container")
+        }
+        return .video
     }
 
     /// Runs the pipeline, writing into `directory`; returns the manifest as a JSON object.

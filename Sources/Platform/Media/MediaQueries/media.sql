@@ -1,0 +1,56 @@
+-- Media records: statements used by MediaLibrary and the media job handlers.
+
+-- name: InsertMedia
+-- A new original; returns nothing when the same bytes were uploaded before.
+INSERT INTO media (sha256, kind, original_key, original_name, bytes)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (sha256) DO NOTHING
+RETURNING id, status;
+
+-- name: MediaBySHA256
+SELECT id, status FROM media WHERE sha256 = $1;
+
+-- name: GetMedia
+SELECT id, sha256, kind, status, original_key, original_name, bytes, manifest::text AS manifest,
+       preset_name, preset_version, pdq, pdq_quality, phash, duplicate_of, duplicate_distance,
+       error_code, error_message, created_at, processed_at
+FROM media WHERE id = $1;
+
+-- name: ListMedia
+-- $1: status or null for all; newest first.
+SELECT id, sha256, kind, status, original_key, original_name, bytes, manifest::text AS manifest,
+       preset_name, preset_version, pdq, pdq_quality, phash, duplicate_of, duplicate_distance,
+       error_code, error_message, created_at, processed_at
+FROM media
+WHERE ($1::text IS NULL OR status = $1)
+ORDER BY id DESC
+LIMIT $2;
+
+-- name: MarkMediaReady
+-- The outputs are published; switches the manifest in one statement, so readers see the old
+-- outputs or the new ones, never a mix.
+UPDATE media
+SET status = 'ready', manifest = $2::jsonb, input = $3::jsonb, preset_name = $4, preset_version = $5,
+    pdq = $6, pdq_quality = $7, phash = $8, duplicate_of = $9, duplicate_distance = $10,
+    error_code = NULL, error_message = NULL, processed_at = now(), updated_at = now()
+WHERE id = $1;
+
+-- name: MarkMediaFailed
+UPDATE media
+SET status = 'failed', manifest = NULL, error_code = $2, error_message = $3,
+    processed_at = now(), updated_at = now()
+WHERE id = $1;
+
+-- name: ReplaceFrameHashes
+-- $2, $3, $4: parallel arrays of t_ms, pdq hex, quality.
+WITH gone AS (DELETE FROM media_frame_hashes WHERE media_id = $1)
+INSERT INTO media_frame_hashes (media_id, t_ms, pdq, quality)
+SELECT $1, t, h, q FROM unnest($2::int[], $3::text[], $4::int[]) AS f(t, h, q)
+ON CONFLICT (media_id, t_ms) DO UPDATE SET pdq = excluded.pdq, quality = excluded.quality;
+
+-- name: HashesAfter
+-- Dedup index catch-up: hashes good enough to match (quality >= 50) above a watermark.
+SELECT id, pdq FROM media
+WHERE id > $1 AND pdq IS NOT NULL AND pdq_quality >= 50 AND status = 'ready'
+ORDER BY id
+LIMIT $2;

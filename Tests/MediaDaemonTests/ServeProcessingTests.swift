@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// End to end: `serve` on the embedded cluster, `enqueue` files, media become ready with
+/// outputs in the store; bad input fails its media and nothing else; duplicates are linked.
+@Suite("serve processes uploads", .serialized)
+struct ServeProcessingTests {
+    private let directory: URL
+    private var data: String { directory.appendingPathComponent("state").path }
+
+    init() throws {
+        directory = URL(fileURLWithPath: "/tmp/md-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// Writes a test-pattern image with ffmpeg (`quality`: JPEG qscale, 2 best … 31 worst).
+    private func makeImage(_ name: String, size: String = "1200x800", quality: Int = 3, flip: Bool = false) async throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        var arguments = ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=\(size)", "-frames:v", "1", "-q:v", "\(quality)"]
+        if flip { arguments += ["-vf", "hflip"] }
+        let result = try await ChildProcess("/usr/bin/ffmpeg", arguments + [path], directory: directory).waitForExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        return path
+    }
+
+    private func media(_ id: Int) async throws -> [String: Any] {
+        let result = try await DaemonProcess.run(["media", "show", "\(id)", "--data", data], directory: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    /// Polls `media list` until no media is processing (the daemon works in the background).
+    private func waitUntilSettled(timeout: Duration = .seconds(120)) async throws -> [[String: Any]] {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while true {
+            let result = try await DaemonProcess.run(["media", "list", "--data", data], directory: directory)
+            let rows = try result.stdout.split(separator: "\n").map {
+                try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            if !rows.contains(where: { $0["status"] as? String == "processing" }) || clock.now > deadline { return rows }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+    }
+
+    @Test func uploadsAreProcessedDeduplicatedAndBadInputFails() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try await makeImage("original.jpg")
+        let reencoded = try await makeImage("reencoded.jpg", size: "900x600", quality: 12)
+        let mirrored = try await makeImage("mirrored.jpg", flip: true)
+        let truncated = directory.appendingPathComponent("truncated.jpg").path
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: original))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
+
+        let daemon = try DaemonProcess.start(["serve", "--data", data], directory: directory)
+        #expect(await daemon.waitForStderr(containing: "ready;"), "\(daemon.stderr)")
+
+        let enqueue = try await DaemonProcess.run(
+            ["enqueue", "--data", data, original, truncated, original], directory: directory)
+        #expect(enqueue.status == 0, "\(enqueue.stderr)")
+        let lines = try enqueue.stdout.split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(lines.count == 3)
+        #expect(lines[0]["exact_duplicate"] as? Bool == false)
+        #expect(lines[2]["exact_duplicate"] as? Bool == true)
+        #expect(lines[2]["media_id"] as? Int == lines[0]["media_id"] as? Int)
+
+        // Near-duplicates go in after the original is ready, so they can match it.
+        _ = try await waitUntilSettled()
+        let more = try await DaemonProcess.run(["enqueue", "--data", data, reencoded, mirrored], directory: directory)
+        #expect(more.status == 0, "\(more.stderr)")
+        let rows = try await waitUntilSettled()
+        #expect(rows.count == 4)
+
+        let originalID = try #require(lines[0]["media_id"] as? Int)
+        let ready = try await media(originalID)
+        #expect(ready["status"] as? String == "ready")
+        let manifestText = try #require(ready["manifest"] as? String)
+        let manifest = try #require(JSONSerialization.jsonObject(with: Data(manifestText.utf8)) as? [String: Any])
+        let prefix = try #require(manifest["store_prefix"] as? String)
+        for rendition in try #require(manifest["renditions"] as? [[String: Any]]) {
+            let path = try #require(rendition["path"] as? String)
+            let stored = "\(data)/store/\(prefix)/\(path)"
+            let size = try FileManager.default.attributesOfItem(atPath: stored)[.size] as? Int
+            #expect(size == rendition["bytes"] as? Int, "\(stored)")
+        }
+
+        let failedID = try #require(lines[1]["media_id"] as? Int)
+        let failed = try await media(failedID)
+        #expect(failed["status"] as? String == "failed")
+        #expect(failed["error_code"] as? String == "corrupt")
+        #expect((failed["error_message"] as? String)?.isEmpty == false)
+
+        let nearIDs = try more.stdout.split(separator: "\n").map { line -> Int in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return try #require(object?["media_id"] as? Int)
+        }
+        for id in nearIDs {
+            let near = try await media(id)
+            #expect(near["status"] as? String == "ready")
+            #expect(near["duplicate_of"] as? Int == originalID, "media \(id): \(near)")
+            #expect((near["duplicate_distance"] as? Int).map { $0 <= 31 } == true)
+        }
+
+        // No temporary files are left in the store.
+        let leftovers = FileManager.default.enumerator(atPath: "\(data)/store")?.compactMap { $0 as? String }
+            .filter { ($0 as NSString).lastPathComponent.hasPrefix(".tmp") } ?? []
+        #expect(leftovers.isEmpty, "\(leftovers)")
+
+        daemon.signal(SIGTERM)
+        let exit = await daemon.waitForExit()
+        #expect(exit.status == 0, "\(exit.stderr)")
+    }
+}

@@ -108,6 +108,20 @@ struct ServeProcessingTests {
             .filter { ($0 as NSString).lastPathComponent.hasPrefix(".tmp") } ?? []
         #expect(leftovers.isEmpty, "\(leftovers)")
 
+        // Reprocessing: counted by --dry-run, waited for with progress, and idempotent per run.
+        let dry = try await DaemonProcess.run(["reprocess", "--data", data, "--kind", "photo", "--dry-run"], directory: directory)
+        #expect(dry.stdout.contains("would reprocess 4 media"), "\(dry.stdout)")
+        let again = try await DaemonProcess.run(
+            ["reprocess", "--data", data, "--status", "ready", "--wait"], directory: directory)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("enqueued 3 jobs"), "\(again.stdout)")
+        #expect(again.stdout.contains("3/3 done"), "\(again.stdout)")
+        let repeated = try await DaemonProcess.run(["reprocess", "--data", data, "--status", "ready"], directory: directory)
+        #expect(repeated.stdout.contains("enqueued 0 jobs"), "\(repeated.stdout)")
+        let reprocessed = try await media(originalID)
+        #expect(reprocessed["status"] as? String == "ready")
+        #expect(reprocessed["manifest"] as? String == manifestText)
+
         daemon.signal(SIGTERM)
         let exit = await daemon.waitForExit()
         #expect(exit.status == 0, "\(exit.stderr)")

@@ -39,15 +39,20 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: DatabaseConnection) throws -> [Int] {
         try connection.query("SELECT pg_advisory_lock($1)", [Self.advisoryLockKey])
         defer { unlock(connection) }
-        try connection.execute(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version integer PRIMARY KEY,
-                name text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now(),
-                checksum text NOT NULL
-            )
-            """)
+        // Only create the bookkeeping table when missing: IF NOT EXISTS alone would send a
+        // "relation already exists" notice to the log on every start.
+        let exists = try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
+        if try exists.first?["present", as: Bool.self] != true {
+            try connection.execute(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version integer PRIMARY KEY,
+                    name text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now(),
+                    checksum text NOT NULL
+                )
+                """)
+        }
         let status = try status(connection)
         if !status.changed.isEmpty {
             throw DatabaseError(

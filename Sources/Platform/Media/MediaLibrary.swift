@@ -27,7 +27,7 @@ public struct MediaLibrary: Sendable {
 
     public let pool: DatabasePool
     public let store: ObjectStore
-    private let logger: Logger
+    let logger: Logger
 
     public init(pool: DatabasePool, store: ObjectStore, logger: Logger) {
         self.pool = pool

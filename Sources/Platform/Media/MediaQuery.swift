@@ -10,6 +10,8 @@ enum MediaQuery: String, CaseIterable, Sendable {
     case markMediaFailed = "MarkMediaFailed"
     case replaceFrameHashes = "ReplaceFrameHashes"
     case hashesAfter = "HashesAfter"
+    case reprocessCandidates = "ReprocessCandidates"
+    case reprocessProgress = "ReprocessProgress"
 
     func sql() throws -> String {
         guard let text = try Self.catalog.get()[rawValue] else {

@@ -54,3 +54,25 @@ SELECT id, pdq FROM media
 WHERE id > $1 AND pdq IS NOT NULL AND pdq_quality >= 50 AND status = 'ready'
 ORDER BY id
 LIMIT $2;
+
+-- name: ReprocessCandidates
+-- Media matching an operator's filters, in id order after $7 (keyset pagination).
+-- $1 kind, $2 created since, $3 created before, $4 status, $5 preset version below,
+-- $6 only these ids; each null means "any".
+SELECT id, kind, original_key FROM media
+WHERE ($1::text IS NULL OR kind = $1)
+  AND ($2::timestamptz IS NULL OR created_at >= $2)
+  AND ($3::timestamptz IS NULL OR created_at < $3)
+  AND ($4::text IS NULL OR status = $4)
+  AND ($5::int IS NULL OR preset_version IS NULL OR preset_version < $5)
+  AND ($6::bigint[] IS NULL OR id = ANY($6))
+  AND id > $7
+ORDER BY id
+LIMIT $8;
+
+-- name: ReprocessProgress
+-- How many of the media $1 finished (ready or failed) since $2.
+SELECT count(*) FILTER (WHERE status = 'ready') AS ready,
+       count(*) FILTER (WHERE status = 'failed') AS failed
+FROM media
+WHERE id = ANY($1) AND processed_at >= $2;

@@ -63,7 +63,7 @@ struct BenchQueueCommand: AsyncParsableCommand {
         let batchStart = clock.now
         for start in stride(from: 0, to: n, by: 10_000) {
             let jobs = (start..<min(start + 10_000, n)).map { NewJob(kind: "bench.noop", payload: PostgresJSON(text: "{\"n\": \($0)}"), lane: lane) }
-            try await queue.enqueue(jobs)
+            _ = try await queue.enqueue(jobs)
         }
         let batchRate = Double(n) / (clock.now - batchStart).seconds
 

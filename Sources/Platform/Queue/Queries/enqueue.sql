@@ -22,14 +22,18 @@ WITH input AS MATERIALIZED (
     RETURNING id, idempotency_key
 )
 SELECT input.ordinal::bigint AS ordinal,
-       coalesce(mine.id, sibling.id, existing.id) AS id,
+       coalesce(
+           mine.id,
+           sibling.id,
+           -- Evaluated only for inputs that were not inserted: one unique-index probe each,
+           -- never a scan of the table.
+           (SELECT existing.id FROM jobs AS existing WHERE existing.idempotency_key = input.idempotency_key)
+       ) AS id,
        mine.id IS NOT NULL AS inserted
 FROM input
 LEFT JOIN inserted AS mine ON mine.id = input.id
 LEFT JOIN inserted AS sibling
        ON mine.id IS NULL AND sibling.idempotency_key = input.idempotency_key
-LEFT JOIN jobs AS existing
-       ON mine.id IS NULL AND sibling.id IS NULL AND existing.idempotency_key = input.idempotency_key
 ORDER BY input.ordinal;
 
 -- name: JobIDsForKeys

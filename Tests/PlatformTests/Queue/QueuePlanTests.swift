@@ -9,13 +9,13 @@ import Testing
 struct QueuePlanTests {
     @Test func theClaimWalksThePartialIndexWithManyFinishedJobs() async throws {
         let fixture = try await QueueFixture.make()
-        // 200k finished jobs and 20k waiting in another lane, then fresh statistics.
+        // 100k finished jobs and 10k waiting in another lane, then fresh statistics.
         try await fixture.pool.execute(
             """
             INSERT INTO jobs (kind, lane, state, attempts, started_at, finished_at)
             SELECT 'old', 'photo', 'succeeded', 1, now() - interval '1 hour', now() - interval '1 hour'
-            FROM generate_series(1, 200000);
-            INSERT INTO jobs (kind, lane) SELECT 'backfill', 'backlog' FROM generate_series(1, 20000);
+            FROM generate_series(1, 100000);
+            INSERT INTO jobs (kind, lane) SELECT 'backfill', 'backlog' FROM generate_series(1, 10000);
             ANALYZE jobs;
             """)
         try await fixture.queue.enqueue(NewJob(kind: "fresh", lane: "photo"))

@@ -202,6 +202,46 @@ struct QueueRunnerTests {
         await fixture.close()
     }
 
+    @Test func heartbeatsKeepAJobLongerThanItsLeaseAliveAndCarryProgress() async throws {
+        let fixture = try await QueueFixture.make()
+        let midway = Countdown(1)
+        let finish = DispatchSemaphore(value: 0)
+        let done = Countdown(1)
+        let runner = try QueueRunner(
+            configuration: fixture.runnerConfiguration(
+                lanes: [.init("video", threads: 1)], leaseDuration: .seconds(1), heartbeatInterval: .milliseconds(150)),
+            handlers: [
+                "encode": { _, context in
+                    context.reportProgress(0.5, stage: "encode")
+                    midway.countDown()
+                    finish.wait()
+                    done.countDown()
+                    return .completed
+                }
+            ], logger: logger)
+        let id = try await fixture.queue.enqueue(NewJob(kind: "encode", lane: "video")).id
+        let task = Task { try await runner.run() }
+        try await midway.wait()
+        let claimed = try await fixture.record(id)
+        // Outlive the one-second lease several times over; the rescuer (server clock) must
+        // find nothing to do because every beat pushes the expiry forward.
+        let rescuer = try JobRescuer(pool: fixture.pool, configuration: .init(stallTimeout: nil), logger: logger)
+        for _ in 0..<3 {
+            try await Task.sleep(for: .milliseconds(700))
+            #expect(try await rescuer.runOnce().rescued.isEmpty)
+        }
+        let beating = try await fixture.record(id)
+        #expect(try #require(beating.leaseExpiresAt) > #require(claimed.leaseExpiresAt))
+        #expect(beating.progress == 0.5 && beating.stage == "encode")
+        finish.signal()
+        try await done.wait()
+        runner.shutdown()
+        try await task.value
+        let record = try await fixture.record(id)
+        #expect(record.state == .succeeded && record.attempts == 1)
+        await fixture.close()
+    }
+
     @Test func aBadConfigurationIsRefused() throws {
         let database = DatabasePool.Configuration(url: "postgresql:///x")
         #expect(throws: QueueError.self) {

@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // C libraries: one system-library target per pkg-config file, bridges in shim.h.
@@ -50,6 +52,8 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             resources: [.copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries")],
             swiftSettings: swiftSettings
@@ -72,7 +76,11 @@ let package = Package(
 
         .testTarget(name: "ThumbnailTests", dependencies: ["Thumbnail"], swiftSettings: swiftSettings),
         .testTarget(name: "TranscodeTests", dependencies: ["Transcode", "Thumbnail"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PlatformTests",
+            dependencies: ["Platform", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MediaDaemonTests",
             dependencies: ["MediaDaemon", "Platform"],

@@ -1,0 +1,87 @@
+public import Hummingbird
+public import Logging
+
+/// The embedded HTTP services: every route of DESIGN.md "HTTP API" over the social services,
+/// the object store and the database.
+///
+/// ```swift
+/// let api = try HTTPAPI(configuration: .init(port: 8080), pool: pool, store: store,
+///                       hooks: hooks, logger: logger)
+/// let app = api.makeApplication()          // a Service: add it to the ServiceGroup
+/// try await api.feed.fanOut(postID: 42)    // the feed.fanout job's body
+/// ```
+public struct HTTPAPI: Sendable {
+    /// The settings the API was built with.
+    public let configuration: HTTPConfiguration
+    /// Users and sessions.
+    public let users: UserService
+    /// Posts.
+    public let posts: PostService
+    /// Follows.
+    public let follows: FollowService
+    /// Likes.
+    public let likes: LikeService
+    /// Comments.
+    public let comments: CommentService
+    /// The feed, including `fanOut(postID:)` for the `feed.fanout` job.
+    public let feed: FeedService
+
+    let pool: DatabasePool
+    let store: ObjectStore
+    let migrator: Migrator
+    let logger: Logger
+    let auth: BearerAuth
+    let limiter: RateLimiter
+    let metrics = HTTPMetrics()
+    let extraMetrics: @Sendable () async -> String
+
+    /// Builds the services. `extraMetrics` returns more Prometheus text for `/metrics` (queue
+    /// depth, job durations), appended after the HTTP series.
+    public init(
+        configuration: HTTPConfiguration, pool: DatabasePool, store: ObjectStore, hooks: PostHooks,
+        logger: Logger, extraMetrics: @escaping @Sendable () async -> String = { "" }
+    ) throws {
+        self.configuration = configuration
+        self.pool = pool
+        self.store = store
+        self.logger = logger
+        self.extraMetrics = extraMetrics
+        migrator = try Migrator(logger: logger)
+        users = UserService(pool: pool, configuration: configuration.social)
+        posts = PostService(pool: pool, hooks: hooks)
+        follows = FollowService(pool: pool, configuration: configuration.social)
+        likes = LikeService(pool: pool)
+        comments = CommentService(pool: pool)
+        feed = FeedService(pool: pool, configuration: configuration.social)
+        auth = BearerAuth(users: users)
+        limiter = RateLimiter(configuration: configuration)
+    }
+
+    /// The router with every route and the metrics and error middleware.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: APIErrorMiddleware(logger: logger))
+        UserRoutes(api: self).register(on: router)
+        PostRoutes(api: self).register(on: router)
+        EngagementRoutes(api: self).register(on: router)
+        MediaRoutes(api: self).register(on: router)
+        OperationsRoutes(api: self).register(on: router)
+        return router
+    }
+
+    /// The HTTP server as a swift-service-lifecycle `Service`, bound to the configured address.
+    public func makeApplication() -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediadaemon"),
+            logger: logger)
+    }
+}
+
+/// The HTTP server for `serve`: `HTTPAPI(...)` then `makeApplication()`.
+public func makeHTTPApplication(
+    configuration: HTTPConfiguration, pool: DatabasePool, store: ObjectStore, hooks: PostHooks, logger: Logger
+) throws -> some ApplicationProtocol {
+    try HTTPAPI(configuration: configuration, pool: pool, store: store, hooks: hooks, logger: logger).makeApplication()
+}

@@ -1,0 +1,60 @@
+/// Settings of the embedded HTTP services; defaults match DESIGN.md.
+public struct HTTPConfiguration: Sendable {
+    /// Address to bind.
+    public var host: String
+    /// Port to bind (`MEDIADAEMON_PORT`); 0 picks a free one.
+    public var port: Int
+    /// Largest photo upload, in bytes (20 MB).
+    public var maximumPhotoBytes: Int64
+    /// Largest video upload, in bytes (100 MB).
+    public var maximumVideoBytes: Int64
+    /// Largest caption, in bytes.
+    public var maximumCaptionBytes: Int
+    /// Directory for uploads in flight (spooled before they go into the store).
+    public var uploadDirectory: String
+    /// Follower threshold, timeline length, bcrypt cost.
+    public var social: SocialConfiguration
+    /// Per-user limits on uploads.
+    public var uploadLimit: RateLimit
+    /// Per-user limits on likes.
+    public var likeLimit: RateLimit
+    /// Per-user limits on comments.
+    public var commentLimit: RateLimit
+
+    /// Defaults: 127.0.0.1:8080, photo 20 MB, video 100 MB, uploads spooled in the temporary
+    /// directory, 10 uploads then 30 a minute, 60 likes then 300 a minute, 20 comments then 60 a minute.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080,
+        maximumPhotoBytes: Int64 = 20 * 1024 * 1024, maximumVideoBytes: Int64 = 100 * 1024 * 1024,
+        maximumCaptionBytes: Int = 16 * 1024, uploadDirectory: String = "/tmp",
+        social: SocialConfiguration = SocialConfiguration(),
+        uploadLimit: RateLimit = RateLimit(burst: 10, perMinute: 30),
+        likeLimit: RateLimit = RateLimit(burst: 60, perMinute: 300),
+        commentLimit: RateLimit = RateLimit(burst: 20, perMinute: 60)
+    ) {
+        self.host = host
+        self.port = port
+        self.maximumPhotoBytes = maximumPhotoBytes
+        self.maximumVideoBytes = maximumVideoBytes
+        self.maximumCaptionBytes = maximumCaptionBytes
+        self.uploadDirectory = uploadDirectory
+        self.social = social
+        self.uploadLimit = uploadLimit
+        self.likeLimit = likeLimit
+        self.commentLimit = commentLimit
+    }
+}
+
+/// A token bucket: `burst` actions at once, refilled at `perMinute`.
+public struct RateLimit: Sendable, Hashable {
+    /// Bucket size.
+    public var burst: Int
+    /// Refill rate, in actions per minute.
+    public var perMinute: Int
+
+    /// A limit of `burst` at once and `perMinute` sustained.
+    public init(burst: Int, perMinute: Int) {
+        self.burst = burst
+        self.perMinute = perMinute
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+
+/// `GET /media/{key}`: objects from the store with a SHA-256 ETag, If-None-Match (304),
+/// single byte ranges (206/416) and immutable caching (keys never change content).
+struct MediaRoutes: Sendable {
+    let api: HTTPAPI
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/media/**") { request, context in
+            try await serve(request, key: context.parameters.getCatchAll().joined(separator: "/"))
+        }
+    }
+
+    private func serve(_ request: Request, key text: String) async throws -> Response {
+        // ObjectKey refuses `..`, `.`, absolute paths and control characters: no traversal.
+        guard let key = try? ObjectKey(text) else { throw SocialError.notFound("media") }
+        let store = api.store
+        let info: ObjectInfo
+        do {
+            info = try await Blocking.run { try store.head(key) }
+        } catch let error as StoreError where error.code == .notFound {
+            throw SocialError.notFound("media")
+        }
+        let etag = "\"\(info.etag)\""
+        var headers: HTTPFields = [
+            .contentType: info.contentType, .eTag: etag, .acceptRanges: "bytes",
+            .cacheControl: "public, max-age=31536000, immutable",
+        ]
+        if let match = request.headers[.ifNoneMatch],
+            match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" })
+        {
+            return Response(status: .notModified, headers: headers)
+        }
+        if let header = request.headers[.range], let range = Self.parseRange(header) {
+            let bounds: Range<Int64>
+            do {
+                bounds = try range.resolve(size: info.size, key: key.rawValue)
+            } catch {
+                var failure = JSONResponse.error(
+                    status: .rangeNotSatisfiable, code: "range_not_satisfiable", message: "the range is outside the object")
+                failure.headers[.contentRange] = "bytes */\(info.size)"
+                return failure
+            }
+            let data = try await Blocking.run { try store.get(key, range: range) }
+            headers[.contentRange] = "bytes \(bounds.lowerBound)-\(bounds.upperBound - 1)/\(info.size)"
+            headers[.contentLength] = String(data.count)
+            return Response(status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        let data = try await Blocking.run { try store.get(key) }
+        headers[.contentLength] = String(data.count)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// One `bytes=` range; nil for anything else (several ranges, other units), which is then
+    /// ignored and the whole object served, as RFC 9110 allows.
+    static func parseRange(_ header: String) -> ByteRange? {
+        guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
+        let spec = header.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)
+        let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        switch (Int64(parts[0]), Int64(parts[1])) {
+        case (let first?, let last?): return .closed(first: first, last: last)
+        case (let first?, nil) where parts[1].isEmpty: return .from(first)
+        case (nil, let count?) where parts[0].isEmpty: return .suffix(count)
+        default: return nil
+        }
+    }
+}

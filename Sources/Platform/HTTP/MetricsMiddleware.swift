@@ -1,0 +1,24 @@
+import Hummingbird
+
+/// Times every request and records it under its route pattern (never the raw path, which
+/// would make one series per id). Sits outside `APIErrorMiddleware`, so it sees final statuses.
+struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: HTTPMetrics
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        var status = 500
+        defer {
+            let elapsed = start.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            metrics.record(
+                method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status,
+                seconds: seconds)
+        }
+        let response = try await next(request, context)
+        status = response.status.code
+        return response
+    }
+}

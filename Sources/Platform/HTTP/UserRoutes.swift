@@ -1,0 +1,69 @@
+import Hummingbird
+
+/// `/api/v1/users`, `/api/v1/sessions`, profiles and follows.
+struct UserRoutes: Sendable {
+    let api: HTTPAPI
+
+    private struct Credentials: Decodable {
+        var username: String
+        var password: String
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/api/v1/users") { request, _ in
+            let body = try await JSONResponse.decode(Credentials.self, from: request)
+            return try JSONResponse.make(
+                try await api.users.register(username: body.username, password: body.password), status: .created)
+        }
+        router.post("/api/v1/sessions") { request, _ in
+            let body = try await JSONResponse.decode(Credentials.self, from: request)
+            return try JSONResponse.make(
+                try await api.users.logIn(username: body.username, password: body.password), status: .created)
+        }
+        router.delete("/api/v1/sessions") { request, _ in
+            guard let token = BearerAuth.token(request) else { throw SocialError.unauthorized }
+            try await api.users.logOut(token: token)
+            return Response(status: .noContent)
+        }
+        router.get("/api/v1/users/{id}") { _, context in
+            try JSONResponse.make(try await api.users.profile(userID: try context.parameters.require("id", as: Int64.self)))
+        }
+        router.get("/api/v1/users/{id}/posts") { request, context in
+            let userID = try context.parameters.require("id", as: Int64.self)
+            let user = try await api.users.profile(userID: userID)
+            let page = try await api.posts.posts(ofUser: userID, page: try PageParameters.page(request))
+            return try JSONResponse.make(ProfilePosts(user: user, posts: page.posts, nextCursor: page.next))
+        }
+        router.post("/api/v1/users/{id}/follow") { request, context in
+            let userID = try await api.auth.userID(request)
+            let state = try await api.follows.follow(
+                follower: userID, followee: try context.parameters.require("id", as: Int64.self))
+            return try JSONResponse.make(state)
+        }
+        router.delete("/api/v1/users/{id}/follow") { request, context in
+            let userID = try await api.auth.userID(request)
+            let state = try await api.follows.unfollow(
+                follower: userID, followee: try context.parameters.require("id", as: Int64.self))
+            return try JSONResponse.make(state)
+        }
+    }
+}
+
+/// `cursor` and `limit` query parameters.
+enum PageParameters {
+    static func page(_ request: Request) throws -> PageRequest {
+        let query = request.uri.queryParameters
+        var cursor: Cursor?
+        if let text = query.get("cursor"), !text.isEmpty {
+            cursor = try Cursor(decoding: text)
+        }
+        var limit: Int?
+        if let text = query.get("limit") {
+            guard let value = Int(text), value >= 1 else {
+                throw SocialError(.invalid, "invalid_limit", "limit must be a positive integer")
+            }
+            limit = value
+        }
+        return PageRequest(cursor: cursor, limit: limit)
+    }
+}

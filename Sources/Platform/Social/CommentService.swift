@@ -1,0 +1,63 @@
+import Foundation
+
+/// Comments on posts, `posts.comment_count` changed in the same transaction.
+public struct CommentService: Sendable {
+    let pool: DatabasePool
+
+    /// Longest comment, in characters.
+    public static let maximumLength = 2200
+
+    /// A service on `pool`.
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Adds a comment: 400 empty or too long, 404 unknown or deleted post.
+    public func add(userID: Int64, postID: Int64, text: String) async throws -> CommentView {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw SocialError(.invalid, "empty_comment", "a comment needs some text") }
+        guard text.count <= Self.maximumLength else {
+            throw SocialError(.invalid, "comment_too_long", "comments are at most \(Self.maximumLength) characters")
+        }
+        return try await pool.transaction { connection in
+            let updated = try connection.query(
+                "UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND NOT deleted RETURNING id",
+                [postID])
+            guard !updated.isEmpty else { throw SocialError.notFound("post") }
+            let rows = try connection.query(
+                "INSERT INTO comments (post_id, user_id, text) VALUES ($1, $2, $3) RETURNING id, created_at",
+                [postID, userID, text])
+            return CommentView(
+                commentID: String(try rows[0]["id", as: Int64.self]), userID: String(userID), text: text,
+                createdAt: try rows[0]["created_at", as: Date.self])
+        }
+    }
+
+    /// A page of a post's comments, newest first; 404 for an unknown or deleted post.
+    public func list(postID: Int64, page: PageRequest) async throws -> CommentPage {
+        let keys = page.keys
+        let limit = page.limit
+        return try await pool.transaction { connection in
+            let post = try connection.query("SELECT 1 FROM posts WHERE id = $1 AND NOT deleted", [postID])
+            guard !post.isEmpty else { throw SocialError.notFound("post") }
+            let rows = try connection.query(
+                """
+                SELECT id, user_id, text, created_at, (extract(epoch FROM created_at) * 1000000)::int8 AS created_us
+                FROM comments WHERE post_id = $1
+                  AND (created_at, id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+                ORDER BY created_at DESC, id DESC LIMIT $4
+                """, [postID, keys.micros, keys.id, limit + 1])
+            var comments: [CommentView] = []
+            var last: Cursor?
+            for row in rows.prefix(limit) {
+                let id = try row["id", as: Int64.self]
+                comments.append(
+                    CommentView(
+                        commentID: String(id), userID: String(try row["user_id", as: Int64.self]),
+                        text: try row["text", as: String.self], createdAt: try row["created_at", as: Date.self]))
+                last = Cursor(micros: try row["created_us", as: Int64.self], id: id)
+            }
+            return CommentPage(comments: comments, nextCursor: rows.count > limit ? last?.encoded : nil)
+        }
+    }
+}

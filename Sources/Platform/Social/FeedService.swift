@@ -1,0 +1,110 @@
+/// The home feed: a materialised timeline per reader, filled by `fanOut(postID:)`, merged on
+/// read with the recent posts of followed authors above the celebrity threshold (who are
+/// never fanned out), rebuilt on read when missing.
+public struct FeedService: Sendable {
+    let pool: DatabasePool
+    let configuration: SocialConfiguration
+
+    /// A service on `pool`.
+    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
+        self.pool = pool
+        self.configuration = configuration
+    }
+
+    /// Copies a ready post into the timelines of its author and of the author's followers,
+    /// then trims those timelines to `timelineLength`. Does nothing for a deleted post, a post
+    /// whose media is not ready, or an author at or above the celebrity threshold. Returns the
+    /// number of timelines written. Idempotent: the `feed.fanout` job may run it again.
+    @discardableResult
+    public func fanOut(postID: Int64) async throws -> Int {
+        let threshold = configuration.celebrityFollowerThreshold
+        let length = configuration.timelineLength
+        return try await pool.transaction { connection in
+            let rows = try connection.query(
+                """
+                SELECT p.user_id, u.follower_count FROM posts p JOIN users u ON u.id = p.user_id
+                JOIN media m ON m.id = p.media_id
+                WHERE p.id = $1 AND NOT p.deleted AND m.status = 'ready'
+                """, [postID])
+            guard let row = rows.first, try row["follower_count", as: Int64.self] < threshold else { return 0 }
+            let author = try row["user_id", as: Int64.self]
+            let inserted = try connection.query(
+                """
+                INSERT INTO timelines (user_id, post_id, author_id, created_at)
+                SELECT r.reader, p.id, p.user_id, p.created_at FROM posts p,
+                    (SELECT follower_id AS reader FROM follows WHERE followee_id = $2 UNION SELECT $2) r
+                WHERE p.id = $1
+                ON CONFLICT DO NOTHING
+                """, [postID, author])
+            try connection.query(
+                """
+                DELETE FROM timelines t USING (
+                    SELECT user_id, post_id FROM (
+                        SELECT user_id, post_id, row_number() OVER (
+                            PARTITION BY user_id ORDER BY created_at DESC, post_id DESC) AS position
+                        FROM timelines
+                        WHERE user_id IN (SELECT follower_id FROM follows WHERE followee_id = $1 UNION SELECT $1)
+                    ) ranked WHERE position > $2
+                ) old
+                WHERE t.user_id = old.user_id AND t.post_id = old.post_id
+                """, [author, length])
+            return inserted.affectedRows ?? 0
+        }
+    }
+
+    /// Rebuilds a reader's timeline from the newest ready posts of the reader and of followed
+    /// authors below the threshold; `page` calls it when the timeline was never built.
+    public func rebuild(userID: Int64) async throws {
+        let threshold = configuration.celebrityFollowerThreshold
+        let length = configuration.timelineLength
+        try await pool.transaction { connection in
+            try connection.query("DELETE FROM timelines WHERE user_id = $1", [userID])
+            try connection.query(
+                """
+                INSERT INTO timelines (user_id, post_id, author_id, created_at)
+                SELECT $1, p.id, p.user_id, p.created_at
+                FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
+                WHERE NOT p.deleted AND m.status = 'ready' AND u.follower_count < $2
+                  AND (p.user_id = $1 OR p.user_id IN (SELECT followee_id FROM follows WHERE follower_id = $1))
+                ORDER BY p.created_at DESC, p.id DESC LIMIT $3
+                """, [userID, threshold, length])
+            try connection.query(
+                """
+                INSERT INTO timeline_state (user_id) VALUES ($1)
+                ON CONFLICT (user_id) DO UPDATE SET built_at = now()
+                """, [userID])
+        }
+    }
+
+    /// One page of the reader's feed, newest first by `(created_at, id)`: keyset pagination,
+    /// so posts inserted while a client pages never shift or repeat the rows it has not seen.
+    public func page(userID: Int64, page: PageRequest) async throws -> PostPage {
+        let state = try await pool.query("SELECT 1 FROM timeline_state WHERE user_id = $1", [userID])
+        if state.isEmpty {
+            try await rebuild(userID: userID)
+        }
+        let keys = page.keys
+        let rows = try await pool.query(
+            PostQuery.select + """
+                 JOIN (
+                    (SELECT post_id FROM timelines
+                    WHERE user_id = $1
+                      AND (created_at, post_id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+                    ORDER BY created_at DESC, post_id DESC LIMIT $4)
+                    UNION
+                    SELECT c.id FROM follows f JOIN users a ON a.id = f.followee_id AND a.follower_count >= $5
+                    CROSS JOIN LATERAL (
+                        SELECT p2.id FROM posts p2 JOIN media m2 ON m2.id = p2.media_id
+                        WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND m2.status = 'ready'
+                          AND (p2.created_at, p2.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+                        ORDER BY p2.created_at DESC, p2.id DESC LIMIT $4
+                    ) c
+                    WHERE f.follower_id = $1
+                ) feed ON feed.post_id = p.id
+                WHERE NOT p.deleted
+                ORDER BY p.created_at DESC, p.id DESC LIMIT $4
+                """, [userID, keys.micros, keys.id, page.limit + 1, configuration.celebrityFollowerThreshold])
+        let result = try PostQuery.page(rows, limit: page.limit)
+        return PostPage(posts: result.posts, nextCursor: result.next)
+    }
+}

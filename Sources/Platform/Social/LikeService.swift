@@ -1,0 +1,38 @@
+/// Likes: one per user and post, `posts.like_count` changed in the same transaction.
+public struct LikeService: Sendable {
+    let pool: DatabasePool
+
+    /// A service on `pool`.
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Likes a post and returns the new count: 404 unknown or deleted post, 409 already liked.
+    public func like(userID: Int64, postID: Int64) async throws -> LikeCount {
+        try await pool.transaction { connection in
+            // The row lock taken here serialises concurrent likes of one post.
+            let updated = try connection.query(
+                "UPDATE posts SET like_count = like_count + 1 WHERE id = $1 AND NOT deleted RETURNING like_count",
+                [postID])
+            guard let row = updated.first else { throw SocialError.notFound("post") }
+            let inserted = try connection.query(
+                "INSERT INTO likes (user_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [userID, postID])
+            guard inserted.affectedRows == 1 else {
+                throw SocialError(.conflict, "already_liked", "you already like this post")
+            }
+            return LikeCount(likeCount: try row["like_count", as: Int64.self])
+        }
+    }
+
+    /// Removes a like: 404 when the post is unknown or was not liked by this user.
+    public func unlike(userID: Int64, postID: Int64) async throws {
+        try await pool.transaction { connection in
+            let deleted = try connection.query(
+                "DELETE FROM likes WHERE user_id = $1 AND post_id = $2", [userID, postID])
+            guard deleted.affectedRows == 1 else {
+                throw SocialError(.notFound, "not_liked", "no like of yours on this post")
+            }
+            try connection.query("UPDATE posts SET like_count = like_count - 1 WHERE id = $1", [postID])
+        }
+    }
+}

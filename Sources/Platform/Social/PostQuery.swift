@@ -1,0 +1,98 @@
+import Foundation
+
+/// The one SELECT every post read shares, and the mapping of its rows to `PostView`.
+enum PostQuery {
+    /// Columns of a post with its author and media; callers add FROM-clause joins and WHERE.
+    static let select = """
+        SELECT p.id, p.user_id, u.username, p.caption, p.like_count, p.comment_count, p.created_at,
+               (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
+               m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
+        FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
+        """
+
+    /// Maps rows and computes the next cursor: `limit + 1` rows were asked for, so a full
+    /// extra row means there is another page.
+    static func page(_ result: QueryResult, limit: Int) throws -> (posts: [PostView], next: String?) {
+        var posts: [PostView] = []
+        var last: Cursor?
+        for row in result.prefix(limit) {
+            posts.append(try view(row))
+            last = Cursor(micros: try row["created_us", as: Int64.self], id: try row["id", as: Int64.self])
+        }
+        return (posts, result.count > limit ? last?.encoded : nil)
+    }
+
+    static func view(_ row: DatabaseRow) throws -> PostView {
+        let status = try row["status", as: String.self]
+        let mediaID = try row["media_id", as: Int64.self]
+        var media = MediaView(renditions: [], hlsURL: nil, poster: nil)
+        if status == "ready", let json = try row["manifest", as: PostgresJSON?.self] {
+            media = mediaView(json, mediaID: mediaID)
+        }
+        var error: PostErrorView?
+        if status == "failed" {
+            error = PostErrorView(
+                code: try row["error_code", as: String?.self] ?? "processing_failed",
+                message: try row["error_message", as: String?.self] ?? "the media could not be processed")
+        }
+        return PostView(
+            postID: String(try row["id", as: Int64.self]),
+            userID: String(try row["user_id", as: Int64.self]),
+            username: try row["username", as: String.self],
+            caption: try row["caption", as: String.self],
+            mediaType: try row["kind", as: String.self],
+            status: status, media: media,
+            likeCount: try row["like_count", as: Int64.self],
+            commentCount: try row["comment_count", as: Int64.self],
+            createdAt: try row["created_at", as: Date.self],
+            error: error)
+    }
+
+    /// Rendition URLs from a manifest; fields the API does not show are ignored, and a
+    /// manifest that does not decode shows no renditions rather than failing the read.
+    static func mediaView(_ json: PostgresJSON, mediaID: Int64) -> MediaView {
+        guard let manifest = try? json.decode(StoredManifest.self) else {
+            return MediaView(renditions: [], hlsURL: nil, poster: nil)
+        }
+        func url(_ path: String) -> String { "/media/" + ObjectKeyPath.rendition(mediaID: mediaID, path: path) }
+        let renditions = (manifest.renditions ?? []).map {
+            RenditionView(name: $0.name, format: $0.format, width: $0.width, height: $0.height, url: url($0.path))
+        }
+        let poster = manifest.poster?.renditions?.max { ($0.width ?? 0) < ($1.width ?? 0) }.map { url($0.path) }
+        return MediaView(renditions: renditions, hlsURL: manifest.hls.map(url), poster: poster)
+    }
+}
+
+/// The parts of a stored manifest (DESIGN.md "manifests") the API shows.
+struct StoredManifest: Decodable {
+    struct Rendition: Decodable {
+        var name: String
+        var format: String
+        var width: Int?
+        var height: Int?
+        var path: String
+    }
+    struct Poster: Decodable {
+        var renditions: [Rendition]?
+    }
+    var renditions: [Rendition]?
+    var hls: String?
+    var poster: Poster?
+
+    private enum CodingKeys: String, CodingKey { case renditions, hls, poster }
+
+    /// Lenient: a field of another shape is left out instead of hiding the whole manifest.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        renditions = try? container.decodeIfPresent([Rendition].self, forKey: .renditions)
+        hls = try? container.decodeIfPresent(String.self, forKey: .hls)
+        poster = try? container.decodeIfPresent(Poster.self, forKey: .poster)
+    }
+}
+
+/// Store keys of renditions, as `ObjectKey.rendition` builds them.
+enum ObjectKeyPath {
+    static func rendition(mediaID: Int64, path: String) -> String {
+        ObjectKey.mediaPrefix(mediaID: mediaID) + path
+    }
+}

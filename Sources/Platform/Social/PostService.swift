@@ -1,0 +1,122 @@
+import Foundation
+
+/// Posts: creation (media row + post + idempotency key in one transaction), reads, deletion
+/// by the author, and profile pages.
+public struct PostService: Sendable {
+    let pool: DatabasePool
+    let hooks: PostHooks
+
+    /// A service on `pool` calling `hooks` after its transactions commit.
+    public init(pool: DatabasePool, hooks: PostHooks) {
+        self.pool = pool
+        self.hooks = hooks
+    }
+
+    /// Creates a post for a stored original. The same `idempotencyKey` from the same user
+    /// returns the first post again. An original already known by SHA-256 reuses its media
+    /// row; only a new media is enqueued for processing.
+    public func create(
+        userID: Int64, original: StoredOriginal, caption: String, idempotencyKey: String?
+    ) async throws -> CreatedPost {
+        guard caption.count <= 2200 else {
+            throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 characters")
+        }
+        if let key = idempotencyKey, key.isEmpty || key.utf8.count > 255 {
+            throw SocialError(.invalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 bytes")
+        }
+        let outcome = try await pool.transaction { connection -> (CreatedPost, newMedia: Int64?) in
+            if let key = idempotencyKey {
+                // Serialises retries of one key; released at commit.
+                try connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || $2, 7))", [String(userID), key])
+                let existing = try connection.query(
+                    """
+                    SELECT p.id, p.created_at, m.status FROM post_idempotency i
+                    JOIN posts p ON p.id = i.post_id JOIN media m ON m.id = p.media_id
+                    WHERE i.user_id = $1 AND i.key = $2
+                    """, [userID, key])
+                if let row = existing.first {
+                    let post = CreatedPost(
+                        postID: String(try row["id", as: Int64.self]), status: try row["status", as: String.self],
+                        createdAt: try row["created_at", as: Date.self])
+                    return (post, nil)
+                }
+            }
+            let inserted = try connection.query(
+                """
+                INSERT INTO media (sha256, kind, original_key, original_name, bytes) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (sha256) DO NOTHING RETURNING id
+                """,
+                [original.sha256, original.kind.rawValue, original.key, original.originalName, original.bytes])
+            let mediaID: Int64
+            if let row = inserted.first {
+                mediaID = try row["id", as: Int64.self]
+            } else {
+                let known = try connection.query("SELECT id FROM media WHERE sha256 = $1", [original.sha256])
+                mediaID = try known[0]["id", as: Int64.self]
+            }
+            let post = try connection.query(
+                "INSERT INTO posts (user_id, media_id, caption) VALUES ($1, $2, $3) RETURNING id, created_at",
+                [userID, mediaID, caption])
+            let postID = try post[0]["id", as: Int64.self]
+            try connection.query("UPDATE users SET post_count = post_count + 1 WHERE id = $1", [userID])
+            if let key = idempotencyKey {
+                try connection.query(
+                    "INSERT INTO post_idempotency (user_id, key, post_id) VALUES ($1, $2, $3)", [userID, key, postID])
+            }
+            let status = try connection.query("SELECT status FROM media WHERE id = $1", [mediaID])
+            let created = CreatedPost(
+                postID: String(postID), status: try status[0]["status", as: String.self],
+                createdAt: try post[0]["created_at", as: Date.self])
+            return (created, inserted.isEmpty ? nil : mediaID)
+        }
+        if let mediaID = outcome.newMedia {
+            try await hooks.enqueueProcessing(mediaID, original)
+        } else if outcome.0.status == "ready", let postID = Int64(outcome.0.postID) {
+            try await hooks.enqueueFanOut(postID)
+        }
+        return outcome.0
+    }
+
+    /// A live post; 404 for unknown or deleted posts.
+    public func get(postID: Int64) async throws -> PostView {
+        let rows = try await pool.query(PostQuery.select + " WHERE p.id = $1 AND NOT p.deleted", [postID])
+        guard let row = rows.first else { throw SocialError.notFound("post") }
+        return try PostQuery.view(row)
+    }
+
+    /// Deletes a post: 404 unknown, 403 not the author. The media's files are removed by a job
+    /// once no live post uses them.
+    public func delete(userID: Int64, postID: Int64) async throws {
+        let orphan = try await pool.transaction { connection -> Int64? in
+            let rows = try connection.query(
+                "SELECT user_id, media_id FROM posts WHERE id = $1 AND NOT deleted FOR UPDATE", [postID])
+            guard let row = rows.first else { throw SocialError.notFound("post") }
+            guard try row["user_id", as: Int64.self] == userID else {
+                throw SocialError(.forbidden, "not_author", "only the author can delete a post")
+            }
+            let mediaID = try row["media_id", as: Int64.self]
+            try connection.query("UPDATE posts SET deleted = true WHERE id = $1", [postID])
+            try connection.query("UPDATE users SET post_count = post_count - 1 WHERE id = $1", [userID])
+            try connection.query("DELETE FROM timelines WHERE post_id = $1", [postID])
+            let others = try connection.query(
+                "SELECT 1 FROM posts WHERE media_id = $1 AND NOT deleted LIMIT 1", [mediaID])
+            return others.isEmpty ? mediaID : nil
+        }
+        if let mediaID = orphan {
+            try await hooks.enqueueDeletion(mediaID)
+        }
+    }
+
+    /// A user's live posts, newest first; 404 for an unknown user.
+    public func posts(ofUser userID: Int64, page: PageRequest) async throws -> (posts: [PostView], next: String?) {
+        let keys = page.keys
+        let rows = try await pool.query(
+            PostQuery.select + """
+                 WHERE p.user_id = $1 AND NOT p.deleted
+                  AND (p.created_at, p.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+                ORDER BY p.created_at DESC, p.id DESC LIMIT $4
+                """, [userID, keys.micros, keys.id, page.limit + 1])
+        return try PostQuery.page(rows, limit: page.limit)
+    }
+}

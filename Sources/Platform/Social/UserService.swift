@@ -1,0 +1,82 @@
+import Foundation
+
+/// Users and sessions: registration, log-in with bcrypt, hashed revocable bearer tokens.
+public struct UserService: Sendable {
+    let pool: DatabasePool
+    let passwords: PasswordHasher
+
+    /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
+    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
+        self.pool = pool
+        passwords = PasswordHasher(cost: configuration.bcryptCost)
+    }
+
+    /// Creates a user: username of 3–30 characters `a-z`, `0-9`, `_`; password of 8–72 bytes.
+    public func register(username: String, password: String) async throws -> RegisteredUser {
+        guard username.utf8.count >= 3, username.utf8.count <= 30,
+            username.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 95 })
+        else {
+            throw SocialError(.invalid, "invalid_username", "usernames are 3 to 30 characters of a-z, 0-9 and _")
+        }
+        guard password.utf8.count >= 8, password.utf8.count <= 72 else {
+            throw SocialError(.invalid, "invalid_password", "passwords are 8 to 72 bytes long")
+        }
+        let hash = await passwords.hash(password)
+        do {
+            let rows = try await pool.query(
+                "INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING id", [username, hash])
+            return RegisteredUser(userID: String(try rows[0]["id", as: Int64.self]), username: username)
+        } catch let error as DatabaseError where error.sqlState == "23505" {
+            throw SocialError(.conflict, "username_taken", "that username is taken")
+        }
+    }
+
+    /// Checks the password and opens a session; a wrong name or password is the same 401.
+    public func logIn(username: String, password: String) async throws -> NewSession {
+        let rows = try await pool.query("SELECT id, password_hash FROM users WHERE username = $1", [username])
+        guard let row = rows.first,
+            await passwords.verify(password, hash: try row["password_hash", as: String.self])
+        else {
+            throw SocialError(.unauthorized, "invalid_credentials", "wrong username or password")
+        }
+        let userID = try row["id", as: Int64.self]
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        try await pool.query(
+            "INSERT INTO sessions (token_hash, user_id) VALUES ($1, $2)", [Self.tokenHash(token), userID])
+        return NewSession(token: token, userID: String(userID))
+    }
+
+    /// The user a live bearer token belongs to; throws 401 for unknown or revoked tokens.
+    public func authenticate(token: String) async throws -> Int64 {
+        let rows = try await pool.query(
+            "SELECT user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL", [Self.tokenHash(token)])
+        guard let row = rows.first else { throw SocialError.unauthorized }
+        return try row["user_id", as: Int64.self]
+    }
+
+    /// Revokes a token; throws 401 when it is unknown or already revoked.
+    public func logOut(token: String) async throws {
+        let result = try await pool.query(
+            "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
+            [Self.tokenHash(token)])
+        guard result.affectedRows == 1 else { throw SocialError.unauthorized }
+    }
+
+    /// A user's profile with its counts; 404 when there is no such user.
+    public func profile(userID: Int64) async throws -> UserProfile {
+        let rows = try await pool.query(
+            "SELECT id, username, bio, follower_count, following_count, post_count FROM users WHERE id = $1",
+            [userID])
+        guard let row = rows.first else { throw SocialError.notFound("user") }
+        return UserProfile(
+            userID: String(userID), username: try row["username", as: String.self], bio: try row["bio", as: String.self],
+            followerCount: try row["follower_count", as: Int64.self],
+            followingCount: try row["following_count", as: Int64.self],
+            postCount: try row["post_count", as: Int64.self])
+    }
+
+    static func tokenHash(_ token: String) -> String {
+        SHA256.hex(Array(token.utf8))
+    }
+}

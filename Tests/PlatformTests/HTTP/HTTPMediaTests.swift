@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Platform
+
+@Suite("HTTP media serving")
+struct HTTPMediaTests {
+    @Test("200 with type, ETag and immutable caching; 304 on If-None-Match; 206 and 416 for ranges")
+    func serve() async throws {
+        let fixture = try await HTTPFixture.make()
+        let bytes = Data((0..<1000).map { UInt8(truncatingIfNeeded: $0) })
+        let key = try ObjectKey.rendition(mediaID: 5, name: "640.webp")
+        let info = try fixture.store.put(key, data: bytes)
+        try await fixture.test { client in
+            let full = try await client.send(.get, "/media/media/5/640.webp")
+            #expect(full.status == .ok)
+            #expect(Data(full.body.readableBytesView) == bytes)
+            #expect(full.headers[.contentType] == "image/webp")
+            #expect(full.headers[.cacheControl] == "public, max-age=31536000, immutable")
+            let etag = try #require(full.headers[.eTag])
+            #expect(etag == "\"\(info.etag)\"")
+
+            let cached = try await client.send(.get, "/media/media/5/640.webp", headers: [.ifNoneMatch: etag])
+            #expect(cached.status == .notModified)
+            #expect(cached.body.readableBytes == 0)
+
+            let partial = try await client.send(.get, "/media/media/5/640.webp", headers: [.range: "bytes=10-19"])
+            #expect(partial.status == .partialContent)
+            #expect(Data(partial.body.readableBytesView) == bytes[10..<20])
+            #expect(partial.headers[.contentRange] == "bytes 10-19/1000")
+            let suffix = try await client.send(.get, "/media/media/5/640.webp", headers: [.range: "bytes=-5"])
+            #expect(Data(suffix.body.readableBytesView) == bytes[995..<1000])
+
+            let outside = try await client.send(.get, "/media/media/5/640.webp", headers: [.range: "bytes=5000-"])
+            #expect(outside.status == .rangeNotSatisfiable)
+            #expect(outside.headers[.contentRange] == "bytes */1000")
+        }
+    }
+
+    @Test("unknown keys and traversal attempts are 404", arguments: [
+        "/media/media/5/missing.jpg", "/media/../etc/passwd", "/media/media/%2e%2e/%2e%2e/etc/passwd",
+        "/media/media/5/..%2f..%2fsecret", "/media/.tmp-upload",
+    ])
+    func notFound(path: String) async throws {
+        let fixture = try await HTTPFixture.make()
+        try "secret".write(toFile: fixture.store.root + "/../secret", atomically: true, encoding: .utf8)
+        try await fixture.test { client in
+            let response = try await client.send(.get, path)
+            #expect(response.status == .notFound)
+            #expect(!response.text.contains("secret"))
+            #expect(!response.text.contains(fixture.store.root))
+        }
+    }
+}

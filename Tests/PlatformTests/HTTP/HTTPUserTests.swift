@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Platform
+
+@Suite("HTTP users and sessions")
+struct HTTPUserTests {
+    @Test("register, log in, log out; revoked tokens are refused")
+    func sessions() async throws {
+        let fixture = try await HTTPFixture.make()
+        try await fixture.test { client in
+            let created = try await client.send(.post, "/api/v1/users", json: #"{"username": "alice", "password": "password123"}"#)
+            #expect(created.status == .created)
+            #expect(try created.object()["username"] as? String == "alice")
+            let taken = try await client.send(.post, "/api/v1/users", json: #"{"username": "alice", "password": "password456"}"#)
+            #expect(taken.status == .conflict)
+            #expect(try taken.errorCode() == "username_taken")
+
+            let wrong = try await client.send(.post, "/api/v1/sessions", json: #"{"username": "alice", "password": "nope-nope"}"#)
+            #expect(wrong.status == .unauthorized)
+            let unknown = try await client.send(.post, "/api/v1/sessions", json: #"{"username": "bob", "password": "password123"}"#)
+            #expect(unknown.status == .unauthorized)
+
+            let session = try await client.send(.post, "/api/v1/sessions", json: #"{"username": "alice", "password": "password123"}"#)
+            #expect(session.status == .created)
+            let token = try #require(try session.object()["token"] as? String)
+            #expect(try await client.send(.get, "/api/v1/feed", token: token).status == .ok)
+
+            #expect(try await client.send(.delete, "/api/v1/sessions").status == .unauthorized)
+            #expect(try await client.send(.delete, "/api/v1/sessions", token: token).status == .noContent)
+            #expect(try await client.send(.delete, "/api/v1/sessions", token: token).status == .unauthorized)
+            let revoked = try await client.send(.get, "/api/v1/feed", token: token)
+            #expect(revoked.status == .unauthorized)
+            #expect(try revoked.errorCode() == "unauthorized")
+        }
+        let stored = try await fixture.pool.query("SELECT token_hash FROM sessions")
+        #expect(stored.count == 1)
+    }
+
+    @Test("registration rules give 400 with the error shape", arguments: [
+        #"{"username": "ab", "password": "password123"}"#,
+        #"{"username": "Alice", "password": "password123"}"#,
+        #"{"username": "al ice", "password": "password123"}"#,
+        #"{"username": "alice", "password": "short"}"#,
+        #"{"username": "alice"}"#,
+        "not json",
+    ])
+    func invalidRegistration(body: String) async throws {
+        let fixture = try await HTTPFixture.make()
+        try await fixture.test { client in
+            let response = try await client.send(.post, "/api/v1/users", json: body)
+            #expect(response.status == .badRequest)
+            _ = try response.errorCode()
+        }
+    }
+
+    @Test("profiles show counts; unknown users are 404; unknown routes are JSON 404s")
+    func profiles() async throws {
+        let fixture = try await HTTPFixture.make()
+        try await fixture.test { client in
+            let alice = try await client.user("alice")
+            let profile = try await client.send(.get, "/api/v1/users/\(alice.id)")
+            #expect(profile.status == .ok)
+            let object = try profile.object()
+            #expect(object["username"] as? String == "alice")
+            #expect(object["user_id"] as? String == String(alice.id))
+            #expect(object["follower_count"] as? Int == 0)
+            #expect(object["bio"] as? String == "")
+            #expect(try await client.send(.get, "/api/v1/users/999999").status == .notFound)
+            let missing = try await client.send(.get, "/api/v1/nothing-here")
+            #expect(missing.status == .notFound)
+            #expect(try missing.errorCode() == "not_found")
+        }
+    }
+
+    @Test("every write route needs a bearer token", arguments: [
+        (HTTPRequest.Method.post, "/api/v1/posts"), (.delete, "/api/v1/posts/1"), (.post, "/api/v1/posts/1/likes"),
+        (.delete, "/api/v1/posts/1/likes"), (.post, "/api/v1/posts/1/comments"), (.post, "/api/v1/users/1/follow"),
+        (.delete, "/api/v1/users/1/follow"), (.get, "/api/v1/feed"), (.delete, "/api/v1/sessions"),
+    ])
+    func authRequired(method: HTTPRequest.Method, path: String) async throws {
+        let fixture = try await HTTPFixture.make()
+        try await fixture.test { client in
+            let anonymous = try await client.send(method, path, json: "{}")
+            #expect(anonymous.status == .unauthorized)
+            let forged = try await client.send(method, path, token: String(repeating: "a", count: 64), json: "{}")
+            #expect(forged.status == .unauthorized)
+        }
+    }
+
+    @Test("database failures answer a generic 500 without SQL")
+    func noInternalsLeak() async throws {
+        let fixture = try await HTTPFixture.make(migrate: false)
+        try await fixture.test { client in
+            let responses = [
+                try await client.send(.get, "/api/v1/users/1"),
+                try await client.send(.post, "/api/v1/sessions", json: #"{"username": "alice", "password": "password123"}"#),
+                try await client.send(.get, "/api/v1/posts/1/comments"),
+            ]
+            for response in responses {
+                #expect(response.status == .internalServerError)
+                #expect(try response.errorCode() == "internal")
+                for word in ["SELECT", "relation", "users", "sql", "/"] {
+                    #expect(!response.text.contains(word), "\(response.text)")
+                }
+            }
+        }
+    }
+}

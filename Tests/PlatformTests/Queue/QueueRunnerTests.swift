@@ -242,6 +242,41 @@ struct QueueRunnerTests {
         await fixture.close()
     }
 
+    @Test func aBusyBacklogLaneDoesNotDelayAFreshUpload() async throws {
+        let fixture = try await QueueFixture.make()
+        let backlogBusy = Countdown(1)
+        let backlogMayGo = DispatchSemaphore(value: 0)
+        let photoRan = Countdown(1)
+        let runner = try QueueRunner(
+            configuration: fixture.runnerConfiguration(lanes: [.init("photo", threads: 1), .init("backlog", threads: 1)]),
+            handlers: [
+                "reprocess": { _, _ in
+                    if !backlogBusy.isDone {
+                        backlogBusy.countDown()
+                        backlogMayGo.wait()
+                    }
+                    return .completed
+                },
+                "photo.renditions": { _, _ in
+                    photoRan.countDown()
+                    return .completed
+                },
+            ], logger: logger)
+        try await fixture.queue.enqueue((0..<5000).map { _ in NewJob(kind: "reprocess", lane: "backlog", priority: -100) })
+        let task = Task { try await runner.run() }
+        try await backlogBusy.wait()
+        // The backlog's only thread is stuck and 4,999 jobs wait behind it; a fresh upload in
+        // its own lane still runs at once.
+        let fresh = try await fixture.queue.enqueue(NewJob(kind: "photo.renditions", lane: "photo")).id
+        try await photoRan.wait()
+        #expect(try await fixture.record(fresh).state != .available)
+        backlogMayGo.signal()
+        runner.shutdown()
+        try await task.value
+        #expect(try await fixture.record(fresh).state == .succeeded)
+        await fixture.close()
+    }
+
     @Test func aBadConfigurationIsRefused() throws {
         let database = DatabasePool.Configuration(url: "postgresql:///x")
         #expect(throws: QueueError.self) {

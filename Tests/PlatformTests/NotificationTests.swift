@@ -28,7 +28,7 @@ struct NotificationTests {
         }
         let median = latencies.sorted()[latencies.count / 2]
         print("NOTIFY to listener wake-up (including the pg_notify round trip): median \(median), max \(latencies.max() ?? .zero)")
-        #expect(median < .milliseconds(500))
+        #expect(median < .seconds(2))
         await listener.close()
     }
 
@@ -61,7 +61,7 @@ struct NotificationTests {
         #expect(try await listener.next(timeout: .milliseconds(200)) == nil)
         let elapsed = ContinuousClock.now - start
         #expect(elapsed >= .milliseconds(200))
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < .seconds(20))
         await listener.close()
     }
 
@@ -75,8 +75,8 @@ struct NotificationTests {
         waiter.cancel()
         let error = await #expect(throws: DatabaseError.self) { try await waiter.value }
         #expect(error?.code == .cancelled)
-        // Generous for a loaded machine; the wait would otherwise last 60 s.
-        #expect(ContinuousClock.now - cancelled < .seconds(2))
+        // Far below the 60 s the wait would otherwise last, with room for a loaded CI machine.
+        #expect(ContinuousClock.now - cancelled < .seconds(20))
         // The listener still works after a cancelled wait.
         try await pool.query("SELECT pg_notify('quiet', 'after')")
         #expect(try await listener.next(timeout: .seconds(5))?.payload == "after")
@@ -91,7 +91,7 @@ struct NotificationTests {
         await listener.close()
         let error = await #expect(throws: DatabaseError.self) { try await waiter.value }
         #expect(error?.code == .poolClosed)
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test func theStreamDeliversNotificationsInOrder() async throws {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// An opaque keyset position `(created_at, id)` for newest-first pages: base64url of the
 /// timestamp in microseconds since 1970 and the row id.

@@ -42,14 +42,27 @@ struct MediaRoutes: Sendable {
                 failure.headers[.contentRange] = "bytes */\(info.size)"
                 return failure
             }
-            let data = try await Blocking.run { try store.get(key, range: range) }
             headers[.contentRange] = "bytes \(bounds.lowerBound)-\(bounds.upperBound - 1)/\(info.size)"
-            headers[.contentLength] = String(data.count)
-            return Response(status: .partialContent, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            return Response(status: .partialContent, headers: headers, body: Self.body(store, key, bounds))
         }
-        let data = try await Blocking.run { try store.get(key) }
-        headers[.contentLength] = String(data.count)
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: .ok, headers: headers, body: Self.body(store, key, 0..<info.size))
+    }
+
+    /// Streams `bounds` of an object in chunks of at most 1 MiB, so a large video is never
+    /// held in memory whole. Each chunk is read off the cooperative pool.
+    private static func body(_ store: ObjectStore, _ key: ObjectKey, _ bounds: Range<Int64>) -> ResponseBody {
+        let chunk: Int64 = 1 << 20
+        return ResponseBody(contentLength: Int(bounds.count)) { writer in
+            var offset = bounds.lowerBound
+            while offset < bounds.upperBound {
+                let last = min(offset + chunk, bounds.upperBound) - 1
+                let first = offset
+                let data = try await Blocking.run { try store.get(key, range: .closed(first: first, last: last)) }
+                try await writer.write(ByteBuffer(bytes: data))
+                offset = last + 1
+            }
+            try await writer.finish(nil)
+        }
     }
 
     /// One `bytes=` range; nil for anything else (several ranges, other units), which is then

@@ -39,6 +39,22 @@ struct HTTPMediaTests {
         }
     }
 
+    @Test("objects larger than one chunk stream whole and in ranges across chunk edges")
+    func large() async throws {
+        let fixture = try await HTTPFixture.make(migrate: false)
+        let bytes = Data((0..<(2_500_000)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) })
+        try fixture.store.put(try ObjectKey.rendition(mediaID: 9, name: "720.mp4"), data: bytes)
+        try await fixture.test { client in
+            let full = try await client.send(.get, "/media/media/9/720.mp4")
+            #expect(full.status == .ok)
+            #expect(full.headers[.contentType] == "video/mp4")
+            #expect(Data(full.body.readableBytesView) == bytes)
+            let across = try await client.send(.get, "/media/media/9/720.mp4", headers: [.range: "bytes=1048000-2097999"])
+            #expect(across.status == .partialContent)
+            #expect(Data(across.body.readableBytesView) == bytes[1_048_000..<2_098_000])
+        }
+    }
+
     @Test("unknown keys and traversal attempts are 404", arguments: [
         "/media/media/5/missing.jpg", "/media/../etc/passwd", "/media/media/%2e%2e/%2e%2e/etc/passwd",
         "/media/media/5/..%2f..%2fsecret", "/media/.tmp-upload",

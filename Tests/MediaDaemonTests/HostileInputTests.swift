@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+/// `mediadaemon process` on the damaged, lying and over-limit files `fixtures/make-hostile.sh`
+/// makes: each bad one exits 2 with its categorised error and leaves no output behind; nothing
+/// crashes, and memory stays bounded.
+@Suite("hostile inputs")
+struct HostileInputTests {
+    /// What one generated file must give.
+    enum Outcome: Sendable, CustomStringConvertible {
+        /// Exit 2 with `{"error": {"code": code}}` and no output files.
+        case refused(String)
+        /// Processed as a photo of this format and size (the damage is harmless or only the name lies).
+        case photo(format: String, width: Int, height: Int)
+
+        var description: String {
+            switch self {
+            case .refused(let code): "refused \(code)"
+            case .photo(let format, let width, let height): "photo \(format) \(width)×\(height)"
+            }
+        }
+    }
+
+    /// Every file the script makes, with the outcome it must have.
+    static let expected: [(name: String, outcome: Outcome)] = [
+        ("photo-truncated.jpg", .refused("corrupt")),
+        ("photo-truncated.png", .refused("corrupt")),
+        ("photo-truncated.webp", .refused("corrupt")),
+        ("photo-empty.jpg", .refused("unsupported_format")),
+        ("photo-random.jpg", .refused("unsupported_format")),
+        ("photo-huge-header.png", .refused("too_many_pixels")),
+        ("photo-many-frames.gif", .refused("too_many_frames")),
+        // The pixels are fine: a broken EXIF block is dropped (no orientation), never copied out.
+        ("photo-corrupt-exif.jpg", .photo(format: "jpeg", width: 640, height: 480)),
+        ("video-truncated.mp4", .refused("corrupt")),
+        ("video-no-moov.mp4", .refused("corrupt")),
+        ("video-audio-only.mp4", .refused("no_video_stream")),
+        ("video-random.mp4", .refused("unsupported_format")),
+        ("video-ten-hours.mp4", .refused("too_long")),
+        // The kind comes from the magic bytes, not the name (DESIGN.md): a PNG is a photo.
+        ("video-png-renamed.mp4", .photo(format: "png", width: 640, height: 480)),
+    ]
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The script's output folder, made once per test run.
+    private static let generated = Task<URL, any Error> {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("md-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let script = repositoryRoot.appendingPathComponent("fixtures/make-hostile.sh")
+        let result = try await ChildProcess("/bin/sh", [script.path, directory.path], directory: directory).waitForExit()
+        guard result.status == 0 else {
+            throw ScriptFailure(message: "make-hostile.sh exited with \(result.status): \(result.stderr)")
+        }
+        return directory
+    }
+
+    struct ScriptFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    private static func input(_ name: String) async throws -> URL {
+        try await generated.value.appendingPathComponent(name)
+    }
+
+    /// A fresh output folder (not created: the command must make it itself).
+    private static func outputDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("md-hostile-out-\(UUID().uuidString)")
+    }
+
+    /// Regular files under `directory`, relative paths; empty when it does not exist.
+    private static func files(under directory: URL) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: directory.path) else { return [] }
+        var found: [String] = []
+        while let path = walker.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
+                found.append(path)
+            }
+        }
+        return found.sorted()
+    }
+
+    private static func objects(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "not JSON: \($0)")
+        }
+    }
+
+    @Test func theScriptMakesEveryFileNamedHere() async throws {
+        let directory = try await Self.generated.value
+        let made = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(made == Self.expected.map(\.name).sorted())
+    }
+
+    @Test(arguments: HostileInputTests.expected.map(\.name))
+    func eachFileGivesItsOutcome(name: String) async throws {
+        let outcome = try #require(Self.expected.first { $0.name == name }?.outcome)
+        let input = try await Self.input(name)
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+
+        let result = try await DaemonProcess.run(["process", "--out", out.path, input.path], directory: out.deletingLastPathComponent())
+        let lines = try Self.objects(result.stdout)
+        #expect(lines.count == 1, "\(name): \(result.stdout)\n\(result.stderr)")
+        let line = try #require(lines.first)
+        #expect(line["source"] as? String == input.path)
+
+        switch outcome {
+        case .refused(let code):
+            #expect(result.status == 2, "\(name): exit \(result.status)\n\(result.stdout)\n\(result.stderr)")
+            let error = line["error"] as? [String: Any]
+            #expect(error?["code"] as? String == code, "\(name): \(result.stdout)")
+            let message = error?["message"] as? String ?? ""
+            #expect(message.isEmpty == false, "\(name): no message")
+            #expect(Self.files(under: out) == [], "\(name) left partial output")
+        case .photo(let format, let width, let height):
+            #expect(result.status == 0, "\(name): exit \(result.status)\n\(result.stdout)\n\(result.stderr)")
+            #expect(line["kind"] as? String == "photo", "\(name): \(result.stdout)")
+            let described = line["input"] as? [String: Any]
+            #expect(described?["format"] as? String == format)
+            #expect(described?["width"] as? Int == width && described?["height"] as? Int == height, "\(name): \(result.stdout)")
+            #expect(described?["orientation"] as? Int == 1, "\(name): \(result.stdout)")
+            let renditions = try #require(line["renditions"] as? [[String: Any]])
+            #expect(!renditions.isEmpty)
+            for rendition in renditions {
+                let path = try #require(rendition["path"] as? String)
+                let data = try Data(contentsOf: out.appendingPathComponent(path))
+                #expect(data.count == rendition["bytes"] as? Int, "\(name) \(path)")
+                // Landscape in, landscape (or square) out: the garbage orientation was not applied.
+                let w = try #require(rendition["width"] as? Int)
+                let h = try #require(rendition["height"] as? Int)
+                #expect(w >= h, "\(name) \(path) is \(w)×\(h)")
+                // No EXIF block in any output (a JPEG APP1 "Exif" segment, a WebP "EXIF" chunk).
+                #expect(data.range(of: Data("Exif\0\0".utf8)) == nil, "\(name) \(path) carries EXIF")
+                if path.hasSuffix(".webp") {
+                    #expect(data.range(of: Data("EXIF".utf8)) == nil, "\(name) \(path) carries an EXIF chunk")
+                }
+            }
+        }
+    }
+
+    /// All files in one run with two workers: the good ones still process, each bad one gets its
+    /// own error line and an empty folder, and the process's peak RSS stays far below what any
+    /// decoded bomb would need (10 G pixels for the lying PNG header).
+    @Test func allAtOnceWithBoundedMemory() async throws {
+        let inputs = try await Self.expected.asyncMap { try await Self.input($0.name) }
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+
+        // python3 reports the child's peak RSS (KB, from wait4's rusage) on its last stderr line.
+        let measure = """
+            import resource, subprocess, sys
+            status = subprocess.run(sys.argv[1:]).returncode
+            print("peak_rss_kb", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+            sys.exit(status)
+            """
+        let result = try await ChildProcess(
+            "/usr/bin/env",
+            ["python3", "-c", measure, DaemonProcess.binary, "process", "--workers", "2", "--out", out.path] + inputs.map(\.path),
+            directory: out.deletingLastPathComponent()
+        ).waitForExit()
+        #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")
+
+        let bySource = Dictionary(try Self.objects(result.stdout).map { ($0["source"] as? String ?? "", $0) }) { first, _ in first }
+        #expect(bySource.count == inputs.count, "\(result.stdout)")
+        for ((name, outcome), input) in zip(Self.expected, inputs) {
+            let line = bySource[input.path]
+            switch outcome {
+            case .refused(let code):
+                #expect((line?["error"] as? [String: Any])?["code"] as? String == code, "\(name): \(String(describing: line))")
+                #expect(Self.files(under: out.appendingPathComponent(name)) == [], "\(name) left partial output")
+            case .photo:
+                #expect(line?["kind"] as? String == "photo", "\(name): \(String(describing: line))")
+                #expect(!Self.files(under: out.appendingPathComponent(name)).isEmpty, "\(name) wrote nothing")
+            }
+        }
+
+        let report = try #require(result.stderr.split(separator: "\n").last { $0.hasPrefix("peak_rss_kb ") })
+        let peakKB = try #require(Int(report.split(separator: " ")[1]))
+        #expect(peakKB > 0)
+        #expect(peakKB < 512 * 1024, "peak RSS \(peakKB) KB for the hostile set")
+    }
+}
+
+extension Sequence {
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}

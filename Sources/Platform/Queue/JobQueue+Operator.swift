@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Operator commands: inspect, retry, cancel, count.
 extension JobQueue {

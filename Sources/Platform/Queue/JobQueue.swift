@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// The queue's client side: enqueue, and the operator's inspect / retry / cancel / stats.
@@ -40,6 +40,7 @@ public struct JobQueue: Sendable {
     /// earlier in the batch) get that job's id and `inserted == false`.
     ///
     /// Throws `.invalidJob` before touching the database when a job is malformed.
+    @discardableResult
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueuedJob] {
         guard !jobs.isEmpty else { return [] }
         for job in jobs { try job.validate() }
@@ -48,6 +49,7 @@ public struct JobQueue: Sendable {
 
     /// `enqueue(_:)` on a connection the caller owns, e.g. inside the transaction that creates
     /// the row the job is about (the job then exists exactly when that row does). Blocks.
+    @discardableResult
     public static func enqueue(_ jobs: [NewJob], on connection: DatabaseConnection) throws -> [EnqueuedJob] {
         guard !jobs.isEmpty else { return [] }
         for job in jobs { try job.validate() }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Hummingbird
 import Platform
 import ServiceLifecycle
 import UnixSignals
@@ -34,11 +35,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PDQ distance (of 256) at or below which media are recorded as near-duplicates.")
     var duplicateDistance: Int = 31
 
+    @Option(help: "HTTP address to bind (env MEDIADAEMON_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "HTTP port (env MEDIADAEMON_PORT, default 8080; 0 picks a free one).")
+    var port: Int?
+
+    @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
+    var noHTTP = false
+
     func validate() throws {
         guard photoWorkers >= 1, videoWorkers >= 1, backlogWorkers >= 1 else {
             throw ValidationError("worker counts must be at least 1")
         }
         guard (0...128).contains(duplicateDistance) else { throw ValidationError("--duplicate-distance must be 0...128") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
     }
 
     func run() async throws {
@@ -67,6 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: [
                     "database": "\(database.cluster == nil ? "external" : "embedded")",
                     "store": "\(configuration.storeDirectory)",
+                    "http": "\(noHTTP ? "off" : "\(httpConfiguration(configuration).host):\(httpConfiguration(configuration).port)")",
                 ])
             try await group.run()
         } catch {
@@ -77,11 +89,24 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
+    private func httpConfiguration(_ configuration: DaemonConfiguration) -> HTTPConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        return HTTPConfiguration(
+            host: host ?? environment["MEDIADAEMON_HOST"] ?? "127.0.0.1",
+            port: port ?? environment["MEDIADAEMON_PORT"].flatMap(Int.init) ?? 8080,
+            uploadDirectory: configuration.dataDirectory + "/uploads")
+    }
+
     private func makeServices(
         _ configuration: DaemonConfiguration, databaseURL: String, pool: DatabasePool, logger: Logger
     ) throws -> [any Service] {
         let store = try ObjectStore(root: configuration.storeDirectory)
-        try FileManager.default.createDirectory(atPath: configuration.scratchDirectory, withIntermediateDirectories: true)
+        for directory in [configuration.scratchDirectory, configuration.dataDirectory + "/uploads"] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let hooks = SocialJobs.hooks(queue: { JobQueue(pool: pool, logger: logger) })
+        let api = try HTTPAPI(configuration: httpConfiguration(configuration), pool: pool, store: store, hooks: hooks, logger: logger)
+        let social = SocialJobs(api: api, store: store, pool: pool, logger: logger)
         let processor = MediaProcessor(
             store: store, pool: pool, completion: MediaCompletion(index: PDQIndex(), maxDistance: duplicateDistance),
             presets: try MediaJob.Presets.fromDirectory("jobs"), scratchDirectory: configuration.scratchDirectory,
@@ -94,12 +119,14 @@ struct ServeCommand: AsyncParsableCommand {
                     .init("backlog", threads: backlogWorkers), .init("default", threads: 1),
                 ],
                 shutdownGracePeriod: .seconds(gracePeriod)),
-            handlers: processor.handlers, logger: logger)
-        return [
+            handlers: processor.handlers.merging(social.handlers) { first, _ in first }, logger: logger)
+        var services: [any Service] = [
             DatabaseMonitor(pool: pool, logger: logger),
             QueueMaintenanceService(
                 rescuer: try JobRescuer(pool: pool, logger: logger), cleaner: try JobCleaner(pool: pool, logger: logger)),
             QueueService(runner: runner),
         ]
+        if !noHTTP { services.append(api.makeApplication()) }
+        return services
     }
 }

@@ -50,7 +50,7 @@ struct MediaProcessor: Sendable {
             }
             logger.notice("input refused", metadata: ["code": "\(failure.code)"])
             let mediaID = payload.mediaID
-            try blocking {
+            try blockingAwait {
                 try await pool.withConnection { connection in
                     try MediaCompletion.markFailed(
                         mediaID: mediaID, code: failure.code, message: failure.message, on: connection)
@@ -106,19 +106,6 @@ struct MediaProcessor: Sendable {
             throw CommandFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
         }
     }
-
-    /// Runs async database work from a lane thread (a dedicated thread, never the cooperative
-    /// pool, so blocking it on a semaphore starves nothing).
-    private func blocking(_ work: @escaping @Sendable () async throws -> Void) throws {
-        let done = DispatchSemaphore(value: 0)
-        let outcome = LockedResult()
-        Task {
-            do { try await work() } catch { outcome.set(error) }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.get() { throw error }
-    }
 }
 
 /// A pipeline's result before it is recorded.
@@ -156,13 +143,4 @@ private struct Processed {
             inputJSON: String(decoding: input, as: UTF8.self), presetName: presetName, presetVersion: presetVersion,
             pdq: pdq, pdqQuality: pdqQuality, pdqVariants: pdqVariants, phash: phash, frames: frames)
     }
-}
-
-/// An error handed from a task back to the thread waiting for it.
-private final class LockedResult: @unchecked Sendable {
-    // Written once by the task before the semaphore is signalled, read after the wait:
-    // the semaphore orders the two accesses.
-    private var error: (any Error)?
-    func set(_ error: any Error) { self.error = error }
-    func get() -> (any Error)? { error }
 }

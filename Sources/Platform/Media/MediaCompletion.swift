@@ -64,6 +64,15 @@ public struct MediaCompletion: Sendable {
                 outcome.presetName, outcome.presetVersion, outcome.pdq, outcome.pdqQuality, outcome.phash,
                 duplicate?.id, duplicate?.distance,
             ])
+        // Posts waiting on this media reach their followers' feeds now, in the same transaction.
+        let posts = try connection.query(try MediaQuery.postsOnMedia.sql(), [outcome.mediaID])
+        let fanOuts = try posts.map { row in
+            let postID = try row["id", as: Int64.self]
+            return try NewJob(
+                kind: Self.fanOutJobKind, encoding: ["post_id": postID], lane: "default",
+                idempotencyKey: "feed.fanout:\(postID)")
+        }
+        try JobQueue.enqueue(fanOuts, on: connection)
         if !outcome.frames.isEmpty {
             try connection.query(
                 try MediaQuery.replaceFrameHashes.sql(),
@@ -73,6 +82,9 @@ public struct MediaCompletion: Sendable {
                 ])
         }
     }
+
+    /// The job kind that copies a ready post into its author's followers' timelines.
+    public static let fanOutJobKind = "feed.fanout"
 
     /// Records a permanent failure (bad or over-limit input) on the media row.
     public static func markFailed(mediaID: Int64, code: String, message: String, on connection: DatabaseConnection) throws {

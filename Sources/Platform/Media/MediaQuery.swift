@@ -12,6 +12,7 @@ enum MediaQuery: String, CaseIterable, Sendable {
     case hashesAfter = "HashesAfter"
     case reprocessCandidates = "ReprocessCandidates"
     case reprocessProgress = "ReprocessProgress"
+    case postsOnMedia = "PostsOnMedia"
 
     func sql() throws -> String {
         guard let text = try Self.catalog.get()[rawValue] else {

@@ -54,7 +54,9 @@ enum PostQuery {
         guard let manifest = try? json.decode(StoredManifest.self) else {
             return MediaView(renditions: [], hlsURL: nil, poster: nil)
         }
-        func url(_ path: String) -> String { "/media/" + ObjectKeyPath.rendition(mediaID: mediaID, path: path) }
+        func url(_ path: String) -> String {
+            "/media/" + ObjectKeyPath.rendition(mediaID: mediaID, prefix: manifest.storePrefix, path: path)
+        }
         let renditions = (manifest.renditions ?? []).map {
             RenditionView(name: $0.name, format: $0.format, width: $0.width, height: $0.height, url: url($0.path))
         }
@@ -78,8 +80,13 @@ struct StoredManifest: Decodable {
     var renditions: [Rendition]?
     var hls: String?
     var poster: Poster?
+    /// Where the worker published this manifest's files (`media/<id>/<preset>-v<version>`).
+    var storePrefix: String?
 
-    private enum CodingKeys: String, CodingKey { case renditions, hls, poster }
+    private enum CodingKeys: String, CodingKey {
+        case renditions, hls, poster
+        case storePrefix = "store_prefix"
+    }
 
     /// Lenient: a field of another shape is left out instead of hiding the whole manifest.
     init(from decoder: any Decoder) throws {
@@ -87,12 +94,15 @@ struct StoredManifest: Decodable {
         renditions = try? container.decodeIfPresent([Rendition].self, forKey: .renditions)
         hls = try? container.decodeIfPresent(String.self, forKey: .hls)
         poster = try? container.decodeIfPresent(Poster.self, forKey: .poster)
+        storePrefix = try? container.decodeIfPresent(String.self, forKey: .storePrefix)
     }
 }
 
-/// Store keys of renditions, as `ObjectKey.rendition` builds them.
+/// Store keys of renditions: under the manifest's `store_prefix` when it names one, else
+/// directly under the media's prefix (as `ObjectKey.rendition` builds them).
 enum ObjectKeyPath {
-    static func rendition(mediaID: Int64, path: String) -> String {
-        ObjectKey.mediaPrefix(mediaID: mediaID) + path
+    static func rendition(mediaID: Int64, prefix: String? = nil, path: String) -> String {
+        if let prefix, !prefix.isEmpty { return prefix.hasSuffix("/") ? prefix + path : prefix + "/" + path }
+        return ObjectKey.mediaPrefix(mediaID: mediaID) + path
     }
 }

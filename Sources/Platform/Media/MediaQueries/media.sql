@@ -76,3 +76,7 @@ SELECT count(*) FILTER (WHERE status = 'ready') AS ready,
        count(*) FILTER (WHERE status = 'failed') AS failed
 FROM media
 WHERE id = ANY($1) AND processed_at >= $2;
+
+-- name: PostsOnMedia
+-- Live posts showing a media, to fan out once it is ready.
+SELECT id FROM posts WHERE media_id = $1 AND NOT deleted ORDER BY id;

@@ -69,7 +69,7 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("state").path
 
-        let daemon = try DaemonProcess.start(["serve"], directory: dir, environment: ["MEDIADAEMON_DATA": data])
+        let daemon = try DaemonProcess.start(["serve", "--port", "0"], directory: dir, environment: ["MEDIADAEMON_DATA": data])
         let ready = await daemon.waitForStderr(containing: "ready;")
         #expect(ready, "daemon never became ready:\n\(daemon.stderr)")
 

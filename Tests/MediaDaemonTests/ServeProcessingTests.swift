@@ -52,7 +52,7 @@ struct ServeProcessingTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: original))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
 
-        let daemon = try DaemonProcess.start(["serve", "--data", data], directory: directory)
+        let daemon = try DaemonProcess.start(["serve", "--data", data, "--port", "0"], directory: directory)
         #expect(await daemon.waitForStderr(containing: "ready;"), "\(daemon.stderr)")
 
         let enqueue = try await DaemonProcess.run(

@@ -209,7 +209,7 @@ struct QueueRunnerTests {
         let done = Countdown(1)
         let runner = try QueueRunner(
             configuration: fixture.runnerConfiguration(
-                lanes: [.init("video", threads: 1)], leaseDuration: .seconds(1), heartbeatInterval: .milliseconds(150)),
+                lanes: [.init("video", threads: 1)], leaseDuration: .seconds(4), heartbeatInterval: .milliseconds(200)),
             handlers: [
                 "encode": { _, context in
                     context.reportProgress(0.5, stage: "encode")
@@ -223,11 +223,12 @@ struct QueueRunnerTests {
         let task = Task { try await runner.run() }
         try await midway.wait()
         let claimed = try await fixture.record(id)
-        // Outlive the one-second lease several times over; the rescuer (server clock) must
-        // find nothing to do because every beat pushes the expiry forward.
+        // Outlive the four-second lease; the rescuer (server clock) must find nothing to do
+        // because every beat pushes the expiry forward. Twenty beats per lease leave room for
+        // a loaded machine.
         let rescuer = try JobRescuer(pool: fixture.pool, configuration: .init(stallTimeout: nil), logger: logger)
         for _ in 0..<3 {
-            try await Task.sleep(for: .milliseconds(700))
+            try await Task.sleep(for: .milliseconds(1700))
             #expect(try await rescuer.runOnce().rescued.isEmpty)
         }
         let beating = try await fixture.record(id)

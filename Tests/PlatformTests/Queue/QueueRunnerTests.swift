@@ -111,7 +111,7 @@ struct QueueRunnerTests {
         let slowReason = Mutex<JobContext.CancellationReason?>(nil)
         let slowReturned = Countdown(1)
         let runner = try QueueRunner(
-            configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 2)], grace: .milliseconds(300)),
+            configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 2)], grace: .seconds(3)),
             handlers: [
                 "quick": { _, _ in
                     bothRunning.countDown()

@@ -28,7 +28,7 @@ struct NotificationTests {
         }
         let median = latencies.sorted()[latencies.count / 2]
         print("NOTIFY to listener wake-up (including the pg_notify round trip): median \(median), max \(latencies.max() ?? .zero)")
-        #expect(median < .seconds(2))
+        #expect(median < .seconds(10))
         await listener.close()
     }
 

@@ -16,16 +16,12 @@ enum MediaQuery: String, CaseIterable, Sendable {
 
     func sql() throws -> String {
         guard let text = try Self.catalog.get()[rawValue] else {
-            throw DatabaseError(.queryFailed, "no `-- name: \(rawValue)` block in Media/Queries")
+            throw DatabaseError(.queryFailed, "no `-- name: \(rawValue)` block in Media/MediaQueries")
         }
         return text
     }
 
     private static let catalog = Result<[String: String], any Error> {
-        guard let url = Bundle.module.url(forResource: "media", withExtension: "sql", subdirectory: "MediaQueries") else {
-            throw DatabaseError(.queryFailed, "MediaQueries/media.sql is missing from the module's resources")
-        }
-        let text = try String(contentsOf: url, encoding: .utf8)
-        return Dictionary(try QueueQuery.parse(text, file: "media.sql"), uniquingKeysWith: { $1 })
+        try QueueQuery.loadCatalog(folder: "MediaQueries")
     }
 }

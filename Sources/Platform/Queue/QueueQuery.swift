@@ -40,9 +40,13 @@ public enum QueueQuery: String, CaseIterable, Sendable {
         try catalog.get()
     }
 
-    private static let catalog = Result<[String: String], any Error> {
-        guard let directory = Bundle.module.url(forResource: "Queries", withExtension: nil) else {
-            throw QueueError(.queryMissing, "the Queries folder is missing from the module's resources")
+    private static let catalog = Result<[String: String], any Error> { try loadCatalog(folder: "Queries") }
+
+    /// Every `-- name: X` block of the `.sql` files in a bundled resource folder, by name.
+    /// Also serves the other registries of the module (e.g. `MediaQuery`).
+    static func loadCatalog(folder: String) throws -> [String: String] {
+        guard let directory = Bundle.module.url(forResource: folder, withExtension: nil) else {
+            throw QueueError(.queryMissing, "the \(folder) folder is missing from the module's resources")
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }
         var statements = [String: String]()

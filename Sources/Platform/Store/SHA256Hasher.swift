@@ -1,9 +1,8 @@
-/// Incremental SHA-256 (FIPS 180-4) for streaming objects through the store.
+/// Incremental SHA-256 (FIPS 180-4), the module's only implementation.
 ///
-/// `Database/SHA256.swift` hashes one in-memory collection (migration files); the store
-/// hashes multi-gigabyte files in fixed-size chunks while copying them, so it needs a hasher
-/// that keeps state between chunks and never holds the whole content. A test checks both
-/// agree byte for byte.
+/// The store hashes multi-gigabyte files in fixed-size chunks while copying them, so the
+/// hasher keeps state between chunks and never holds the whole content; `SHA256.hex` uses it
+/// for in-memory values.
 struct SHA256Hasher {
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,

@@ -33,12 +33,14 @@ public final class QueueRunner: Sendable {
 
     /// Throws `.invalidConfiguration` when `configuration.validate()` does.
     public init(configuration: Configuration, handlers: [String: JobHandler], logger: Logger) throws {
-        try configuration.validate()
         self.configuration = configuration
         self.handlers = handlers
         self.logger = logger
         signals = Dictionary(uniqueKeysWithValues: configuration.lanes.map { ($0.name, LaneSignal()) })
         (stops, stopContinuation) = AsyncStream.makeStream(of: Void.self)
+        // Validated last: a throw before the atomics are initialised crashes the release
+        // build's optimiser (Swift 6.3 ownership verifier, partially initialised `Atomic`).
+        try configuration.validate()
     }
 
     /// True once shutdown has begun: lane threads claim nothing more.

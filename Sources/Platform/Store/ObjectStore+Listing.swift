@@ -1,4 +1,5 @@
 import Foundation
+import CDispatch  // in release builds `struct stat` is attributed to CDispatch (MemberImportVisibility)
 import Glibc
 
 extension ObjectStore {

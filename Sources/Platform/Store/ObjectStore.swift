@@ -1,4 +1,5 @@
 public import Foundation
+import CDispatch  // in release builds `struct stat` is attributed to CDispatch (MemberImportVisibility)
 import Glibc
 
 /// A file-system object store: each object is one file under `root`, named by its key.

@@ -1,3 +1,4 @@
+import CDispatch  // in release builds `struct stat` is attributed to CDispatch (MemberImportVisibility)
 import Glibc
 
 

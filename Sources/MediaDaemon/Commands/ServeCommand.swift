@@ -41,6 +41,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HTTP port (env MEDIADAEMON_PORT, default 8080; 0 picks a free one).")
     var port: Int?
 
+    @Option(help: """
+        Followers at which an author's posts are merged into readers' feeds at read time instead \
+        of fanned out (env MEDIADAEMON_CELEBRITY_FOLLOWERS, default 10000).
+        """)
+    var celebrityFollowers: Int64?
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -50,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...128).contains(duplicateDistance) else { throw ValidationError("--duplicate-distance must be 0...128") }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
+        if let celebrityFollowers, celebrityFollowers < 1 { throw ValidationError("--celebrity-followers must be at least 1") }
     }
 
     func run() async throws {
@@ -73,12 +80,13 @@ struct ServeCommand: AsyncParsableCommand {
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 ))
+            let http = try httpConfiguration(configuration)
             logger.info(
                 "ready; stop with SIGTERM or Ctrl-C",
                 metadata: [
                     "database": "\(database.cluster == nil ? "external" : "embedded")",
                     "store": "\(configuration.storeDirectory)",
-                    "http": "\(noHTTP ? "off" : "\(httpConfiguration(configuration).host):\(httpConfiguration(configuration).port)")",
+                    "http": "\(noHTTP ? "off" : "\(http.host):\(http.port)")",
                 ])
             try await group.run()
         } catch {
@@ -89,12 +97,22 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
-    private func httpConfiguration(_ configuration: DaemonConfiguration) -> HTTPConfiguration {
+    private func httpConfiguration(_ configuration: DaemonConfiguration) throws -> HTTPConfiguration {
         let environment = ProcessInfo.processInfo.environment
+        var threshold: Int64 = 10_000
+        if let celebrityFollowers {
+            threshold = celebrityFollowers
+        } else if let text = environment["MEDIADAEMON_CELEBRITY_FOLLOWERS"] {
+            guard let value = Int64(text), value >= 1 else {
+                throw ValidationError("MEDIADAEMON_CELEBRITY_FOLLOWERS must be a positive integer, not \(text)")
+            }
+            threshold = value
+        }
         return HTTPConfiguration(
             host: host ?? environment["MEDIADAEMON_HOST"] ?? "127.0.0.1",
             port: port ?? environment["MEDIADAEMON_PORT"].flatMap(Int.init) ?? 8080,
-            uploadDirectory: configuration.dataDirectory + "/uploads")
+            uploadDirectory: configuration.dataDirectory + "/uploads",
+            social: SocialConfiguration(celebrityFollowerThreshold: threshold))
     }
 
     private func makeServices(
@@ -105,7 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let hooks = SocialJobs.hooks(queue: { JobQueue(pool: pool, logger: logger) })
-        let api = try HTTPAPI(configuration: httpConfiguration(configuration), pool: pool, store: store, hooks: hooks, logger: logger)
+        let api = try HTTPAPI(configuration: try httpConfiguration(configuration), pool: pool, store: store, hooks: hooks, logger: logger)
         let social = SocialJobs(api: api, store: store, pool: pool, logger: logger)
         let processor = MediaProcessor(
             store: store, pool: pool, completion: MediaCompletion(index: PDQIndex(), maxDistance: duplicateDistance),

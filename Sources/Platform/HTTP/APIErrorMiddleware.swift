@@ -3,11 +3,19 @@ import Logging
 
 /// Turns every error into the API's JSON error body with the right status. Only
 /// `SocialError`s carry their own message; anything else is logged and answered with a
-/// generic one, so SQL, paths and stack traces never reach a client.
+/// generic one, so SQL, paths and stack traces never reach a client. Errors to `HEAD` requests
+/// keep their status and headers and lose the body.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
     func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let response = try await respond(request, context: context, next: next)
+        return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    private func respond(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {

@@ -2,12 +2,18 @@ import Foundation
 import Hummingbird
 
 /// `GET /media/{key}`: objects from the store with a SHA-256 ETag, If-None-Match (304),
-/// single byte ranges (206/416) and immutable caching (keys never change content).
+/// single byte ranges (206/416) and immutable caching (keys never change content). `HEAD`
+/// answers the same status and headers without reading the object.
 struct MediaRoutes: Sendable {
     let api: HTTPAPI
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/media/**") { request, context in
+            try await serve(request, key: context.parameters.getCatchAll().joined(separator: "/"))
+        }
+        // The GET body is a closure that reads only when written, so dropping it reads nothing;
+        // APIErrorMiddleware drops it.
+        router.head("/media/**") { request, context in
             try await serve(request, key: context.parameters.getCatchAll().joined(separator: "/"))
         }
     }

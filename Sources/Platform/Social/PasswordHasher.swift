@@ -12,6 +12,11 @@ struct PasswordHasher: Sendable {
         return await Self.offload { Bcrypt.hash(password, cost: cost) }
     }
 
+    /// `hash` on the calling thread, for one-off set-up (not per request).
+    func hashNow(_ password: String) -> String {
+        Bcrypt.hash(password, cost: cost)
+    }
+
     func verify(_ password: String, hash: String) async -> Bool {
         await Self.offload { Bcrypt.verify(password, hash: hash) }
     }

@@ -4,11 +4,15 @@ import Foundation
 public struct UserService: Sendable {
     let pool: DatabasePool
     let passwords: PasswordHasher
+    /// A hash of a random password at the configured cost: log-in verifies against it when the
+    /// username is unknown, so both failures cost one bcrypt and answer in the same time.
+    let absentUserHash: String
 
     /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
     public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
         self.pool = pool
         passwords = PasswordHasher(cost: configuration.bcryptCost)
+        absentUserHash = passwords.hashNow(UUID().uuidString)
     }
 
     /// Creates a user: username of 3–30 characters `a-z`, `0-9`, `_`; password of 8–72 bytes.
@@ -31,12 +35,13 @@ public struct UserService: Sendable {
         }
     }
 
-    /// Checks the password and opens a session; a wrong name or password is the same 401.
+    /// Checks the password and opens a session; a wrong name or password is the same 401 after
+    /// the same work (an unknown name is checked against `absentUserHash`).
     public func logIn(username: String, password: String) async throws -> NewSession {
         let rows = try await pool.query("SELECT id, password_hash FROM users WHERE username = $1", [username])
-        guard let row = rows.first,
-            await passwords.verify(password, hash: try row["password_hash", as: String.self])
-        else {
+        let stored = try rows.first?["password_hash", as: String.self]
+        let matches = await passwords.verify(password, hash: stored ?? absentUserHash)
+        guard let row = rows.first, stored != nil, matches else {
             throw SocialError(.unauthorized, "invalid_credentials", "wrong username or password")
         }
         let userID = try row["id", as: Int64.self]

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import Testing
 
 @testable import Platform
@@ -36,6 +37,38 @@ struct HTTPMediaTests {
             let outside = try await client.send(.get, "/media/media/5/640.webp", headers: [.range: "bytes=5000-"])
             #expect(outside.status == .rangeNotSatisfiable)
             #expect(outside.headers[.contentRange] == "bytes */1000")
+        }
+    }
+
+    @Test("HEAD answers GET's status and headers without a body, errors included")
+    func head() async throws {
+        let fixture = try await HTTPFixture.make(migrate: false)
+        let bytes = Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 3) })
+        let info = try fixture.store.put(try ObjectKey.rendition(mediaID: 6, name: "150.jpg"), data: bytes)
+        try await fixture.test { client in
+            let get = try await client.send(.get, "/media/media/6/150.jpg")
+            let head = try await client.send(.head, "/media/media/6/150.jpg")
+            #expect(head.status == .ok)
+            #expect(head.body.readableBytes == 0)
+            #expect(head.headers[.contentLength] == "\(bytes.count)")
+            #expect(head.headers[.eTag] == "\"\(info.etag)\"")
+            for field in [HTTPField.Name.contentType, .eTag, .cacheControl, .acceptRanges, .contentLength] {
+                #expect(head.headers[field] == get.headers[field], "\(field)")
+            }
+            let partial = try await client.send(.head, "/media/media/6/150.jpg", headers: [.range: "bytes=100-"])
+            #expect(partial.status == .partialContent)
+            #expect(partial.headers[.contentRange] == "bytes 100-2999/3000")
+            #expect(partial.headers[.contentLength] == "2900")
+            #expect(partial.body.readableBytes == 0)
+            let cached = try await client.send(.head, "/media/media/6/150.jpg", headers: [.ifNoneMatch: "\"\(info.etag)\""])
+            #expect(cached.status == .notModified)
+            let missing = try await client.send(.head, "/media/media/6/missing.jpg")
+            #expect(missing.status == .notFound)
+            #expect(missing.body.readableBytes == 0)
+            let outside = try await client.send(.head, "/media/media/6/150.jpg", headers: [.range: "bytes=9000-"])
+            #expect(outside.status == .rangeNotSatisfiable)
+            #expect(outside.headers[.contentRange] == "bytes */3000")
+            #expect(outside.body.readableBytes == 0)
         }
     }
 

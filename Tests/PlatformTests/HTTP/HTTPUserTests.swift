@@ -39,6 +39,32 @@ struct HTTPUserTests {
         #expect(stored.count == 1)
     }
 
+    /// Timing is the point here, so the margin is wide: the fastest of six unknown-name
+    /// log-ins must cost at least a quarter of the fastest wrong-password one (both one bcrypt
+    /// at cost 10). Without the absent-user hash an unknown name answers after one indexed
+    /// lookup, two orders of magnitude sooner. The two kinds alternate so they see the same
+    /// load, and load only slows runs down: minima see through it.
+    @Test("an unknown username costs a bcrypt like a wrong password does")
+    func unknownUserTiming() async throws {
+        let fixture = try await HTTPFixture.make { $0.social.bcryptCost = 10 }
+        let users = fixture.api.users
+        _ = try await users.register(username: "carol", password: "password123")
+        func timed(_ username: String) async -> Duration {
+            let start = ContinuousClock.now
+            await #expect(throws: SocialError.self) {
+                try await users.logIn(username: username, password: "not-the-password")
+            }
+            return ContinuousClock.now - start
+        }
+        var wrongPassword = Duration.seconds(3600)
+        var unknownUser = Duration.seconds(3600)
+        for _ in 0..<6 {
+            wrongPassword = min(wrongPassword, await timed("carol"))
+            unknownUser = min(unknownUser, await timed("nobody_here"))
+        }
+        #expect(unknownUser * 4 >= wrongPassword, "unknown \(unknownUser), wrong password \(wrongPassword)")
+    }
+
     @Test("registration rules give 400 with the error shape", arguments: [
         #"{"username": "ab", "password": "password123"}"#,
         #"{"username": "Alice", "password": "password123"}"#,

@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+
+/// The whole daemon over HTTP: `serve` on a free port with its embedded cluster, workers and
+/// store, driven with curl. Router-level cases (validation, counts, cursors) live in
+/// PlatformTests; this checks that the pieces work together.
+@Suite("serve answers the HTTP API end to end", .serialized)
+struct ServeAPITests {
+    private let directory: URL
+    private var data: String { directory.appendingPathComponent("state").path }
+
+    init() throws {
+        directory = URL(fileURLWithPath: "/tmp/md-api-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    struct Reply {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    }
+
+    /// One curl request; `arguments` are curl's (method, headers, body, URL).
+    private func curl(_ arguments: [String]) async throws -> Reply {
+        let name = UUID().uuidString.prefix(8)
+        let body = directory.appendingPathComponent("body-\(name)").path
+        let head = directory.appendingPathComponent("head-\(name)").path
+        let result = try await ChildProcess(
+            "/usr/bin/curl", ["-sS", "--max-time", "60", "-o", body, "-D", head, "-w", "%{http_code}"] + arguments,
+            directory: directory
+        ).waitForExit()
+        #expect(result.status == 0, "curl \(arguments): \(result.stderr)")
+        // The last header block (after any 100 Continue).
+        let blocks = (try? String(contentsOfFile: head, encoding: .utf8))?.components(separatedBy: "\r\n\r\n")
+            .filter { !$0.isEmpty } ?? []
+        var headers: [String: String] = [:]
+        for line in (blocks.last ?? "").components(separatedBy: "\r\n").dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let bytes = (try? Data(contentsOf: URL(fileURLWithPath: body))) ?? Data()
+        try? FileManager.default.removeItem(atPath: body)
+        try? FileManager.default.removeItem(atPath: head)
+        return Reply(status: Int(result.stdout) ?? 0, headers: headers, body: bytes)
+    }
+
+    private func generate(_ name: String, _ arguments: [String]) async throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        let result = try await ChildProcess(
+            "/usr/bin/ffmpeg", ["-nostdin", "-v", "error", "-y"] + arguments + [path], directory: directory
+        ).waitForExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        return path
+    }
+
+    @Test func uploadsBecomeReadyAndServeThroughTheFeed() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let photo = try await generate("photo.jpg", ["-f", "lavfi", "-i", "testsrc2=size=1200x800", "-frames:v", "1", "-q:v", "3"])
+        let video = try await generate(
+            "clip.mp4",
+            ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+             "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
+
+        let daemon = try DaemonProcess.start(
+            ["serve", "--data", data, "--port", "0", "--celebrity-followers", "2"], directory: directory)
+        defer { daemon.signal(SIGTERM) }
+        #expect(await daemon.waitForStderr(containing: "Server started and listening on"), "\(daemon.stderr)")
+        let line = try #require(daemon.stderr.components(separatedBy: "\n").first { $0.contains("Server started and listening on") })
+        let port = try #require(line.components(separatedBy: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let base = "http://127.0.0.1:\(port)"
+
+        func json(_ method: String, _ path: String, token: String? = nil, _ body: String? = nil) async throws -> Reply {
+            var arguments = ["-X", method]
+            if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+            if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
+            return try await curl(arguments + [base + path])
+        }
+        func user(_ name: String) async throws -> (id: String, token: String) {
+            let credentials = #"{"username": "\#(name)", "password": "a long passphrase"}"#
+            #expect(try await json("POST", "/api/v1/users", credentials).status == 201)
+            let session = try await json("POST", "/api/v1/sessions", credentials)
+            #expect(session.status == 201)
+            return (try #require(session.json["user_id"] as? String), try #require(session.json["token"] as? String))
+        }
+        func upload(_ file: String, token: String, key: String? = nil) async throws -> Reply {
+            var arguments = ["-H", "Authorization: Bearer \(token)", "-F", "media=@\(file)", "-F", "caption=from \(file)"]
+            if let key { arguments += ["-H", "Idempotency-Key: \(key)"] }
+            return try await curl(arguments + [base + "/api/v1/posts"])
+        }
+        func ready(_ postID: String) async throws -> [String: Any] {
+            let deadline = ContinuousClock.now + .seconds(300)
+            while true {
+                let post = try await json("GET", "/api/v1/posts/\(postID)").json
+                if post["status"] as? String != "processing" || ContinuousClock.now > deadline { return post }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        func stored(_ url: String) throws -> Data {
+            try Data(contentsOf: URL(fileURLWithPath: "\(data)/store/\(url.dropFirst("/media/".count))"))
+        }
+
+        let alice = try await user("alice")
+        let bob = try await user("bob")
+        let carol = try await user("carol")
+        // Two followers: alice is at the threshold, so her posts reach feeds by the pull path.
+        #expect(try await json("POST", "/api/v1/users/\(alice.id)/follow", token: bob.token).status == 200)
+        #expect(try await json("POST", "/api/v1/users/\(alice.id)/follow", token: carol.token).status == 200)
+        #expect(try await json("POST", "/api/v1/users/\(carol.id)/follow", token: bob.token).status == 200)
+
+        // Photo: 201 processing at once, then ready with renditions that serve the stored bytes.
+        let created = try await upload(photo, token: alice.token, key: "photo-1")
+        #expect(created.status == 201)
+        #expect(created.json["status"] as? String == "processing")
+        let photoPost = try #require(created.json["post_id"] as? String)
+        let retried = try await upload(photo, token: alice.token, key: "photo-1")
+        #expect(retried.json["post_id"] as? String == photoPost)
+        let photoView = try await ready(photoPost)
+        #expect(photoView["status"] as? String == "ready", "\(photoView)")
+        let renditions = try #require((photoView["media"] as? [String: Any])?["renditions"] as? [[String: Any]])
+        #expect(renditions.count >= 3)
+        for rendition in renditions {
+            let url = try #require(rendition["url"] as? String)
+            let full = try await curl([base + url])
+            #expect(full.status == 200)
+            #expect(full.body == (try stored(url)), "\(url)")
+            let range = try await curl(["-H", "Range: bytes=10-109", base + url])
+            #expect(range.status == 206)
+            #expect(range.body == full.body[10..<110])
+            let head = try await curl(["-I", base + url])
+            #expect(head.status == 200)
+            #expect(head.headers["content-length"] == "\(full.body.count)")
+            #expect(head.headers["etag"] == full.headers["etag"])
+        }
+
+        // Video: ladder renditions and an HLS playlist that serve.
+        let clip = try await upload(video, token: carol.token)
+        #expect(clip.status == 201)
+        let videoPost = try #require(clip.json["post_id"] as? String)
+        let videoView = try await ready(videoPost)
+        #expect(videoView["status"] as? String == "ready", "\(videoView)")
+        let videoMedia = try #require(videoView["media"] as? [String: Any])
+        let hls = try #require(videoMedia["hls_url"] as? String)
+        let playlist = try await curl([base + hls])
+        #expect(playlist.status == 200)
+        #expect(String(decoding: playlist.body, as: UTF8.self).hasPrefix("#EXTM3U"))
+        let ladder = try #require(videoMedia["renditions"] as? [[String: Any]])
+        let mp4 = try #require(ladder.first { ($0["url"] as? String)?.hasSuffix(".mp4") == true }?["url"] as? String)
+        let movie = try await curl([base + mp4])
+        #expect(movie.status == 200)
+        #expect(movie.body == (try stored(mp4)))
+
+        // Bob's feed: carol's video (fanned out) above alice's photo (pulled), newest first.
+        let feed = try await json("GET", "/api/v1/feed", token: bob.token)
+        #expect(feed.status == 200)
+        let ids = (feed.json["posts"] as? [[String: Any]] ?? []).compactMap { $0["post_id"] as? String }
+        #expect(ids == [videoPost, photoPost], "\(feed.json)")
+
+        // Likes, authorisation, limits.
+        #expect(try await json("POST", "/api/v1/posts/\(photoPost)/likes", token: bob.token).status == 201)
+        #expect(try await json("POST", "/api/v1/posts/\(photoPost)/likes", token: bob.token).status == 409)
+        #expect(try await json("DELETE", "/api/v1/posts/\(photoPost)", token: bob.token).status == 403)
+        // Declares 200 MB and sends a few bytes: the answer comes before any body is read.
+        let oversize = try await curl(
+            ["-H", "Authorization: Bearer \(alice.token)", "-H", "Content-Type: multipart/form-data; boundary=x",
+             "-H", "Content-Length: 200000000", "--data-binary", "--x\r\n", base + "/api/v1/posts"])
+        #expect(oversize.status == 413)
+        var limited: Reply?
+        for _ in 0..<12 where limited == nil {
+            let reply = try await curl(
+                ["-H", "Authorization: Bearer \(carol.token)", "-H", "Content-Type: text/plain", "--data-binary", "x",
+                 base + "/api/v1/posts"])
+            if reply.status == 429 { limited = reply }
+        }
+        #expect(limited?.headers["retry-after"].flatMap(Int.init).map { $0 >= 1 } == true)
+
+        // Log out: the token stops working; the daemon still answers.
+        #expect(try await json("DELETE", "/api/v1/sessions", token: bob.token).status == 204)
+        #expect(try await json("GET", "/api/v1/feed", token: bob.token).status == 401)
+        #expect(try await json("GET", "/healthz").status == 200)
+
+        daemon.signal(SIGTERM)
+        let exit = await daemon.waitForExit()
+        #expect(exit.status == 0, "\(exit.stderr)")
+    }
+}

@@ -8,7 +8,10 @@ struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
         abstract: "Inspect, retry and cancel queued jobs.",
-        subcommands: [JobsListCommand.self, JobsShowCommand.self, JobsRetryCommand.self, JobsCancelCommand.self, JobsStatsCommand.self]
+        subcommands: [
+            JobsListCommand.self, JobsShowCommand.self, JobsRetryCommand.self, JobsCancelCommand.self, JobsStatsCommand.self,
+            JobsQuarantineCommand.self,
+        ]
     )
 
     /// Opens the database (starting the embedded cluster if needed), applies migrations, and

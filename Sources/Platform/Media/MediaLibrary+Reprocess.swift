@@ -29,6 +29,8 @@ extension MediaLibrary {
         public var mediaID: Int64
         public var kind: String
         public var originalKey: String
+        /// The original's SHA-256, the reprocessing job's content key.
+        public var sha256: String? = nil
     }
 
     /// Up to `limit` matching media with ids above `afterID`, in id order.
@@ -45,7 +47,7 @@ extension MediaLibrary {
         return try rows.map {
             ReprocessCandidate(
                 mediaID: try $0["id", as: Int64.self], kind: try $0["kind", as: String.self],
-                originalKey: try $0["original_key", as: String.self])
+                originalKey: try $0["original_key", as: String.self], sha256: try $0["sha256", as: String.self])
         }
     }
 
@@ -56,7 +58,7 @@ extension MediaLibrary {
         let jobs = try candidates.map {
             try NewJob(
                 kind: MediaJobPayload.jobKind(for: $0.kind),
-                encoding: MediaJobPayload(mediaID: $0.mediaID, kind: $0.kind, originalKey: $0.originalKey),
+                encoding: MediaJobPayload(mediaID: $0.mediaID, kind: $0.kind, originalKey: $0.originalKey, sha256: $0.sha256),
                 lane: "backlog", priority: priority, idempotencyKey: "reprocess:\(runKey):\($0.mediaID)")
         }
         let enqueued = try await JobQueue(pool: pool, logger: logger).enqueue(jobs)

@@ -61,7 +61,7 @@ public struct MediaLibrary: Sendable {
             let id = try row["id", as: Int64.self]
             let job = try NewJob(
                 kind: MediaJobPayload.jobKind(for: kind),
-                encoding: MediaJobPayload(mediaID: id, kind: kind, originalKey: key.rawValue),
+                encoding: MediaJobPayload(mediaID: id, kind: kind, originalKey: key.rawValue, sha256: sha256),
                 lane: lane ?? kind, priority: priority, idempotencyKey: "media:\(id)")
             let enqueued = try JobQueue.enqueue([job], on: connection)
             return Ingested(

@@ -16,6 +16,9 @@ public struct Job: Sendable, Hashable {
     public let idempotencyKey: String?
     /// Who holds the job and on which attempt: the fencing token for every later write.
     public let lease: JobLease
+    /// The input the job processes, from the payload's top-level string `content_key`: the
+    /// key its kills are counted under for quarantine.
+    public let contentKey: String?
 
     /// This run's attempt number, starting at 1.
     public var attempt: Int { lease.attempt }
@@ -38,6 +41,19 @@ public struct Job: Sendable, Hashable {
         lease = JobLease(
             jobID: id, attempt: try row.decode(column: "attempts"), owner: try row.decode(column: "lease_owner"),
             expiresAt: try row.decode(column: "lease_expires_at"))
+        contentKey = Self.contentKey(in: payload)
+    }
+
+    private struct ContentKeyField: Decodable {
+        var contentKey: String?
+        enum CodingKeys: String, CodingKey { case contentKey = "content_key" }
+    }
+
+    /// The payload's `content_key` string, if any. Most payloads have none: they are not parsed.
+    static func contentKey(in payload: PostgresJSON) -> String? {
+        guard payload.text.contains("\"content_key\"") else { return nil }
+        guard let key = try? payload.decode(ContentKeyField.self).contentKey, !key.isEmpty else { return nil }
+        return key
     }
 }
 

@@ -17,17 +17,27 @@ public struct JobRescuer: Sendable {
         /// `stalled`; nil turns stall detection off. Counted from the claim for jobs that never
         /// report progress, so it must exceed the longest silent handler.
         public var stallTimeout: Duration?
+        /// An input (a job's `content_key`) whose workers died or hung on this many attempts
+        /// in a row is quarantined: the job goes dead as `quarantined` and new jobs for the
+        /// input are dead-lettered at insert until an operator lifts it. nil turns it off.
+        public var quarantineAfter: Int?
 
-        public init(interval: Duration = .seconds(5), batchSize: Int = 500, stallTimeout: Duration? = .seconds(600)) {
+        public init(
+            interval: Duration = .seconds(5), batchSize: Int = 500, stallTimeout: Duration? = .seconds(600),
+            quarantineAfter: Int? = 3
+        ) {
             self.interval = interval
             self.batchSize = batchSize
             self.stallTimeout = stallTimeout
+            self.quarantineAfter = quarantineAfter
         }
 
-        /// Throws `.invalidConfiguration` for a non-positive interval, batch or stall timeout.
+        /// Throws `.invalidConfiguration` for a non-positive interval, batch, stall timeout or
+        /// quarantine limit.
         public func validate() throws {
-            guard interval > .zero, batchSize > 0, (stallTimeout ?? .seconds(1)) > .zero else {
-                throw QueueError(.invalidConfiguration, "rescuer needs interval > 0, batchSize > 0, stallTimeout > 0")
+            guard interval > .zero, batchSize > 0, (stallTimeout ?? .seconds(1)) > .zero, (quarantineAfter ?? 1) >= 1 else {
+                throw QueueError(
+                    .invalidConfiguration, "rescuer needs interval > 0, batchSize > 0, stallTimeout > 0, quarantineAfter ≥ 1")
             }
         }
     }
@@ -36,8 +46,12 @@ public struct JobRescuer: Sendable {
     public struct Outcome: Sendable, Hashable {
         /// Jobs made available again.
         public var rescued: [Int64] = []
-        /// Jobs that had used their last attempt.
+        /// Jobs that had used their last attempt, or whose input was quarantined.
         public var killed: [Int64] = []
+        /// Of `killed`, the jobs whose input this pass quarantined.
+        public var quarantined: [Int64] = []
+        /// Queued jobs for a newly quarantined input, dead-lettered without running.
+        public var deadLettered = 0
     }
 
     public let configuration: Configuration
@@ -58,11 +72,16 @@ public struct JobRescuer: Sendable {
         while true {
             let rows = try await pool.query(
                 try QueueQuery.rescueJobs.sql(),
-                [now, Int32(clamping: configuration.batchSize), configuration.stallTimeout?.queueSeconds])
-            for row in rows {
+                [
+                    now, Int32(clamping: configuration.batchSize), configuration.stallTimeout?.queueSeconds,
+                    configuration.quarantineAfter.map { Int32(clamping: $0) },
+                ])
+            for (index, row) in rows.enumerated() {
                 let id = try row.decode(Int64.self, column: "id")
+                if index == 0 { outcome.deadLettered += try row.decode(Int.self, column: "siblings") }
                 if try row.decode(String.self, column: "state") == JobState.dead.rawValue {
                     outcome.killed.append(id)
+                    if try row.decode(String.self, column: "code") == "quarantined" { outcome.quarantined.append(id) }
                 } else {
                     outcome.rescued.append(id)
                 }
@@ -71,7 +90,11 @@ public struct JobRescuer: Sendable {
         }
         if !outcome.rescued.isEmpty || !outcome.killed.isEmpty {
             logger.notice(
-                "rescued stuck jobs", metadata: ["rescued": "\(outcome.rescued.count)", "dead": "\(outcome.killed.count)"])
+                "rescued stuck jobs",
+                metadata: [
+                    "rescued": "\(outcome.rescued.count)", "dead": "\(outcome.killed.count)",
+                    "quarantined": "\(outcome.quarantined.count)", "dead_lettered": "\(outcome.deadLettered)",
+                ])
         }
         return outcome
     }

@@ -98,9 +98,17 @@ struct LaneWorker: Sendable {
         do {
             switch outcome {
             case .success(let result):
-                if result.write == nil && deferCompletion { return .completeLater }
+                var write = result.write
+                if let contentKey = job.contentKey {
+                    // A success ends the input's run of kills (quarantine counts them in a row).
+                    write = { [write] connection in
+                        try JobQueue.resetKills(contentKey: contentKey, on: connection)
+                        try write?(connection)
+                    }
+                }
+                if write == nil && deferCompletion { return .completeLater }
                 do {
-                    try JobQueue.complete(job.lease, on: connection, writing: result.write)
+                    try JobQueue.complete(job.lease, on: connection, writing: write)
                 } catch let error as QueueError where error.code == .leaseLost {
                     throw error
                 } catch let error as DatabaseError where error.isTransient {

@@ -25,6 +25,9 @@ public enum QueueQuery: String, CaseIterable, Sendable {
     case cancelJob = "CancelJob"
     case countJobs = "CountJobs"
     case countRecentOutcomes = "CountRecentOutcomes"
+    case listQuarantines = "ListQuarantines"
+    case liftQuarantine = "LiftQuarantine"
+    case resetContentKills = "ResetContentKills"
 
     /// The statement's text. Throws `.queryMissing` when the bundled files lack it.
     public func sql() throws -> String {

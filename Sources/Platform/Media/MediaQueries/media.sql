@@ -59,7 +59,7 @@ LIMIT $2;
 -- Media matching an operator's filters, in id order after $7 (keyset pagination).
 -- $1 kind, $2 created since, $3 created before, $4 status, $5 preset version below,
 -- $6 only these ids; each null means "any".
-SELECT id, kind, original_key FROM media
+SELECT id, kind, original_key, sha256 FROM media
 WHERE ($1::text IS NULL OR kind = $1)
   AND ($2::timestamptz IS NULL OR created_at >= $2)
   AND ($3::timestamptz IS NULL OR created_at < $3)

@@ -123,7 +123,17 @@ struct ServeCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let hooks = SocialJobs.hooks(queue: { JobQueue(pool: pool, logger: logger) })
-        let api = try HTTPAPI(configuration: try httpConfiguration(configuration), pool: pool, store: store, hooks: hooks, logger: logger)
+        // Job durations, failures and queue depth, rendered after the HTTP series at /metrics.
+        let metrics = PrometheusRegistry()
+        let queue = JobQueue(pool: pool, logger: logger)
+        let api = try HTTPAPI(
+            configuration: try httpConfiguration(configuration), pool: pool, store: store, hooks: hooks, logger: logger,
+            extraMetrics: {
+                do { try await queue.recordDepth(into: metrics) } catch {
+                    logger.warning("queue depth unavailable for /metrics", metadata: ["error": "\(error)"])
+                }
+                return metrics.render()
+            })
         let social = SocialJobs(api: api, store: store, pool: pool, logger: logger)
         let processor = MediaProcessor(
             store: store, pool: pool, completion: MediaCompletion(index: PDQIndex(), maxDistance: duplicateDistance),
@@ -136,12 +146,12 @@ struct ServeCommand: AsyncParsableCommand {
                     .init("photo", threads: photoWorkers), .init("video", threads: videoWorkers),
                     .init("backlog", threads: backlogWorkers), .init("default", threads: 1),
                 ],
-                shutdownGracePeriod: .seconds(gracePeriod)),
+                shutdownGracePeriod: .seconds(gracePeriod), metrics: metrics),
             handlers: processor.handlers.merging(social.handlers) { first, _ in first }, logger: logger)
         var services: [any Service] = [
             DatabaseMonitor(pool: pool, logger: logger),
             QueueMaintenanceService(
-                rescuer: try JobRescuer(pool: pool, logger: logger), cleaner: try JobCleaner(pool: pool, logger: logger)),
+                rescuer: try JobRescuer(pool: pool, logger: logger, metrics: metrics), cleaner: try JobCleaner(pool: pool, logger: logger)),
             QueueService(runner: runner),
         ]
         if !noHTTP { services.append(api.makeApplication()) }

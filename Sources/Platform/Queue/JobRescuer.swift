@@ -1,4 +1,5 @@
 public import Foundation
+public import CoreMetrics
 public import Logging
 
 /// Returns jobs whose workers vanished (lease expired) or stopped making progress (stalled)
@@ -57,12 +58,18 @@ public struct JobRescuer: Sendable {
     public let configuration: Configuration
     let pool: DatabasePool
     let logger: Logger
+    let metrics: any MetricsFactory
 
-    public init(pool: DatabasePool, configuration: Configuration = Configuration(), logger: Logger) throws {
+    /// `metrics` counts the attempts it ends under `mediadaemon_job_failures_total`.
+    public init(
+        pool: DatabasePool, configuration: Configuration = Configuration(), logger: Logger,
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) throws {
         try configuration.validate()
         self.pool = pool
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// One pass over every stuck job. `now` pins the clock (tests); nil uses the server's.
@@ -78,10 +85,12 @@ public struct JobRescuer: Sendable {
                 ])
             for (index, row) in rows.enumerated() {
                 let id = try row.decode(Int64.self, column: "id")
+                let code = try row.decode(String.self, column: "code")
+                Counter(label: QueueMetrics.failures, dimensions: [("code", code)], factory: metrics).increment()
                 if index == 0 { outcome.deadLettered += try row.decode(Int.self, column: "siblings") }
                 if try row.decode(String.self, column: "state") == JobState.dead.rawValue {
                     outcome.killed.append(id)
-                    if try row.decode(String.self, column: "code") == "quarantined" { outcome.quarantined.append(id) }
+                    if code == "quarantined" { outcome.quarantined.append(id) }
                 } else {
                     outcome.rescued.append(id)
                 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import CoreMetrics
 
 /// One lane thread's loop: claim up to `claimBatchSize` jobs, run their handlers one after
 /// another, record the outcomes, repeat; sleep on the lane's signal when there is nothing to
@@ -85,7 +86,10 @@ struct LaneWorker: Sendable {
 
         let outcome: Result<JobResult, any Error>
         if let handler = runner.handlers[job.kind] {
+            let start = ContinuousClock.now
             outcome = Result { try handler(job, context) }
+            CoreMetrics.Timer(label: QueueMetrics.duration, dimensions: [("kind", job.kind)], factory: configuration.metrics)
+                .recordNanoseconds(start.duration(to: .now).nanoseconds)
         } else {
             outcome = .failure(JobFailure.permanent("unknown_kind", "no handler for kind '\(job.kind)' in lane \(lane)"))
         }
@@ -137,6 +141,7 @@ struct LaneWorker: Sendable {
             return
         }
         let failure = JobFailure(classifying: error)
+        Counter(label: QueueMetrics.failures, dimensions: [("code", failure.code)], factory: configuration.metrics).increment()
         let delay = failure.retryAfter ?? configuration.backoff.delay(afterAttempt: job.attempt)
         let (state, runAt) = try JobQueue.fail(job.lease, failure, retryDelay: delay, on: connection)
         logger.log(

@@ -1,3 +1,4 @@
+public import CoreMetrics
 import Foundation
 
 extension QueueRunner {
@@ -36,12 +37,15 @@ extension QueueRunner {
         /// (those without a result write) are recorded in one statement. Keep 1 for long media
         /// jobs (claimed jobs wait behind the running one); raise it for many short jobs.
         public var claimBatchSize: Int
+        /// Where job durations (`mediadaemon_job_duration_seconds`, by kind) and failed attempts
+        /// (`mediadaemon_job_failures_total`, by code) are recorded.
+        public var metrics: any MetricsFactory
 
         public init(
             database: DatabasePool.Configuration, lanes: [Lane], owner: String = Configuration.defaultOwner(),
             leaseDuration: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(10),
             pollInterval: Duration = .seconds(2), shutdownGracePeriod: Duration = .seconds(30),
-            backoff: JobBackoff = JobBackoff(), claimBatchSize: Int = 1
+            backoff: JobBackoff = JobBackoff(), claimBatchSize: Int = 1, metrics: any MetricsFactory = MetricsSystem.factory
         ) {
             self.database = database
             self.owner = owner
@@ -52,6 +56,7 @@ extension QueueRunner {
             self.shutdownGracePeriod = shutdownGracePeriod
             self.backoff = backoff
             self.claimBatchSize = claimBatchSize
+            self.metrics = metrics
         }
 
         /// `host/pid/random`: unique per process, readable in `jobs list`.

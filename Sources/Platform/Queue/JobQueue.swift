@@ -64,19 +64,42 @@ public struct JobQueue: Sendable {
                 PostgresArray(jobs.map { Int32($0.maxAttempts) }),
                 PostgresArray(jobs.map { $0.idempotencyKey ?? "" }),
             ])
-        var results = [EnqueuedJob?](repeating: nil, count: jobs.count)
-        var unresolved = [Int]()
+        // Inserted rows in input order: their ids ascend with the input (see EnqueueJobs).
+        var insertedRows = [(id: Int64, key: String?)]()
+        insertedRows.reserveCapacity(rows.count)
         for row in rows {
-            let index = Int(try row.decode(Int64.self, column: "ordinal")) - 1
-            if let id = try row.decode(Int64?.self, column: "id") {
-                results[index] = EnqueuedJob(id: id, inserted: try row.decode(column: "inserted"))
-            } else {
-                unresolved.append(index)
+            insertedRows.append((try row.decode(Int64.self, column: "id"), try row.decode(String?.self, column: "idempotency_key")))
+        }
+        insertedRows.sort { $0.id < $1.id }
+        let insertedKeys = Set(insertedRows.lazy.compactMap(\.key))
+        var next = insertedRows.startIndex
+        var results = [EnqueuedJob?](repeating: nil, count: jobs.count)
+        var batchKeys = [String: Int64?]()
+        var unresolved = [Int]()
+        for (index, job) in jobs.enumerated() {
+            if let key = job.idempotencyKey {
+                if let earlier = batchKeys[key] {
+                    // Repeats a key earlier in the batch: that input's job, when it was inserted.
+                    if let id = earlier { results[index] = EnqueuedJob(id: id, inserted: false) } else { unresolved.append(index) }
+                    continue
+                }
+                guard insertedKeys.contains(key) else {
+                    batchKeys[key] = .some(nil)
+                    unresolved.append(index)
+                    continue
+                }
             }
+            guard next < insertedRows.endIndex, insertedRows[next].key == job.idempotencyKey else {
+                throw QueueError(.notFound, "enqueue's inserted rows do not match its input")
+            }
+            let id = insertedRows[next].id
+            next += 1
+            if let key = job.idempotencyKey { batchKeys[key] = id }
+            results[index] = EnqueuedJob(id: id, inserted: true)
         }
         if !unresolved.isEmpty {
-            // A concurrent enqueue committed these keys after this statement's snapshot.
-            let keys = unresolved.compactMap { jobs[$0].idempotencyKey }
+            // Keys that already named a job (possibly one a concurrent enqueue just committed).
+            let keys = Array(Set(unresolved.compactMap { jobs[$0].idempotencyKey }))
             let found = try connection.query(try QueueQuery.jobIDsForKeys.sql(), [PostgresArray(keys)])
             var ids = [String: Int64]()
             for row in found { ids[try row.decode(column: "idempotency_key")] = try row.decode(column: "id") }

@@ -70,6 +70,26 @@ struct QueueEnqueueTests {
         await fixture.close()
     }
 
+    @Test func everyResultOfAMixedBatchNamesTheJobItsInputDescribes() async throws {
+        let fixture = try await QueueFixture.make()
+        let taken = try await fixture.queue.enqueue(NewJob(kind: "first", payload: PostgresJSON(text: #"{"n": -1}"#), idempotencyKey: "k-3"))
+        // Keyed and keyless inputs interleaved; k-3 is taken already, k-7 comes twice.
+        let keys: [String?] = [nil, "k-1", nil, "k-3", "k-7", nil, "k-7", nil, "k-9", nil]
+        let jobs = keys.enumerated().map { index, key in
+            NewJob(kind: "mixed", payload: PostgresJSON(text: #"{"n": \#(index)}"#), idempotencyKey: key)
+        }
+        let results = try await fixture.queue.enqueue(jobs)
+        #expect(results.map(\.inserted) == [true, true, true, false, true, true, false, true, true, true])
+        #expect(results[3].id == taken.id)
+        #expect(results[6].id == results[4].id)
+        for (index, result) in results.enumerated() where result.inserted {
+            let record = try await fixture.record(result.id)
+            #expect(record.payload == #"{"n": \#(index)}"#, "input \(index)")
+            #expect(record.idempotencyKey == keys[index], "input \(index)")
+        }
+        await fixture.close()
+    }
+
     @Test func malformedJobsAreRefusedBeforeTheDatabase() async throws {
         let fixture = try await QueueFixture.make()
         for job in [NewJob(kind: ""), NewJob(kind: "k", lane: "No"), NewJob(kind: "k", maxAttempts: 0), NewJob(kind: "k", idempotencyKey: "")] {

@@ -4,39 +4,22 @@
 
 -- name: EnqueueJobs
 -- $1 kinds, $2 lanes, $3 payloads, $4 priorities, $5 run_at (ISO 8601 or ''), $6 max attempts,
--- $7 idempotency keys (or ''). One row per input in input order: its ordinal, the job id (new or
--- existing) and whether this call inserted it. Ids are drawn before the insert so every input
--- row can be matched to its job; a key repeated inside the batch maps to the one job inserted.
-WITH input AS MATERIALIZED (
-    SELECT nextval('jobs_id_seq') AS id, i.kind, i.lane, i.payload, i.priority,
-           coalesce(nullif(i.run_at, '')::timestamptz, now()) AS run_at,
-           i.max_attempts, nullif(i.idempotency_key, '') AS idempotency_key, i.ordinal
-    FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::smallint[], $5::text[], $6::integer[], $7::text[])
-         WITH ORDINALITY AS i(kind, lane, payload, priority, run_at, max_attempts, idempotency_key, ordinal)
-), inserted AS (
-    INSERT INTO jobs (id, kind, lane, payload, priority, run_at, max_attempts, idempotency_key)
-    SELECT id, kind, lane, payload, priority, run_at, max_attempts, idempotency_key
-    FROM input
-    ORDER BY ordinal
-    ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-    RETURNING id, idempotency_key
-)
-SELECT input.ordinal::bigint AS ordinal,
-       coalesce(
-           mine.id,
-           sibling.id,
-           -- Evaluated only for inputs that were not inserted: one unique-index probe each,
-           -- never a scan of the table.
-           (SELECT existing.id FROM jobs AS existing WHERE existing.idempotency_key = input.idempotency_key)
-       ) AS id,
-       mine.id IS NOT NULL AS inserted
-FROM input
-LEFT JOIN inserted AS mine ON mine.id = input.id
-LEFT JOIN inserted AS sibling
-       ON mine.id IS NULL AND sibling.idempotency_key = input.idempotency_key
-ORDER BY input.ordinal;
+-- $7 idempotency keys (or ''). Returns the id and key of each job inserted. Rows are inserted in
+-- input order, so ids (drawn from the sequence as each row is inserted) ascend with the input:
+-- the caller maps the i-th smallest id to the i-th input that was inserted. An input whose key
+-- already names a job, or repeats a key earlier in the batch, inserts nothing; the caller looks
+-- those keys up with JobIDsForKeys. No joins and no per-row subqueries: the plan stays a
+-- function scan feeding the insert, cheap enough that the server never compiles it (JIT).
+INSERT INTO jobs (kind, lane, payload, priority, run_at, max_attempts, idempotency_key)
+SELECT i.kind, i.lane, i.payload, i.priority, coalesce(nullif(i.run_at, '')::timestamptz, now()),
+       i.max_attempts, nullif(i.idempotency_key, '')
+FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::smallint[], $5::text[], $6::integer[], $7::text[])
+     WITH ORDINALITY AS i(kind, lane, payload, priority, run_at, max_attempts, idempotency_key, ordinal)
+ORDER BY i.ordinal
+ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+RETURNING id, idempotency_key;
 
 -- name: JobIDsForKeys
--- Follow-up for keys EnqueueJobs could not resolve: a concurrent enqueue committed the key after
--- the statement's snapshot was taken.
+-- Follow-up for the keys EnqueueJobs did not insert: the jobs that already hold them (a new
+-- statement, so it also sees a key a concurrent enqueue committed while the insert waited).
 SELECT idempotency_key, id FROM jobs WHERE idempotency_key = ANY($1::text[]);

@@ -4,13 +4,21 @@ import Foundation
 ///
 /// A generation counter makes wake-ups impossible to miss: a thread reads the generation
 /// before it claims, and if the claim found nothing it sleeps only while the generation is
-/// unchanged, so a NOTIFY that arrived during the claim ends the wait at once.
+/// unchanged and no wake-up is pending, so a NOTIFY that arrived during the claim ends the
+/// wait at once.
 ///
-/// `@unchecked Sendable`: NSCondition is not marked Sendable, but every access to it and to
-/// `generation` happens with the condition's lock held.
+/// A NOTIFY wakes one thread (`wakeOne()`), not the whole lane: on a small machine a herd of
+/// threads racing to claim the same new job delays the one that wins. A thread whose claim
+/// came back full passes the wake-up on, so a large batch still spreads over every thread.
+///
+/// `@unchecked Sendable`: NSCondition is not marked Sendable, but every access to it, to
+/// `generation` and to `pending` happens with the condition's lock held.
 final class LaneSignal: @unchecked Sendable {
     private let condition = NSCondition()
     private var generation: UInt64 = 0
+    /// A single-thread wake-up no waiting thread has taken yet (at most one is kept: the
+    /// thread that takes it claims everything due, and passes it on when there is more).
+    private var pending = false
 
     /// The current generation, to pass to `wait(unchangedFrom:timeout:)`.
     var current: UInt64 {
@@ -19,7 +27,7 @@ final class LaneSignal: @unchecked Sendable {
         return generation
     }
 
-    /// Wakes every thread waiting on this lane.
+    /// Wakes every thread waiting on this lane (shutdown, a reconnected listener).
     func wake() {
         condition.lock()
         generation &+= 1
@@ -27,12 +35,25 @@ final class LaneSignal: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Blocks until `wake()` is called after `generation` was read, or `timeout` passes.
+    /// Wakes one waiting thread, or the next thread that is about to wait.
+    func wakeOne() {
+        condition.lock()
+        pending = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Blocks until `wake()` is called after `generation` was read, a `wakeOne()` is taken, or
+    /// `timeout` passes.
     func wait(unchangedFrom observed: UInt64, timeout: Duration) {
         let deadline = Date(timeIntervalSinceNow: timeout.queueSeconds)
         condition.lock()
         defer { condition.unlock() }
         while generation == observed {
+            if pending {
+                pending = false
+                return
+            }
             if !condition.wait(until: deadline) { return }
         }
     }

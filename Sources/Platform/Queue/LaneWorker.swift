@@ -34,6 +34,8 @@ struct LaneWorker: Sendable {
                 signal.wait(unchangedFrom: generation, timeout: configuration.pollInterval)
                 continue
             }
+            // A full claim means more may be waiting: let another idle thread look too.
+            if jobs.count >= configuration.claimBatchSize { signal.wakeOne() }
             if !runBatch(jobs, on: open) { connection = nil }
         }
     }

@@ -144,7 +144,7 @@ public final class QueueRunner: Sendable {
         while !Task.isCancelled {
             do {
                 if let notification = try await listener.next(timeout: .seconds(30)) {
-                    signals[notification.payload]?.wake()
+                    signals[notification.payload]?.wakeOne()
                 }
                 if listener.interruptions != interruptions {
                     // Notifications may have been lost while reconnecting: look once.

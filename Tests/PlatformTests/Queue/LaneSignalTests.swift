@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Platform
+
+/// The lane's wake-ups: one NOTIFY wakes one idle thread, and a wake-up that arrives while no
+/// thread waits is kept for the next one rather than lost.
+@Suite("Queue: lane signal")
+struct LaneSignalTests {
+    @Test func aWakeUpBeforeTheWaitIsNotLost() {
+        let signal = LaneSignal()
+        let generation = signal.current
+        signal.wakeOne()
+        let start = ContinuousClock.now
+        // Returns at once: the timeout is far beyond anything a loaded machine adds.
+        signal.wait(unchangedFrom: generation, timeout: .seconds(60))
+        #expect(ContinuousClock.now - start < .seconds(30))
+    }
+
+    @Test func oneWakeUpWakesOneOfSeveralWaitingThreads() async throws {
+        let signal = LaneSignal()
+        let generation = signal.current
+        let woken = WakeCount()
+        let exited = Countdown(4)
+        for _ in 0..<4 {
+            Thread {
+                signal.wait(unchangedFrom: generation, timeout: .seconds(60))
+                woken.value.add(1, ordering: .relaxed)
+                exited.countDown()
+            }.start()
+        }
+        // Let the threads reach their wait (a wake-up before that is kept, not lost, either way).
+        try await Task.sleep(for: .milliseconds(200))
+        signal.wakeOne()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while woken.value.load(ordering: .relaxed) == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // Give any wrongly woken thread ample time to show up.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(woken.value.load(ordering: .relaxed) == 1)
+        // A lane-wide wake-up (shutdown) releases the rest.
+        signal.wake()
+        try await exited.wait()
+        #expect(woken.value.load(ordering: .relaxed) == 4)
+    }
+}
+
+private final class WakeCount: Sendable {
+    let value = Atomic<Int>(0)
+}

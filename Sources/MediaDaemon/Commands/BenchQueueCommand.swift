@@ -28,6 +28,9 @@ struct BenchQueueCommand: AsyncParsableCommand {
     @Option(help: "Single-job enqueues (one statement each).")
     var singles = 1000
 
+    @Option(help: "Also time single-job claims with this many finished jobs added to the jobs table (0: skip).")
+    var history = 0
+
     private struct Report: Encodable {
         var enqueue_single_jobs_per_s: Double
         var enqueue_batch_jobs_per_s: Double
@@ -38,6 +41,12 @@ struct BenchQueueCommand: AsyncParsableCommand {
         var samples: Int
         var threads: Int
         var claim_batch: Int
+        /// Single-job claim time, before and after `history` finished jobs were added to `jobs`.
+        var claim_p50_ms_empty_history: Double?
+        var claim_p50_ms_with_history: Double?
+        var claim_p99_ms_empty_history: Double?
+        var claim_p99_ms_with_history: Double?
+        var history: Int?
     }
 
     func run() async throws {
@@ -103,19 +112,60 @@ struct BenchQueueCommand: AsyncParsableCommand {
         }
         latencyRunner.shutdown()
         try await latencyTask.value
+
+        // Claim time as history grows: the same claims before and after `history` finished jobs.
+        var claims: (empty: [Double], full: [Double])?
+        if history > 0 {
+            let empty = try await claimTimes(queue, lane: lane + "_c0")
+            try await pool.query(
+                """
+                INSERT INTO jobs (kind, lane, state, attempts, started_at, finished_at)
+                SELECT 'bench.done', $1::text, 'succeeded', 1, now() - interval '1 hour', now() - interval '1 hour'
+                FROM generate_series(1, $2::integer)
+                """, [lane, Int32(clamping: history)])
+            try await pool.execute("ANALYZE jobs")
+            claims = (empty, try await claimTimes(queue, lane: lane))
+        }
         await pool.close()
 
         latencies.sort()
-        let percentile = { (p: Double) -> Double in
-            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int((p * Double(latencies.count)).rounded(.up)) - 1)]
+        let percentile = { (p: Double) -> Double in Self.percentile(latencies, p) }
+        let claimFigure = { (values: [Double]?, p: Double) -> Double? in
+            values.map { (Self.percentile($0.sorted(), p) * 1000).rounded() / 1000 }
         }
         let report = Report(
             enqueue_single_jobs_per_s: singleRate.rounded(), enqueue_batch_jobs_per_s: batchRate.rounded(),
             drain_jobs_per_s: drainRate.rounded(), pickup_p50_ms: (percentile(0.5) * 100).rounded() / 100,
-            pickup_p99_ms: (percentile(0.99) * 100).rounded() / 100, n: n, samples: samples, threads: threads, claim_batch: claimBatch)
+            pickup_p99_ms: (percentile(0.99) * 100).rounded() / 100, n: n, samples: samples, threads: threads, claim_batch: claimBatch,
+            claim_p50_ms_empty_history: claimFigure(claims?.empty, 0.5), claim_p50_ms_with_history: claimFigure(claims?.full, 0.5),
+            claim_p99_ms_empty_history: claimFigure(claims?.empty, 0.99), claim_p99_ms_with_history: claimFigure(claims?.full, 0.99),
+            history: history > 0 ? history : nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
+
+    /// Milliseconds per single-job claim (the claim statement alone; each job is completed
+    /// untimed before the next claim) while 1,000 due jobs drain from `lane`, on one connection.
+    private func claimTimes(_ queue: JobQueue, lane: String) async throws -> [Double] {
+        let count = 1000
+        _ = try await queue.enqueue((0..<count).map { NewJob(kind: "bench.noop", payload: PostgresJSON(text: "{\"n\": \($0)}"), lane: lane) })
+        return try await queue.pool.withConnection { connection in
+            let clock = ContinuousClock()
+            var times = [Double]()
+            for _ in 0..<count {
+                let start = clock.now
+                let jobs = try JobQueue.claim(lane: lane, limit: 1, owner: "bench", leaseDuration: .seconds(30), on: connection)
+                times.append((clock.now - start).seconds * 1000)
+                guard let job = jobs.first else { break }
+                try JobQueue.complete(job.lease, on: connection)
+            }
+            return times
+        }
+    }
+
+    private static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
     }
 
     private func makeRunner(_ url: String, lane: String, batch: Int, handler: @escaping JobHandler, logger: Logger) throws -> QueueRunner {

@@ -136,7 +136,7 @@ struct ServeCommand: AsyncParsableCommand {
             })
         let social = SocialJobs(api: api, store: store, pool: pool, logger: logger)
         let processor = MediaProcessor(
-            store: store, pool: pool, completion: MediaCompletion(index: PDQIndex(), maxDistance: duplicateDistance),
+            store: store, pool: pool, completion: MediaCompletion(maxDistance: duplicateDistance),
             presets: try MediaJob.Presets.fromDirectory("jobs"), scratchDirectory: configuration.scratchDirectory,
             logger: logger)
         let runner = try QueueRunner(

@@ -3,7 +3,7 @@ import Logging
 import Platform
 
 /// Jobs the HTTP services hand to the queue: feed fan-out when a post is ready, removal of a
-/// deleted post's media files, and processing of uploads.
+/// deleted post's media files and hashes, and processing of uploads.
 struct SocialJobs: Sendable {
     let api: HTTPAPI
     let store: ObjectStore
@@ -46,7 +46,9 @@ struct SocialJobs: Sendable {
                 let mediaID = try job.decodePayload([String: Int64].self)["media_id"] ?? 0
                 let removed = try store.delete(prefix: "media/\(mediaID)/")
                 logger.info("media files removed", metadata: ["media_id": "\(mediaID)", "objects": "\(removed)"])
-                return .completed
+                // Its hashes leave PostgreSQL with the job's completion; every daemon's index
+                // drops them at its next catch-up.
+                return .completed { connection in try MediaCompletion.clearHashes(mediaID: mediaID, on: connection) }
             },
         ]
     }

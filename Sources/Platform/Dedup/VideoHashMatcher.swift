@@ -48,6 +48,10 @@ public struct VideoHashMatcher: Sendable {
         public var candidateShare: Double
         /// Whether the shares pass the matcher's rule.
         public var isDuplicate: Bool
+        /// Mean PDQ distance from each matched unique query frame to its nearest candidate
+        /// frame; nil when no frame matched. The daemon records it, rounded, as a video
+        /// near-duplicate's distance (the same unit as a photo's).
+        public var meanMatchedDistance: Double?
     }
 
     public var maxDistance: Int
@@ -67,28 +71,34 @@ public struct VideoHashMatcher: Sendable {
         let queryHashes = usable(query)
         let candidateHashes = usable(candidate)
         guard !queryHashes.isEmpty, !candidateHashes.isEmpty else {
-            return Comparison(queryShare: 0, candidateShare: 0, isDuplicate: false)
+            return Comparison(queryShare: 0, candidateShare: 0, isDuplicate: false, meanMatchedDistance: nil)
         }
         var candidateMatched = [Bool](repeating: false, count: candidateHashes.count)
         var queryMatchedCount = 0
+        var matchedDistanceSum = 0
         for queryHash in queryHashes {
-            var matched = false
-            for (index, candidateHash) in candidateHashes.enumerated()
-            where queryHash.distance(to: candidateHash) <= maxDistance {
-                matched = true
+            var nearest = Int.max
+            for (index, candidateHash) in candidateHashes.enumerated() {
+                let distance = queryHash.distance(to: candidateHash)
+                guard distance <= maxDistance else { continue }
+                nearest = min(nearest, distance)
                 candidateMatched[index] = true
             }
-            if matched { queryMatchedCount += 1 }
+            if nearest != .max {
+                queryMatchedCount += 1
+                matchedDistanceSum += nearest
+            }
         }
         let queryShare = Double(queryMatchedCount) / Double(queryHashes.count)
         let candidateShare = Double(candidateMatched.filter { $0 }.count) / Double(candidateHashes.count)
         return Comparison(
             queryShare: queryShare, candidateShare: candidateShare,
-            isDuplicate: queryShare >= rule.minimumQueryShare && candidateShare >= rule.minimumCandidateShare)
+            isDuplicate: queryShare >= rule.minimumQueryShare && candidateShare >= rule.minimumCandidateShare,
+            meanMatchedDistance: queryMatchedCount == 0 ? nil : Double(matchedDistanceSum) / Double(queryMatchedCount))
     }
 
     /// Unique hashes of the frames at or above the quality floor, in first-seen order.
-    private func usable(_ frames: [VideoFrameHash]) -> [PDQHash] {
+    public func usable(_ frames: [VideoFrameHash]) -> [PDQHash] {
         var seen = Set<PDQHash>()
         return frames.compactMap { frame in
             frame.quality >= minimumQuality && seen.insert(frame.hash).inserted ? frame.hash : nil

@@ -40,23 +40,27 @@ public struct MediaCompletion: Sendable {
     /// Near-duplicates are hashes within this PDQ distance (of 256); lower quality is ignored.
     public var maxDistance: Int
     public var minimumQuality: Int
-    /// This daemon's in-memory index; it catches up with rows written by any daemon.
-    public let index: PDQIndex
+    /// How much of two videos' frames must match (both ways by default) to record a duplicate.
+    public var videoRule: VideoHashMatcher.Rule
+    /// This daemon's in-memory indexes; they catch up with changes written by any daemon.
+    public let indexes: DedupIndexes
+    /// Videos sharing frames with the query whose frames are compared in full, at most.
+    static let maximumVideoCandidates = 16
 
-    public init(index: PDQIndex, maxDistance: Int = 31, minimumQuality: Int = 50) {
-        self.index = index
+    public init(
+        indexes: DedupIndexes = DedupIndexes(), maxDistance: Int = 31, minimumQuality: Int = 50,
+        videoRule: VideoHashMatcher.Rule = .bothWays
+    ) {
+        self.indexes = indexes
         self.maxDistance = maxDistance
         self.minimumQuality = minimumQuality
+        self.videoRule = videoRule
     }
 
     /// Records `outcome` as the media's ready state, with the nearest earlier near-duplicate.
     public func markReady(_ outcome: Outcome, on connection: DatabaseConnection) throws {
-        try catchUp(on: connection)
-        var duplicate: PDQMatch?
-        if let quality = outcome.pdqQuality, quality >= minimumQuality, let pdq = outcome.pdq {
-            let variants = outcome.pdqVariants.isEmpty ? [pdq] : outcome.pdqVariants
-            duplicate = index.bestMatch(hexVariants: variants, within: maxDistance, excluding: outcome.mediaID)
-        }
+        try indexes.catchUp(on: connection)
+        let duplicate = try nearDuplicate(of: outcome, on: connection)
         try connection.query(
             try MediaQuery.markMediaReady.sql(),
             [
@@ -73,7 +77,9 @@ public struct MediaCompletion: Sendable {
                 idempotencyKey: "feed.fanout:\(postID)")
         }
         try JobQueue.enqueue(fanOuts, on: connection)
-        if !outcome.frames.isEmpty {
+        if outcome.frames.isEmpty {
+            try connection.query(try MediaQuery.deleteFrameHashes.sql(), [outcome.mediaID])
+        } else {
             try connection.query(
                 try MediaQuery.replaceFrameHashes.sql(),
                 [
@@ -81,6 +87,60 @@ public struct MediaCompletion: Sendable {
                     PostgresArray(outcome.frames.map(\.pdq)), PostgresArray(outcome.frames.map(\.quality)),
                 ])
         }
+        try DedupIndexes.recordChange(mediaID: outcome.mediaID, on: connection)
+    }
+
+    /// The earlier media `outcome` nearly duplicates. A video with usable frame hashes is
+    /// matched by its frames (vPDQ); a photo, or a video without usable frames, by its PDQ and
+    /// the PDQ of its rotations and mirrors.
+    func nearDuplicate(of outcome: Outcome, on connection: DatabaseConnection) throws -> PDQMatch? {
+        let frames = outcome.frames.compactMap { frame in
+            PDQHash(hex: frame.pdq).map { VideoFrameHash(hash: $0, quality: frame.quality) }
+        }
+        let matcher = VideoHashMatcher(maxDistance: maxDistance, minimumQuality: minimumQuality, rule: videoRule)
+        if !matcher.usable(frames).isEmpty {
+            return try videoDuplicate(of: outcome.mediaID, frames: frames, matcher: matcher, on: connection)
+        }
+        guard let quality = outcome.pdqQuality, quality >= minimumQuality, let pdq = outcome.pdq else { return nil }
+        let variants = outcome.pdqVariants.isEmpty ? [pdq] : outcome.pdqVariants
+        return indexes.photos.bestMatch(hexVariants: variants, within: maxDistance, excluding: outcome.mediaID)
+    }
+
+    /// Candidates are the videos with frames near the query's in the frame index; those that
+    /// could reach the rule's query share are compared in full (frames from PostgreSQL by
+    /// primary key). The best is the one with the highest smaller share, then the lowest mean
+    /// matched-frame distance (recorded as the distance), then the lowest id.
+    private func videoDuplicate(
+        of mediaID: Int64, frames: [VideoFrameHash], matcher: VideoHashMatcher, on connection: DatabaseConnection
+    ) throws -> PDQMatch? {
+        let queryHashes = matcher.usable(frames)
+        var sharedFrames: [Int64: Int] = [:]
+        for hash in queryHashes {
+            let ids = Set(indexes.frames.matches(for: hash, within: maxDistance).map(\.id))
+            for id in ids where id != mediaID { sharedFrames[id, default: 0] += 1 }
+        }
+        let needed = Int((videoRule.minimumQueryShare * Double(queryHashes.count)).rounded(.up))
+        let candidates = sharedFrames.filter { $0.value >= max(1, needed) }
+            .sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            .prefix(Self.maximumVideoCandidates).map(\.key)
+        guard !candidates.isEmpty else { return nil }
+        var candidateFrames: [Int64: [VideoFrameHash]] = [:]
+        for row in try connection.query(try MediaQuery.usableFrameHashes.sql(), [PostgresArray(candidates)]) {
+            guard let hash = PDQHash(hex: try row["pdq", as: String.self]) else { continue }
+            candidateFrames[try row["media_id", as: Int64.self], default: []]
+                .append(VideoFrameHash(hash: hash, quality: try row["quality", as: Int.self]))
+        }
+        var best: (share: Double, distance: Int, id: Int64)?
+        for id in candidates {
+            let comparison = matcher.compare(query: frames, candidate: candidateFrames[id] ?? [])
+            guard comparison.isDuplicate, let mean = comparison.meanMatchedDistance else { continue }
+            let entry = (share: min(comparison.queryShare, comparison.candidateShare), distance: Int(mean.rounded()), id: id)
+            if let current = best, (-current.share, current.distance, current.id) <= (-entry.share, entry.distance, entry.id) {
+                continue
+            }
+            best = entry
+        }
+        return best.map { PDQMatch(id: $0.id, distance: $0.distance) }
     }
 
     /// The job kind that copies a ready post into its author's followers' timelines.
@@ -91,18 +151,18 @@ public struct MediaCompletion: Sendable {
         try connection.query(try MediaQuery.markMediaFailed.sql(), [mediaID, code, message])
     }
 
-    /// Loads hashes written since the index's watermark, by this daemon or another.
+    /// Deleted media: clears its hashes and frame hashes and records the change, so no daemon's
+    /// index offers it as a near-duplicate of a later upload. Run in the deletion job's
+    /// completion transaction.
+    public static func clearHashes(mediaID: Int64, on connection: DatabaseConnection) throws {
+        try connection.query(try MediaQuery.clearMediaHashes.sql(), [mediaID])
+        try connection.query(try MediaQuery.deleteFrameHashes.sql(), [mediaID])
+        try DedupIndexes.recordChange(mediaID: mediaID, on: connection)
+    }
+
+    /// Applies hash changes written since the indexes' watermark, by this daemon or another.
     public func catchUp(on connection: DatabaseConnection, batchSize: Int = 10_000) throws {
-        let sql = try MediaQuery.hashesAfter.sql()
-        while true {
-            let rows = try connection.query(sql, [index.watermark ?? 0, batchSize])
-            let entries: [PDQIndex.Entry] = try rows.compactMap { row in
-                guard let hash = PDQHash(hex: try row["pdq", as: String.self]) else { return nil }
-                return (id: try row["id", as: Int64.self], hash: hash)
-            }
-            index.append(contentsOf: entries, skippingSeen: true)
-            if rows.count < batchSize { return }
-        }
+        try indexes.catchUp(on: connection, batchSize: batchSize)
     }
 }
 

@@ -48,12 +48,42 @@ INSERT INTO media_frame_hashes (media_id, t_ms, pdq, quality)
 SELECT $1, t, h, q FROM unnest($2::int[], $3::text[], $4::int[]) AS f(t, h, q)
 ON CONFLICT (media_id, t_ms) DO UPDATE SET pdq = excluded.pdq, quality = excluded.quality;
 
--- name: HashesAfter
--- Dedup index catch-up: hashes good enough to match (quality >= 50) above a watermark.
-SELECT id, pdq FROM media
-WHERE id > $1 AND pdq IS NOT NULL AND pdq_quality >= 50 AND status = 'ready'
-ORDER BY id
+-- name: HashChangesAfter
+-- Dedup index catch-up: hash changes above a watermark, with the media's current hashes.
+-- pdq is null unless the media is ready with a hash good enough to match (quality >= 50);
+-- has_frames says whether to load its frame hashes.
+SELECT c.seq, c.media_id, c.replaces,
+       CASE WHEN m.status = 'ready' AND m.pdq_quality >= 50 THEN m.pdq END AS pdq,
+       coalesce(m.status = 'ready' AND m.kind = 'video', false) AS has_frames
+FROM media_hash_changes c
+LEFT JOIN media m ON m.id = c.media_id
+WHERE c.seq > $1
+ORDER BY c.seq
 LIMIT $2;
+
+-- name: UsableFrameHashes
+-- Frame hashes good enough to match (quality >= 50) of the media $1 (an array).
+SELECT media_id, pdq, quality FROM media_frame_hashes
+WHERE media_id = ANY($1) AND quality >= 50
+ORDER BY media_id, t_ms;
+
+-- name: MediaHashed
+-- Whether an index may hold hashes of the media (a change was recorded for it before).
+SELECT EXISTS (SELECT 1 FROM media_hash_changes WHERE media_id = $1) AS hashed;
+
+-- name: LockHashChanges
+-- Held until commit, so hash changes become visible in seq order.
+SELECT pg_advisory_xact_lock(7305001);
+
+-- name: InsertHashChange
+INSERT INTO media_hash_changes (media_id, replaces) VALUES ($1, $2);
+
+-- name: ClearMediaHashes
+-- Deleted media: its hashes no longer match future uploads.
+UPDATE media SET pdq = NULL, pdq_quality = NULL, phash = NULL, updated_at = now() WHERE id = $1;
+
+-- name: DeleteFrameHashes
+DELETE FROM media_frame_hashes WHERE media_id = $1;
 
 -- name: ReprocessCandidates
 -- Media matching an operator's filters, in id order after $7 (keyset pagination).

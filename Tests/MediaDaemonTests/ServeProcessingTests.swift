@@ -126,4 +126,50 @@ struct ServeProcessingTests {
         let exit = await daemon.waitForExit()
         #expect(exit.status == 0, "\(exit.stderr)")
     }
+
+    /// Writes a clip with ffmpeg: `source` is a lavfi video source, re-encoded from `input`
+    /// when given (scaled to `size`, at `bitrate`).
+    private func makeClip(_ name: String, source: String = "testsrc2", input: String? = nil, size: String = "640x360", bitrate: String = "800k") async throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        let inputArguments = input.map { ["-i", $0] } ?? ["-f", "lavfi", "-i", "\(source)=size=640x360:rate=25", "-t", "6"]
+        let arguments = ["-v", "error", "-y"] + inputArguments
+            + ["-vf", "scale=\(size.replacingOccurrences(of: "x", with: ":"))", "-c:v", "libx264", "-b:v", bitrate, "-pix_fmt", "yuv420p", path]
+        let result = try await ChildProcess("/usr/bin/ffmpeg", arguments, directory: directory).waitForExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        return path
+    }
+
+    @Test func reencodedVideoIsLinkedByItsFramesAndUnrelatedVideoIsNot() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try await makeClip("original.mp4")
+        let reencoded = try await makeClip("reencoded.mp4", input: original, size: "426x240", bitrate: "150k")
+        let unrelated = try await makeClip("unrelated.mp4", source: "mandelbrot")
+
+        let daemon = try DaemonProcess.start(["serve", "--data", data, "--no-http"], directory: directory)
+        #expect(await daemon.waitForStderr(containing: "ready;"), "\(daemon.stderr)")
+        let first = try await DaemonProcess.run(["enqueue", "--data", data, original], directory: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        let originalObject = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any]
+        let originalID = try #require(originalObject?["media_id"] as? Int)
+        _ = try await waitUntilSettled(timeout: .seconds(300))
+        let more = try await DaemonProcess.run(["enqueue", "--data", data, reencoded, unrelated], directory: directory)
+        #expect(more.status == 0, "\(more.stderr)")
+        _ = try await waitUntilSettled(timeout: .seconds(300))
+        let ids = try more.stdout.split(separator: "\n").map { line -> Int in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return try #require(object?["media_id"] as? Int)
+        }
+        #expect(ids.count == 2)
+        let copy = try await media(try #require(ids.first))
+        #expect(copy["status"] as? String == "ready", "\(copy)")
+        #expect(copy["duplicate_of"] as? Int == originalID, "\(copy)")
+        #expect((copy["duplicate_distance"] as? Int).map { $0 <= 31 } == true, "\(copy)")
+        let other = try await media(try #require(ids.last))
+        #expect(other["status"] as? String == "ready", "\(other)")
+        #expect(other["duplicate_of"] == nil || other["duplicate_of"] is NSNull, "\(other)")
+
+        daemon.signal(SIGTERM)
+        let exit = await daemon.waitForExit()
+        #expect(exit.status == 0, "\(exit.stderr)")
+    }
 }

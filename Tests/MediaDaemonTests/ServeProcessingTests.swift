@@ -172,4 +172,66 @@ struct ServeProcessingTests {
         let exit = await daemon.waitForExit()
         #expect(exit.status == 0, "\(exit.stderr)")
     }
+
+    @Test func jobOfAKilledServeIsRescuedAndCompletedOnceByAnother() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Long enough that the kill lands while the video pipeline runs.
+        let clip = directory.appendingPathComponent("long.mp4").path
+        let made = try await ChildProcess(
+            "/usr/bin/ffmpeg",
+            ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25", "-t", "20", "-c:v", "libx264",
+             "-preset", "ultrafast", "-pix_fmt", "yuv420p", clip],
+            directory: directory
+        ).waitForExit()
+        #expect(made.status == 0, "\(made.stderr)")
+
+        let serve = ["serve", "--data", data, "--no-http", "--lease-seconds", "3"]
+        let doomed = try DaemonProcess.start(serve, directory: directory)
+        #expect(await doomed.waitForStderr(containing: "ready;"), "\(doomed.stderr)")
+        let enqueue = try await DaemonProcess.run(["enqueue", "--data", data, clip], directory: directory)
+        #expect(enqueue.status == 0, "\(enqueue.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(enqueue.stdout.utf8)) as? [String: Any]
+        let mediaID = try #require(object?["media_id"] as? Int)
+        let jobID = try #require(object?["job_id"] as? Int)
+
+        // Killed once the pipeline is writing into its scratch folder.
+        let scratch = "\(data)/scratch"
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(120)
+        while clock.now < deadline {
+            let entries = (try? FileManager.default.subpathsOfDirectory(atPath: scratch)) ?? []
+            if entries.contains(where: { $0.contains("/") }) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        doomed.signal(SIGKILL)
+        #expect(await doomed.waitForExit().status == 128 + SIGKILL)
+        #expect(try await media(mediaID)["status"] as? String == "processing")
+
+        let rescuer = try DaemonProcess.start(serve, directory: directory)
+        #expect(await rescuer.waitForStderr(containing: "ready;"), "\(rescuer.stderr)")
+        _ = try await waitUntilSettled(timeout: .seconds(300))
+        let ready = try await media(mediaID)
+        #expect(ready["status"] as? String == "ready", "\(ready)")
+        let manifestText = try #require(ready["manifest"] as? String)
+        let manifest = try #require(JSONSerialization.jsonObject(with: Data(manifestText.utf8)) as? [String: Any])
+        let prefix = try #require(manifest["store_prefix"] as? String)
+        let renditions = try #require(manifest["renditions"] as? [[String: Any]])
+        #expect(!renditions.isEmpty)
+        for rendition in renditions {
+            let path = try #require(rendition["path"] as? String)
+            let size = try? FileManager.default.attributesOfItem(atPath: "\(data)/store/\(prefix)/\(path)")[.size] as? Int
+            #expect(size != nil && size == rendition["bytes"] as? Int, "\(path)")
+        }
+        let job = try await DaemonProcess.run(["jobs", "show", "\(jobID)", "--data", data], directory: directory)
+        #expect(job.stdout.contains("state:     succeeded"), "\(job.stdout)")
+        #expect(job.stdout.contains("attempts:  2/"), "\(job.stdout)")
+        let leftovers = FileManager.default.enumerator(atPath: "\(data)/store")?.compactMap { $0 as? String }
+            .filter { ($0 as NSString).lastPathComponent.hasPrefix(".tmp-") } ?? []
+        #expect(leftovers.isEmpty, "\(leftovers)")
+
+        rescuer.signal(SIGTERM)
+        #expect(await rescuer.waitForExit().status == 0)
+        // The killed serve started the embedded cluster, so nobody else stops it.
+        _ = try await DaemonProcess.run(["db", "stop", "--data", data], directory: directory)
+    }
 }

@@ -32,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds running jobs get to finish on shutdown before they are released.")
     var gracePeriod: Int = 30
 
+    @Option(help: "Seconds a claimed job is leased (heartbeats renew it a third of the way in); a killed worker's jobs run again this long after its last heartbeat.")
+    var leaseSeconds: Int = 30
+
     @Option(help: "PDQ distance (of 256) at or below which media are recorded as near-duplicates.")
     var duplicateDistance: Int = 31
 
@@ -54,6 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard photoWorkers >= 1, videoWorkers >= 1, backlogWorkers >= 1 else {
             throw ValidationError("worker counts must be at least 1")
         }
+        guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
         guard (0...128).contains(duplicateDistance) else { throw ValidationError("--duplicate-distance must be 0...128") }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
         if let celebrityFollowers, celebrityFollowers < 1 { throw ValidationError("--celebrity-followers must be at least 1") }
@@ -146,6 +150,7 @@ struct ServeCommand: AsyncParsableCommand {
                     .init("photo", threads: photoWorkers), .init("video", threads: videoWorkers),
                     .init("backlog", threads: backlogWorkers), .init("default", threads: 1),
                 ],
+                leaseDuration: .seconds(leaseSeconds), heartbeatInterval: .seconds(leaseSeconds) / 3,
                 shutdownGracePeriod: .seconds(gracePeriod), metrics: metrics),
             handlers: processor.handlers.merging(social.handlers) { first, _ in first }, logger: logger)
         var services: [any Service] = [

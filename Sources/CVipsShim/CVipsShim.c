@@ -71,6 +71,25 @@ int CVipsShim_thumbnail_buffer(const void *buf, size_t len, int width, int heigh
                                  "crop", crop, "option_string", opts, NULL);
 }
 
+int CVipsShim_jpeg_thumbnail_buffer(const void *buf, size_t len, int shrink, int width, int height,
+                                    const char *export_profile, const char *import_profile,
+                                    int fail_on, VipsImage **out) {
+    VipsImage *decoded = NULL;
+    if (vips_jpegload_buffer((void *)buf, len, &decoded, "shrink", shrink, "fail_on", fail_on, NULL))
+        return -1;
+    int rc;
+    if (export_profile && import_profile)
+        rc = vips_thumbnail_image(decoded, out, width, "height", height, "size", VIPS_SIZE_DOWN,
+                                  "export_profile", export_profile, "import_profile", import_profile, NULL);
+    else if (export_profile)
+        rc = vips_thumbnail_image(decoded, out, width, "height", height, "size", VIPS_SIZE_DOWN,
+                                  "export_profile", export_profile, NULL);
+    else
+        rc = vips_thumbnail_image(decoded, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+    g_object_unref(decoded);
+    return rc;
+}
+
 int CVipsShim_thumbnail_image(VipsImage *in, int width, int height, int size, int crop,
                               VipsImage **out) {
     return vips_thumbnail_image(in, out, width, "height", height, "size", size, "crop", crop,

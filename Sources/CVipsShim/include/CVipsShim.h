@@ -40,6 +40,14 @@ int CVipsShim_thumbnail_buffer(const void *buf, size_t len, int width, int heigh
                                int crop, const char *export_profile, const char *import_profile,
                                const char *option_string, VipsImage **out);
 
+/// JPEG decoded at 1/`shrink` scale in the DCT (1, 2, 4 or 8), then fitted inside
+/// `width`×`height` (never enlarged), auto-rotated, and colour-managed as
+/// `CVipsShim_thumbnail_buffer` does, on the shrunk image. `fail_on` is a VipsFailOn.
+/// The buffer must outlive `*out`.
+int CVipsShim_jpeg_thumbnail_buffer(const void *buf, size_t len, int shrink, int width, int height,
+                                    const char *export_profile, const char *import_profile,
+                                    int fail_on, VipsImage **out);
+
 /// Thumbnail of an image already in memory (no colour management, no rotation).
 int CVipsShim_thumbnail_image(VipsImage *in, int width, int height, int size, int crop,
                               VipsImage **out);

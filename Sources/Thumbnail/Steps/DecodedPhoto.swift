@@ -14,13 +14,31 @@ struct DecodedPhoto {
         // Only a profile (or CMYK) needs a colour transform: untagged RGB is taken as sRGB,
         // and an sRGB→sRGB round trip through LCMS would shift pixels (and hashes) for nothing.
         // CMYK needs a profile to reach sRGB: the embedded one, else libvips' CMYK fallback.
-        let shrunk = try VipsImage.thumbnail(
-            source, width: width, exportSRGB: probe.hasICCProfile || probe.isCMYK,
-            importCMYK: probe.isCMYK && !probe.hasICCProfile, input: name)
+        let exportSRGB = probe.hasICCProfile || probe.isCMYK
+        let importCMYK = probe.isCMYK && !probe.hasICCProfile
+        let shrunk: VipsImage
+        if probe.format == .jpeg {
+            // libvips' own thumbnail keeps a factor of two for its resize (a 6000 px JPEG is
+            // decoded 3000 wide for a 1080 target); decoding at the smallest DCT scale that is
+            // still at least the target width does a quarter of the work for the same output.
+            shrunk = try VipsImage.jpegThumbnail(
+                source, shrink: Self.jpegShrink(probe, width: width), width: width,
+                exportSRGB: exportSRGB, importCMYK: importCMYK, input: name)
+        } else {
+            shrunk = try VipsImage.thumbnail(
+                source, width: width, exportSRGB: exportSRGB, importCMYK: importCMYK, input: name)
+        }
         // Pixels are decoded here; a failure now means the input is damaged.
         image = try shrunk.srgb8(input: name).inMemory(input: name, stage: .decode)
         self.probe = probe
         self.name = name
+    }
+
+    /// The largest JPEG DCT scale-down (8, 4, 2, else 1) that keeps the displayed width (after
+    /// EXIF rotation) at least `width`.
+    static func jpegShrink(_ probe: ImageProbe, width: Int) -> Int {
+        let shown = (5...8).contains(probe.orientation) ? probe.height : probe.width
+        return [8, 4, 2].first { shown / $0 >= width } ?? 1
     }
 
     /// Wraps pixels someone else decoded (e.g. a video poster frame).

@@ -34,6 +34,18 @@ extension VipsImage {
         }
     }
 
+    /// JPEG decoded at 1/`shrink` scale in the DCT (1, 2, 4 or 8), then as `thumbnail`:
+    /// fitted inside `width` (never enlarged), auto-rotated, colour-managed on the shrunk image.
+    static func jpegThumbnail(
+        _ source: SourceBytes, shrink: Int, width: Int, exportSRGB: Bool, importCMYK: Bool, input: String
+    ) throws(ThumbnailError) -> VipsImage {
+        try VipsCall.image("jpegload_buffer+thumbnail_image", input: input, stage: .decode, source: source) { out in
+            CVipsShim_jpeg_thumbnail_buffer(
+                source.base, source.count, Int32(shrink), Int32(width), CVips_MAX_COORD(),
+                exportSRGB ? "srgb" : nil, importCMYK ? "cmyk" : nil, Int32(VIPS_FAIL_ON_ERROR.rawValue), out)
+        }
+    }
+
     /// A smaller image derived from this (in-memory) one; no colour management or rotation.
     func thumbnail(width: Int, height: Int? = nil, fit: Fit = .downInside, input: String) throws(ThumbnailError) -> VipsImage {
         let h = Int32(height ?? Int(CVips_MAX_COORD()))

@@ -127,7 +127,7 @@ struct PhotoPipelineTests {
         }
     }
 
-    @Test("the corpus EXIF-6 portrait is rotated: stored 700×840 comes out 840×700")
+    @Test("the corpus EXIF-6 image is rotated: stored 700×840 comes out landscape 840×700")
     func corpusOrientation() throws {
         guard let url = SharedCorpus.url("corpus/images/ia_portrait-orientation-6.jpg") else {
             print("skipped: ../shared/corpus/images not present")

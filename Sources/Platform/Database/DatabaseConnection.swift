@@ -44,9 +44,11 @@ public final class DatabaseConnection {
             guard let context, let result else { return }
             Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue().receive(result)
         }, Unmanaged.passUnretained(noticeSink).toOpaque())
+        // JIT off: every statement here is short, and a batch statement whose cost estimate
+        // crosses the JIT threshold would spend seconds compiling what runs in milliseconds.
         try LibPQ.executeScript(
             handle,
-            "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET bytea_output = 'hex'; SET extra_float_digits = 1")
+            "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET bytea_output = 'hex'; SET extra_float_digits = 1; SET jit = off")
     }
 
     deinit {

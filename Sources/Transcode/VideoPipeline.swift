@@ -12,11 +12,17 @@ public struct VideoPipeline: Sendable {
     public var preset: VideoPreset
     /// Renditions made of the poster frame.
     public var posterPreset: PhotoPreset
+    /// How long decoding may go on without producing a frame before the job fails as `stalled`
+    /// (monotonic clock; time spent encoding frames does not count).
+    public var stallTimeout: Duration
 
     /// A pipeline for `preset` (default: `jobs/video.json`'s), posters per `posterPreset`.
-    public init(preset: VideoPreset = .default, posterPreset: PhotoPreset = .photo) {
+    public init(
+        preset: VideoPreset = .default, posterPreset: PhotoPreset = .photo, stallTimeout: Duration = .seconds(30)
+    ) {
         self.preset = preset
         self.posterPreset = posterPreset
+        self.stallTimeout = stallTimeout
     }
 
     /// Probes `input`, checks limits, decodes it once and writes into `outputDirectory`:
@@ -26,7 +32,8 @@ public struct VideoPipeline: Sendable {
     /// Files appear under their final names only when complete; on failure nothing is left behind.
     /// - Parameter isCancelled: polled between packets; returning true stops with `cancelled`.
     /// - Throws: ``TranscodeError`` — bad input (`unsupported_format`, `corrupt`, `too_large`,
-    ///   `too_long`, `too_many_pixels`, `no_video_stream`) or `cancelled`, `stalled`, `io`,
+    ///   `too_long`, `too_many_pixels`, `no_video_stream`) or `cancelled`, `stalled` (no frame
+    ///   decoded for ``stallTimeout``), `io`,
     ///   `invalid_preset`, `internal`.
     public func process(
         input: URL, outputDirectory: URL, isCancelled: () -> Bool = { false }
@@ -51,7 +58,7 @@ public struct VideoPipeline: Sendable {
             let ladder = try Ladder(
                 source: source, plan: plan, preset: preset, outputs: staging.partials.map(\.path),
                 hlsDirectory: preset.hls == nil ? nil : staging.partialFolder(OutputStaging.hlsFolder).path,
-                sampler: sampler)
+                sampler: sampler, stallTimeout: stallTimeout)
             try ladder.run {
                 () throws(TranscodeError) in
                 if isCancelled() { throw TranscodeError(.cancelled, "processing \(input.path) was cancelled") }
@@ -101,7 +108,7 @@ public struct VideoPipeline: Sendable {
         try preset.validate()
         let source = try OpenedSource(url: input, limits: preset.limits)
         let sampling = preset.sampling ?? VideoPreset.FrameSampling(posterAtMs: 1000, hashIntervalMs: 1000)
-        let reader = try SourceReader(container: source.container, withAudio: false)
+        let reader = try SourceReader(container: source.container, withAudio: false, stallTimeout: stallTimeout)
         let sampler = try FrameSampler(source: source, sampling: sampling)
         try reader.run(
             checkpoint: { () throws(TranscodeError) in

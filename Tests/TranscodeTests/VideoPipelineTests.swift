@@ -169,6 +169,24 @@ extension TranscodeSuite {
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
         }
 
+        @Test func decodingWithoutFramesPastTheStallTimeoutStopsAsStalled() throws {
+            // A zero timeout: the decoder's first packets go in before any frame comes out
+            // (reordering, frame threads), and that wait already exceeds the limit.
+            let directory = try Fixtures.temporaryDirectory(named: "stall")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let error = try #require(throws: TranscodeError.self) {
+                try VideoPipeline(stallTimeout: .zero).process(
+                    input: Fixtures.clip("landscape-audio.mp4"), outputDirectory: directory)
+            }
+            #expect(error.code == .stalled)
+            #expect(!error.isBadInput)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+            let hashError = try #require(throws: TranscodeError.self) {
+                try VideoPipeline(stallTimeout: .zero).hash(input: Fixtures.clip("landscape-audio.mp4"))
+            }
+            #expect(hashError.code == .stalled)
+        }
+
         @Test func faststartFileCutShortIsCorrupt() throws {
             let (_, made) = try process(Fixtures.clip("portrait-silent.mp4"))
             defer { try? FileManager.default.removeItem(at: made) }

@@ -39,6 +39,8 @@ final class CodecContext {
         try FFmpegCall.check(
             avcodec_parameters_to_context(context.pointer, parameters), "avcodec_parameters_to_context", path: path)
         context.pointer.pointee.pkt_timebase = stream.pointee.time_base
+        // As many decoding threads as cores (the library default is one).
+        context.pointer.pointee.thread_count = 0
         var options = try OptionDictionary()
         try FFmpegCall.check(
             avcodec_open2(context.pointer, codec, &options.pointer), "avcodec_open2 \(context.role)", path: path,

@@ -27,10 +27,11 @@ final class Ladder {
     /// `<rung>.m3u8` and its segments in `hlsDirectory` when the preset asks for HLS.
     init(
         source: OpenedSource, plan: LadderPlan, preset: VideoPreset, outputs: [String], hlsDirectory: String?,
-        sampler: FrameSampler?
+        sampler: FrameSampler?, stallTimeout: Duration = SourceReader.defaultStallTimeout
     ) throws(TranscodeError) {
         self.sampler = sampler
-        let reader = try SourceReader(container: source.container, withAudio: source.probe.hasAudio)
+        let reader = try SourceReader(
+            container: source.container, withAudio: source.probe.hasAudio, stallTimeout: stallTimeout)
         self.reader = reader
         if let audioStream = reader.audioStream {
             audio = try AudioEncoder(

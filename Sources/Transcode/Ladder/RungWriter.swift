@@ -82,6 +82,10 @@ final class RungWriter {
         context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
         // MP4 and fMP4 segments both want SPS/PPS in extradata.
         context.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
+        // x264's own thread count (frame threads + lookahead), as the ffmpeg CLI asks for: the
+        // library default of one thread encodes on the calling thread, one rung after another.
+        // A `threads` entry in the preset's options overrides it.
+        context.pointee.thread_count = 0
         let validRate = frameRate.num > 0 && frameRate.den > 0
         let fps = validRate ? av_q2d(frameRate) : 30
         let gop = max(1, Int((fps * settings.gopSeconds).rounded()))

@@ -5,8 +5,8 @@ import CAVUtil
 /// Demuxes and decodes an input once, handing every decoded video and audio frame to callbacks.
 ///
 /// Owns the input container and its decoders; not thread-safe. Between packets it asks
-/// `checkpoint` whether to go on (cancellation), and it fails with `stalled` when many
-/// packets in a row produce no frame at all.
+/// `checkpoint` whether to go on (cancellation), and it fails with `stalled` when no frame
+/// has come out for longer than `stallTimeout` (monotonic clock).
 final class SourceReader {
     let input: InputContainer
     let videoStream: UnsafeMutablePointer<AVStream>
@@ -21,15 +21,20 @@ final class SourceReader {
     private let startTime: Int64
     private var firstVideoTimestamp: Int64?
     private var lastVideoTimestamp: Int64?
+    /// How long reading and decoding may go on without a frame coming out.
+    private let stallTimeout: Duration
 
-    /// Packets in a row that yield no frame before the reader gives up as `stalled`.
-    static let maxPacketsWithoutFrame = 2_000
+    /// The default ``stallTimeout``: far beyond any real decoder's delay.
+    static let defaultStallTimeout = Duration.seconds(30)
     /// Damaged packets tolerated (each is logged by FFmpeg) before the input counts as `corrupt`.
     static let maxDecodeErrors = 16
 
     /// Opens decoders for the best video stream (and audio stream, when `withAudio`) of `input`.
-    init(container input: InputContainer, withAudio: Bool) throws(TranscodeError) {
+    init(
+        container input: InputContainer, withAudio: Bool, stallTimeout: Duration = defaultStallTimeout
+    ) throws(TranscodeError) {
         self.input = input
+        self.stallTimeout = stallTimeout
         let path = input.path
         guard let videoIndex = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw TranscodeError(.noVideoStream, "\(path) has no video stream")
@@ -57,7 +62,9 @@ final class SourceReader {
         audio: (Frame) throws(TranscodeError) -> Void
     ) throws(TranscodeError) {
         let path = input.path
-        var packetsWithoutFrame = 0
+        let clock = ContinuousClock()
+        // Progress is a frame handed on; the time its consumers take (encoding) does not count.
+        var lastProgress = clock.now
         while try input.read(into: packet) {
             defer { packet.unref() }
             try checkpoint()
@@ -70,9 +77,10 @@ final class SourceReader {
             } else {
                 continue
             }
-            packetsWithoutFrame = produced > 0 ? 0 : packetsWithoutFrame + 1
-            if packetsWithoutFrame > Self.maxPacketsWithoutFrame {
-                throw TranscodeError(.stalled, "\(packetsWithoutFrame) packets without a decoded frame in \(path)")
+            if produced > 0 {
+                lastProgress = clock.now
+            } else if clock.now - lastProgress > stallTimeout {
+                throw TranscodeError(.stalled, "no frame decoded from \(path) for more than \(stallTimeout)")
             }
         }
         try checkpoint()

@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(name: "CSwScale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
         .systemLibrary(name: "CSwResample", pkgConfig: "libswresample", providers: [.apt(["libswresample-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // posix_spawn's close-from file action, which the Glibc module does not expose.
+        .target(name: "CSpawnShim"),
 
         // Images: probe, limits, renditions, hashes. Pure and synchronous.
         .target(
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "CSpawnShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),

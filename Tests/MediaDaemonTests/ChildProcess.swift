@@ -30,7 +30,8 @@ final class ChildProcess: Sendable {
         var err: [Int32] = [0, 0]
         // Close-on-exec, so no process spawned meanwhile by another test (a cluster's server
         // above all) inherits a write end and keeps the reader from seeing end-of-file.
-        guard pipe2(&out, O_CLOEXEC) == 0, pipe2(&err, O_CLOEXEC) == 0 else { throw POSIXError(.EMFILE) }
+        guard pipe(&out) == 0, pipe(&err) == 0 else { throw POSIXError(.EMFILE) }
+        for fd in out + err { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -38,7 +39,7 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, out[1], 1)
         posix_spawn_file_actions_adddup2(&actions, err[1], 2)
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        for fd in out + err { posix_spawn_file_actions_addclose(&actions, fd) }
 
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "DATABASE_URL")

@@ -1,3 +1,4 @@
+import CSpawnShim
 import Foundation
 
 #if canImport(Glibc)
@@ -113,7 +114,7 @@ struct ClusterCommand: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else of ours: the server outlives this process's pipes (another thread's
         // child's output pipe held open by postgres never reaches end-of-file).
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        md_spawn_close_from(&actions, 3)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]

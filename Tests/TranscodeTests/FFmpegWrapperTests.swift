@@ -5,6 +5,18 @@ import Testing
 extension TranscodeSuite {
     /// Part A: the wrappers own and free what they allocate; bad bytes become typed errors.
     @Suite struct FFmpegWrapperTests {
+        @Test("rung caps scale with the rung's pixels and the source's frame rate, as bits per pixel")
+        func rateCapsScale() {
+            #expect(Ladder.rateScale(width: 640, height: 360, shortSide: 360, frameRate: 30) == 1)
+            #expect(Ladder.rateScale(width: 360, height: 640, shortSide: 360, frameRate: 30) == 1)
+            #expect(Ladder.rateScale(width: 480, height: 360, shortSide: 360, frameRate: 30) == 0.75)
+            #expect(abs(Ladder.rateScale(width: 1280, height: 720, shortSide: 720, frameRate: 10) - 1.0 / 3) < 1e-9)
+            #expect(Ladder.rateScale(width: 1920, height: 1080, shortSide: 1080, frameRate: 60) == 2)
+            // An unknown or absurd frame rate counts as 30.
+            #expect(Ladder.rateScale(width: 640, height: 360, shortSide: 360, frameRate: 0) == 1)
+            #expect(Ladder.rateScale(width: 640, height: 360, shortSide: 360, frameRate: 1000) == 1)
+        }
+
         /// Open → decode → scale → encode (libx264) → MP4, many times; memory must stay flat.
         @Test func decodeEncodeLoopDoesNotLeak() throws {
             let clip = try Fixtures.clip("landscape-audio.mp4")

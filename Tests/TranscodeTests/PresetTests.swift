@@ -7,7 +7,7 @@ extension TranscodeSuite {
         @Test func jobsFileMatchesTheBuiltInDefault() throws {
             let preset = try VideoPreset.load(from: Fixtures.repositoryRoot.appendingPathComponent("jobs/video.json"))
             #expect(preset == VideoPreset.default)
-            #expect(preset.name == "video" && preset.version == 1)
+            #expect(preset.name == "video" && preset.version == 2)
             #expect(preset.rungs.map(\.shortSide) == [360, 720, 1080])
         }
 

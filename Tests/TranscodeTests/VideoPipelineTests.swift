@@ -45,7 +45,7 @@ extension TranscodeSuite {
             let (manifest, directory) = try process(Fixtures.clip("landscape-audio.mp4"))
             defer { try? FileManager.default.removeItem(at: directory) }
             #expect(manifest.kind == "video")
-            #expect(manifest.preset == .init(name: "video", version: 1))
+            #expect(manifest.preset == .init(name: "video", version: 2))
             #expect(manifest.input.hasAudio && manifest.input.rotation == 0)
             #expect(manifest.input.sha256.count == 64)
             #expect(manifest.renditions.map(\.name) == ["360"])
@@ -218,7 +218,7 @@ extension TranscodeSuite {
 
         @Test func manifestUsesSnakeCaseKeys() throws {
             let manifest = VideoManifest(
-                preset: .init(name: "video", version: 1),
+                preset: .init(name: "video", version: 2),
                 input: .init(
                     format: "mp4", width: 1280, height: 720, bytes: 10, sha256: "ab", durationMs: 2000, rotation: 90,
                     hasAudio: true),

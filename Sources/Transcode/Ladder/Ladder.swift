@@ -44,11 +44,14 @@ final class Ladder {
         let rotation = FrameRotation(clockwiseDegrees: source.probe.video.rotation)
         var writers: [RungWriter] = []
         for (step, path) in zip(plan.steps, outputs) {
+            let cap = Self.rateScale(width: step.width, height: step.height, shortSide: step.rung.shortSide,
+                                     frameRate: source.probe.video.frameRate)
             var settings = RungWriter.Settings(
                 width: step.width, height: step.height, encoder: preset.video.encoder,
-                speedPreset: preset.video.speedPreset, crf: preset.video.crf, maxrate: step.rung.maxrate,
-                bufsize: step.rung.bufsize, gopSeconds: preset.video.gopSeconds, profile: preset.video.profile,
-                extraOptions: preset.video.options)
+                speedPreset: preset.video.speedPreset, crf: preset.video.crf,
+                maxrate: Int((Double(step.rung.maxrate) * cap).rounded()),
+                bufsize: Int((Double(step.rung.bufsize) * cap).rounded()), gopSeconds: preset.video.gopSeconds,
+                profile: preset.video.profile, extraOptions: preset.video.options)
             if let hls = preset.hls, let hlsDirectory {
                 settings.hls = RungWriter.HLSTarget(
                     playlistPath: "\(hlsDirectory)/\(step.rung.name).m3u8", stem: step.rung.name,
@@ -58,6 +61,15 @@ final class Ladder {
                 try RungWriter(path: path, settings: settings, rotation: rotation, reader: reader, audio: audio))
         }
         self.writers = writers
+    }
+
+    /// A rung's maxrate and bufsize are bits-per-pixel caps stated for 16:9 at 30 fps; the
+    /// rung's real pixel count and the source's frame rate scale them (a 10 fps clip gets a
+    /// third of the cap, a 4:3 one three quarters). A frame rate outside 1…60 counts as 30.
+    static func rateScale(width: Int, height: Int, shortSide: Int, frameRate: Double) -> Double {
+        let reference = Double(shortSide) * Double(shortSide) * 16 / 9
+        let rate = (1...60).contains(frameRate) ? frameRate : 30
+        return Double(width * height) / reference * rate / 30
     }
 
     /// Per rung, in plan order; valid after ``run(checkpoint:)``.

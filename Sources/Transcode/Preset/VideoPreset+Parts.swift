@@ -5,9 +5,10 @@ extension VideoPreset {
         public var name: String
         /// Target short side in pixels (360 → 640×360 landscape, 360×640 portrait).
         public var shortSide: Int
-        /// Peak bit rate the encoder may reach (VBV), in bit/s.
+        /// Peak bit rate the encoder may reach (VBV), in bit/s, for a 16:9 rung at 30 fps; the
+        /// ladder scales it by the rung's pixels and the source's frame rate.
         public var maxrate: Int
-        /// VBV buffer size, in bits.
+        /// VBV buffer size, in bits, scaled like `maxrate`.
         public var bufsize: Int
 
         /// Makes a rung; see the properties for units.

@@ -40,7 +40,7 @@ public struct VideoPreset: Sendable, Equatable, Codable {
     /// The built-in default, identical to `jobs/video.json`.
     public static let `default` = VideoPreset(
         name: "video",
-        version: 1,
+        version: 2,
         limits: .default,
         video: VideoEncoding(encoder: "libx264", speedPreset: "veryfast", profile: "high", crf: 23, gopSeconds: 2),
         audio: AudioEncoding(encoder: "aac", bitrate: 128_000, channels: 2, sampleRate: 48_000),

@@ -24,6 +24,7 @@ extension TranscodeSuite {
             defer { try? FileManager.default.removeItem(at: directory) }
             let output = directory.appendingPathComponent("loop.mp4").path
 
+            MemoryProbe.limitArenas()
             for _ in 0..<6 { try transcodeOnce(clip, to: output) }
             let warm = try #require(MemoryProbe.residentBytes())
             for _ in 0..<30 { try transcodeOnce(clip, to: output) }
@@ -47,6 +48,7 @@ extension TranscodeSuite {
             var preset = VideoPreset.default
             preset.sampling = nil
             let pipeline = VideoPipeline(preset: preset)
+            MemoryProbe.limitArenas()
             for _ in 0..<6 { _ = try pipeline.process(input: clip, outputDirectory: directory) }
             let warm = try #require(MemoryProbe.residentBytes())
             for _ in 0..<16 { _ = try pipeline.process(input: clip, outputDirectory: directory) }

@@ -15,6 +15,16 @@ enum MemoryProbe {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// Caps glibc at one more malloc arena (`mallopt(M_ARENA_MAX, …)`), so encoder and decoder
+    /// threads created on every run stop opening arenas whose high-water marks read as growth.
+    /// Call before the warm-up runs.
+    static func limitArenas() {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        typealias Option = @convention(c) (Int32, Int32) -> Int32
+        let arenaMax: Int32 = -8  // M_ARENA_MAX in malloc.h
+        _ = unsafeBitCast(symbol, to: Option.self)(arenaMax, 1)
+    }
+
     /// glibc's `malloc_trim(0)`, looked up at run time (malloc.h is not in Swift's Glibc module).
     private static func trimHeap() {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return }

@@ -41,12 +41,7 @@ struct ProcessCommand: ParsableCommand {
             throw ExitCode(failure.exitCode)
         }
         let presets = loaded
-        // With a worker per core, libvips' own per-image thread pool only adds hand-offs: one
-        // thread per image keeps both cores busy with less overhead. Read when libvips starts
-        // (first image); an explicit VIPS_CONCURRENCY wins.
-        if workers >= ProcessInfo.processInfo.activeProcessorCount {
-            setenv("VIPS_CONCURRENCY", "1", 0)
-        }
+        LibvipsThreads.onePerImage(whenWorkers: workers)
         let root = URL(fileURLWithPath: outputDirectory)
         let single = inputs.count == 1
         let names = OutputNames(inputs)

@@ -66,11 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.resolve()
         DaemonLogging.bootstrap(level: configuration.logLevel)
-        // As for `process`: with a photo worker per core, one libvips thread per image beats
-        // libvips' own per-image pool. Read when libvips starts; an explicit setting wins.
-        if photoWorkers >= ProcessInfo.processInfo.activeProcessorCount {
-            setenv("VIPS_CONCURRENCY", "1", 0)
-        }
+        LibvipsThreads.onePerImage(whenWorkers: photoWorkers)
         let logger = Logger(label: "mediadaemon")
         logger.info("mediadaemon \(MediaDaemonCommand.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])
 

@@ -12,9 +12,12 @@ struct PasswordHasher: Sendable {
         return await Self.offload { Bcrypt.hash(password, cost: cost) }
     }
 
-    /// `hash` on the calling thread, for one-off set-up (not per request).
-    func hashNow(_ password: String) -> String {
-        Bcrypt.hash(password, cost: cost)
+    /// A well-formed bcrypt hash at this cost with a random salt and digest: `verify` against
+    /// it does a full bcrypt and never matches. Built, not computed, so it costs nothing.
+    func unmatchableHash() -> String {
+        let alphabet = Array("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        let saltAndDigest = String((0..<53).map { _ in alphabet.randomElement()! })
+        return "$2b$" + (cost < 10 ? "0" : "") + "\(cost)$" + saltAndDigest
     }
 
     func verify(_ password: String, hash: String) async -> Bool {

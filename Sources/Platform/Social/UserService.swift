@@ -4,15 +4,15 @@ import Foundation
 public struct UserService: Sendable {
     let pool: DatabasePool
     let passwords: PasswordHasher
-    /// A hash of a random password at the configured cost: log-in verifies against it when the
-    /// username is unknown, so both failures cost one bcrypt and answer in the same time.
+    /// An unmatchable hash at the configured cost: log-in verifies against it when the username
+    /// is unknown, so both failures cost one bcrypt and answer in the same time.
     let absentUserHash: String
 
     /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
     public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
         self.pool = pool
         passwords = PasswordHasher(cost: configuration.bcryptCost)
-        absentUserHash = passwords.hashNow(UUID().uuidString)
+        absentUserHash = passwords.unmatchableHash()
     }
 
     /// Creates a user: username of 3–30 characters `a-z`, `0-9`, `_`; password of 8–72 bytes.

@@ -6,22 +6,25 @@ import Foundation
 enum LanczosResampler {
     private static let precisionBits = 22
 
-    /// Resizes a single-channel 8-bit image.
+    /// Resizes a single-channel 8-bit image. Sums are 32-bit integers as in Pillow (they
+    /// cannot overflow: |weights| sum to little more than 2^22 and pixels are below 2^8).
     static func resize(_ pixels: [UInt8], width: Int, height: Int, toWidth: Int, toHeight: Int) -> [UInt8] {
         var current = pixels
         var currentWidth = width
         if toWidth != width {
-            let taps = coefficients(input: width, output: toWidth)
+            let taps = flatCoefficients(input: width, output: toWidth)
             var out = [UInt8](repeating: 0, count: toWidth * height)
             current.withUnsafeBufferPointer { input in
                 out.withUnsafeMutableBufferPointer { out in
-                    for x in 0..<toWidth {
-                        let (first, weights) = taps[x]
-                        weights.withUnsafeBufferPointer { weights in
-                            for y in 0..<height {
-                                var sum = 1 << (precisionBits - 1)
-                                let row = y * width + first
-                                for offset in 0..<weights.count { sum += Int(input[row + offset]) * weights[offset] }
+                    taps.weights.withUnsafeBufferPointer { weights in
+                        for y in 0..<height {
+                            let row = y * width
+                            for x in 0..<toWidth {
+                                var sum = Int32(1 << (precisionBits - 1))
+                                let first = row + taps.first[x], base = taps.start[x]
+                                for offset in 0..<taps.count[x] {
+                                    sum &+= Int32(input[first + offset]) &* weights[base + offset]
+                                }
                                 out[y * toWidth + x] = clip(sum)
                             }
                         }
@@ -32,16 +35,22 @@ enum LanczosResampler {
             currentWidth = toWidth
         }
         if toHeight != height {
-            let taps = coefficients(input: height, output: toHeight)
+            let taps = flatCoefficients(input: height, output: toHeight)
             var out = [UInt8](repeating: 0, count: currentWidth * toHeight)
-            for y in 0..<toHeight {
-                let (first, weights) = taps[y]
-                for x in 0..<currentWidth {
-                    var sum = 1 << (precisionBits - 1)
-                    for (offset, weight) in weights.enumerated() {
-                        sum += Int(current[(first + offset) * currentWidth + x]) * weight
+            current.withUnsafeBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { out in
+                    taps.weights.withUnsafeBufferPointer { weights in
+                        for y in 0..<toHeight {
+                            let first = taps.first[y], base = taps.start[y]
+                            for x in 0..<currentWidth {
+                                var sum = Int32(1 << (precisionBits - 1))
+                                for offset in 0..<taps.count[y] {
+                                    sum &+= Int32(input[(first + offset) * currentWidth + x]) &* weights[base + offset]
+                                }
+                                out[y * currentWidth + x] = clip(sum)
+                            }
+                        }
                     }
-                    out[y * currentWidth + x] = clip(sum)
                 }
             }
             current = out
@@ -49,8 +58,21 @@ enum LanczosResampler {
         return current
     }
 
-    private static func clip(_ sum: Int) -> UInt8 {
-        UInt8(clamping: sum >> precisionBits)
+    /// `coefficients` packed for the loops: every output's weights back to back in `weights`,
+    /// from `start[i]`, `count[i]` of them, applied from input index `first[i]`.
+    private static func flatCoefficients(input: Int, output: Int) -> (first: [Int], start: [Int], count: [Int], weights: [Int32]) {
+        var first: [Int] = [], start: [Int] = [], count: [Int] = [], weights: [Int32] = []
+        for (tap, fixed) in coefficients(input: input, output: output) {
+            first.append(tap)
+            start.append(weights.count)
+            count.append(fixed.count)
+            weights.append(contentsOf: fixed.map { Int32($0) })
+        }
+        return (first, start, count, weights)
+    }
+
+    private static func clip(_ sum: Int32) -> UInt8 {
+        UInt8(clamping: sum >> Int32(precisionBits))
     }
 
     /// For each output index: the first input tap and the fixed-point weights.

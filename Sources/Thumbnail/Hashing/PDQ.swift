@@ -72,23 +72,32 @@ public enum PDQ {
         if width == 64 && height == 64 {
             grid = luma
         } else {
-            var a = luma
-            var b = [Float](repeating: 0, count: luma.count)
+            // Two planes, used uninitialised (every pass writes all of its output); the first
+            // pass reads the luma plane itself rather than a copy.
+            let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: luma.count)
+            let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: luma.count)
+            let sums = UnsafeMutableBufferPointer<Float>.allocate(capacity: width)
+            defer {
+                a.deallocate()
+                b.deallocate()
+                sums.deallocate()
+            }
             let windowAlongRows = (width + 127) / 128
             let windowAlongCols = (height + 127) / 128
-            a.withUnsafeMutableBufferPointer { a in
-                b.withUnsafeMutableBufferPointer { b in
-                    for _ in 0..<2 {
-                        for row in 0..<height {
-                            box(UnsafeBufferPointer(a), into: b, start: row * width, count: width, stride: 1, window: windowAlongRows)
-                        }
-                        for col in 0..<width {
-                            box(UnsafeBufferPointer(b), into: a, start: col, count: height, stride: width, window: windowAlongCols)
-                        }
+            luma.withUnsafeBufferPointer { luma in
+                for pass in 0..<2 {
+                    let input = pass == 0 ? luma : UnsafeBufferPointer(a)
+                    let grouped = height / 8 * 8
+                    for row in stride(from: 0, to: grouped, by: 8) {
+                        boxEightRows(input, into: b, start: row * width, width: width, window: windowAlongRows)
                     }
+                    for row in grouped..<height {
+                        box(input, into: b, start: row * width, count: width, stride: 1, window: windowAlongRows)
+                    }
+                    boxColumns(UnsafeBufferPointer(b), into: a, width: width, height: height, window: windowAlongCols, sums: sums)
                 }
             }
-            grid = decimate(a, width: width, height: height)
+            grid = decimate(UnsafeBufferPointer(a), width: width, height: height)
         }
         return (dct16(grid), quality(grid))
     }
@@ -123,8 +132,121 @@ public enum PDQ {
         }
     }
 
+    /// `box` along eight consecutive rows at once, one SIMD lane per row: the same Float32
+    /// operations in the same order as eight `box` calls (bit-identical), but eight independent
+    /// running sums instead of one serial chain.
+    private static func boxEightRows(
+        _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
+        start: Int, width: Int, window: Int
+    ) {
+        let half = (window + 2) / 2
+        @inline(__always) func load(_ column: Int) -> SIMD8<Float> {
+            let at = start + column
+            return SIMD8(
+                input[at], input[at + width], input[at + 2 * width], input[at + 3 * width],
+                input[at + 4 * width], input[at + 5 * width], input[at + 6 * width], input[at + 7 * width])
+        }
+        @inline(__always) func store(_ value: SIMD8<Float>, _ column: Int) {
+            let at = start + column
+            for lane in 0..<8 { output[at + lane * width] = value[lane] }
+        }
+        var sum = SIMD8<Float>(repeating: 0)
+        var size = 0
+        var right = 0, left = 0, out = 0
+        for _ in 0..<(half - 1) {
+            sum += load(right); size += 1; right += 1
+        }
+        for _ in 0..<(window - half + 1) {
+            sum += load(right); size += 1
+            store(sum / SIMD8(repeating: Float(size)), out)
+            right += 1; out += 1
+        }
+        for _ in 0..<max(0, width - window) {
+            sum += load(right)
+            sum -= load(left)
+            store(sum / SIMD8(repeating: Float(size)), out)
+            left += 1; right += 1; out += 1
+        }
+        for _ in 0..<(half - 1) {
+            sum -= load(left); size -= 1
+            store(sum / SIMD8(repeating: Float(size)), out)
+            left += 1; out += 1
+        }
+    }
+
+    /// `box` down every column at once, walking the plane row by row (cache-friendly) with one
+    /// running sum per column: each column sees exactly the additions, subtractions and
+    /// divisions `box` would do with `stride: width`, so the result is bit-identical.
+    private static func boxColumns(
+        _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
+        width: Int, height: Int, window: Int, sums: UnsafeMutableBufferPointer<Float>
+    ) {
+        let half = (window + 2) / 2
+        for x in 0..<width { sums[x] = 0 }
+        var size = 0
+        var right = 0, left = 0, out = 0
+        // Eight columns per SIMD step, the rest one by one: lane-wise the same operations.
+        let vectorWidth = width / 8 * 8
+        let sumBase = UnsafeMutableRawPointer(sums.baseAddress!)
+        let inBase = UnsafeRawPointer(input.baseAddress!)
+        let outBase = UnsafeMutableRawPointer(output.baseAddress!)
+        let stride = MemoryLayout<Float>.stride
+        @inline(__always) func add(_ row: Int) {
+            let base = row * width
+            var x = 0
+            while x < vectorWidth {
+                let sum = sumBase.loadUnaligned(fromByteOffset: x * stride, as: SIMD8<Float>.self)
+                let value = inBase.loadUnaligned(fromByteOffset: (base + x) * stride, as: SIMD8<Float>.self)
+                sumBase.storeBytes(of: sum + value, toByteOffset: x * stride, as: SIMD8<Float>.self)
+                x += 8
+            }
+            while x < width { sums[x] += input[base + x]; x += 1 }
+        }
+        @inline(__always) func subtract(_ row: Int) {
+            let base = row * width
+            var x = 0
+            while x < vectorWidth {
+                let sum = sumBase.loadUnaligned(fromByteOffset: x * stride, as: SIMD8<Float>.self)
+                let value = inBase.loadUnaligned(fromByteOffset: (base + x) * stride, as: SIMD8<Float>.self)
+                sumBase.storeBytes(of: sum - value, toByteOffset: x * stride, as: SIMD8<Float>.self)
+                x += 8
+            }
+            while x < width { sums[x] -= input[base + x]; x += 1 }
+        }
+        @inline(__always) func emit(_ row: Int, _ size: Int) {
+            let base = row * width, divisor = Float(size)
+            let divisors = SIMD8<Float>(repeating: divisor)
+            var x = 0
+            while x < vectorWidth {
+                let sum = sumBase.loadUnaligned(fromByteOffset: x * stride, as: SIMD8<Float>.self)
+                outBase.storeBytes(of: sum / divisors, toByteOffset: (base + x) * stride, as: SIMD8<Float>.self)
+                x += 8
+            }
+            while x < width { output[base + x] = sums[x] / divisor; x += 1 }
+        }
+        for _ in 0..<(half - 1) {
+            add(right); size += 1; right += 1
+        }
+        for _ in 0..<(window - half + 1) {
+            add(right); size += 1
+            emit(out, size)
+            right += 1; out += 1
+        }
+        for _ in 0..<max(0, height - window) {
+            add(right)
+            subtract(left)
+            emit(out, size)
+            left += 1; right += 1; out += 1
+        }
+        for _ in 0..<(half - 1) {
+            subtract(left); size -= 1
+            emit(out, size)
+            left += 1; out += 1
+        }
+    }
+
     /// Point-samples the filtered plane at 64×64 cell centres.
-    private static func decimate(_ plane: [Float], width: Int, height: Int) -> [Float] {
+    private static func decimate(_ plane: UnsafeBufferPointer<Float>, width: Int, height: Int) -> [Float] {
         var out = [Float](repeating: 0, count: 64 * 64)
         for i in 0..<64 {
             let y = Int((Double(i) + 0.5) * Double(height) / 64)

@@ -13,8 +13,8 @@ public enum PerceptualHash {
                     if bands < 3 {
                         grey[p] = px[p * bands]
                     } else {
-                        let r = Int(px[p * bands]), g = Int(px[p * bands + 1]), b = Int(px[p * bands + 2])
-                        grey[p] = UInt8((19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16)
+                        let r = Int32(px[p * bands]), g = Int32(px[p * bands + 1]), b = Int32(px[p * bands + 2])
+                        grey[p] = UInt8(truncatingIfNeeded: (19595 &* r &+ 38470 &* g &+ 7471 &* b &+ 0x8000) >> 16)
                     }
                 }
             }

@@ -41,6 +41,17 @@ enum VipsCall {
         file: String = #fileID, line: Int = #line,
         _ body: (UnsafeMutablePointer<UnsafeMutableRawPointer?>, UnsafeMutablePointer<Int>) -> Int32
     ) throws(ThumbnailError) -> Data {
+        try buffer(operation, input: input, stage: stage, file: file, line: line, body) { Data(bytes: $0.baseAddress!, count: $0.count) }
+    }
+
+    /// As `buffer`, handing the g_malloc'd bytes to `take` (which copies what it keeps) before
+    /// they are freed.
+    static func buffer<Result>(
+        _ operation: String, input: String, stage: Stage = .process,
+        file: String = #fileID, line: Int = #line,
+        _ body: (UnsafeMutablePointer<UnsafeMutableRawPointer?>, UnsafeMutablePointer<Int>) -> Int32,
+        take: (UnsafeRawBufferPointer) -> Result
+    ) throws(ThumbnailError) -> Result {
         try Vips.start()
         var bytes: UnsafeMutableRawPointer?
         var length = 0
@@ -51,7 +62,7 @@ enum VipsCall {
         guard status == 0, let bytes else {
             throw failure(operation, input: input, stage: stage, cause: libraryText, file: file, line: line)
         }
-        return Data(bytes: bytes, count: length)
+        return take(UnsafeRawBufferPointer(start: bytes, count: length))
     }
 
     /// The error buffer's text, or when a loader only warned (spng's "Not a PNG file" is a

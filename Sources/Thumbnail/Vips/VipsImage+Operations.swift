@@ -100,12 +100,17 @@ extension VipsImage {
 
     /// The pixels as packed interleaved bytes (`bands` per pixel, row-major).
     func pixels(input: String) throws(ThumbnailError) -> [UInt8] {
-        let data = try VipsCall.buffer("write_to_memory", input: input) { out, length in
+        // An image already in memory (`inMemory`) is read in place: one copy, not two.
+        let image = pointer.pointee
+        if image.dtype == VIPS_IMAGE_SETBUF || image.dtype == VIPS_IMAGE_SETBUF_FOREIGN, let data = image.data {
+            let count = Int(vips_format_sizeof(image.BandFmt)) * bands * width * height
+            return [UInt8](UnsafeRawBufferPointer(start: data, count: count))
+        }
+        return try VipsCall.buffer("write_to_memory", input: input) { out, length in
             guard let memory = vips_image_write_to_memory(pointer, length) else { return -1 }
             out.pointee = memory
             return 0
-        }
-        return [UInt8](data)
+        } take: { [UInt8]($0) }
     }
 
     /// Sets the EXIF orientation tag (for building test inputs).

@@ -18,6 +18,9 @@ public struct ImageProbe: Sendable, Equatable {
     public var isCMYK: Bool
     /// Whether the file embeds an ICC profile.
     public var hasICCProfile: Bool
+    /// Whether that profile is sRGB itself (matrix/TRC with sRGB's primaries and curve), so
+    /// converting to sRGB would change nothing.
+    public var hasSRGBProfile: Bool = false
 
     /// True for animated inputs (more than one frame); only the first is used.
     public var isAnimated: Bool { frames > 1 }
@@ -34,19 +37,26 @@ public struct ImageProbe: Sendable, Equatable {
     /// Probe plus the pinned input bytes, for the pipeline to decode from.
     static func open(_ data: Data, limits: ImageLimits, name: String) throws(ThumbnailError) -> (ImageProbe, SourceBytes) {
         try limits.check(bytes: data.count)
-        guard let format = ImageFormat.sniff(data) else {
+        let source = SourceBytes(data)
+        return (try open(source, limits: limits, name: name), source)
+    }
+
+    /// Sniffs and reads the header of bytes already pinned (e.g. a mapped file).
+    static func open(_ source: SourceBytes, limits: ImageLimits, name: String) throws(ThumbnailError) -> ImageProbe {
+        try limits.check(bytes: source.count)
+        let head = UnsafeRawBufferPointer(start: source.base, count: min(source.count, 64 * 1024))
+        guard let format = ImageFormat.sniff(head) else {
             throw ThumbnailError(.unsupportedFormat, "\(name) is not JPEG, PNG, WebP, GIF, HEIC or AVIF")
         }
-        if format == .heic || format == .avif, let declared = HEIFHeader.declaredSize([UInt8](data.prefix(64 * 1024))) {
+        if format == .heic || format == .avif, let declared = HEIFHeader.declaredSize([UInt8](head)) {
             try limits.check(width: declared.width, height: declared.height, frames: 1)
         }
-        let source = SourceBytes(data)
         let header = try VipsImage.load(source, format: format, input: name)
         let probe = ImageProbe(
             format: format, width: header.width, height: header.height, frames: header.pageCount,
-            orientation: header.orientation, bytes: data.count, isCMYK: header.isCMYK,
-            hasICCProfile: header.hasICCProfile)
+            orientation: header.orientation, bytes: source.count, isCMYK: header.isCMYK,
+            hasICCProfile: header.hasICCProfile, hasSRGBProfile: header.iccProfile.map(ICCProfile.isSRGB) ?? false)
         try limits.check(width: probe.width, height: probe.height, frames: probe.frames)
-        return (probe, source)
+        return probe
     }
 }

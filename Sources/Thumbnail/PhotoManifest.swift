@@ -45,7 +45,8 @@ public struct PhotoManifest: Codable, Sendable, Equatable {
     public var preset: Preset
     public var input: Input
     public var renditions: [Rendition]
-    public var hashes: PhotoHashes
-    /// BlurHash (4×4 components) of the rendered image.
-    public var blurhash: String
+    /// PDQ and pHash; nil (absent from the JSON) when the preset turns hashing off.
+    public var hashes: PhotoHashes?
+    /// BlurHash (4×4 components) of the rendered image; nil when the preset turns hashing off.
+    public var blurhash: String?
 }

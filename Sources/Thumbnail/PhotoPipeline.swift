@@ -16,9 +16,20 @@ public struct PhotoPipeline: Sendable {
     }
 
     /// Processes the file at `input`, writing renditions into `outputDirectory` (created if
-    /// needed). The file size is checked before it is read.
+    /// needed). The file size is checked before it is read; the file is mapped, not copied.
     public func process(input: URL, outputDirectory: URL, isCancelled: () -> Bool = { false }) throws(ThumbnailError) -> PhotoManifest {
-        try process(data: read(input), outputDirectory: outputDirectory, name: input.lastPathComponent, isCancelled: isCancelled)
+        var timings = PhotoTimings()
+        return try process(input: input, outputDirectory: outputDirectory, timings: &timings, isCancelled: isCancelled)
+    }
+
+    /// As `process(input:outputDirectory:isCancelled:)`, recording where the time went.
+    public func process(
+        input: URL, outputDirectory: URL, timings: inout PhotoTimings, isCancelled: () -> Bool = { false }
+    ) throws(ThumbnailError) -> PhotoManifest {
+        let source = try SourceBytes(mapping: input.path, limits: preset.limits)
+        return try process(
+            source: source, outputDirectory: outputDirectory, name: input.lastPathComponent, timings: &timings,
+            isCancelled: isCancelled)
     }
 
     /// Processes encoded image bytes, writing renditions into `outputDirectory`.
@@ -26,18 +37,41 @@ public struct PhotoPipeline: Sendable {
     public func process(
         data: Data, outputDirectory: URL, name: String = "input", isCancelled: () -> Bool = { false }
     ) throws(ThumbnailError) -> PhotoManifest {
-        let photo = try DecodedPhoto(data: data, width: preset.largestWidth, limits: preset.limits, name: name)
+        try preset.limits.check(bytes: data.count)
+        var timings = PhotoTimings()
+        return try process(
+            source: SourceBytes(data), outputDirectory: outputDirectory, name: name, timings: &timings, isCancelled: isCancelled)
+    }
+
+    private func process(
+        source: SourceBytes, outputDirectory: URL, name: String, timings: inout PhotoTimings, isCancelled: () -> Bool
+    ) throws(ThumbnailError) -> PhotoManifest {
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap() -> Double {
+            let now = clock.now
+            defer { mark = now }
+            return PhotoTimings.milliseconds(now - mark)
+        }
+        let photo = try DecodedPhoto(source: source, width: preset.largestWidth, limits: preset.limits, name: name)
+        timings.decodeMs = lap()
         if isCancelled() { throw ThumbnailError(.cancelled, "cancelled after decoding \(name)") }
         let renditions = try RenditionWriter(preset: preset, directory: outputDirectory).write(photo, isCancelled: isCancelled)
+        timings.renditionsMs = lap()
         if isCancelled() { throw ThumbnailError(.cancelled, "cancelled before hashing \(name)") }
-        let (hashes, blurhash) = try photo.hashes()
+        var hashes: PhotoHashes?
+        var blurhash: String?
+        if preset.hashes { (hashes, blurhash) = try photo.hashes(timings: &timings) }
+        _ = lap()
+        let sha256 = SHA256Digest.hex(of: source.data)
+        timings.sha256Ms = lap()
         let probe = photo.probe
         return PhotoManifest(
             kind: "photo",
             preset: .init(name: preset.name, version: preset.version),
             input: .init(
                 format: probe.format, width: probe.width, height: probe.height, bytes: probe.bytes,
-                sha256: SHA256Digest.hex(of: data), orientation: probe.orientation,
+                sha256: sha256, orientation: probe.orientation,
                 animated: probe.isAnimated ? true : nil),
             renditions: renditions, hashes: hashes, blurhash: blurhash)
     }
@@ -53,7 +87,11 @@ public struct PhotoPipeline: Sendable {
 
     /// SHA-256, PDQ and pHash of the file at `input` (the same values `process` records).
     public func hash(input: URL) throws(ThumbnailError) -> PhotoHashes {
-        try hash(data: read(input), name: input.lastPathComponent)
+        let source = try SourceBytes(mapping: input.path, limits: preset.limits)
+        let photo = try DecodedPhoto(source: source, width: preset.largestWidth, limits: preset.limits, name: input.lastPathComponent)
+        var (hashes, _) = try photo.hashes()
+        hashes.sha256 = SHA256Digest.hex(of: source.data)
+        return hashes
     }
 
     /// SHA-256, PDQ and pHash of encoded image bytes (the same values `process` records).
@@ -62,22 +100,5 @@ public struct PhotoPipeline: Sendable {
         var (hashes, _) = try photo.hashes()
         hashes.sha256 = SHA256Digest.hex(of: data)
         return hashes
-    }
-
-    /// Reads a file after checking its size against the byte limit.
-    private func read(_ url: URL) throws(ThumbnailError) -> Data {
-        let size: Int
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-            size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        } catch {
-            throw ThumbnailError(.io, "cannot read \(url.path)", cause: "\(error)")
-        }
-        try preset.limits.check(bytes: size)
-        do {
-            return try Data(contentsOf: url)
-        } catch {
-            throw ThumbnailError(.io, "cannot read \(url.path)", cause: "\(error)")
-        }
     }
 }

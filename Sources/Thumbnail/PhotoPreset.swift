@@ -67,14 +67,21 @@ public struct PhotoPreset: Codable, Sendable, Equatable {
     public var outputs: [Output]
     /// Input limits checked before decoding.
     public var limits: ImageLimits
+    /// Whether `process` computes PDQ, pHash and blurhash (default true; off for presets that
+    /// only make renditions, such as the benchmark's, where the manifest then has no hashes).
+    public var hashes: Bool
 
     /// Creates and validates a preset.
-    public init(name: String, version: Int, renditions: [Rendition], outputs: [Output], limits: ImageLimits = .default) throws(ThumbnailError) {
+    public init(
+        name: String, version: Int, renditions: [Rendition], outputs: [Output], limits: ImageLimits = .default,
+        hashes: Bool = true
+    ) throws(ThumbnailError) {
         self.name = name
         self.version = version
         self.renditions = renditions
         self.outputs = outputs
         self.limits = limits
+        self.hashes = hashes
         try validate()
     }
 
@@ -85,6 +92,7 @@ public struct PhotoPreset: Codable, Sendable, Equatable {
         renditions = try c.decode([Rendition].self, forKey: .renditions)
         outputs = try c.decode([Output].self, forKey: .outputs)
         limits = try c.decodeIfPresent(ImageLimits.self, forKey: .limits) ?? .default
+        hashes = try c.decodeIfPresent(Bool.self, forKey: .hashes) ?? true
         try validate()
     }
 
@@ -123,6 +131,7 @@ public struct PhotoPreset: Codable, Sendable, Equatable {
         renditions = []
         outputs = []
         limits = .default
+        hashes = true
     }
 
     /// The widest rendition: the size decoded once, from which the others are derived.

@@ -15,9 +15,9 @@ enum GoldenManifests {
 
         init(_ manifest: PhotoManifest) {
             sizes = manifest.renditions.map { "\($0.path) \($0.width)x\($0.height)" }
-            pdq = manifest.hashes.pdq
-            pdqQuality = manifest.hashes.pdqQuality
-            phash = manifest.hashes.phash
+            pdq = manifest.hashes?.pdq ?? ""
+            pdqQuality = manifest.hashes?.pdqQuality ?? -1
+            phash = manifest.hashes?.phash ?? ""
         }
     }
 

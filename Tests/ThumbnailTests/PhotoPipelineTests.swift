@@ -167,7 +167,7 @@ struct PhotoPipelineTests {
         defer { try? FileManager.default.removeItem(at: out) }
         let manifest = try PhotoPipeline().process(input: url, outputDirectory: out)
         #expect(manifest.renditions.count == 6)
-        #expect(manifest.hashes.pdqQuality > 50)
+        #expect((manifest.hashes?.pdqQuality ?? 0) > 50)
     }
 
     @Test("manifest JSON has exactly the documented shape; hash() agrees with process()")
@@ -190,18 +190,60 @@ struct PhotoPipelineTests {
         let renditions = try #require(object["renditions"] as? [[String: Any]])
         #expect(Set(renditions[0].keys) == ["name", "format", "width", "height", "bytes", "path"])
         #expect(manifest.renditions.map(\.path) == ["150.jpg", "150.webp", "640.jpg", "640.webp", "1080.jpg", "1080.webp"])
-        #expect(manifest.hashes.pdq.count == 64 && manifest.hashes.phash.count == 16)
-        #expect(manifest.blurhash.count == 36)
+        let recorded = try #require(manifest.hashes)
+        #expect(recorded.pdq.count == 64 && recorded.phash.count == 16)
+        #expect(manifest.blurhash?.count == 36)
         #expect(manifest.input.sha256 == SHA256Digest.hex(of: jpeg))
         // Round trip (dihedral variants are in-process only).
         var expected = manifest
-        expected.hashes.pdqDihedral = nil
+        expected.hashes?.pdqDihedral = nil
         #expect(try JSONDecoder().decode(PhotoManifest.self, from: JSONEncoder().encode(manifest)) == expected)
 
         let hashes = try pipeline.hash(data: jpeg)
         #expect(hashes.sha256 == manifest.input.sha256)
-        #expect(hashes.pdq == manifest.hashes.pdq && hashes.phash == manifest.hashes.phash)
+        #expect(hashes.pdq == recorded.pdq && hashes.phash == recorded.phash)
         #expect(hashes.pdqDihedral?.count == 8 && hashes.pdqDihedral?.first == hashes.pdq)
+    }
+
+    @Test("a preset with hashes off writes the same renditions and a manifest without hashes")
+    func hashesOff() throws {
+        let jpeg = try TestImages.jpeg(width: 1200, height: 900)
+        var preset = PhotoPreset.photo
+        preset.hashes = false
+        let out = Self.outputDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let manifest = try PhotoPipeline(preset: preset).process(data: jpeg, outputDirectory: out)
+        #expect(manifest.hashes == nil && manifest.blurhash == nil)
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(manifest)) as? [String: Any])
+        #expect(Set(object.keys) == ["kind", "preset", "input", "renditions"])
+        #expect(manifest.renditions.map { "\($0.path) \($0.width)x\($0.height)" } == [
+            "150.jpg 150x150", "150.webp 150x150", "640.jpg 640x480", "640.webp 640x480", "1080.jpg 1080x810", "1080.webp 1080x810",
+        ])
+        #expect(manifest.input.sha256 == SHA256Digest.hex(of: jpeg))
+    }
+
+    @Test("a file is processed from a mapping: same manifest as from its bytes")
+    func mappedInput() throws {
+        let jpeg = try TestImages.jpeg(width: 900, height: 700)
+        let file = Self.outputDirectory().appendingPathExtension("jpg")
+        try jpeg.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let fromFile = Self.outputDirectory(), fromData = Self.outputDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: fromFile)
+            try? FileManager.default.removeItem(at: fromData)
+        }
+        var timings = PhotoTimings()
+        let mapped = try PhotoPipeline().process(input: file, outputDirectory: fromFile, timings: &timings)
+        let copied = try PhotoPipeline().process(data: jpeg, outputDirectory: fromData)
+        #expect(mapped == copied)
+        #expect(timings.hashesMs != nil && timings.hashesCPUMs != nil && timings.decodeMs > 0)
+        var tight = PhotoPreset.photo
+        tight.limits.maxBytes = jpeg.count - 1
+        let error = try #require(throws: ThumbnailError.self) {
+            try PhotoPipeline(preset: tight).process(input: file, outputDirectory: fromFile)
+        }
+        #expect(error.code == .tooLarge)
     }
 
     @Test("dihedral variants of an upload find the same photo stored rotated")

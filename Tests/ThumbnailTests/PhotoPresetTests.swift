@@ -16,6 +16,7 @@ struct PhotoPresetTests {
         #expect(preset.renditions.map(\.name) == ["150", "640", "1080"])
         #expect(preset.outputs.map(\.format) == [.jpeg, .webp])
         #expect(preset.limits == .default)
+        #expect(preset.hashes)
     }
 
     @Test("jobs/bench-jpeg.json: the same sizes, baseline JPEG q85 only (what the peers write)")
@@ -24,6 +25,7 @@ struct PhotoPresetTests {
         #expect(preset.name == "bench-jpeg")
         #expect(preset.renditions == PhotoPreset.photo.renditions)
         #expect(preset.outputs == [PhotoPreset.Output(format: .jpeg, quality: 85, progressive: false)])
+        #expect(!preset.hashes, "the peers compute no hashes")
     }
 
     @Test("invalid presets are refused as invalid_preset")

@@ -20,6 +20,9 @@ struct ProcessCommand: ParsableCommand {
     @Option(help: "Inputs processed at once (default: number of cores).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Print each photo's per-stage milliseconds (decode, renditions, hashes, SHA-256) to stderr, one JSON line per input.")
+    var timings = false
+
     @Option(name: .customLong("out"), help: "Output directory.")
     var outputDirectory: String
 
@@ -47,7 +50,7 @@ struct ProcessCommand: ParsableCommand {
         let names = OutputNames(inputs)
         let status = LocalRunner(workers: workers).run(inputs) { index, path in
             let directory = single ? root : root.appendingPathComponent(names[index])
-            return try MediaJob(input: URL(fileURLWithPath: path)).process(into: directory, presets: presets)
+            return try MediaJob(input: URL(fileURLWithPath: path)).process(into: directory, presets: presets, timings: timings)
         }
         if status != 0 { throw ExitCode(status) }
     }

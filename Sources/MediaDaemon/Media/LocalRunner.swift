@@ -3,10 +3,14 @@ import Synchronization
 
 /// Runs blocking per-file work on a few dedicated threads and prints one JSON line per input
 /// as each finishes (order of completion). Returns the exit status: 0, 2 (bad input) or 1.
+///
+/// The largest files are started first: with the big ones spread over the workers at the
+/// start, the small ones fill in at the end instead of one big file running alone on one core.
 struct LocalRunner: Sendable {
     let workers: Int
 
     func run(_ inputs: [String], _ work: @escaping @Sendable (Int, String) throws -> Data) -> Int32 {
+        let order = Self.largestFirst(inputs)
         let next = Atomic<Int>(0)
         let worst = Mutex<Int32>(0)
         let output = Mutex(FileHandle.standardOutput)
@@ -16,8 +20,9 @@ struct LocalRunner: Sendable {
             let thread = Thread {
                 defer { group.leave() }
                 while true {
-                    let index = next.add(1, ordering: .relaxed).oldValue
-                    guard index < inputs.count else { return }
+                    let position = next.add(1, ordering: .relaxed).oldValue
+                    guard position < order.count else { return }
+                    let index = order[position]
                     let path = inputs[index]
                     let line: Data
                     do {
@@ -39,6 +44,14 @@ struct LocalRunner: Sendable {
         }
         group.wait()
         return worst.withLock { $0 }
+    }
+
+    /// Input indexes by file size, largest first (unreadable files last, in input order).
+    static func largestFirst(_ inputs: [String]) -> [Int] {
+        let sizes = inputs.map { path in
+            ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? -1
+        }
+        return inputs.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
     }
 
     /// Adds `"source": path` to a manifest object; keys sorted for stable output.

@@ -56,11 +56,16 @@ struct MediaJob: Sendable {
     }
 
     /// Runs the pipeline, writing into `directory`; returns the manifest as a JSON object.
-    func process(into directory: URL, presets: Presets) throws -> Data {
+    /// With `timings`, a photo's per-stage milliseconds go to stderr as one JSON line
+    /// (`{"source": …, "timings": {…}}`).
+    func process(into directory: URL, presets: Presets, timings: Bool = false) throws -> Data {
         do {
             switch try kind() {
             case .photo:
-                let manifest = try PhotoPipeline(preset: presets.photo).process(input: input, outputDirectory: directory)
+                var spent = PhotoTimings()
+                let manifest = try PhotoPipeline(preset: presets.photo)
+                    .process(input: input, outputDirectory: directory, timings: &spent)
+                if timings { try Self.report(spent, source: input.path) }
                 return try JSONEncoder().encode(manifest)
             case .video:
                 let manifest = try VideoPipeline(preset: presets.video, posterPreset: presets.photo)
@@ -70,6 +75,15 @@ struct MediaJob: Sendable {
         } catch {
             throw CommandFailure(error)
         }
+    }
+
+    private static func report(_ timings: PhotoTimings, source: String) throws {
+        let object: [String: Any] = [
+            "source": source,
+            "timings": try JSONSerialization.jsonObject(with: JSONEncoder().encode(timings)),
+        ]
+        let line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        FileHandle.standardError.write(line + Data("\n".utf8))
     }
 
     /// Computes the hashes without writing renditions.

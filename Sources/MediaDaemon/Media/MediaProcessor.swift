@@ -91,8 +91,8 @@ struct MediaProcessor: Sendable {
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             return try Processed(
                 encoding: manifest, presetName: manifest.preset.name, presetVersion: manifest.preset.version,
-                input: manifest.input, pdq: manifest.hashes.pdq, pdqQuality: manifest.hashes.pdqQuality,
-                pdqVariants: manifest.hashes.pdqDihedral ?? [], phash: manifest.hashes.phash, frames: [])
+                input: manifest.input, pdq: manifest.hashes?.pdq, pdqQuality: manifest.hashes?.pdqQuality,
+                pdqVariants: manifest.hashes?.pdqDihedral ?? [], phash: manifest.hashes?.phash, frames: [])
         case "video":
             let manifest = try VideoPipeline(preset: presets.video, posterPreset: presets.photo)
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })

@@ -10,11 +10,18 @@ struct DecodedPhoto {
 
     /// Probes (refusing over-limit input before any pixel is decoded), then decodes.
     init(data: Data, width: Int, limits: ImageLimits, name: String) throws(ThumbnailError) {
-        let (probe, source) = try ImageProbe.open(data, limits: limits, name: name)
-        // Only a profile (or CMYK) needs a colour transform: untagged RGB is taken as sRGB,
-        // and an sRGB→sRGB round trip through LCMS would shift pixels (and hashes) for nothing.
-        // CMYK needs a profile to reach sRGB: the embedded one, else libvips' CMYK fallback.
-        let exportSRGB = probe.hasICCProfile || probe.isCMYK
+        try limits.check(bytes: data.count)
+        try self.init(source: SourceBytes(data), width: width, limits: limits, name: name)
+    }
+
+    /// As `init(data:…)`, from bytes already pinned (a mapped file).
+    init(source: SourceBytes, width: Int, limits: ImageLimits, name: String) throws(ThumbnailError) {
+        let probe = try ImageProbe.open(source, limits: limits, name: name)
+        // Only a non-sRGB profile (or CMYK) needs a colour transform: untagged RGB is taken as
+        // sRGB, and an sRGB→sRGB round trip through LCMS would cost more than the resize and
+        // shift pixels (and hashes) for nothing. CMYK needs a profile to reach sRGB: the
+        // embedded one, else libvips' CMYK fallback.
+        let exportSRGB = (probe.hasICCProfile && !probe.hasSRGBProfile) || probe.isCMYK
         let importCMYK = probe.isCMYK && !probe.hasICCProfile
         let shrunk: VipsImage
         if probe.format == .jpeg {
@@ -54,14 +61,27 @@ struct DecodedPhoto {
     /// PDQ (with its dihedral variants), pHash (from the decoded image) and blurhash (from a
     /// 64 px wide copy).
     func hashes() throws(ThumbnailError) -> (PhotoHashes, blurhash: String) {
+        var timings = PhotoTimings()
+        return try hashes(timings: &timings)
+    }
+
+    /// As `hashes()`, recording the time PDQ + pHash and blurhash took.
+    func hashes(timings: inout PhotoTimings) throws(ThumbnailError) -> (PhotoHashes, blurhash: String) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let startCPU = PhotoTimings.threadCPUMilliseconds()
         let pixels = try image.pixels(input: name)
         let luma = PDQ.luma(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
         let dihedral = PDQ.dihedralHashes(luma: luma, width: image.width, height: image.height)
         let pdq = dihedral[0]
         let phash = PerceptualHash.hash(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
+        let hashed = clock.now
+        timings.hashesCPUMs = ((PhotoTimings.threadCPUMilliseconds() - startCPU) * 1000).rounded() / 1000
         let small = try image.thumbnail(width: 64, input: name)
         let smallPixels = try small.pixels(input: name)
         let blurhash = Blurhash.encode(pixels: smallPixels, width: small.width, height: small.height, bands: small.bands)
+        timings.hashesMs = PhotoTimings.milliseconds(hashed - start)
+        timings.blurhashMs = PhotoTimings.milliseconds(clock.now - hashed)
         let hashes = PhotoHashes(
             pdq: pdq.hex, pdqQuality: pdq.quality, phash: phash, pdqDihedral: dihedral.map(\.hex))
         return (hashes, blurhash)

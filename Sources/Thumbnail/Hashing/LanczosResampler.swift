@@ -20,12 +20,25 @@ enum LanczosResampler {
                         for y in 0..<height {
                             let row = y * width
                             for x in 0..<toWidth {
-                                var sum = Int32(1 << (precisionBits - 1))
-                                let first = row + taps.first[x], base = taps.start[x]
-                                for offset in 0..<taps.count[x] {
-                                    sum &+= Int32(input[first + offset]) &* weights[base + offset]
+                                let pixels = input.baseAddress! + (row + taps.first[x])
+                                let kernel = weights.baseAddress! + taps.start[x]
+                                let count = taps.count[x]
+                                // Four independent partial sums (wrapping integer addition is exact
+                                // in any order): the multiplies overlap.
+                                var s0 = Int32(1 << (precisionBits - 1)), s1: Int32 = 0, s2: Int32 = 0, s3: Int32 = 0
+                                var k = 0
+                                while k &+ 4 <= count {
+                                    s0 &+= Int32(pixels[k]) &* kernel[k]
+                                    s1 &+= Int32(pixels[k &+ 1]) &* kernel[k &+ 1]
+                                    s2 &+= Int32(pixels[k &+ 2]) &* kernel[k &+ 2]
+                                    s3 &+= Int32(pixels[k &+ 3]) &* kernel[k &+ 3]
+                                    k &+= 4
                                 }
-                                out[y * toWidth + x] = clip(sum)
+                                while k < count {
+                                    s0 &+= Int32(pixels[k]) &* kernel[k]
+                                    k &+= 1
+                                }
+                                out[y * toWidth + x] = clip(s0 &+ s1 &+ s2 &+ s3)
                             }
                         }
                     }

@@ -54,6 +54,52 @@ struct ServeAPITests {
         return path
     }
 
+    /// Starts `serve` on a free port with `options`; returns it and its base URL.
+    private func startServer(_ options: [String] = []) async throws -> (daemon: ChildProcess, base: String) {
+        let daemon = try DaemonProcess.start(["serve", "--data", data, "--port", "0"] + options, directory: directory)
+        #expect(await daemon.waitForStderr(containing: "Server started and listening on"), "\(daemon.stderr)")
+        let line = try #require(daemon.stderr.components(separatedBy: "\n").first { $0.contains("Server started and listening on") })
+        let port = try #require(line.components(separatedBy: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        return (daemon, "http://127.0.0.1:\(port)")
+    }
+
+    private func json(_ base: String, _ method: String, _ path: String, token: String? = nil, _ body: String? = nil) async throws -> Reply {
+        var arguments = ["-X", method]
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
+        return try await curl(arguments + [base + path])
+    }
+
+    /// Registers `name` and logs in: its id and bearer token.
+    private func user(_ base: String, _ name: String) async throws -> (id: String, token: String) {
+        let credentials = #"{"username": "\#(name)", "password": "a long passphrase"}"#
+        #expect(try await json(base, "POST", "/api/v1/users", credentials).status == 201)
+        let session = try await json(base, "POST", "/api/v1/sessions", credentials)
+        #expect(session.status == 201)
+        return (try #require(session.json["user_id"] as? String), try #require(session.json["token"] as? String))
+    }
+
+    private func upload(_ base: String, _ file: String, token: String, key: String? = nil) async throws -> Reply {
+        var arguments = ["-H", "Authorization: Bearer \(token)", "-F", "media=@\(file)", "-F", "caption=from \(file)"]
+        if let key { arguments += ["-H", "Idempotency-Key: \(key)"] }
+        return try await curl(arguments + [base + "/api/v1/posts"])
+    }
+
+    /// The post once it is no longer processing (or after five minutes).
+    private func ready(_ base: String, _ postID: String) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while true {
+            let post = try await json(base, "GET", "/api/v1/posts/\(postID)").json
+            if post["status"] as? String != "processing" || ContinuousClock.now > deadline { return post }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+    }
+
+    /// The bytes the store holds for a `/media/…` URL.
+    private func stored(_ url: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: "\(data)/store/\(url.dropFirst("/media/".count))"))
+    }
+
     @Test func uploadsBecomeReadyAndServeThroughTheFeed() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let photo = try await generate("photo.jpg", ["-f", "lavfi", "-i", "testsrc2=size=1200x800", "-frames:v", "1", "-q:v", "3"])
@@ -62,43 +108,16 @@ struct ServeAPITests {
             ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
              "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
 
-        let daemon = try DaemonProcess.start(
-            ["serve", "--data", data, "--port", "0", "--celebrity-followers", "2"], directory: directory)
+        let (daemon, base) = try await startServer(["--celebrity-followers", "2"])
         defer { daemon.signal(SIGTERM) }
-        #expect(await daemon.waitForStderr(containing: "Server started and listening on"), "\(daemon.stderr)")
-        let line = try #require(daemon.stderr.components(separatedBy: "\n").first { $0.contains("Server started and listening on") })
-        let port = try #require(line.components(separatedBy: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
-        let base = "http://127.0.0.1:\(port)"
-
         func json(_ method: String, _ path: String, token: String? = nil, _ body: String? = nil) async throws -> Reply {
-            var arguments = ["-X", method]
-            if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
-            if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
-            return try await curl(arguments + [base + path])
+            try await self.json(base, method, path, token: token, body)
         }
-        func user(_ name: String) async throws -> (id: String, token: String) {
-            let credentials = #"{"username": "\#(name)", "password": "a long passphrase"}"#
-            #expect(try await json("POST", "/api/v1/users", credentials).status == 201)
-            let session = try await json("POST", "/api/v1/sessions", credentials)
-            #expect(session.status == 201)
-            return (try #require(session.json["user_id"] as? String), try #require(session.json["token"] as? String))
-        }
+        func user(_ name: String) async throws -> (id: String, token: String) { try await self.user(base, name) }
         func upload(_ file: String, token: String, key: String? = nil) async throws -> Reply {
-            var arguments = ["-H", "Authorization: Bearer \(token)", "-F", "media=@\(file)", "-F", "caption=from \(file)"]
-            if let key { arguments += ["-H", "Idempotency-Key: \(key)"] }
-            return try await curl(arguments + [base + "/api/v1/posts"])
+            try await self.upload(base, file, token: token, key: key)
         }
-        func ready(_ postID: String) async throws -> [String: Any] {
-            let deadline = ContinuousClock.now + .seconds(300)
-            while true {
-                let post = try await json("GET", "/api/v1/posts/\(postID)").json
-                if post["status"] as? String != "processing" || ContinuousClock.now > deadline { return post }
-                try await Task.sleep(for: .milliseconds(300))
-            }
-        }
-        func stored(_ url: String) throws -> Data {
-            try Data(contentsOf: URL(fileURLWithPath: "\(data)/store/\(url.dropFirst("/media/".count))"))
-        }
+        func ready(_ postID: String) async throws -> [String: Any] { try await self.ready(base, postID) }
 
         let alice = try await user("alice")
         let bob = try await user("bob")
@@ -178,6 +197,96 @@ struct ServeAPITests {
         #expect(try await json("DELETE", "/api/v1/sessions", token: bob.token).status == 204)
         #expect(try await json("GET", "/api/v1/feed", token: bob.token).status == 401)
         #expect(try await json("GET", "/healthz").status == 200)
+
+        daemon.signal(SIGTERM)
+        let exit = await daemon.waitForExit()
+        #expect(exit.status == 0, "\(exit.stderr)")
+    }
+
+    /// `mediadaemon media show ID` against the running daemon's database.
+    private func media(_ id: Int) async throws -> [String: Any] {
+        let result = try await DaemonProcess.run(["media", "show", "\(id)", "--data", data], directory: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    /// The media id in a rendition URL (`/media/media/<id>/…`).
+    private func mediaID(_ post: [String: Any]) throws -> Int {
+        let renditions = try #require((post["media"] as? [String: Any])?["renditions"] as? [[String: Any]])
+        let url = try #require(renditions.first?["url"] as? String)
+        let parts = url.split(separator: "/")
+        #expect(parts.count > 3 && parts[0] == "media" && parts[1] == "media", "\(url)")
+        return try #require(Int(parts[2]))
+    }
+
+    /// Files the store holds under `media/<id>/`.
+    private func storedFiles(media id: Int) -> [String] {
+        let root = "\(data)/store/media/\(id)"
+        let walker = FileManager.default.enumerator(atPath: root)
+        return (walker?.allObjects as? [String] ?? []).filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: "\(root)/\($0)", isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+    }
+
+    @Test func deletedMediaReleaseTheirBytesAndHashes() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let photo = try await generate("photo.jpg", ["-f", "lavfi", "-i", "testsrc2=size=1200x800", "-frames:v", "1", "-q:v", "3"])
+        let copy = try await generate(
+            "reencoded.jpg", ["-f", "lavfi", "-i", "testsrc2=size=900x600", "-frames:v", "1", "-q:v", "12"])
+        let (daemon, base) = try await startServer()
+        defer { daemon.signal(SIGTERM) }
+        let alice = try await user(base, "alice")
+
+        // Uploaded, processed, then deleted: the delete job removes every rendition.
+        let first = try await upload(base, photo, token: alice.token)
+        #expect(first.status == 201)
+        let firstPost = try #require(first.json["post_id"] as? String)
+        let firstView = try await ready(base, firstPost)
+        #expect(firstView["status"] as? String == "ready", "\(firstView)")
+        let deletedID = try mediaID(firstView)
+        #expect(!storedFiles(media: deletedID).isEmpty)
+        #expect(try await json(base, "DELETE", "/api/v1/posts/\(firstPost)", token: alice.token).status == 204)
+        #expect(try await json(base, "GET", "/api/v1/posts/\(firstPost)").status == 404)
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !storedFiles(media: deletedID).isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(storedFiles(media: deletedID).isEmpty)
+        let deleted = try await media(deletedID)
+        #expect(deleted["status"] as? String == "deleted", "\(deleted)")
+        #expect(deleted["pdq"] == nil || deleted["pdq"] is NSNull, "\(deleted)")
+
+        // A near-duplicate of the deleted photo is not linked to it: its hashes left the index.
+        let near = try await upload(base, copy, token: alice.token)
+        let nearView = try await ready(base, try #require(near.json["post_id"] as? String))
+        #expect(nearView["status"] as? String == "ready", "\(nearView)")
+        let nearID = try mediaID(nearView)
+        let nearMedia = try await media(nearID)
+        #expect(nearMedia["duplicate_of"] == nil || nearMedia["duplicate_of"] is NSNull, "\(nearMedia)")
+
+        // The same bytes again: a new media, processed again, whose renditions are stored and served.
+        let again = try await upload(base, photo, token: alice.token)
+        #expect(again.status == 201)
+        #expect(again.json["status"] as? String == "processing", "\(again.json)")
+        let againPost = try #require(again.json["post_id"] as? String)
+        let againView = try await ready(base, againPost)
+        #expect(againView["status"] as? String == "ready", "\(againView)")
+        let againID = try mediaID(againView)
+        #expect(againID != deletedID)
+        let revived = try await media(againID)
+        #expect(revived["sha256"] as? String == deleted["sha256"] as? String)
+        // Near-duplicate of the live copy, never of the deleted media.
+        #expect(revived["duplicate_of"] as? Int == nearID, "\(revived)")
+        let renditions = try #require((againView["media"] as? [String: Any])?["renditions"] as? [[String: Any]])
+        #expect(renditions.count >= 3)
+        #expect(storedFiles(media: againID).count >= renditions.count)
+        for rendition in renditions {
+            let url = try #require(rendition["url"] as? String)
+            let served = try await curl([base + url])
+            #expect(served.status == 200, "\(url)")
+            #expect(served.body == (try stored(url)), "\(url)")
+        }
 
         daemon.signal(SIGTERM)
         let exit = await daemon.waitForExit()

@@ -66,8 +66,16 @@ struct MediaProcessor: Sendable {
         manifest.manifest["store_prefix"] = prefix
         let record = try manifest.completionOutcome(mediaID: payload.mediaID)
         logger.info("processed", metadata: ["prefix": "\(prefix)"])
-        let completion = self.completion
-        return .completed { connection in try completion.markReady(record, on: connection) }
+        let (completion, store, jobLogger) = (self.completion, self.store, logger)
+        return .completed { connection in
+            guard try completion.markReady(record, on: connection) else {
+                // Its last post was deleted while it processed: the removal job may have run
+                // before these outputs were published, so they go now.
+                let removed = try store.delete(prefix: ObjectKey.mediaPrefix(mediaID: record.mediaID))
+                jobLogger.info("media deleted while processing; outputs removed", metadata: ["objects": "\(removed)"])
+                return
+            }
+        }
     }
 
     /// Copies every file under `directory` into the store under `prefix`, atomically per object.

@@ -44,32 +44,40 @@ struct SocialJobs: Sendable {
             },
             Self.deleteJobKind: { job, _ in
                 let mediaID = try job.decodePayload([String: Int64].self)["media_id"] ?? 0
-                let removed = try store.delete(prefix: "media/\(mediaID)/")
+                // The media was marked deleted (row kept, hashes cleared, SHA-256 released) with
+                // its last post; the ids of deleted media are never reused, so its files can go.
+                // A media that is not deleted is in use again and keeps them.
+                let deleted = try blockingAwait {
+                    try await pool.withConnection { try MediaCompletion.isDeleted(mediaID: mediaID, on: $0) }
+                }
+                guard deleted else {
+                    logger.notice("media in use; files kept", metadata: ["media_id": "\(mediaID)"])
+                    return .completed
+                }
+                let removed = try store.delete(prefix: ObjectKey.mediaPrefix(mediaID: mediaID))
                 logger.info("media files removed", metadata: ["media_id": "\(mediaID)", "objects": "\(removed)"])
-                // Its hashes leave PostgreSQL with the job's completion; every daemon's index
-                // drops them at its next catch-up.
-                return .completed { connection in try MediaCompletion.clearHashes(mediaID: mediaID, on: connection) }
+                return .completed
             },
         ]
     }
 }
 
-/// Runs async work from a lane thread and waits for it. Lane threads are dedicated threads,
-/// never the cooperative pool, so blocking one on a semaphore starves nothing.
-func blockingAwait(_ work: @escaping @Sendable () async throws -> Void) throws {
+/// Runs async work from a lane thread and waits for its result. Lane threads are dedicated
+/// threads, never the cooperative pool, so blocking one on a semaphore starves nothing.
+func blockingAwait<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) throws -> Value {
     let done = DispatchSemaphore(value: 0)
-    let outcome = AwaitOutcome()
+    let outcome = AwaitOutcome<Value>()
     Task {
-        do { try await work() } catch { outcome.error = error }
+        do { outcome.result = .success(try await work()) } catch { outcome.result = .failure(error) }
         done.signal()
     }
     done.wait()
-    if let error = outcome.error { throw error }
+    return try outcome.result!.get()
 }
 
-/// The error a task hands back to the thread waiting for it.
-private final class AwaitOutcome: @unchecked Sendable {
+/// The result a task hands back to the thread waiting for it.
+private final class AwaitOutcome<Value: Sendable>: @unchecked Sendable {
     // Written by the task before the semaphore is signalled and read after the wait: the
     // semaphore orders the two accesses.
-    var error: (any Error)?
+    var result: Result<Value, any Error>?
 }

@@ -57,17 +57,34 @@ public struct MediaCompletion: Sendable {
         self.videoRule = videoRule
     }
 
-    /// Records `outcome` as the media's ready state, with the nearest earlier near-duplicate.
-    public func markReady(_ outcome: Outcome, on connection: DatabaseConnection) throws {
+    /// Records `outcome` as the media's ready state, with the nearest earlier near-duplicate
+    /// that is not deleted. Returns false, recording nothing, when the media itself was deleted
+    /// meanwhile (its last post went while it was processing): the caller removes its outputs.
+    @discardableResult
+    public func markReady(_ outcome: Outcome, on connection: DatabaseConnection) throws -> Bool {
         try indexes.catchUp(on: connection)
-        let duplicate = try nearDuplicate(of: outcome, on: connection)
-        try connection.query(
+        var duplicate = try nearDuplicate(of: outcome, on: connection)
+        // The match is locked against deletion until commit. One deleted since the catch-up
+        // is dropped by the next catch-up (its hash change committed with the deletion).
+        let lockLive = try MediaQuery.lockLiveMedia.sql()
+        var attempts = 0
+        while let match = duplicate, try connection.query(lockLive, [match.id]).isEmpty {
+            attempts += 1
+            guard attempts < Self.maximumMatchAttempts else {
+                duplicate = nil
+                break
+            }
+            try indexes.catchUp(on: connection)
+            duplicate = try nearDuplicate(of: outcome, on: connection)
+        }
+        let updated = try connection.query(
             try MediaQuery.markMediaReady.sql(),
             [
                 outcome.mediaID, PostgresJSON(text: outcome.manifestJSON), PostgresJSON(text: outcome.inputJSON),
                 outcome.presetName, outcome.presetVersion, outcome.pdq, outcome.pdqQuality, outcome.phash,
                 duplicate?.id, duplicate?.distance,
             ])
+        guard updated.affectedRows == 1 else { return false }
         // Posts waiting on this media reach their followers' feeds now, in the same transaction.
         let posts = try connection.query(try MediaQuery.postsOnMedia.sql(), [outcome.mediaID])
         let fanOuts = try posts.map { row in
@@ -88,7 +105,11 @@ public struct MediaCompletion: Sendable {
                 ])
         }
         try DedupIndexes.recordChange(mediaID: outcome.mediaID, on: connection)
+        return true
     }
+
+    /// Near-duplicate candidates found deleted, at most, before a media is recorded without one.
+    static let maximumMatchAttempts = 8
 
     /// The earlier media `outcome` nearly duplicates. A video with usable frame hashes is
     /// matched by its frames (vPDQ); a photo, or a video without usable frames, by its PDQ and
@@ -152,12 +173,27 @@ public struct MediaCompletion: Sendable {
     }
 
     /// Deleted media: clears its hashes and frame hashes and records the change, so no daemon's
-    /// index offers it as a near-duplicate of a later upload. Run in the deletion job's
-    /// completion transaction.
+    /// index offers it as a near-duplicate of a later upload.
     public static func clearHashes(mediaID: Int64, on connection: DatabaseConnection) throws {
         try connection.query(try MediaQuery.clearMediaHashes.sql(), [mediaID])
         try connection.query(try MediaQuery.deleteFrameHashes.sql(), [mediaID])
         try DedupIndexes.recordChange(mediaID: mediaID, on: connection)
+    }
+
+    /// Marks a media deleted (its last live post is gone), in the caller's transaction: the
+    /// row stays, its SHA-256 no longer counts for exact duplicates and its hashes leave every
+    /// index. The caller has locked the media row and checked that no live post shows it.
+    /// Returns false when it was deleted already.
+    public static func markDeleted(mediaID: Int64, on connection: DatabaseConnection) throws -> Bool {
+        guard try connection.query(try MediaQuery.markMediaDeleted.sql(), [mediaID]).first != nil else { return false }
+        try connection.query(try MediaQuery.deleteFrameHashes.sql(), [mediaID])
+        try DedupIndexes.recordChange(mediaID: mediaID, on: connection)
+        return true
+    }
+
+    /// Whether the media is deleted (or unknown); a file removal job checks before removing.
+    public static func isDeleted(mediaID: Int64, on connection: DatabaseConnection) throws -> Bool {
+        try connection.query(try MediaQuery.lockLiveMedia.sql(), [mediaID]).isEmpty
     }
 
     /// Applies hash changes written since the indexes' watermark, by this daemon or another.

@@ -4,7 +4,8 @@ public import Logging
 /// Uploaded media: stores originals, records them, and enqueues their processing.
 ///
 /// Originals are content-addressed, so the same bytes uploaded twice are one media row and
-/// one processing job: the second upload gets the first one's id (`exactDuplicate`).
+/// one processing job: the second upload gets the first one's id (`exactDuplicate`). A
+/// deleted media no longer holds its bytes: uploading them again makes a new media.
 public struct MediaLibrary: Sendable {
     /// What `ingest` did with a file.
     public struct Ingested: Sendable, Codable, Equatable {
@@ -51,14 +52,17 @@ public struct MediaLibrary: Sendable {
         let insert = try MediaQuery.insertMedia.sql()
         let existing = try MediaQuery.mediaBySHA256.sql()
         let result = try await pool.transaction { connection -> Ingested in
-            let inserted = try connection.query(insert, [sha256, kind, key.rawValue, name, bytes])
-            guard let row = inserted.first else {
-                let row = try connection.query(existing, [sha256]).first
-                return Ingested(
-                    mediaID: try row?["id", as: Int64.self] ?? 0, sha256: sha256, kind: kind,
-                    status: try row?["status", as: String.self] ?? "processing", exactDuplicate: true, jobID: nil)
+            // The media found by SHA-256 may be deleted before it is locked: insert again then.
+            var inserted = try connection.query(insert, [sha256, kind, key.rawValue, name, bytes])
+            while inserted.isEmpty {
+                if let row = try connection.query(existing, [sha256]).first {
+                    return Ingested(
+                        mediaID: try row["id", as: Int64.self], sha256: sha256, kind: kind,
+                        status: try row["status", as: String.self], exactDuplicate: true, jobID: nil)
+                }
+                inserted = try connection.query(insert, [sha256, kind, key.rawValue, name, bytes])
             }
-            let id = try row["id", as: Int64.self]
+            let id = try inserted[0]["id", as: Int64.self]
             let job = try NewJob(
                 kind: MediaJobPayload.jobKind(for: kind),
                 encoding: MediaJobPayload(mediaID: id, kind: kind, originalKey: key.rawValue, sha256: sha256),

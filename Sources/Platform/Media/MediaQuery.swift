@@ -8,6 +8,8 @@ enum MediaQuery: String, CaseIterable, Sendable {
     case listMedia = "ListMedia"
     case markMediaReady = "MarkMediaReady"
     case markMediaFailed = "MarkMediaFailed"
+    case lockLiveMedia = "LockLiveMedia"
+    case markMediaDeleted = "MarkMediaDeleted"
     case replaceFrameHashes = "ReplaceFrameHashes"
     case hashChangesAfter = "HashChangesAfter"
     case usableFrameHashes = "UsableFrameHashes"

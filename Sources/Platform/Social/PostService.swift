@@ -14,7 +14,7 @@ public struct PostService: Sendable {
 
     /// Creates a post for a stored original. The same `idempotencyKey` from the same user
     /// returns the first post again. An original already known by SHA-256 reuses its media
-    /// row; only a new media is enqueued for processing.
+    /// row unless that media was deleted; only a new media is enqueued for processing.
     public func create(
         userID: Int64, original: StoredOriginal, caption: String, idempotencyKey: String?
     ) async throws -> CreatedPost {
@@ -42,19 +42,21 @@ public struct PostService: Sendable {
                     return (post, nil)
                 }
             }
-            let inserted = try connection.query(
-                """
-                INSERT INTO media (sha256, kind, original_key, original_name, bytes) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (sha256) DO NOTHING RETURNING id
-                """,
-                [original.sha256, original.kind.rawValue, original.key, original.originalName, original.bytes])
-            let mediaID: Int64
-            if let row = inserted.first {
-                mediaID = try row["id", as: Int64.self]
-            } else {
-                let known = try connection.query("SELECT id FROM media WHERE sha256 = $1", [original.sha256])
-                mediaID = try known[0]["id", as: Int64.self]
+            // A known media is locked against deletion until commit; one deleted before the
+            // lock no longer holds these bytes, so the insert is tried again.
+            let media: [(any PostgresEncodable)?] = [
+                original.sha256, original.kind.rawValue, original.key, original.originalName, original.bytes,
+            ]
+            var inserted = try connection.query(try MediaQuery.insertMedia.sql(), media)
+            var known: Int64?
+            while inserted.isEmpty, known == nil {
+                if let row = try connection.query(try MediaQuery.mediaBySHA256.sql(), [original.sha256]).first {
+                    known = try row["id", as: Int64.self]
+                } else {
+                    inserted = try connection.query(try MediaQuery.insertMedia.sql(), media)
+                }
             }
+            let mediaID = try known ?? inserted[0]["id", as: Int64.self]
             let post = try connection.query(
                 "INSERT INTO posts (user_id, media_id, caption) VALUES ($1, $2, $3) RETURNING id, created_at",
                 [userID, mediaID, caption])
@@ -85,8 +87,9 @@ public struct PostService: Sendable {
         return try PostQuery.view(row)
     }
 
-    /// Deletes a post: 404 unknown, 403 not the author. The media's files are removed by a job
-    /// once no live post uses them.
+    /// Deletes a post: 404 unknown, 403 not the author. When no live post shows its media any
+    /// more, the media is marked deleted at once (the same bytes uploaded later are a new
+    /// media) and its files are removed by a job.
     public func delete(userID: Int64, postID: Int64) async throws {
         let orphan = try await pool.transaction { connection -> Int64? in
             let rows = try connection.query(
@@ -99,9 +102,13 @@ public struct PostService: Sendable {
             try connection.query("UPDATE posts SET deleted = true WHERE id = $1", [postID])
             try connection.query("UPDATE users SET post_count = post_count - 1 WHERE id = $1", [userID])
             try connection.query("DELETE FROM timelines WHERE post_id = $1", [postID])
+            // Locked before counting the other posts: a post being created on this media holds
+            // a share lock until it commits, so it is counted or it finds the media deleted.
+            try connection.query("SELECT 1 FROM media WHERE id = $1 FOR NO KEY UPDATE", [mediaID])
             let others = try connection.query(
                 "SELECT 1 FROM posts WHERE media_id = $1 AND NOT deleted LIMIT 1", [mediaID])
-            return others.isEmpty ? mediaID : nil
+            guard others.isEmpty else { return nil }
+            return try MediaCompletion.markDeleted(mediaID: mediaID, on: connection) ? mediaID : nil
         }
         if let mediaID = orphan {
             try await hooks.enqueueDeletion(mediaID)

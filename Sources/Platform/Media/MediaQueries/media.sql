@@ -1,14 +1,17 @@
 -- Media records: statements used by MediaLibrary and the media job handlers.
 
 -- name: InsertMedia
--- A new original; returns nothing when the same bytes were uploaded before.
+-- A new original; returns nothing when a media with the same bytes exists (deleted media
+-- do not count: the same bytes after a delete are a new media).
 INSERT INTO media (sha256, kind, original_key, original_name, bytes)
 VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (sha256) DO NOTHING
+ON CONFLICT (sha256) WHERE status <> 'deleted' DO NOTHING
 RETURNING id, status;
 
 -- name: MediaBySHA256
-SELECT id, status FROM media WHERE sha256 = $1;
+-- The media holding these bytes, locked against a concurrent deletion until commit; nothing
+-- when it was deleted meanwhile (the caller inserts again).
+SELECT id, status FROM media WHERE sha256 = $1 AND status <> 'deleted' FOR SHARE;
 
 -- name: GetMedia
 SELECT id, sha256, kind, status, original_key, original_name, bytes, manifest::text AS manifest,
@@ -33,13 +36,27 @@ UPDATE media
 SET status = 'ready', manifest = $2::jsonb, input = $3::jsonb, preset_name = $4, preset_version = $5,
     pdq = $6, pdq_quality = $7, phash = $8, duplicate_of = $9, duplicate_distance = $10,
     error_code = NULL, error_message = NULL, processed_at = now(), updated_at = now()
-WHERE id = $1;
+WHERE id = $1 AND status <> 'deleted';
 
 -- name: MarkMediaFailed
 UPDATE media
 SET status = 'failed', manifest = NULL, error_code = $2, error_message = $3,
     processed_at = now(), updated_at = now()
-WHERE id = $1;
+WHERE id = $1 AND status <> 'deleted';
+
+-- name: LockLiveMedia
+-- The media $1 unless deleted, locked until commit: a deletion waits for the caller, and the
+-- caller sees a deletion that committed first.
+SELECT id FROM media WHERE id = $1 AND status <> 'deleted' FOR SHARE;
+
+-- name: MarkMediaDeleted
+-- The last live post showing it is gone: the row stays (posts refer to it) but releases its
+-- SHA-256 and hashes; the files go with the `media.delete` job.
+UPDATE media
+SET status = 'deleted', manifest = NULL, error_code = NULL, error_message = NULL,
+    pdq = NULL, pdq_quality = NULL, phash = NULL, updated_at = now()
+WHERE id = $1 AND status <> 'deleted'
+RETURNING id;
 
 -- name: ReplaceFrameHashes
 -- $2, $3, $4: parallel arrays of t_ms, pdq hex, quality.
@@ -96,6 +113,7 @@ WHERE ($1::text IS NULL OR kind = $1)
   AND ($4::text IS NULL OR status = $4)
   AND ($5::int IS NULL OR preset_version IS NULL OR preset_version < $5)
   AND ($6::bigint[] IS NULL OR id = ANY($6))
+  AND status <> 'deleted'
   AND id > $7
 ORDER BY id
 LIMIT $8;

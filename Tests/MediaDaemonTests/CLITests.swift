@@ -30,6 +30,13 @@ struct CLITests {
         let result = try await DaemonProcess.run(["migrate", "--log-level", "loud"], directory: dir)
         #expect(result.status == 64)
         #expect(result.stderr.contains("unknown log level"))
+        let pool = try await DaemonProcess.run(["serve", "--db-pool", "0"], directory: dir)
+        #expect(pool.status == 64)
+        #expect(pool.stderr.contains("--db-pool must be 1...256"), "\(pool.stderr)")
+        let environment = ["MEDIADAEMON_DB_POOL": "many", "MEDIADAEMON_DATA": dir.appendingPathComponent("state").path]
+        let named = try await DaemonProcess.run(["serve", "--port", "0"], directory: dir, environment: environment)
+        #expect(named.status == 64)
+        #expect(named.stderr.contains("MEDIADAEMON_DB_POOL must be an integer 1...256, not many"), "\(named.stderr)")
     }
 
     @Test func embeddedClusterLifecycleAndIdempotentMigrate() async throws {
@@ -69,9 +76,11 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let data = dir.appendingPathComponent("state").path
 
-        let daemon = try DaemonProcess.start(["serve", "--port", "0"], directory: dir, environment: ["MEDIADAEMON_DATA": data])
+        let daemon = try DaemonProcess.start(
+            ["serve", "--port", "0"], directory: dir, environment: ["MEDIADAEMON_DATA": data, "MEDIADAEMON_DB_POOL": "3"])
         let ready = await daemon.waitForStderr(containing: "ready;")
         #expect(ready, "daemon never became ready:\n\(daemon.stderr)")
+        #expect(daemon.stderr.contains("db_pool=3"), "\(daemon.stderr)")
 
         let running = try await DaemonProcess.run(["db", "status", "--data", data], directory: dir)
         #expect(running.status == 0, "\(running.stdout)")

@@ -50,6 +50,12 @@ struct ServeCommand: AsyncParsableCommand {
         """)
     var celebrityFollowers: Int64?
 
+    @Option(help: """
+        Database connections the HTTP API and the job completions share (env MEDIADAEMON_DB_POOL, \
+        default twice the number of cores, at least 4).
+        """)
+    var dbPool: Int?
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -61,6 +67,25 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...128).contains(duplicateDistance) else { throw ValidationError("--duplicate-distance must be 0...128") }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
         if let celebrityFollowers, celebrityFollowers < 1 { throw ValidationError("--celebrity-followers must be at least 1") }
+        if let dbPool, !Self.poolSizes.contains(dbPool) { throw ValidationError("--db-pool must be 1...256") }
+    }
+
+    /// Pool sizes accepted; PostgreSQL's default max_connections is 100, so more than that
+    /// needs a server configured for it.
+    static let poolSizes = 1...256
+
+    /// `--db-pool`, else MEDIADAEMON_DB_POOL, else twice the cores (at least 4): requests wait
+    /// on PostgreSQL's round trips more than on its CPU, so a few more connections than cores
+    /// keep both busy.
+    private func databasePoolSize() throws -> Int {
+        if let dbPool { return dbPool }
+        if let text = ProcessInfo.processInfo.environment["MEDIADAEMON_DB_POOL"] {
+            guard let value = Int(text), Self.poolSizes.contains(value) else {
+                throw ValidationError("MEDIADAEMON_DB_POOL must be an integer 1...256, not \(text)")
+            }
+            return value
+        }
+        return max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
     }
 
     func run() async throws {
@@ -70,11 +95,12 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "mediadaemon")
         logger.info("mediadaemon \(MediaDaemonCommand.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])
 
+        let poolSize = try databasePoolSize()
         let database = try DatabaseHandle.open(configuration, logger: logger)
         defer {
             do { try database.close() } catch { logger.error("stopping the embedded database failed: \(error)") }
         }
-        let pool = try DatabasePool(url: database.url, size: 4, logger: logger)
+        let pool = try DatabasePool(url: database.url, size: poolSize, logger: logger)
         do {
             let applied = try await Migrator(logger: logger).migrate(pool)
             logger.info("schema ready", metadata: ["migrations_applied": "\(applied.count)"])
@@ -92,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
                     "database": "\(database.cluster == nil ? "external" : "embedded")",
                     "store": "\(configuration.storeDirectory)",
                     "http": "\(noHTTP ? "off" : "\(http.host):\(http.port)")",
+                    "db_pool": "\(pool.configuration.size)",
                 ])
             try await group.run()
         } catch {

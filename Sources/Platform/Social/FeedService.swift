@@ -78,14 +78,32 @@ public struct FeedService: Sendable {
 
     /// One page of the reader's feed, newest first by `(created_at, id)`: keyset pagination,
     /// so posts inserted while a client pages never shift or repeat the rows it has not seen.
+    /// One round trip when the timeline is built (the page query says whether it is).
     public func page(userID: Int64, page: PageRequest) async throws -> PostPage {
-        let state = try await pool.query("SELECT 1 FROM timeline_state WHERE user_id = $1", [userID])
-        if state.isEmpty {
-            try await rebuild(userID: userID)
-        }
         let keys = page.keys
-        let rows = try await pool.query(
-            PostQuery.select + """
+        let parameters: [(any PostgresEncodable)?] = [
+            userID, keys.micros, keys.id, page.limit + 1, configuration.celebrityFollowerThreshold,
+        ]
+        var rows = try await pool.query(Self.pageSQL, parameters)
+        if try rows.first?["built", as: Bool.self] != true {
+            try await rebuild(userID: userID)
+            rows = try await pool.query(Self.pageSQL, parameters)
+        }
+        // An empty page is one row of nulls beside `built`.
+        let posts = try rows.filter { try $0["id", as: Int64?.self] != nil }
+        let result = try PostQuery.page(posts, limit: page.limit)
+        return PostPage(posts: result.posts, nextCursor: result.next)
+    }
+
+    /// The page query: $1 reader, $2 and $3 the cursor (microseconds since the epoch, post id),
+    /// $4 rows to fetch, $5 the celebrity threshold. Every row carries `built`, whether the
+    /// reader's timeline exists (no posts are read when it does not); a page without posts is
+    /// one row whose post columns are null. Public so `scripts/bench api` runs the very
+    /// statement with pgbench.
+    public static let pageSQL = """
+        WITH state AS (SELECT EXISTS (SELECT 1 FROM timeline_state WHERE user_id = $1) AS built)
+        SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
+        """ + PostQuery.select + """
                  JOIN (
                     (SELECT post_id FROM timelines
                     WHERE user_id = $1
@@ -101,10 +119,8 @@ public struct FeedService: Sendable {
                     ) c
                     WHERE f.follower_id = $1
                 ) feed ON feed.post_id = p.id
-                WHERE NOT p.deleted
+                WHERE NOT p.deleted AND state.built
                 ORDER BY p.created_at DESC, p.id DESC LIMIT $4
-                """, [userID, keys.micros, keys.id, page.limit + 1, configuration.celebrityFollowerThreshold])
-        let result = try PostQuery.page(rows, limit: page.limit)
-        return PostPage(posts: result.posts, nextCursor: result.next)
-    }
+        ) feed_page ON true
+        """
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The one SELECT every post read shares, and the mapping of its rows to `PostView`.
 enum PostQuery {
@@ -12,7 +13,7 @@ enum PostQuery {
 
     /// Maps rows and computes the next cursor: `limit + 1` rows were asked for, so a full
     /// extra row means there is another page.
-    static func page(_ result: QueryResult, limit: Int) throws -> (posts: [PostView], next: String?) {
+    static func page(_ result: some Collection<DatabaseRow>, limit: Int) throws -> (posts: [PostView], next: String?) {
         var posts: [PostView] = []
         var last: Cursor?
         for row in result.prefix(limit) {
@@ -48,9 +49,32 @@ enum PostQuery {
             error: error)
     }
 
+    /// Rendition URLs from a manifest, remembered by media id and manifest text: the posts of
+    /// a page often share media, and decoding manifests was a large part of a page's cost. A
+    /// new manifest (reprocessing) is a new key, so nothing stale is shown.
+    static func mediaView(_ json: PostgresJSON, mediaID: Int64) -> MediaView {
+        let key = MediaViewKey(mediaID: mediaID, manifest: json.text)
+        if let view = mediaViews.withLock({ $0[key] }) { return view }
+        let view = decodeMediaView(json, mediaID: mediaID)
+        mediaViews.withLock { views in
+            if views.count >= mediaViewsKept { views.removeAll(keepingCapacity: true) }
+            views[key] = view
+        }
+        return view
+    }
+
+    private struct MediaViewKey: Hashable {
+        var mediaID: Int64
+        var manifest: String
+    }
+
+    private static let mediaViews = Mutex<[MediaViewKey: MediaView]>([:])
+    /// Media views remembered at most (the cache starts over when full).
+    static let mediaViewsKept = 4096
+
     /// Rendition URLs from a manifest; fields the API does not show are ignored, and a
     /// manifest that does not decode shows no renditions rather than failing the read.
-    static func mediaView(_ json: PostgresJSON, mediaID: Int64) -> MediaView {
+    static func decodeMediaView(_ json: PostgresJSON, mediaID: Int64) -> MediaView {
         guard let manifest = try? json.decode(StoredManifest.self) else {
             return MediaView(renditions: [], hlsURL: nil, poster: nil)
         }

@@ -103,7 +103,7 @@ struct HTTPPostTests {
         }
     }
 
-    @Test("only the author deletes: 403 for others, 204, then 404; orphaned media is queued for removal")
+    @Test("only the author deletes: 403 for others, 204, then 404; orphaned media is deleted and queued for removal")
     func delete() async throws {
         let fixture = try await HTTPFixture.make()
         try await fixture.test { client in
@@ -118,6 +118,21 @@ struct HTTPPostTests {
             #expect(try await client.send(.get, "/api/v1/posts/\(postID)").status == .notFound)
             #expect(fixture.enqueued.deletions.withLock { $0.count } == 1)
             #expect(try await client.send(.get, "/api/v1/users/\(alice.id)").object()["post_count"] as? Int == 0)
+
+            // Its media is deleted at once; the same bytes posted again are a new media to process.
+            let rows = try await fixture.pool.query(
+                "SELECT m.id, m.sha256, m.status FROM posts p JOIN media m ON m.id = p.media_id WHERE p.id = $1", [postID])
+            let old = try #require(rows.first)
+            #expect(try old["status", as: String.self] == "deleted")
+            let sha = try old["sha256", as: String.self]
+            let again = try await fixture.api.posts.create(
+                userID: alice.id,
+                original: StoredOriginal(sha256: sha, kind: .photo, key: "originals/\(sha.prefix(2))/\(sha)", bytes: 10, originalName: nil),
+                caption: "", idempotencyKey: nil)
+            #expect(again.status == "processing")
+            let processing = fixture.enqueued.processing.withLock { $0.map(\.0) }
+            let oldID = try old["id", as: Int64.self]
+            #expect(processing.count == 2 && processing.last != oldID, "\(processing)")
         }
     }
 

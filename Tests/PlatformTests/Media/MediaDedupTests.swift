@@ -26,7 +26,7 @@ struct MediaDedupTests {
     }
 
     func ready(_ completion: MediaCompletion, _ outcome: MediaCompletion.Outcome, _ pool: DatabasePool) async throws -> MediaRecord {
-        try await pool.transaction { connection in try completion.markReady(outcome, on: connection) }
+        _ = try await pool.transaction { connection in try completion.markReady(outcome, on: connection) }
         return try #require(try await pool.query(try MediaQuery.getMedia.sql(), [outcome.mediaID]).first.map(MediaRecord.init(row:)))
     }
 
@@ -73,9 +73,12 @@ struct MediaDedupTests {
         #expect(second.indexes.photos.matches(for: photo).map(\.id).contains(photoID))
         #expect(second.indexes.frames.matches(for: video[0]).map(\.id) == [videoID])
 
-        // The `media.delete` job's completion clears both.
+        // Deleting the last post of each marks it deleted, which clears both.
         for id in [photoID, videoID] {
-            try await pool.transaction { connection in try MediaCompletion.clearHashes(mediaID: id, on: connection) }
+            #expect(try await pool.transaction { connection in try MediaCompletion.markDeleted(mediaID: id, on: connection) })
+            #expect(try await pool.transaction { connection in try MediaCompletion.markDeleted(mediaID: id, on: connection) } == false)
+            let row = try await pool.query(try MediaQuery.getMedia.sql(), [id]).first.map(MediaRecord.init(row:))
+            #expect(row?.status == "deleted" && row?.pdq == nil)
         }
         let frameRows = try await pool.query("SELECT count(*) AS n FROM media_frame_hashes WHERE media_id = $1", [videoID])
         #expect(try frameRows.first?["n", as: Int.self] == 0)
@@ -101,6 +104,40 @@ struct MediaDedupTests {
         _ = try await ready(first, outcome(videoCopyID, pdq: .random(using: &generator), frames: Array(video.prefix(4))), pool)
         try await pool.withConnection { try second.catchUp(on: $0) }
         #expect(second.indexes.frames.count == before - 6)
+        await fixture.close()
+    }
+
+    /// The index still offers a media whose deletion commits while a completion looks for a
+    /// near-duplicate: the completion waits on the row, sees it deleted and records no link.
+    @Test mutating func aMatchDeletedDuringTheCompletionIsNotLinked() async throws {
+        let fixture = try await QueueFixture.make(poolSize: 3)
+        let pool = fixture.pool
+        let completion = MediaCompletion()
+        let photo = PDQHash.random(using: &generator)
+        let photoID = try await insertMedia("photo", pool)
+        _ = try await ready(completion, outcome(photoID, pdq: photo), pool)
+
+        let deleter = try DatabaseConnection(url: fixture.url, logger: fixture.logger)
+        try deleter.execute("BEGIN")
+        #expect(try MediaCompletion.markDeleted(mediaID: photoID, on: deleter))
+        let copyID = try await insertMedia("photo", pool)
+        let copyOutcome = outcome(copyID, pdq: photo.flipping(8, using: &generator))
+        let suite = self
+        let copy = Task { try await suite.ready(completion, copyOutcome, pool) }
+        // Until the completion waits for the deleter's row lock.
+        var waiting = false
+        for _ in 0..<600 where !waiting {
+            let rows = try await pool.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+            waiting = try rows.first?["n", as: Int.self] ?? 0 > 0
+            if !waiting { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(waiting)
+        try deleter.execute("COMMIT")
+        let record = try await copy.value
+        #expect(record.status == "ready")
+        #expect(record.duplicateOf == nil, "\(record)")
+        #expect(!completion.indexes.photos.matches(for: photo).map(\.id).contains(photoID))
         await fixture.close()
     }
 }

@@ -25,6 +25,8 @@ public final class DatabaseConnection {
     let canceller: QueryCanceller?
     /// Checked before each `query` and `execute`: the pool sets it to its job's cancellation.
     var isCancelled: () -> Bool = { false }
+    /// Statements prepared on this session by `queryPrepared`: SQL text to statement name.
+    private var prepared: [String: String] = [:]
 
     /// Connects (blocking) to `url`: a libpq URL (`postgresql://user@host/db?host=/socket/dir`)
     /// or `key=value` conninfo.
@@ -65,6 +67,24 @@ public final class DatabaseConnection {
     public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws -> QueryResult {
         try checkCancellation()
         return try LibPQ.execute(handle, sql, parameters)
+    }
+
+    /// `query(_:_:)` through a statement prepared once per connection: the server parses and
+    /// plans it once rather than at every call. For hot, fixed statements (a large join is
+    /// planned in about as long as it runs); parameter types are those of the first call.
+    @discardableResult
+    public func queryPrepared(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws -> QueryResult {
+        try checkCancellation()
+        guard parameters.count <= LibPQ.maximumParameters else { return try query(sql, parameters) }
+        let name: String
+        if let known = prepared[sql] {
+            name = known
+        } else {
+            name = "md_\(prepared.count + 1)"
+            try LibPQ.prepare(handle, name: name, sql, parameters)
+            prepared[sql] = name
+        }
+        return try LibPQ.executePrepared(handle, name: name, sql: sql, parameters)
     }
 
     /// Runs a script of one or more statements without parameters (migrations, `SET`, DDL).

@@ -118,6 +118,12 @@ public final class DatabasePool: Sendable {
         try await withConnection { try $0.query(sql, parameters) }
     }
 
+    /// `query(_:_:)` through a statement prepared once per connection; see
+    /// `DatabaseConnection.queryPrepared(_:_:)`.
+    public func queryPrepared(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> QueryResult {
+        try await withConnection { try $0.queryPrepared(sql, parameters) }
+    }
+
     /// Runs a multi-statement script without parameters; see `DatabaseConnection.execute(_:)`.
     public func execute(_ script: String) async throws {
         try await withConnection { try $0.execute(script) }

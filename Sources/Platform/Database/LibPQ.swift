@@ -61,6 +61,31 @@ enum LibPQ {
         return try consume(result, handle, sql: sql)
     }
 
+    /// Prepares `sql` as the named statement `name` (`PQprepare`), with the parameter types of
+    /// `parameters` (nil leaves a type to the server).
+    static func prepare(
+        _ handle: OpaquePointer, name: String, _ sql: String, _ parameters: [(any PostgresEncodable)?]
+    ) throws {
+        let types = parameters.map { value -> Oid in
+            guard let value else { return 0 }
+            return type(of: value).postgresTypeOID
+        }
+        let result = PQprepare(handle, name, sql, Int32(parameters.count), types)
+        defer { PQclear(result) }
+        try check(result, handle, sql: sql)
+    }
+
+    /// Runs the prepared statement `name` with text parameters through `PQexecPrepared`.
+    static func executePrepared(
+        _ handle: OpaquePointer, name: String, sql: String, _ parameters: [(any PostgresEncodable)?]
+    ) throws -> QueryResult {
+        let texts = parameters.map { $0?.postgresText }
+        let result = withCStrings(texts) { values in
+            PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
+        }
+        return try consume(result, handle, sql: sql)
+    }
+
     /// Runs a script of one or more statements through `PQexec`; returns the last command tag.
     @discardableResult
     static func executeScript(_ handle: OpaquePointer, _ sql: String) throws -> String {

@@ -81,13 +81,11 @@ public struct FeedService: Sendable {
     /// One round trip when the timeline is built (the page query says whether it is).
     public func page(userID: Int64, page: PageRequest) async throws -> PostPage {
         let keys = page.keys
-        let parameters: [(any PostgresEncodable)?] = [
-            userID, keys.micros, keys.id, page.limit + 1, configuration.celebrityFollowerThreshold,
-        ]
-        var rows = try await pool.query(Self.pageSQL, parameters)
+        let sql = Self.pageSQL(rows: page.limit + 1, celebrityThreshold: configuration.celebrityFollowerThreshold)
+        var rows = try await pool.queryPrepared(sql, [userID, keys.micros, keys.id])
         if try rows.first?["built", as: Bool.self] != true {
             try await rebuild(userID: userID)
-            rows = try await pool.query(Self.pageSQL, parameters)
+            rows = try await pool.queryPrepared(sql, [userID, keys.micros, keys.id])
         }
         // An empty page is one row of nulls beside `built`.
         let posts = try rows.filter { try $0["id", as: Int64?.self] != nil }
@@ -95,32 +93,36 @@ public struct FeedService: Sendable {
         return PostPage(posts: result.posts, nextCursor: result.next)
     }
 
-    /// The page query: $1 reader, $2 and $3 the cursor (microseconds since the epoch, post id),
-    /// $4 rows to fetch, $5 the celebrity threshold. Every row carries `built`, whether the
-    /// reader's timeline exists (no posts are read when it does not); a page without posts is
-    /// one row whose post columns are null. Public so `scripts/bench api` runs the very
-    /// statement with pgbench.
-    public static let pageSQL = """
+    /// The page query: $1 reader, $2 and $3 the cursor (microseconds since the epoch, post id).
+    /// Every row carries `built`, whether the reader's timeline exists (no posts are read when
+    /// it does not); a page without posts is one row whose post columns are null. The row
+    /// count and the celebrity threshold are written into the text (a page size is one of a
+    /// hundred statements): with them as parameters PostgreSQL could not cost a generic plan
+    /// and planned the statement afresh at every call, which took longer than running it.
+    /// Public so `scripts/bench api` runs the very statement with pgbench.
+    public static func pageSQL(rows: Int, celebrityThreshold: Int64) -> String {
+        """
         WITH state AS (SELECT EXISTS (SELECT 1 FROM timeline_state WHERE user_id = $1) AS built)
         SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
         """ + PostQuery.select + """
-                 JOIN (
-                    (SELECT post_id FROM timelines
-                    WHERE user_id = $1
-                      AND (created_at, post_id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
-                    ORDER BY created_at DESC, post_id DESC LIMIT $4)
-                    UNION
-                    SELECT c.id FROM follows f JOIN users a ON a.id = f.followee_id AND a.follower_count >= $5
-                    CROSS JOIN LATERAL (
-                        SELECT p2.id FROM posts p2 JOIN media m2 ON m2.id = p2.media_id
-                        WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND m2.status = 'ready'
-                          AND (p2.created_at, p2.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
-                        ORDER BY p2.created_at DESC, p2.id DESC LIMIT $4
-                    ) c
-                    WHERE f.follower_id = $1
-                ) feed ON feed.post_id = p.id
-                WHERE NOT p.deleted AND state.built
-                ORDER BY p.created_at DESC, p.id DESC LIMIT $4
+             JOIN (
+                (SELECT post_id FROM timelines
+                WHERE user_id = $1
+                  AND (created_at, post_id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+                ORDER BY created_at DESC, post_id DESC LIMIT \(rows))
+                UNION
+                SELECT c.id FROM follows f JOIN users a ON a.id = f.followee_id AND a.follower_count >= \(celebrityThreshold)
+                CROSS JOIN LATERAL (
+                    SELECT p2.id FROM posts p2 JOIN media m2 ON m2.id = p2.media_id
+                    WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND m2.status = 'ready'
+                      AND (p2.created_at, p2.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+                    ORDER BY p2.created_at DESC, p2.id DESC LIMIT \(rows)
+                ) c
+                WHERE f.follower_id = $1
+            ) feed ON feed.post_id = p.id
+            WHERE NOT p.deleted AND state.built
+            ORDER BY p.created_at DESC, p.id DESC LIMIT \(rows)
         ) feed_page ON true
         """
+    }
 }

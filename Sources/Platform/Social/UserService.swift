@@ -54,7 +54,7 @@ public struct UserService: Sendable {
 
     /// The user a live bearer token belongs to; throws 401 for unknown or revoked tokens.
     public func authenticate(token: String) async throws -> Int64 {
-        let rows = try await pool.query(
+        let rows = try await pool.queryPrepared(
             "SELECT user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL", [Self.tokenHash(token)])
         guard let row = rows.first else { throw SocialError.unauthorized }
         return try row["user_id", as: Int64.self]

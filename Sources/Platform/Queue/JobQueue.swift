@@ -53,17 +53,19 @@ public struct JobQueue: Sendable {
     public static func enqueue(_ jobs: [NewJob], on connection: DatabaseConnection) throws -> [EnqueuedJob] {
         guard !jobs.isEmpty else { return [] }
         for job in jobs { try job.validate() }
+        var parameters: [(any PostgresEncodable)?] = [
+            PostgresArray(jobs.map(\.kind)),
+            PostgresArray(jobs.map(\.lane)),
+            PostgresArray(jobs.map(\.payload)),
+            PostgresArray(jobs.map { Int16($0.priority) }),
+            PostgresArray(jobs.map { $0.runAt?.postgresText ?? "" }),
+            PostgresArray(jobs.map { Int32($0.maxAttempts) }),
+        ]
+        // Keys need ON CONFLICT; a batch without any takes the plain insert.
+        let keyed = jobs.contains { $0.idempotencyKey != nil }
+        if keyed { parameters.append(PostgresArray(jobs.map { $0.idempotencyKey ?? "" })) }
         let rows = try connection.query(
-            try QueueQuery.enqueueJobs.sql(),
-            [
-                PostgresArray(jobs.map(\.kind)),
-                PostgresArray(jobs.map(\.lane)),
-                PostgresArray(jobs.map(\.payload)),
-                PostgresArray(jobs.map { Int16($0.priority) }),
-                PostgresArray(jobs.map { $0.runAt?.postgresText ?? "" }),
-                PostgresArray(jobs.map { Int32($0.maxAttempts) }),
-                PostgresArray(jobs.map { $0.idempotencyKey ?? "" }),
-            ])
+            try (keyed ? QueueQuery.enqueueJobs : QueueQuery.enqueueUnkeyedJobs).sql(), parameters)
         // Inserted rows in input order: their ids ascend with the input (see EnqueueJobs).
         var insertedRows = [(id: Int64, key: String?)]()
         insertedRows.reserveCapacity(rows.count)

@@ -7,6 +7,7 @@ import Foundation
 /// value travels as a parameter. A test prepares each statement against a migrated database.
 public enum QueueQuery: String, CaseIterable, Sendable {
     case enqueueJobs = "EnqueueJobs"
+    case enqueueUnkeyedJobs = "EnqueueUnkeyedJobs"
     case jobIDsForKeys = "JobIDsForKeys"
     case claimJobs = "ClaimJobs"
     case heartbeatJobs = "HeartbeatJobs"

@@ -98,6 +98,23 @@ struct QueueEnqueueTests {
         await fixture.close()
     }
 
+    @Test func theSchemaRefusesAPlainSQLInsertWithABadLane() async throws {
+        let fixture = try await QueueFixture.make()
+        let longest = String(repeating: "a", count: 32)
+        for lane in ["", "Photo", "a-b", "x y", "é", longest + "a"] {
+            let error = await #expect(throws: DatabaseError.self) {
+                try await fixture.pool.query("INSERT INTO jobs (kind, lane) VALUES ('k', $1)", [lane])
+            }
+            #expect(error?.sqlState == "23514", "lane '\(lane)'")
+        }
+        for lane in [longest, "photo_2", "_"] {
+            try await fixture.pool.query("INSERT INTO jobs (kind, lane) VALUES ('k', $1)", [lane])
+        }
+        let stored = try await fixture.pool.query("SELECT lane FROM jobs ORDER BY id")
+        #expect(try stored.map { try $0.decode(String.self, column: "lane") } == [longest, "photo_2", "_"])
+        await fixture.close()
+    }
+
     @Test func aPlainSQLInsertIsAJobToo() async throws {
         let fixture = try await QueueFixture.make()
         let rows = try await fixture.pool.query(

@@ -19,6 +19,17 @@ ORDER BY i.ordinal
 ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id, idempotency_key;
 
+-- name: EnqueueUnkeyedJobs
+-- EnqueueJobs for a batch in which no job has an idempotency key ($1–$6 as there): a plain
+-- insert. ON CONFLICT makes every row a speculative insertion checked against the key index,
+-- about a tenth of a 10k batch's time, for nothing when there are no keys.
+INSERT INTO jobs (kind, lane, payload, priority, run_at, max_attempts)
+SELECT i.kind, i.lane, i.payload, i.priority, coalesce(nullif(i.run_at, '')::timestamptz, now()), i.max_attempts
+FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::smallint[], $5::text[], $6::integer[])
+     WITH ORDINALITY AS i(kind, lane, payload, priority, run_at, max_attempts, ordinal)
+ORDER BY i.ordinal
+RETURNING id, idempotency_key;
+
 -- name: JobIDsForKeys
 -- Follow-up for the keys EnqueueJobs did not insert: the jobs that already hold them (a new
 -- statement, so it also sees a key a concurrent enqueue committed while the insert waited).

@@ -3,7 +3,8 @@ import Logging
 import CoreMetrics
 
 /// One lane thread's loop: claim up to `claimBatchSize` jobs, run their handlers one after
-/// another, record the outcomes, repeat; sleep on the lane's signal when there is nothing to
+/// another, record the outcomes (plain completions go to the runner's `JobCompleter`, so the
+/// thread does not wait for them), repeat; sleep on the lane's signal when there is nothing to
 /// do. Owns its database connection, which never leaves this thread.
 struct LaneWorker: Sendable {
     let runner: QueueRunner
@@ -40,38 +41,43 @@ struct LaneWorker: Sendable {
         }
     }
 
-    /// Runs claimed jobs in order; all stay under the heartbeat until their outcome is
-    /// recorded. False when the connection should be replaced.
+    /// Runs claimed jobs in order; each stays under the heartbeat until its outcome is
+    /// recorded (plain completions by the runner's completer, after this returns). False when
+    /// the connection should be replaced.
     private func runBatch(_ jobs: [Job], on connection: DatabaseConnection) -> Bool {
         let contexts = jobs.map(JobContext.init(job:))
         for context in contexts { runner.running.insert(context) }
-        defer { for context in contexts { runner.running.remove(context) } }
-        var completed = [JobLease]()
-        var healthy = true
         for (index, context) in contexts.enumerated() {
             if runner.isStopping {
                 // Shutdown began before these started: give them straight back.
                 _ = try? JobQueue.release(contexts[index...].map(\.job.lease), on: connection)
-                break
+                for rest in contexts[index...] { runner.running.remove(rest) }
+                return true
             }
-            switch execute(context, on: connection, deferCompletion: contexts.count > 1) {
-            case .recorded: break
-            case .completeLater: completed.append(context.job.lease)
+            switch execute(context, on: connection) {
+            case .recorded:
+                runner.running.remove(context)
+            case .completeLater:
+                if !runner.completer.submit(context) {
+                    // The completer has closed (shutdown ran out of grace): record it here.
+                    complete(context, on: connection)
+                    runner.running.remove(context)
+                }
             case .connectionBroken:
-                healthy = false
+                // The jobs not recorded return when their leases expire.
+                for rest in contexts[index...] { runner.running.remove(rest) }
+                return false
             }
-            if !healthy { break }
         }
-        guard healthy, !completed.isEmpty else { return healthy }
+        return true
+    }
+
+    private func complete(_ context: JobContext, on connection: DatabaseConnection) {
         do {
-            let done = try JobQueue.complete(completed, on: connection)
-            for lease in completed where !done.contains(lease.jobID) {
-                logger.warning("job finished after its lease was lost; result discarded", metadata: ["job": "\(lease.jobID)"])
-            }
-            return true
+            try JobQueue.complete(context.job.lease, on: connection)
         } catch {
-            logger.error("recording completions failed; the jobs return when their leases expire", metadata: ["error": "\(error)"])
-            return false
+            logger.warning(
+                "recording a completion failed", metadata: ["job": "\(context.job.id)", "error": "\(error)"])
         }
     }
 
@@ -81,8 +87,8 @@ struct LaneWorker: Sendable {
         case connectionBroken
     }
 
-    /// Runs one job and records its outcome (or leaves a plain completion for the batch).
-    private func execute(_ context: JobContext, on connection: DatabaseConnection, deferCompletion: Bool) -> Step {
+    /// Runs one job and records its outcome (or leaves a plain completion to the completer).
+    private func execute(_ context: JobContext, on connection: DatabaseConnection) -> Step {
         let job = context.job
         let metadata: Logger.Metadata = ["job": "\(job.id)", "kind": "\(job.kind)", "attempt": "\(job.attempt)"]
 
@@ -112,7 +118,7 @@ struct LaneWorker: Sendable {
                         try write?(connection)
                     }
                 }
-                if write == nil && deferCompletion { return .completeLater }
+                if write == nil { return .completeLater }
                 do {
                     try JobQueue.complete(job.lease, on: connection, writing: write)
                 } catch let error as QueueError where error.code == .leaseLost {

@@ -25,6 +25,7 @@ public final class QueueRunner: Sendable {
     let logger: Logger
     let running = RunningJobs()
     let latch = WorkerLatch()
+    let completer: JobCompleter
     let signals: [String: LaneSignal]
     private let stopRequested = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
@@ -36,6 +37,7 @@ public final class QueueRunner: Sendable {
         self.configuration = configuration
         self.handlers = handlers
         self.logger = logger
+        completer = JobCompleter(url: configuration.database.url, logger: logger, running: running, latch: latch)
         signals = Dictionary(uniqueKeysWithValues: configuration.lanes.map { ($0.name, LaneSignal()) })
         (stops, stopContinuation) = AsyncStream.makeStream(of: Void.self)
         // Validated last: a throw before the atomics are initialised crashes the release
@@ -77,7 +79,9 @@ public final class QueueRunner: Sendable {
                 for await _ in stops { break }
                 stopRequested.store(true, ordering: .releasing)
                 for signal in signals.values { signal.wake() }
+                // The latch counts lane threads and completions not yet recorded.
                 let drained = await latch.waitForZero(timeout: configuration.shutdownGracePeriod)
+                completer.close()
                 group.cancelAll()
                 if !drained { await releaseRemaining(pool) }
             }
@@ -123,6 +127,7 @@ public final class QueueRunner: Sendable {
     }
 
     private func startThreads() {
+        completer.start()
         for lane in configuration.lanes {
             guard let signal = signals[lane.name] else { continue }
             for index in 0..<lane.threads {

@@ -71,6 +71,49 @@ struct QueueRunnerTests {
         await fixture.close()
     }
 
+    @Test func theCompleterRefusesAJobWhoseLeaseWasTakenWhileItRan() async throws {
+        let fixture = try await QueueFixture.make()
+        var configuration = fixture.runnerConfiguration(lanes: [.init("default", threads: 2)], owner: "slow-owner")
+        configuration.claimBatchSize = 5
+        let contexts = Mutex<[Int64: JobContext]>([:])
+        let done = Countdown(6)
+        let url = fixture.url
+        let runner = try QueueRunner(
+            configuration: configuration,
+            handlers: [
+                "plain": { job, context in
+                    contexts.withLock { $0[job.id] = context }
+                    done.countDown()
+                    return .completed
+                },
+                // While this handler runs, another process takes the job over (as after a
+                // rescue and a new claim): its plain completion must not count.
+                "stolen": { job, context in
+                    contexts.withLock { $0[job.id] = context }
+                    let connection = try DatabaseConnection(url: url, logger: Logger(label: "thief"))
+                    try connection.query(
+                        "UPDATE jobs SET lease_owner = 'thief', attempts = attempts + 1 WHERE id = $1", [job.id])
+                    done.countDown()
+                    return .completed
+                },
+            ], logger: logger)
+        let enqueued = try await fixture.queue.enqueue(
+            (0..<5).map { _ in NewJob(kind: "plain") } + [NewJob(kind: "stolen")])
+        let task = Task { try await runner.run() }
+        try await done.wait()
+        runner.shutdown()
+        try await task.value
+
+        let stolen = try await fixture.record(enqueued[5].id)
+        #expect(stolen.state == .running && stolen.leaseOwner == "thief" && stolen.attempts == 2)
+        #expect(contexts.withLock { $0[enqueued[5].id]?.cancellationReason } == .leaseLost)
+        for job in enqueued.prefix(5) {
+            #expect(try await fixture.record(job.id).state == .succeeded)
+            #expect(contexts.withLock { $0[job.id]?.cancellationReason } == nil)
+        }
+        await fixture.close()
+    }
+
     @Test func anIdleWorkerWakesOnNotifyNotOnPolling() async throws {
         let fixture = try await QueueFixture.make()
         let started = Mutex<[Int64: ContinuousClock.Instant]>([:])

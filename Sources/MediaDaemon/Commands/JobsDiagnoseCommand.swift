@@ -66,12 +66,19 @@ struct JobsDiagnoseCommand: AsyncParsableCommand {
         let pool = try DatabasePool(url: database.url, size: 1, logger: logger)
         do {
             try await Migrator(logger: logger).migrate(pool)
-            try await pool.query(
-                """
-                CREATE TABLE IF NOT EXISTS diag_job_effects (
-                    job_id bigint NOT NULL, attempt integer NOT NULL, owner text NOT NULL,
-                    at timestamptz NOT NULL DEFAULT now())
-                """)
+            try await pool.withConnection { connection in
+                try connection.transaction { transaction in
+                    // Workers started together would race on the catalog (IF NOT EXISTS does not
+                    // stop two concurrent creates): they take turns.
+                    try transaction.query("SELECT pg_advisory_xact_lock(hashtext('diag_job_effects'))")
+                    try transaction.query(
+                        """
+                        CREATE TABLE IF NOT EXISTS diag_job_effects (
+                            job_id bigint NOT NULL, attempt integer NOT NULL, owner text NOT NULL,
+                            at timestamptz NOT NULL DEFAULT now())
+                        """)
+                }
+            }
             let runner = try QueueRunner(
                 configuration: .init(
                     database: .init(url: database.url, size: 1), lanes: [.init(lane, threads: threads)],

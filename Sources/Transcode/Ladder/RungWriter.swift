@@ -149,19 +149,34 @@ final class RungWriter {
     }
 
     /// Scales, rotates and encodes one decoded frame (its `pts` in the source time base).
+    ///
+    /// A frame already at the rung's size in YUV 4:2:0 goes to the encoder (or the rotation)
+    /// as it is, as ffmpeg's scale filter passes such frames through: libx264 copies the
+    /// picture in anyway, so a swscale copy would only cost time.
     func encode(_ frame: Frame) throws(TranscodeError) {
-        try scaled.makeWritable()
-        try scaler.scale(frame, into: scaled)
-        var picture = scaled
+        var picture = frame
+        if !isAtRungSize(frame) {
+            try scaled.makeWritable()
+            try scaler.scale(frame, into: scaled)
+            picture = scaled
+        }
         if let rotated {
             try rotated.makeWritable()
-            rotation.apply(scaled, into: rotated)
+            rotation.apply(picture, into: rotated)
             picture = rotated
         }
         picture.pointer.pointee.pts = frame.pointer.pointee.pts
         picture.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
         try encoder.send(frame: picture, path: path)
         try drainVideo()
+    }
+
+    /// Whether `frame` has the stored size and pixel format this rung encodes.
+    private func isAtRungSize(_ frame: Frame) -> Bool {
+        let source = frame.pointer.pointee
+        let target = scaled.pointer.pointee
+        return source.width == target.width && source.height == target.height
+            && source.format == AV_PIX_FMT_YUV420P.rawValue
     }
 
     /// Writes an encoded audio packet (timestamps in the audio encoder's time base); the caller keeps it.

@@ -36,7 +36,8 @@ struct FrameRotation: Equatable, Sendable {
         for (from, fromStride, to, toStride, divisor) in planes {
             guard let from, let to else { continue }
             rotatePlane(
-                from, stride: Int(fromStride), width: width / divisor, height: height / divisor,
+                from, stride: Int(fromStride), width: (width + divisor - 1) / divisor,
+                height: (height + divisor - 1) / divisor,
                 into: to, stride: Int(toStride))
         }
     }

@@ -56,12 +56,16 @@ public struct PhotoPipeline: Sendable {
         let photo = try DecodedPhoto(source: source, width: preset.largestWidth, limits: preset.limits, name: name)
         timings.decodeMs = lap()
         if isCancelled() { throw ThumbnailError(.cancelled, "cancelled after decoding \(name)") }
-        let renditions = try RenditionWriter(preset: preset, directory: outputDirectory).write(photo, isCancelled: isCancelled)
+        let (renditions, smallest) = try RenditionWriter(preset: preset, directory: outputDirectory)
+            .write(photo, isCancelled: isCancelled)
         timings.renditionsMs = lap()
         if isCancelled() { throw ThumbnailError(.cancelled, "cancelled before hashing \(name)") }
         var hashes: PhotoHashes?
         var blurhash: String?
-        if preset.hashes { (hashes, blurhash) = try photo.hashes(timings: &timings) }
+        if preset.hashes {
+            hashes = try photo.hashes(timings: &timings)
+            blurhash = try photo.blurhash(from: smallest, timings: &timings)
+        }
         _ = lap()
         let sha256 = SHA256Digest.hex(of: source.data)
         timings.sha256Ms = lap()
@@ -82,14 +86,14 @@ public struct PhotoPipeline: Sendable {
         pixels: [UInt8], width: Int, height: Int, bands: Int, outputDirectory: URL, name: String = "frame"
     ) throws(ThumbnailError) -> [PhotoManifest.Rendition] {
         let photo = try DecodedPhoto(pixels: pixels, width: width, height: height, bands: bands, name: name)
-        return try RenditionWriter(preset: preset, directory: outputDirectory).write(photo, isCancelled: { false })
+        return try RenditionWriter(preset: preset, directory: outputDirectory).write(photo, isCancelled: { false }).renditions
     }
 
     /// SHA-256, PDQ and pHash of the file at `input` (the same values `process` records).
     public func hash(input: URL) throws(ThumbnailError) -> PhotoHashes {
         let source = try SourceBytes(mapping: input.path, limits: preset.limits)
         let photo = try DecodedPhoto(source: source, width: preset.largestWidth, limits: preset.limits, name: input.lastPathComponent)
-        var (hashes, _) = try photo.hashes()
+        var hashes = try photo.hashes()
         hashes.sha256 = SHA256Digest.hex(of: source.data)
         return hashes
     }
@@ -97,7 +101,7 @@ public struct PhotoPipeline: Sendable {
     /// SHA-256, PDQ and pHash of encoded image bytes (the same values `process` records).
     public func hash(data: Data, name: String = "input") throws(ThumbnailError) -> PhotoHashes {
         let photo = try DecodedPhoto(data: data, width: preset.largestWidth, limits: preset.limits, name: name)
-        var (hashes, _) = try photo.hashes()
+        var hashes = try photo.hashes()
         hashes.sha256 = SHA256Digest.hex(of: data)
         return hashes
     }

@@ -13,7 +13,7 @@ public struct PhotoTimings: Codable, Sendable, Equatable {
     /// CPU time of the calling thread for the same PDQ + pHash work: what the hashing costs,
     /// unlike wall time unaffected by other processes competing for the cores.
     public var hashesCPUMs: Double?
-    /// Blurhash (including its 64 px thumbnail); nil when hashing is off.
+    /// Blurhash (averaging the smallest uncropped rendition down to about 64 px, then encoding); nil when hashing is off.
     public var blurhashMs: Double?
     /// SHA-256 of the input bytes.
     public var sha256Ms: Double = 0

@@ -117,4 +117,36 @@ struct HashingTests {
         // 1×1: size 0, max 0, DC 0xFFFFFF = 29·83³ + 28·83² + 30·83 + 10 → "TSUA".
         #expect(flat == "00TSUA")
     }
+
+    @Test("pipeline blurhash (from the smallest uncropped rendition) keeps the whole picture's average colour")
+    func blurhashAverageColour() throws {
+        // Left half dark blue, right half light orange: a centre crop or a wrong source would
+        // shift the mean.
+        let width = 1600, height = 900
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            for x in 0..<width {
+                let colour: [UInt8] = x < width / 4 ? [20, 30, 160] : [250, 180, 90]
+                pixels.replaceSubrange((y * width + x) * 3..<(y * width + x) * 3 + 3, with: colour)
+            }
+        }
+        let png = try VipsImage.fromPixels(pixels, width: width, height: height, bands: 3, input: "test").png(input: "test")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("blurhash-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let manifest = try PhotoPipeline().process(data: png, outputDirectory: out)
+        let hash = try #require(manifest.blurhash)
+        #expect(hash.count == 36)
+        // DC: characters 2…5 in base 83, 8-bit sRGB of the mean linear colour.
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~")
+        let dc = try hash.dropFirst(2).prefix(4).reduce(0) { value, character in
+            value * 83 + (try #require(alphabet.firstIndex(of: character)))
+        }
+        func linear(_ v: Double) -> Double { v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4) }
+        func encoded(_ v: Double) -> Double { v <= 0.0031308 ? v * 12.92 : 1.055 * pow(v, 1 / 2.4) - 0.055 }
+        for (band, shift) in [(0, 16), (1, 8), (2, 0)] {
+            let expected = encoded(0.25 * linear(Double([20, 30, 160][band]) / 255) + 0.75 * linear(Double([250, 180, 90][band]) / 255)) * 255
+            let got = Double((dc >> shift) & 0xff)
+            #expect(abs(got - expected) <= 3, "band \(band): \(got) vs \(expected)")
+        }
+    }
 }

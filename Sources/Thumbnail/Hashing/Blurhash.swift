@@ -10,24 +10,39 @@ public enum Blurhash {
     ) -> String {
         precondition((1...9).contains(componentsX) && (1...9).contains(componentsY), "components must be 1…9")
         precondition(bands >= 3 && pixels.count == width * height * bands, "pixel buffer size mismatch")
-        let linear = (0..<256).map { srgbToLinear(Double($0)) }
+        // Separable DCT: each row is reduced to `componentsX` sums with a precomputed cosine
+        // table, then the rows are combined with the vertical table.
+        let cosX = cosineTable(components: componentsX, length: width)
+        let cosY = cosineTable(components: componentsY, length: height)
+        let linear = linearTable
+        var rowSums = [Double](repeating: 0, count: componentsX * 3)
+        var sums = [Double](repeating: 0, count: componentsX * componentsY * 3)
+        for y in 0..<height {
+            for k in rowSums.indices { rowSums[k] = 0 }
+            var p = y * width * bands
+            for x in 0..<width {
+                let r = linear[Int(pixels[p])], g = linear[Int(pixels[p + 1])], b = linear[Int(pixels[p + 2])]
+                for i in 0..<componentsX {
+                    let c = cosX[i * width + x]
+                    rowSums[i * 3] += c * r
+                    rowSums[i * 3 + 1] += c * g
+                    rowSums[i * 3 + 2] += c * b
+                }
+                p += bands
+            }
+            for j in 0..<componentsY {
+                let c = cosY[j * height + y]
+                for k in 0..<(componentsX * 3) { sums[j * componentsX * 3 + k] += c * rowSums[k] }
+            }
+        }
+        let scale = 1 / Double(width * height)
         var factors: [(Double, Double, Double)] = []
         for j in 0..<componentsY {
             for i in 0..<componentsX {
                 let normalisation: Double = (i == 0 && j == 0) ? 1 : 2
-                var r = 0.0, g = 0.0, b = 0.0
-                for y in 0..<height {
-                    let cy = cos(Double.pi * Double(j) * Double(y) / Double(height))
-                    for x in 0..<width {
-                        let basis = normalisation * cos(Double.pi * Double(i) * Double(x) / Double(width)) * cy
-                        let p = (y * width + x) * bands
-                        r += basis * linear[Int(pixels[p])]
-                        g += basis * linear[Int(pixels[p + 1])]
-                        b += basis * linear[Int(pixels[p + 2])]
-                    }
-                }
-                let scale = 1 / Double(width * height)
-                factors.append((r * scale, g * scale, b * scale))
+                let k = (j * componentsX + i) * 3
+                let f = normalisation * scale
+                factors.append((sums[k] * f, sums[k + 1] * f, sums[k + 2] * f))
             }
         }
         var text = base83((componentsX - 1) + (componentsY - 1) * 9, length: 1)
@@ -52,6 +67,18 @@ public enum Blurhash {
         }
         return text
     }
+
+    /// `cos(π·c·n / length)` for each component `c` (rows) and position `n` (columns).
+    private static func cosineTable(components: Int, length: Int) -> [Double] {
+        var table = [Double](repeating: 0, count: components * length)
+        for c in 0..<components {
+            for n in 0..<length { table[c * length + n] = cos(Double.pi * Double(c) * Double(n) / Double(length)) }
+        }
+        return table
+    }
+
+    /// Linear light of each 8-bit sRGB value.
+    private static let linearTable: [Double] = (0..<256).map { srgbToLinear(Double($0)) }
 
     private static let alphabet = Array(
         "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~")

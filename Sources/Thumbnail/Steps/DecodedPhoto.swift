@@ -58,15 +58,14 @@ struct DecodedPhoto {
         self.name = name
     }
 
-    /// PDQ (with its dihedral variants), pHash (from the decoded image) and blurhash (from a
-    /// 64 px wide copy).
-    func hashes() throws(ThumbnailError) -> (PhotoHashes, blurhash: String) {
+    /// PDQ (with its dihedral variants) and pHash, from the decoded image.
+    func hashes() throws(ThumbnailError) -> PhotoHashes {
         var timings = PhotoTimings()
         return try hashes(timings: &timings)
     }
 
-    /// As `hashes()`, recording the time PDQ + pHash and blurhash took.
-    func hashes(timings: inout PhotoTimings) throws(ThumbnailError) -> (PhotoHashes, blurhash: String) {
+    /// As `hashes()`, recording the time PDQ + pHash took.
+    func hashes(timings: inout PhotoTimings) throws(ThumbnailError) -> PhotoHashes {
         let clock = ContinuousClock()
         let start = clock.now
         let startCPU = PhotoTimings.threadCPUMilliseconds()
@@ -75,15 +74,56 @@ struct DecodedPhoto {
         let dihedral = PDQ.dihedralHashes(luma: luma, width: image.width, height: image.height)
         let pdq = dihedral[0]
         let phash = PerceptualHash.hash(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
-        let hashed = clock.now
         timings.hashesCPUMs = ((PhotoTimings.threadCPUMilliseconds() - startCPU) * 1000).rounded() / 1000
-        let small = try image.thumbnail(width: 64, input: name)
-        let smallPixels = try small.pixels(input: name)
-        let blurhash = Blurhash.encode(pixels: smallPixels, width: small.width, height: small.height, bands: small.bands)
-        timings.hashesMs = PhotoTimings.milliseconds(hashed - start)
-        timings.blurhashMs = PhotoTimings.milliseconds(clock.now - hashed)
-        let hashes = PhotoHashes(
-            pdq: pdq.hex, pdqQuality: pdq.quality, phash: phash, pdqDihedral: dihedral.map(\.hex))
-        return (hashes, blurhash)
+        timings.hashesMs = PhotoTimings.milliseconds(clock.now - start)
+        return PhotoHashes(pdq: pdq.hex, pdqQuality: pdq.quality, phash: phash, pdqDihedral: dihedral.map(\.hex))
+    }
+
+    /// Blurhash of `source` (the smallest uncropped image already in memory: a placeholder
+    /// needs the whole picture, not the square crop), box-averaged on this thread to about
+    /// 64×64 first (a blurhash is independent of the aspect ratio), so no libvips pipeline runs.
+    func blurhash(from source: VipsImage, timings: inout PhotoTimings) throws(ThumbnailError) -> String {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let pixels = try source.pixels(input: name)
+        let (small, width, height) = Self.boxAverage(
+            pixels, width: source.width, height: source.height, bands: source.bands, target: 64)
+        let text = Blurhash.encode(pixels: small, width: width, height: height, bands: 3)
+        timings.blurhashMs = PhotoTimings.milliseconds(clock.now - start)
+        return text
+    }
+
+    /// RGB means of whole blocks of `width / target` × `height / target` pixels (at least 1×1;
+    /// the last partial blocks are left out). Returns packed 3-band pixels and their size.
+    static func boxAverage(
+        _ pixels: [UInt8], width: Int, height: Int, bands: Int, target: Int
+    ) -> (pixels: [UInt8], width: Int, height: Int) {
+        let blockX = max(1, width / target), blockY = max(1, height / target)
+        let outWidth = width / blockX, outHeight = height / blockY
+        var sums = [UInt32](repeating: 0, count: outWidth * 3)
+        var out = [UInt8](repeating: 0, count: outWidth * outHeight * 3)
+        let area = UInt32(blockX * blockY)
+        pixels.withUnsafeBufferPointer { input in
+            for row in 0..<outHeight {
+                for k in sums.indices { sums[k] = 0 }
+                for y in (row * blockY)..<(row * blockY + blockY) {
+                    var p = y * width * bands
+                    for column in 0..<outWidth {
+                        var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0
+                        for _ in 0..<blockX {
+                            r += UInt32(input[p])
+                            g += UInt32(input[p + 1])
+                            b += UInt32(input[p + 2])
+                            p += bands
+                        }
+                        sums[column * 3] += r
+                        sums[column * 3 + 1] += g
+                        sums[column * 3 + 2] += b
+                    }
+                }
+                for k in sums.indices { out[row * outWidth * 3 + k] = UInt8((sums[k] + area / 2) / area) }
+            }
+        }
+        return (out, outWidth, outHeight)
     }
 }

@@ -11,7 +11,10 @@ struct RenditionWriter {
     /// Writes all renditions; checks `isCancelled` before each one. The largest are made
     /// first and each smaller one is derived from the smallest image already made that covers
     /// it (640 from 1080, 150 from 640), so no resize starts from more pixels than it needs.
-    func write(_ photo: DecodedPhoto, isCancelled: () -> Bool) throws(ThumbnailError) -> [PhotoManifest.Rendition] {
+    /// Also returns the smallest uncropped image made (the whole picture, for the blurhash).
+    func write(
+        _ photo: DecodedPhoto, isCancelled: () -> Bool
+    ) throws(ThumbnailError) -> (renditions: [PhotoManifest.Rendition], smallest: VipsImage) {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -38,7 +41,8 @@ struct RenditionWriter {
                     bytes: bytes.count, path: path))
             }
         }
-        return written.flatMap { $0 }
+        let smallest = made.min { $0.width < $1.width } ?? photo.image
+        return (written.flatMap { $0 }, smallest)
     }
 
     /// The rendition's image, in memory: the decoded image itself at the largest plain width,

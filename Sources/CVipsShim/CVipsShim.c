@@ -78,6 +78,20 @@ int CVipsShim_jpeg_thumbnail_buffer(const void *buf, size_t len, int shrink, int
     if (vips_jpegload_buffer((void *)buf, len, &decoded, "shrink", shrink, "fail_on", fail_on, NULL))
         return -1;
     int rc;
+    if (export_profile && !import_profile && decoded->Type == VIPS_INTERPRETATION_CMYK &&
+        vips_image_get_typeof(decoded, VIPS_META_ICC_NAME)) {
+        // libvips 8.14's thumbnail refuses many embedded CMYK profiles ("profile incompatible
+        // with image") and falls back to its generic CMYK profile: convert through the
+        // embedded one explicitly, then resize what is already sRGB.
+        VipsImage *converted = NULL;
+        rc = vips_icc_transform(decoded, &converted, export_profile, "embedded", TRUE, NULL);
+        g_object_unref(decoded);
+        if (rc)
+            return rc;
+        rc = vips_thumbnail_image(converted, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+        g_object_unref(converted);
+        return rc;
+    }
     if (export_profile && import_profile)
         rc = vips_thumbnail_image(decoded, out, width, "height", height, "size", VIPS_SIZE_DOWN,
                                   "export_profile", export_profile, "import_profile", import_profile, NULL);

@@ -35,6 +35,8 @@ public struct EmbeddedPostgres: Sendable {
     public let port: Int
     /// Trade durability for speed (fsync off): for throwaway test clusters only.
     public let ephemeral: Bool
+    /// The server's connection limit.
+    public let maxConnections: Int
     private let binDirectory: String?
     private let logger: Logger
 
@@ -42,16 +44,19 @@ public struct EmbeddedPostgres: Sendable {
     ///   - directory: where the cluster lives; created if missing. Made absolute.
     ///   - port: only names the socket file (`.s.PGSQL.<port>`); there is no TCP listener.
     ///   - ephemeral: fsync off and no initdb sync, for tests.
+    ///   - maxConnections: the server's connection limit (every daemon process holds a pool,
+    ///     a listener, a heartbeat and a completer connection).
     ///   - binDirectory: where `initdb` and `pg_ctl` are; found automatically when nil.
     public init(
-        directory: String, port: Int = 5432, ephemeral: Bool = false, binDirectory: String? = nil,
-        logger: Logger
+        directory: String, port: Int = 5432, ephemeral: Bool = false, maxConnections: Int = 200,
+        binDirectory: String? = nil, logger: Logger
     ) {
         let absolute = directory.hasPrefix("/")
             ? directory : FileManager.default.currentDirectoryPath + "/" + directory
         self.directory = URL(fileURLWithPath: absolute).standardizedFileURL.path
         self.port = port
         self.ephemeral = ephemeral
+        self.maxConnections = maxConnections
         self.binDirectory = binDirectory
         self.logger = logger
     }
@@ -186,7 +191,7 @@ public struct EmbeddedPostgres: Sendable {
             "unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'",
             "unix_socket_permissions = 0700",
             "port = \(port)",
-            "max_connections = 200",
+            "max_connections = \(maxConnections)",
         ]
         if ephemeral {
             lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]

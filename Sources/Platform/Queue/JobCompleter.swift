@@ -17,6 +17,8 @@ import Logging
 final class JobCompleter: @unchecked Sendable {
     /// Most jobs one statement completes.
     static let maximumBatch = 500
+    /// Tries per batch before its jobs are left to the rescuer.
+    static let attempts = 3
 
     private let url: String
     private let logger: Logger
@@ -63,21 +65,35 @@ final class JobCompleter: @unchecked Sendable {
     private func run() {
         var connection: DatabaseConnection?
         while let batch = next() {
-            do {
-                let open = try connection ?? DatabaseConnection(url: url, logger: logger)
-                connection = open
-                let done = try JobQueue.complete(batch.map(\.job.lease), on: open)
-                for context in batch where !done.contains(context.job.id) {
-                    context.cancel(.leaseLost)
+            // A dropped connection or a full server is usually over in moments, well inside the
+            // jobs' leases: try again on a new connection before the batch is given up. The
+            // statement is fenced, so a retry after a commit whose answer was lost records
+            // nothing twice (those jobs are then logged as refused, though they are finished).
+            for attempt in 1...Self.attempts {
+                do {
+                    let open = try connection ?? DatabaseConnection(url: url, logger: logger)
+                    connection = open
+                    let done = try JobQueue.complete(batch.map(\.job.lease), on: open)
+                    for context in batch where !done.contains(context.job.id) {
+                        context.cancel(.leaseLost)
+                        logger.warning(
+                            "job finished after its lease was lost; result discarded",
+                            metadata: ["job": "\(context.job.id)", "kind": "\(context.job.kind)", "attempt": "\(context.job.attempt)"])
+                    }
+                    break
+                } catch {
+                    connection = nil
+                    guard attempt < Self.attempts else {
+                        logger.error(
+                            "recording completions failed; the jobs return when their leases expire",
+                            metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
+                        break
+                    }
                     logger.warning(
-                        "job finished after its lease was lost; result discarded",
-                        metadata: ["job": "\(context.job.id)", "kind": "\(context.job.kind)", "attempt": "\(context.job.attempt)"])
+                        "recording completions failed; retrying on a new connection",
+                        metadata: ["error": "\(error)", "jobs": "\(batch.count)", "attempt": "\(attempt)"])
+                    Thread.sleep(forTimeInterval: 0.2 * Double(attempt))
                 }
-            } catch {
-                connection = nil
-                logger.error(
-                    "recording completions failed; the jobs return when their leases expire",
-                    metadata: ["error": "\(error)", "jobs": "\(batch.count)"])
             }
             for context in batch {
                 running.remove(context)

@@ -25,7 +25,9 @@ struct LaneSignalTests {
         let exited = Countdown(4)
         for _ in 0..<4 {
             Thread {
-                signal.wait(unchangedFrom: generation, timeout: .seconds(60))
+                // Far longer than the test: a waiter that times out would count as woken (a
+                // starved test task once took 76 s to get from wakeOne() to its check).
+                signal.wait(unchangedFrom: generation, timeout: .seconds(3600))
                 woken.value.add(1, ordering: .relaxed)
                 exited.countDown()
             }.start()

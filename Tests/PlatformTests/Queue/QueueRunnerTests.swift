@@ -252,7 +252,7 @@ struct QueueRunnerTests {
         let done = Countdown(1)
         let runner = try QueueRunner(
             configuration: fixture.runnerConfiguration(
-                lanes: [.init("video", threads: 1)], leaseDuration: .seconds(4), heartbeatInterval: .milliseconds(200)),
+                lanes: [.init("video", threads: 1)], leaseDuration: .seconds(12), heartbeatInterval: .milliseconds(200)),
             handlers: [
                 "encode": { _, context in
                     context.reportProgress(0.5, stage: "encode")
@@ -266,12 +266,12 @@ struct QueueRunnerTests {
         let task = Task { try await runner.run() }
         try await midway.wait()
         let claimed = try await fixture.record(id)
-        // Outlive the four-second lease; the rescuer (server clock) must find nothing to do
-        // because every beat pushes the expiry forward. Twenty beats per lease leave room for
-        // a loaded machine.
+        // Outlive the twelve-second lease; the rescuer (server clock) must find nothing to do
+        // because every beat pushes the expiry forward. Sixty beats per lease leave room for a
+        // test process whose shared threads are busy with other suites' blocking work.
         let rescuer = try JobRescuer(pool: fixture.pool, configuration: .init(stallTimeout: nil), logger: logger)
         for _ in 0..<3 {
-            try await Task.sleep(for: .milliseconds(1700))
+            try await Task.sleep(for: .milliseconds(5000))
             #expect(try await rescuer.runOnce().rescued.isEmpty)
         }
         let beating = try await fixture.record(id)

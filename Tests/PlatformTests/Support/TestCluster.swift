@@ -32,8 +32,11 @@ final class TestCluster: Sendable {
         // Short path: the socket path must fit in a sockaddr_un.
         let directory = "/tmp/mdpg-\(UUID().uuidString.prefix(8).lowercased())"
         let port = Int.random(in: 20_000..<60_000)
+        // Every suite runs in parallel against the shared cluster, each with its pools,
+        // listeners, heartbeats and completers: 200 connections ran out.
         let postgres = EmbeddedPostgres(
-            directory: directory, port: port, ephemeral: true, logger: Logger(label: "test-cluster"))
+            directory: directory, port: port, ephemeral: true, maxConnections: 600,
+            logger: Logger(label: "test-cluster"))
         registerForCleanup(postgres)
         try postgres.start()
         return TestCluster(postgres: postgres, directory: directory)

@@ -39,34 +39,11 @@ extension VideoPipeline {
             })
     }
 
-    /// The poster's renditions and the hashes describing it.
-    struct PosterOutcome: Sendable {
-        var poster: VideoManifest.Poster
-        var pdq: PDQHash
-        var phash: String
-    }
-
-    /// Writes the poster's renditions into `folder` and hashes it on a thread of its own: the
-    /// work needs nothing but the chosen frame, so it runs beside the encodes.
-    func startPoster(_ frame: FrameSnapshot, folder: URL) -> BackgroundWork<PosterOutcome> {
-        let pipeline = self
-        return BackgroundWork(name: "video-poster") { () throws(TranscodeError) -> PosterOutcome in
-            let poster = try pipeline.writePoster(frame, into: folder)
-            let (pdq, phash) = Self.posterHashes(frame)
-            return PosterOutcome(poster: poster, pdq: pdq, phash: phash)
-        }
-    }
-
-    /// PDQ and pHash of the poster frame.
-    static func posterHashes(_ poster: FrameSnapshot) -> (pdq: PDQHash, phash: String) {
+    /// Poster PDQ + pHash and the per-interval frame PDQs.
+    static func hashes(of sampler: FrameSampler, poster: FrameSnapshot) throws(TranscodeError) -> VideoHashes {
         let pdq = PDQ.hash(pixels: poster.pixels, width: poster.width, height: poster.height, bands: 3)
         let phash = PerceptualHash.hash(pixels: poster.pixels, width: poster.width, height: poster.height, bands: 3)
-        return (pdq, phash)
-    }
-
-    /// Poster PDQ + pHash and the per-interval frame PDQs.
-    static func hashes(of sampler: FrameSampler, pdq: PDQHash, phash: String) -> VideoHashes {
-        VideoHashes(
+        return VideoHashes(
             pdq: pdq.hex, pdqQuality: pdq.quality, phash: phash,
             frames: sampler.frameHashes.map { .init(timeMs: $0.timeMs, pdq: $0.hash.hex, quality: $0.hash.quality) })
     }

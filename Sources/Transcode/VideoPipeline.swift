@@ -52,17 +52,9 @@ public struct VideoPipeline: Sendable {
         let results: [Ladder.Result]
         var poster: VideoManifest.Poster?
         var hashes: VideoHashes?
-        // The poster's renditions and hashes, started as soon as the sampler settles on a frame.
-        var posterWork: BackgroundWork<PosterOutcome>?
         do {
             for folder in folders { try staging.prepareFolder(folder) }
             let sampler = try makeSampler(source)
-            if let sampler {
-                let folder = staging.partialFolder(OutputStaging.posterFolder)
-                sampler.onPosterChosen = { frame in
-                    if posterWork == nil { posterWork = startPoster(frame, folder: folder) }
-                }
-            }
             let ladder = try Ladder(
                 source: source, plan: plan, preset: preset, outputs: staging.partials.map(\.path),
                 hlsDirectory: preset.hls == nil ? nil : staging.partialFolder(OutputStaging.hlsFolder).path,
@@ -78,20 +70,12 @@ public struct VideoPipeline: Sendable {
                 try staging.write(master.text, named: "master.m3u8", inFolder: OutputStaging.hlsFolder)
             }
             if let sampler {
-                if posterWork == nil {
-                    // Every frame after the target time was black: the fallback frame it is.
-                    let frame = try posterFrame(sampler, path: input.path)
-                    posterWork = startPoster(frame, folder: staging.partialFolder(OutputStaging.posterFolder))
-                }
-                if let outcome = try posterWork?.wait() {
-                    poster = outcome.poster
-                    hashes = Self.hashes(of: sampler, pdq: outcome.pdq, phash: outcome.phash)
-                }
+                let frame = try posterFrame(sampler, path: input.path)
+                poster = try writePoster(frame, into: staging.partialFolder(OutputStaging.posterFolder))
+                hashes = try Self.hashes(of: sampler, poster: frame)
             }
             try staging.commit(folders: folders)
         } catch {
-            // The poster thread writes into the staging folder: let it finish before removing it.
-            _ = try? posterWork?.wait()
             staging.discard()
             throw error
         }
@@ -132,8 +116,7 @@ public struct VideoPipeline: Sendable {
             },
             video: { frame throws(TranscodeError) in try sampler.observe(frame) },
             audio: { _ in })
-        let (pdq, phash) = Self.posterHashes(try posterFrame(sampler, path: input.path))
-        var hashes = Self.hashes(of: sampler, pdq: pdq, phash: phash)
+        var hashes = try Self.hashes(of: sampler, poster: posterFrame(sampler, path: input.path))
         hashes.sha256 = try FileDigest.sha256(of: input)
         return hashes
     }

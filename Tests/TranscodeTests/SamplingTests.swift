@@ -31,31 +31,6 @@ extension TranscodeSuite {
             #expect(alone.sha256 == manifest.input.sha256)
         }
 
-        /// The poster's renditions run beside the encodes; a job stopped after the poster was
-        /// chosen still leaves nothing behind.
-        @Test func cancellationAfterThePosterWasChosenLeavesNothing() throws {
-            let source = try Fixtures.clip("landscape-audio.mp4")
-            let directory = try Fixtures.temporaryDirectory(named: "late-cancel")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            var checks = 0
-            let complete = try VideoPipeline().process(
-                input: source, outputDirectory: directory.appendingPathComponent("complete"),
-                isCancelled: { checks += 1; return false })
-            #expect(complete.poster != nil)
-            // The last check comes after every packet was read, so the poster was chosen by then.
-            let total = checks
-            var seen = 0
-            let stopped = directory.appendingPathComponent("stopped")
-            let error = try #require(throws: TranscodeError.self) {
-                try VideoPipeline().process(
-                    input: source, outputDirectory: stopped, isCancelled: { seen += 1; return seen >= total })
-            }
-            #expect(error.code == .cancelled)
-            #expect(seen == total)
-            let left = (try? FileManager.default.contentsOfDirectory(atPath: stopped.path)) ?? []
-            #expect(left.isEmpty, "left behind: \(left)")
-        }
-
         @Test func posterSkipsBlackFrames() throws {
             let hashesDirectory = try Fixtures.temporaryDirectory(named: "black")
             defer { try? FileManager.default.removeItem(at: hashesDirectory) }

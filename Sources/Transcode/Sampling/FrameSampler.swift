@@ -29,9 +29,6 @@ final class FrameSampler {
     /// The chosen poster, or the fallback while none is chosen.
     private(set) var posterFrame: FrameSnapshot?
     private var posterIsFinal = false
-    /// Called once, on the decoding thread, when the poster is chosen for good (before the end
-    /// of the video, unless every frame after the target time is black).
-    var onPosterChosen: ((FrameSnapshot) -> Void)?
 
     /// - Parameters:
     ///   - displayWidth/displayHeight: upright size of the video (posters are taken at this size).
@@ -86,7 +83,6 @@ final class FrameSampler {
         if reachedTarget, try meanGrey(frame) > Self.blackThreshold {
             if posterFrame?.timeMs != timeMs { posterFrame = try snapshot(frame, timeMs: timeMs) }
             posterIsFinal = true
-            if let posterFrame { onPosterChosen?(posterFrame) }
         }
     }
 

@@ -115,20 +115,11 @@ struct PostJSON {
 
     /// `"YYYY-MM-DDTHH:MM:SSZ"`, UTC, fractions dropped (as `.iso8601` writes it).
     mutating func date(_ date: Date) {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let (days, time) = (seconds.quotientAndRemainder(dividingBy: 86_400))
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let (days, time) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let (day, second) = time < 0 ? (days - 1, time + 86_400) : (days, time)
-        // Days since 1970-01-01 to a proleptic Gregorian date, in 400-year eras from 0000-03-01.
-        let shifted = day + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let dayOfMonth = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
+        let (year, month, dayOfMonth) = PostgresTimestamp.civil(fromDays: day)
+        func pad(_ value: Int, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }

@@ -1,4 +1,71 @@
+// dladdr is a GNU extension.
+#define _GNU_SOURCE
 #include "CVipsShim.h"
+
+#include <dlfcn.h>
+#include <string.h>
+
+/// The one optional libvips module we accept: HEIC and AVIF. The others in the system folder
+/// (ImageMagick, PDF, OpenSlide, JPEG XL) are never loaded.
+static const char *const allowed_module = "vips-heif." G_MODULE_SUFFIX;
+
+/// `<folder of the libvips in this process>/vips-modules-<major>.<minor>`, where vips_init looks
+/// by default; NULL when the library cannot be located. Free with g_free.
+static char *system_module_folder(void) {
+    Dl_info info;
+    if (!dladdr((void *)vips_init, &info) || !info.dli_fname)
+        return NULL;
+    char *base = g_path_get_basename(info.dli_fname);
+    gboolean is_vips = g_str_has_prefix(base, "libvips.");
+    g_free(base);
+    if (!is_vips)
+        return NULL;
+    char *dir = g_path_get_dirname(info.dli_fname);
+    char *folder = g_strdup_printf("%s/vips-modules-%d.%d", dir, vips_version(0), vips_version(1));
+    g_free(dir);
+    return folder;
+}
+
+int CVipsShim_init(const char *argv0) {
+    // vips_init dlopens every module under $VIPSHOME's libdir (the system one when unset), and
+    // the ImageMagick, poppler and OpenSlide modules pull in dozens of libraries that we block
+    // anyway. A prefix that cannot hold a folder makes it load none; the HEIF module is then
+    // opened by path below. libvips keeps the libdir it derived, so the variable is put back
+    // afterwards: child processes (the vips CLI among them) must not inherit it.
+    char *previous = g_strdup(g_getenv("VIPSHOME"));
+    g_setenv("VIPSHOME", "/dev/null", TRUE);
+    int started = VIPS_INIT(argv0);
+    if (previous)
+        g_setenv("VIPSHOME", previous, TRUE);
+    else
+        g_unsetenv("VIPSHOME");
+    g_free(previous);
+    if (started)
+        return -1;
+    if (vips_type_find("VipsOperation", "heifload_buffer"))
+        return 0; // built into this libvips
+    char *folder = system_module_folder();
+    if (!folder) {
+        vips_error("CVipsShim_init", "cannot locate the libvips module folder");
+        return -1;
+    }
+    char *path = g_build_filename(folder, allowed_module, NULL);
+    g_free(folder);
+    GModule *module = g_module_open(path, G_MODULE_BIND_LAZY);
+    if (!module) {
+        vips_error("CVipsShim_init", "cannot load %s: %s", path, g_module_error());
+        g_free(path);
+        return -1;
+    }
+    g_free(path);
+    // The module registers GTypes, which cannot be unregistered.
+    g_module_make_resident(module);
+    return 0;
+}
+
+int CVipsShim_operation_exists(const char *nickname) {
+    return vips_type_find("VipsOperation", nickname) != 0;
+}
 
 static const char *const allowed_loaders[] = {
     "VipsForeignLoadJpeg", "VipsForeignLoadPng", "VipsForeignLoadWebp",

@@ -120,6 +120,36 @@ struct VipsWrapperTests {
         }
     }
 
+    @Test("of libvips' optional loader modules only HEIF is in the process, and HEIC decodes")
+    func onlyHEIFModule() throws {
+        try Vips.start()
+        #expect(try Vips.hasOperation("heifload_buffer"))
+        // Operations of the modules left on disk are not even registered, blocked or not.
+        for nickname in ["magickload_buffer", "pdfload_buffer", "openslideload", "jxlload_buffer"] {
+            #expect(try !Vips.hasOperation(nickname), "\(nickname)")
+        }
+        // Built-in loaders are registered (and blocked by the allow-list, see above).
+        #expect(try Vips.hasOperation("tiffload_buffer"))
+        // /proc files report size 0: read to the end rather than a size-based read.
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/maps"))
+        defer { try? handle.close() }
+        let maps = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        #expect(maps.contains("/libvips.so"))
+        #expect(maps.contains("/vips-heif.so"))
+        for module in ["vips-magick", "vips-poppler", "vips-openslide", "vips-jxl", "libMagickCore", "libpoppler"] {
+            #expect(!maps.contains(module), "\(module) is mapped")
+        }
+
+        guard let url = SharedCorpus.url("corpus/formats/ia_IMG_2682.heic") else {
+            print("skipped HEIC decode: ../shared/corpus/formats/ia_IMG_2682.heic not present")
+            return
+        }
+        let source = SourceBytes(try Data(contentsOf: url))
+        let image = try VipsImage.thumbnail(source, width: 200, exportSRGB: true, importCMYK: false, input: "heic")
+            .inMemory(input: "heic")
+        #expect(max(image.width, image.height) == 200)
+    }
+
     @Test("error codes print as their snake_case wire form")
     func codes() {
         #expect(ThumbnailError.Code.unsupportedFormat.rawValue == "unsupported_format")

@@ -6,6 +6,14 @@
 /// Each returns 0 on success and -1 on failure (the vips error buffer says why);
 /// output images are +1 references owned by the caller.
 
+/// Starts libvips (VIPS_INIT) with only the HEIF module loaded from the system module folder
+/// (none of the other optional loaders enters the process). 0 or -1 (the vips
+/// error buffer says why; HEIF missing from the module folder is a failure).
+int CVipsShim_init(const char *argv0);
+
+/// Whether an operation with this nickname (e.g. "magickload") is registered.
+int CVipsShim_operation_exists(const char *nickname);
+
 /// Sets up libvips once: no operation cache, untrusted loaders blocked, and every loader
 /// blocked except JPEG, PNG, WebP, GIF and HEIF (HEIC/AVIF).
 int CVipsShim_setup(void);

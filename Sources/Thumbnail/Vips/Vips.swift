@@ -9,7 +9,7 @@ enum Vips {
         // Leak tracking must be on before the first vips object exists (switching it on later
         // makes libvips assert on areas it never tracked), so debug builds enable it here.
         if leakChecking { vips_leak_set(1) }
-        if CVips_init("mediadaemon") != 0 {
+        if CVipsShim_init("mediadaemon") != 0 {
             let text = takeErrorBuffer()
             return .failure(ThumbnailError(.internal, "libvips failed to initialise", cause: text))
         }
@@ -20,9 +20,16 @@ enum Vips {
         return .success(())
     }()
 
-    /// Initialises libvips (once): no operation cache, only our loaders, warnings captured.
+    /// Initialises libvips (once): no operation cache, only our loaders (and of the optional
+    /// loader modules only HEIF in the process), warnings captured.
     static func start() throws(ThumbnailError) {
         try started.get()
+    }
+
+    /// Whether libvips has an operation with this nickname (e.g. "magickload"), blocked or not.
+    static func hasOperation(_ nickname: String) throws(ThumbnailError) -> Bool {
+        try start()
+        return CVipsShim_operation_exists(nickname) != 0
     }
 
     /// Reads and clears the process-global vips error buffer.

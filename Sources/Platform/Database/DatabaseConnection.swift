@@ -25,8 +25,9 @@ public final class DatabaseConnection {
     let canceller: QueryCanceller?
     /// Checked before each `query` and `execute`: the pool sets it to its job's cancellation.
     var isCancelled: () -> Bool = { false }
-    /// Statements prepared on this session by `queryPrepared`: SQL text to statement name.
-    private var prepared: [String: String] = [:]
+    /// Statements prepared on this session by `queryPrepared`: SQL text to statement name and
+    /// the parameter types it was prepared with.
+    private var prepared: [String: (name: String, types: [UInt32])] = [:]
 
     /// Connects (blocking) to `url`: a libpq URL (`postgresql://user@host/db?host=/socket/dir`)
     /// or `key=value` conninfo.
@@ -76,15 +77,16 @@ public final class DatabaseConnection {
     public func queryPrepared(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws -> QueryResult {
         try checkCancellation()
         guard parameters.count <= LibPQ.maximumParameters else { return try query(sql, parameters) }
-        let name: String
+        let statement: (name: String, types: [UInt32])
         if let known = prepared[sql] {
-            name = known
+            statement = known
         } else {
-            name = "md_\(prepared.count + 1)"
-            try LibPQ.prepare(handle, name: name, sql, parameters)
-            prepared[sql] = name
+            statement = ("md_\(prepared.count + 1)", LibPQ.parameterTypes(parameters))
+            try LibPQ.prepare(handle, name: statement.name, sql, types: statement.types)
+            prepared[sql] = statement
         }
-        return try LibPQ.executePrepared(handle, name: name, sql: sql, parameters)
+        return try LibPQ.executePrepared(
+            handle, name: statement.name, sql: sql, preparedTypes: statement.types, parameters)
     }
 
     /// Runs a script of one or more statements without parameters (migrations, `SET`, DDL).

@@ -43,45 +43,51 @@ enum LibPQ {
         return handle
     }
 
-    /// Runs one statement with text parameters through `PQexecParams`.
+    /// Runs one statement through `PQexecParams`: parameters whose type has a binary form go in
+    /// binary, the others as text.
     static func execute(
         _ handle: OpaquePointer, _ sql: String, _ parameters: [(any PostgresEncodable)?]
     ) throws -> QueryResult {
         guard parameters.count <= maximumParameters else {
             throw DatabaseError(.queryFailed, "\(parameters.count) parameters; PostgreSQL accepts \(maximumParameters)")
         }
-        let types = parameters.map { value -> Oid in
-            guard let value else { return 0 }
-            return type(of: value).postgresTypeOID
-        }
-        let texts = parameters.map { $0?.postgresText }
-        let result = withCStrings(texts) { values in
-            PQexecParams(handle, sql, Int32(parameters.count), types, values, nil, nil, 0)
+        let types = parameterTypes(parameters)
+        let result = withParameterValues(parameters, binaryAt: { $1.sendsPostgresBinary }) { values, lengths, formats in
+            PQexecParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, 0)
         }
         return try consume(result, handle, sql: sql)
     }
 
-    /// Prepares `sql` as the named statement `name` (`PQprepare`), with the parameter types of
-    /// `parameters` (nil leaves a type to the server).
-    static func prepare(
-        _ handle: OpaquePointer, name: String, _ sql: String, _ parameters: [(any PostgresEncodable)?]
-    ) throws {
-        let types = parameters.map { value -> Oid in
+    /// The type OIDs to declare for `parameters` (0, for nil or a type left to the server, lets
+    /// the server infer it).
+    static func parameterTypes(_ parameters: [(any PostgresEncodable)?]) -> [Oid] {
+        parameters.map { value -> Oid in
             guard let value else { return 0 }
             return type(of: value).postgresTypeOID
         }
-        let result = PQprepare(handle, name, sql, Int32(parameters.count), types)
+    }
+
+    /// Prepares `sql` as the named statement `name` (`PQprepare`) with parameter types `types`
+    /// (0 leaves a type to the server).
+    static func prepare(_ handle: OpaquePointer, name: String, _ sql: String, types: [Oid]) throws {
+        let result = PQprepare(handle, name, sql, Int32(types.count), types)
         defer { PQclear(result) }
         try check(result, handle, sql: sql)
     }
 
-    /// Runs the prepared statement `name` with text parameters through `PQexecPrepared`.
+    /// Runs the prepared statement `name` through `PQexecPrepared`. `preparedTypes` are the types
+    /// it was prepared with: a parameter goes in binary only when it has a binary form and its
+    /// type is the one prepared (the server reads binary by the prepared type), else as text.
     static func executePrepared(
-        _ handle: OpaquePointer, name: String, sql: String, _ parameters: [(any PostgresEncodable)?]
+        _ handle: OpaquePointer, name: String, sql: String, preparedTypes: [Oid],
+        _ parameters: [(any PostgresEncodable)?]
     ) throws -> QueryResult {
-        let texts = parameters.map { $0?.postgresText }
-        let result = withCStrings(texts) { values in
-            PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
+        let binary = { (index: Int, value: any PostgresEncodable) -> Bool in
+            value.sendsPostgresBinary && index < preparedTypes.count
+                && preparedTypes[index] == type(of: value).postgresTypeOID
+        }
+        let result = withParameterValues(parameters, binaryAt: binary) { values, lengths, formats in
+            PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
         }
         return try consume(result, handle, sql: sql)
     }
@@ -178,6 +184,54 @@ enum LibPQ {
         defer { copies.forEach { free($0) } }
         let pointers = copies.map { $0.map { UnsafePointer($0) } } + [nil]
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    /// Calls `body` with libpq's parameter arrays: values (a NUL-terminated text copy, the binary
+    /// bytes, or NULL for nil), their lengths (read for binary values only) and formats (0 text,
+    /// 1 binary). The copies are freed when `body` returns.
+    private static func withParameterValues<R>(
+        _ parameters: [(any PostgresEncodable)?], binaryAt binary: (Int, any PostgresEncodable) -> Bool,
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+    ) -> R {
+        var copies = [UnsafeMutablePointer<CChar>?]()
+        var lengths = [Int32]()
+        var formats = [Int32]()
+        copies.reserveCapacity(parameters.count + 1)
+        lengths.reserveCapacity(parameters.count)
+        formats.reserveCapacity(parameters.count)
+        defer { copies.forEach { free($0) } }
+        var bytes = [UInt8]()
+        for (index, parameter) in parameters.enumerated() {
+            guard let parameter else {
+                copies.append(nil)
+                lengths.append(0)
+                formats.append(0)
+                continue
+            }
+            if binary(index, parameter) {
+                bytes.removeAll(keepingCapacity: true)
+                parameter.appendPostgresBinary(to: &bytes)
+                let copy = malloc(max(bytes.count, 1))!.assumingMemoryBound(to: CChar.self)
+                bytes.withUnsafeBytes { source in
+                    if let base = source.baseAddress { memcpy(copy, base, source.count) }
+                }
+                copies.append(copy)
+                lengths.append(Int32(clamping: bytes.count))
+                formats.append(1)
+            } else {
+                copies.append(strdup(parameter.postgresText))
+                lengths.append(0)
+                formats.append(0)
+            }
+        }
+        let pointers = copies.map { $0.map { UnsafePointer($0) } } + [nil]
+        return pointers.withUnsafeBufferPointer { values in
+            lengths.withUnsafeBufferPointer { lengths in
+                formats.withUnsafeBufferPointer { formats in
+                    body(values.baseAddress!, lengths.baseAddress, formats.baseAddress)
+                }
+            }
+        }
     }
 }
 

@@ -29,6 +29,12 @@ public struct PostgresJSON: Sendable, Hashable, PostgresEncodable, PostgresDecod
 
     public var postgresText: String { text }
     public static var postgresTypeOID: UInt32 { PostgresOID.jsonb }
+    public static var postgresBinaryTypeOID: UInt32? { PostgresOID.jsonb }
+    /// jsonb's binary form: the format version (1), then the JSON text.
+    public func appendPostgresBinary(to buffer: inout [UInt8]) {
+        buffer.append(1)
+        buffer.append(contentsOf: text.utf8)
+    }
 
     public init(postgresText text: String, typeOID: UInt32) throws {
         guard PostgresOID.jsonTypes.contains(typeOID) else {

@@ -7,6 +7,11 @@ import Foundation
 enum PostgresTimestamp {
     private static let microsPerDay: Int64 = 86_400_000_000
 
+    /// Microseconds from 2000-01-01 00:00 UTC (timestamptz's binary form), rounded like `format`.
+    static func microsecondsSince2000(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) - 946_684_800_000_000
+    }
+
     /// `yyyy-MM-dd HH:mm:ss.ffffff+00`, in UTC.
     static func format(_ date: Date) -> String {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())

@@ -29,10 +29,39 @@ public struct JobQueue: Sendable {
     }
 
     /// Enqueues one job, or returns the existing job with the same idempotency key.
+    ///
+    /// Throws `.invalidJob` before touching the database when the job is malformed.
     @discardableResult
     public func enqueue(_ job: NewJob) async throws -> EnqueuedJob {
-        let results = try await enqueue([job])
-        return results[0]
+        try job.validate()
+        return try await pool.withConnection { connection in try Self.insert(job, on: connection) }
+    }
+
+    /// `enqueue(_:)` for one job on a connection the caller owns. Blocks.
+    ///
+    /// One prepared single-row insert (the server plans it once per connection), no arrays.
+    @discardableResult
+    public static func enqueue(_ job: NewJob, on connection: DatabaseConnection) throws -> EnqueuedJob {
+        try job.validate()
+        return try insert(job, on: connection)
+    }
+
+    /// The single enqueue of a validated job.
+    private static func insert(_ job: NewJob, on connection: DatabaseConnection) throws -> EnqueuedJob {
+        let rows = try connection.queryPrepared(
+            try QueueQuery.enqueueJob.sql(),
+            [
+                job.kind, job.lane, job.payload, Int16(job.priority), job.runAt, Int32(job.maxAttempts),
+                job.idempotencyKey,
+            ])
+        if let row = rows.first { return EnqueuedJob(id: try row.decode(Int64.self, column: "id"), inserted: true) }
+        // Nothing inserted: the key already names a job.
+        guard let key = job.idempotencyKey else { throw QueueError(.notFound, "enqueue inserted no row for a job without a key") }
+        let found = try connection.query(try QueueQuery.jobIDsForKeys.sql(), [PostgresArray([key])])
+        guard let row = found.first else {
+            throw QueueError(.notFound, "the job holding idempotency key '\(key)' vanished during enqueue")
+        }
+        return EnqueuedJob(id: try row.decode(Int64.self, column: "id"), inserted: false)
     }
 
     /// Enqueues a batch in one statement (tens of thousands are fine) and returns one result
@@ -44,33 +73,50 @@ public struct JobQueue: Sendable {
     public func enqueue(_ jobs: [NewJob]) async throws -> [EnqueuedJob] {
         guard !jobs.isEmpty else { return [] }
         for job in jobs { try job.validate() }
-        return try await pool.withConnection { connection in try Self.enqueue(jobs, on: connection) }
+        return try await pool.withConnection { connection in try Self.insert(jobs, on: connection) }
     }
 
     /// `enqueue(_:)` on a connection the caller owns, e.g. inside the transaction that creates
     /// the row the job is about (the job then exists exactly when that row does). Blocks.
     @discardableResult
     public static func enqueue(_ jobs: [NewJob], on connection: DatabaseConnection) throws -> [EnqueuedJob] {
-        guard !jobs.isEmpty else { return [] }
         for job in jobs { try job.validate() }
+        return try insert(jobs, on: connection)
+    }
+
+    /// The batch enqueue of validated jobs.
+    private static func insert(_ jobs: [NewJob], on connection: DatabaseConnection) throws -> [EnqueuedJob] {
+        guard jobs.count > 1 else { return try jobs.map { try insert($0, on: connection) } }
+        let kinds = BatchColumn(jobs, \.kind)
+        let lanes = BatchColumn(jobs, \.lane)
+        let priorities = BatchColumn(jobs) { Int16($0.priority) }
+        let attempts = BatchColumn(jobs) { Int32($0.maxAttempts) }
+        let firstRunAt = jobs[0].runAt
+        let sameRunAt = jobs.allSatisfy { $0.runAt == firstRunAt }
+        let runAts = PostgresNullableArray(sameRunAt ? [] : jobs.map(\.runAt))
         var parameters: [(any PostgresEncodable)?] = [
-            PostgresArray(jobs.map(\.kind)),
-            PostgresArray(jobs.map(\.lane)),
-            PostgresArray(jobs.map(\.payload)),
-            PostgresArray(jobs.map { Int16($0.priority) }),
-            PostgresArray(jobs.map { $0.runAt?.postgresText ?? "" }),
-            PostgresArray(jobs.map { Int32($0.maxAttempts) }),
+            PostgresArray(jobs.map(\.payload)), kinds.array, lanes.array, priorities.array, runAts, attempts.array,
         ]
         // Keys need ON CONFLICT; a batch without any takes the plain insert.
         let keyed = jobs.contains { $0.idempotencyKey != nil }
-        if keyed { parameters.append(PostgresArray(jobs.map { $0.idempotencyKey ?? "" })) }
-        let rows = try connection.query(
-            try (keyed ? QueueQuery.enqueueJobs : QueueQuery.enqueueUnkeyedJobs).sql(), parameters)
+        if keyed { parameters.append(PostgresNullableArray(jobs.map(\.idempotencyKey))) }
+        parameters += [kinds.shared, lanes.shared, priorities.shared, sameRunAt ? firstRunAt : nil, attempts.shared]
+        guard keyed else {
+            // Every job inserted, ids ascending with the input (see EnqueueUnkeyedJobs).
+            let rows = try connection.queryPrepared(try QueueQuery.enqueueUnkeyedJobs.sql(), parameters)
+            guard rows.count == jobs.count else {
+                throw QueueError(.notFound, "enqueue inserted \(rows.count) rows for \(jobs.count) jobs")
+            }
+            var ids = try rows.map { try $0.decode(Int64.self, at: 0) }
+            ids.sort()
+            return ids.map { EnqueuedJob(id: $0, inserted: true) }
+        }
+        let rows = try connection.queryPrepared(try QueueQuery.enqueueJobs.sql(), parameters)
         // Inserted rows in input order: their ids ascend with the input (see EnqueueJobs).
         var insertedRows = [(id: Int64, key: String?)]()
         insertedRows.reserveCapacity(rows.count)
         for row in rows {
-            insertedRows.append((try row.decode(Int64.self, column: "id"), try row.decode(String?.self, column: "idempotency_key")))
+            insertedRows.append((try row.decode(Int64.self, at: 0), try row.decode(String?.self, at: 1)))
         }
         insertedRows.sort { $0.id < $1.id }
         let insertedKeys = Set(insertedRows.lazy.compactMap(\.key))
@@ -115,6 +161,24 @@ public struct JobQueue: Sendable {
         return try results.map { result in
             guard let result else { throw QueueError(.notFound, "enqueue returned fewer rows than jobs") }
             return result
+        }
+    }
+}
+
+/// One column of a batch insert: `shared` when every job has the same value (and `array` is
+/// empty), else one element per job in `array` (and `shared` is nil). See EnqueueJobs.
+private struct BatchColumn<Value: PostgresEncodable & Equatable> {
+    let array: PostgresArray<Value>
+    let shared: Value?
+
+    init(_ jobs: [NewJob], _ value: (NewJob) -> Value) {
+        let first = value(jobs[0])
+        if jobs.allSatisfy({ value($0) == first }) {
+            array = PostgresArray([])
+            shared = first
+        } else {
+            array = PostgresArray(jobs.map(value))
+            shared = nil
         }
     }
 }

@@ -46,8 +46,9 @@ public struct NewJob: Sendable, Hashable {
         guard !kind.isEmpty, kind.utf8.count <= 128 else {
             throw QueueError(.invalidJob, "kind must be 1 to 128 bytes, got '\(kind)'")
         }
+        // The allowed characters are single bytes, so checking the UTF-8 bytes is enough.
         guard !lane.isEmpty, lane.utf8.count <= 32,
-            lane.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+            lane.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F })
         else {
             throw QueueError(.invalidJob, "lane must match [a-z0-9_]{1,32}, got '\(lane)'")
         }

@@ -8,6 +8,7 @@ import Foundation
 public enum QueueQuery: String, CaseIterable, Sendable {
     case enqueueJobs = "EnqueueJobs"
     case enqueueUnkeyedJobs = "EnqueueUnkeyedJobs"
+    case enqueueJob = "EnqueueJob"
     case jobIDsForKeys = "JobIDsForKeys"
     case claimJobs = "ClaimJobs"
     case heartbeatJobs = "HeartbeatJobs"

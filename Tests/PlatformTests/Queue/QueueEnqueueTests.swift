@@ -90,6 +90,77 @@ struct QueueEnqueueTests {
         await fixture.close()
     }
 
+    @Test func aBatchStoresEachJobsOwnColumnsWhetherTheyDifferOrAreShared() async throws {
+        let fixture = try await QueueFixture.make()
+        let later = Date(timeIntervalSince1970: 2_000_000_000.25)
+        let differing = (0..<6).map { index in
+            NewJob(
+                kind: "kind-\(index % 2)", payload: PostgresJSON(text: #"{"i": \#(index)}"#), lane: index < 3 ? "photo" : "video",
+                priority: index - 3, runAt: index % 3 == 0 ? nil : later.addingTimeInterval(Double(index)),
+                maxAttempts: index + 1)
+        }
+        let shared = (0..<4).map { index in
+            NewJob(kind: "same", payload: PostgresJSON(text: #"{"j": \#(index)}"#), lane: "backlog", priority: 7, runAt: later, maxAttempts: 2)
+        }
+        let before = try await fixture.pool.query("SELECT now()")[0].decode(Date.self, at: 0)
+        for jobs in [differing, shared] {
+            let results = try await fixture.queue.enqueue(jobs)
+            #expect(results.allSatisfy { $0.inserted })
+            for (job, result) in zip(jobs, results) {
+                let record = try await fixture.record(result.id)
+                #expect(record.kind == job.kind)
+                #expect(record.lane == job.lane)
+                #expect(record.payload == job.payload.text)
+                #expect(record.priority == job.priority)
+                #expect(record.maxAttempts == job.maxAttempts)
+                if let runAt = job.runAt {
+                    #expect(record.runAt == runAt)
+                } else {
+                    // Now, by the database's clock.
+                    #expect(record.runAt >= before && record.runAt < later)
+                }
+            }
+        }
+        await fixture.close()
+    }
+
+    @Test func aSingleEnqueueHonoursItsKeyInAnyLaneAndKeepsItsLane() async throws {
+        let fixture = try await QueueFixture.make()
+        let first = try await fixture.queue.enqueue(NewJob(kind: "photo.renditions", lane: "photo", idempotencyKey: "upload-9"))
+        // The key names the job whatever lane or kind the repeat asks for.
+        let repeated = try await fixture.queue.enqueue(NewJob(kind: "video.ladder", lane: "video", idempotencyKey: "upload-9"))
+        #expect(first.inserted && !repeated.inserted && repeated.id == first.id)
+        let video = try await fixture.queue.enqueue(NewJob(kind: "video.ladder", lane: "video"))
+        let unkeyed = try await fixture.queue.enqueue(NewJob(kind: "photo.renditions", lane: "photo"))
+        #expect(video.inserted && unkeyed.inserted)
+        let videoClaims = try await fixture.queue.claim(lane: "video", limit: 10, owner: "w", leaseDuration: .seconds(30))
+        let photoClaims = try await fixture.queue.claim(lane: "photo", limit: 10, owner: "w", leaseDuration: .seconds(30))
+        #expect(videoClaims.map(\.id) == [video.id])
+        #expect(Set(photoClaims.map(\.id)) == [first.id, unkeyed.id])
+        // A key-holding job that is running still deduplicates.
+        let again = try await fixture.queue.enqueue(NewJob(kind: "photo.renditions", lane: "photo", idempotencyKey: "upload-9"))
+        #expect(again == EnqueuedJob(id: first.id, inserted: false))
+        await fixture.close()
+    }
+
+    @Test func aSingleEnqueueInTheCallersTransactionExistsOnlyIfItCommits() async throws {
+        let fixture = try await QueueFixture.make()
+        struct Abort: Error {}
+        await #expect(throws: Abort.self) {
+            try await fixture.pool.transaction { connection in
+                try JobQueue.enqueue(NewJob(kind: "k", idempotencyKey: "tx-1"), on: connection)
+                throw Abort()
+            }
+        }
+        let committed = try await fixture.pool.transaction { connection in
+            try JobQueue.enqueue(NewJob(kind: "k", idempotencyKey: "tx-1"), on: connection)
+        }
+        #expect(committed.inserted)
+        let count = try await fixture.pool.query("SELECT count(*) FROM jobs")
+        #expect(try count[0].decode(Int.self, at: 0) == 1)
+        await fixture.close()
+    }
+
     @Test func malformedJobsAreRefusedBeforeTheDatabase() async throws {
         let fixture = try await QueueFixture.make()
         for job in [NewJob(kind: ""), NewJob(kind: "k", lane: "No"), NewJob(kind: "k", maxAttempts: 0), NewJob(kind: "k", idempotencyKey: "")] {

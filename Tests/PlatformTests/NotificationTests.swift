@@ -94,6 +94,37 @@ struct NotificationTests {
         #expect(ContinuousClock.now - start < .seconds(20))
     }
 
+    @Test func dispatchHandsEachNotificationToTheHandlerUntilItsTaskIsCancelled() async throws {
+        let listener = try await DatabaseListener(url: url, channels: ["dispatch"], logger: Logger(label: "test"))
+        let (received, continuation) = AsyncStream.makeStream(of: String.self)
+        let dispatcher = Task {
+            try await listener.dispatch({ continuation.yield($0.payload) }, afterInterruption: { continuation.yield("interrupted") })
+        }
+        for payload in ["1", "two", "drei ✓"] { try await pool.query("SELECT pg_notify('dispatch', $1)", [payload]) }
+        var payloads: [String] = []
+        for await payload in received {
+            payloads.append(payload)
+            if payloads.count == 3 { break }
+        }
+        #expect(payloads == ["1", "two", "drei ✓"])
+        dispatcher.cancel()
+        let error = await #expect(throws: DatabaseError.self) { try await dispatcher.value }
+        #expect(error?.code == .cancelled)
+        // The listener is still usable after a cancelled dispatch.
+        try await pool.query("SELECT pg_notify('dispatch', 'after')")
+        #expect(try await listener.next(timeout: .seconds(30))?.payload == "after")
+        await listener.close()
+    }
+
+    @Test func closingTheListenerEndsADispatch() async throws {
+        let listener = try await DatabaseListener(url: url, channels: ["quiet"], logger: Logger(label: "test"))
+        let dispatcher = Task { try await listener.dispatch({ _ in }, afterInterruption: {}) }
+        try await Task.sleep(for: .milliseconds(100))
+        await listener.close()
+        let error = await #expect(throws: DatabaseError.self) { try await dispatcher.value }
+        #expect(error?.code == .poolClosed)
+    }
+
     @Test func theStreamDeliversNotificationsInOrder() async throws {
         let listener = try await DatabaseListener(url: url, channels: ["stream"], logger: Logger(label: "test"))
         for payload in ["1", "2", "3"] { try await pool.query("SELECT pg_notify('stream', $1)", [payload]) }

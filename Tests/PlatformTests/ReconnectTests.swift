@@ -98,4 +98,40 @@ struct ReconnectTests {
         await pool.close()
         try await cluster.stop()
     }
+
+    @Test func aDispatchReconnectsAndReportsTheInterruption() async throws {
+        let cluster = try await TestCluster.start()
+        let url = cluster.postgres.connectionURL
+        let listener = try await DatabaseListener(url: url, channels: ["jobs"], logger: Logger(label: "test"))
+        let pool = try DatabasePool(url: url, size: 1, logger: Logger(label: "test"))
+        let (events, continuation) = AsyncStream.makeStream(of: String.self)
+        let dispatcher = Task {
+            try await listener.dispatch({ continuation.yield($0.payload) }, afterInterruption: { continuation.yield("interrupted") })
+        }
+        try await pool.query("SELECT pg_notify('jobs', 'before')")
+        var iterator = events.makeAsyncIterator()
+        #expect(await iterator.next() == "before")
+
+        try await cluster.stop()
+        try await cluster.restart()
+        // Keep sending until the listener is back; the interruption is reported before any
+        // notification that arrives on the new connection.
+        let sender = Task {
+            var attempt = 0
+            while !Task.isCancelled {
+                _ = try? await pool.query("SELECT pg_notify('jobs', $1)", ["after restart \(attempt)"])
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(await iterator.next() == "interrupted")
+        #expect(await iterator.next()?.hasPrefix("after restart") == true)
+        #expect(listener.interruptions == 1)
+        sender.cancel()
+        dispatcher.cancel()
+        _ = await dispatcher.result
+        await listener.close()
+        await pool.close()
+        try await cluster.stop()
+    }
 }

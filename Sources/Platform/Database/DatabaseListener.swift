@@ -79,6 +79,41 @@ public final class DatabaseListener: Sendable {
         }
     }
 
+    /// Calls `handle` for every notification, on the listener's own thread as soon as it is read
+    /// (no hop through the async executor, so keep `handle` short and non-blocking), until the
+    /// calling task is cancelled (throws `.cancelled`) or the listener is closed (throws
+    /// `.poolClosed`). Reconnects transparently when the connection breaks, and then calls
+    /// `afterInterruption` once before waiting again: notifications sent meanwhile were missed.
+    /// Throws `.connectionFailed` when it cannot reconnect.
+    public func dispatch(
+        _ handle: @escaping @Sendable (PostgresNotification) -> Void,
+        afterInterruption: @escaping @Sendable () -> Void
+    ) async throws {
+        var known = interruptions
+        while true {
+            let seen = known
+            do {
+                try await pool.withConnection(cancellation: JobCancellation(wake: wake)) {
+                    [self] connection, cancellation in
+                    if interruptions != seen { afterInterruption() }
+                    while true {
+                        let notification = try connection.waitForNotification(
+                            timeout: .seconds(60), wake: wake,
+                            isCancelled: { cancellation.isCancelled || closing.load(ordering: .acquiring) })
+                        if let notification { handle(notification) }
+                    }
+                }
+            } catch let error as DatabaseError where error.code == .cancelled && closing.load(ordering: .acquiring) {
+                throw DatabaseError(.poolClosed, "the listener is closed")
+            } catch let error as DatabaseError where error.code == .connectionLost {
+                logger.warning(
+                    "listener lost its connection; reconnecting (notifications sent meanwhile are missed)",
+                    metadata: ["error": "\(error)"])
+            }
+            known = interruptions
+        }
+    }
+
     /// Notifications as an async sequence; ends with an error when the task is cancelled, the
     /// listener is closed, or it cannot reconnect.
     public func notifications() -> AsyncThrowingStream<PostgresNotification, any Error> {

@@ -144,18 +144,15 @@ public final class QueueRunner: Sendable {
         }
     }
 
+    /// Wakes a lane thread straight from the listener's thread when a NOTIFY names its lane, and
+    /// every lane once after the listener reconnected (notifications may have been lost).
     private func listen(_ listener: DatabaseListener) async {
-        var interruptions = listener.interruptions
+        let signals = signals
         while !Task.isCancelled {
             do {
-                if let notification = try await listener.next(timeout: .seconds(30)) {
-                    signals[notification.payload]?.wakeOne()
-                }
-                if listener.interruptions != interruptions {
-                    // Notifications may have been lost while reconnecting: look once.
-                    interruptions = listener.interruptions
-                    for signal in signals.values { signal.wake() }
-                }
+                try await listener.dispatch(
+                    { notification in signals[notification.payload]?.wakeOne() },
+                    afterInterruption: { for signal in signals.values { signal.wake() } })
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("job notifications unavailable; polling", metadata: ["error": "\(error)"])

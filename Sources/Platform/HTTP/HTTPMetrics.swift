@@ -14,6 +14,14 @@ final class HTTPMetrics: Sendable {
         var buckets: [Int]
         var count = 0
         var sum = 0.0
+
+        mutating func record(_ seconds: Double) {
+            for (index, bound) in HTTPMetrics.bounds.enumerated() where seconds <= bound {
+                buckets[index] += 1
+            }
+            count += 1
+            sum += seconds
+        }
     }
 
     /// Upper bounds of the latency buckets, in seconds.
@@ -23,14 +31,11 @@ final class HTTPMetrics: Sendable {
 
     func record(method: String, route: String, status: Int, seconds: Double) {
         series.withLock { series in
-            let key = Series(method: method, route: route, status: status)
-            var histogram = series[key] ?? Histogram(buckets: Array(repeating: 0, count: Self.bounds.count))
-            for (index, bound) in Self.bounds.enumerated() where seconds <= bound {
-                histogram.buckets[index] += 1
-            }
-            histogram.count += 1
-            histogram.sum += seconds
-            series[key] = histogram
+            // Updated in place: a copy out and back would copy the bucket array every request.
+            series[
+                Series(method: method, route: route, status: status),
+                default: Histogram(buckets: Array(repeating: 0, count: Self.bounds.count))
+            ].record(seconds)
         }
     }
 

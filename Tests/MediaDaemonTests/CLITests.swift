@@ -37,6 +37,16 @@ struct CLITests {
         let named = try await DaemonProcess.run(["serve", "--port", "0"], directory: dir, environment: environment)
         #expect(named.status == 64)
         #expect(named.stderr.contains("MEDIADAEMON_DB_POOL must be an integer 1...256, not many"), "\(named.stderr)")
+        let ttl = try await DaemonProcess.run(["serve", "--feed-cache-ttl", "7200"], directory: dir)
+        #expect(ttl.status == 64)
+        #expect(ttl.stderr.contains("--feed-cache-ttl must be 0...3600 seconds"), "\(ttl.stderr)")
+        let sessions = try await DaemonProcess.run(
+            ["serve", "--port", "0"], directory: dir,
+            environment: ["MEDIADAEMON_SESSION_CACHE_TTL": "soon", "MEDIADAEMON_DATA": dir.appendingPathComponent("state").path])
+        #expect(sessions.status == 64)
+        #expect(
+            sessions.stderr.contains("MEDIADAEMON_SESSION_CACHE_TTL must be a number of seconds 0...3600, not soon"),
+            "\(sessions.stderr)")
     }
 
     @Test func embeddedClusterLifecycleAndIdempotentMigrate() async throws {

@@ -56,6 +56,20 @@ struct ServeCommand: AsyncParsableCommand {
         """)
     var dbPool: Int?
 
+    @Option(name: .customLong("session-cache-ttl"), help: """
+        Seconds a bearer token's user is remembered (env MEDIADAEMON_SESSION_CACHE_TTL, default 5; \
+        0 looks every request up). A log-out here takes effect at once; a revocation made through \
+        another daemon on the same database within this time.
+        """)
+    var sessionCacheTTL: Double?
+
+    @Option(name: .customLong("feed-cache-ttl"), help: """
+        Seconds a rendered feed page is served again (env MEDIADAEMON_FEED_CACHE_TTL, default 1; \
+        0 reads every page afresh). The reader's own writes through this daemon show at once; \
+        other writes within this time.
+        """)
+    var feedCacheTTL: Double?
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -68,6 +82,26 @@ struct ServeCommand: AsyncParsableCommand {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
         if let celebrityFollowers, celebrityFollowers < 1 { throw ValidationError("--celebrity-followers must be at least 1") }
         if let dbPool, !Self.poolSizes.contains(dbPool) { throw ValidationError("--db-pool must be 1...256") }
+        for (name, value) in [("--session-cache-ttl", sessionCacheTTL), ("--feed-cache-ttl", feedCacheTTL)] {
+            if let value, !Self.cacheSeconds.contains(value) { throw ValidationError("\(name) must be 0...3600 seconds") }
+        }
+    }
+
+    /// Cache lifetimes accepted, in seconds.
+    static let cacheSeconds = 0.0...3600.0
+
+    /// `option`, else the environment variable `name`, else `fallback`, as a duration.
+    private static func cacheTTL(_ option: Double?, environment name: String, default fallback: Double) throws -> Duration {
+        var seconds = fallback
+        if let option {
+            seconds = option
+        } else if let text = ProcessInfo.processInfo.environment[name] {
+            guard let value = Double(text), cacheSeconds.contains(value) else {
+                throw ValidationError("\(name) must be a number of seconds 0...3600, not \(text)")
+            }
+            seconds = value
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     /// Pool sizes accepted; PostgreSQL's default max_connections is 100, so more than that
@@ -96,6 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("mediadaemon \(MediaDaemonCommand.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])
 
         let poolSize = try databasePoolSize()
+        let http = try httpConfiguration(configuration)
         let database = try DatabaseHandle.open(configuration, logger: logger)
         defer {
             do { try database.close() } catch { logger.error("stopping the embedded database failed: \(error)") }
@@ -104,14 +139,13 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let applied = try await Migrator(logger: logger).migrate(pool)
             logger.info("schema ready", metadata: ["migrations_applied": "\(applied.count)"])
-            let services = try makeServices(configuration, databaseURL: database.url, pool: pool, logger: logger)
+            let services = try makeServices(configuration, http: http, databaseURL: database.url, pool: pool, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
                     services: services.map { .init(service: $0) },
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 ))
-            let http = try httpConfiguration(configuration)
             logger.info(
                 "ready; stop with SIGTERM or Ctrl-C",
                 metadata: [
@@ -119,6 +153,8 @@ struct ServeCommand: AsyncParsableCommand {
                     "store": "\(configuration.storeDirectory)",
                     "http": "\(noHTTP ? "off" : "\(http.host):\(http.port)")",
                     "db_pool": "\(pool.configuration.size)",
+                    "session_cache_ttl": "\(http.social.sessionCacheTTL)",
+                    "feed_cache_ttl": "\(http.social.feedCacheTTL)",
                 ])
             try await group.run()
         } catch {
@@ -144,11 +180,15 @@ struct ServeCommand: AsyncParsableCommand {
             host: host ?? environment["MEDIADAEMON_HOST"] ?? "127.0.0.1",
             port: port ?? environment["MEDIADAEMON_PORT"].flatMap(Int.init) ?? 8080,
             uploadDirectory: configuration.dataDirectory + "/uploads",
-            social: SocialConfiguration(celebrityFollowerThreshold: threshold))
+            social: SocialConfiguration(
+                celebrityFollowerThreshold: threshold,
+                sessionCacheTTL: try Self.cacheTTL(sessionCacheTTL, environment: "MEDIADAEMON_SESSION_CACHE_TTL", default: 5),
+                feedCacheTTL: try Self.cacheTTL(feedCacheTTL, environment: "MEDIADAEMON_FEED_CACHE_TTL", default: 1)))
     }
 
     private func makeServices(
-        _ configuration: DaemonConfiguration, databaseURL: String, pool: DatabasePool, logger: Logger
+        _ configuration: DaemonConfiguration, http: HTTPConfiguration, databaseURL: String, pool: DatabasePool,
+        logger: Logger
     ) throws -> [any Service] {
         let store = try ObjectStore(root: configuration.storeDirectory)
         for directory in [configuration.scratchDirectory, configuration.dataDirectory + "/uploads"] {
@@ -159,7 +199,7 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = PrometheusRegistry()
         let queue = JobQueue(pool: pool, logger: logger)
         let api = try HTTPAPI(
-            configuration: try httpConfiguration(configuration), pool: pool, store: store, hooks: hooks, logger: logger,
+            configuration: http, pool: pool, store: store, hooks: hooks, logger: logger,
             extraMetrics: {
                 do { try await queue.recordDepth(into: metrics) } catch {
                     logger.warning("queue depth unavailable for /metrics", metadata: ["error": "\(error)"])

@@ -13,11 +13,13 @@ struct EngagementRoutes: Sendable {
             let userID = try await api.auth.userID(request)
             try api.limiter.take(.like, userID: userID)
             let count = try await api.likes.like(userID: userID, postID: try context.parameters.require("id", as: Int64.self))
+            api.feed.invalidate(reader: userID)
             return try JSONResponse.make(count, status: .created)
         }
         router.delete("/api/v1/posts/{id}/likes") { request, context in
             let userID = try await api.auth.userID(request)
             try await api.likes.unlike(userID: userID, postID: try context.parameters.require("id", as: Int64.self))
+            api.feed.invalidate(reader: userID)
             return Response(status: .noContent)
         }
         router.post("/api/v1/posts/{id}/comments") { request, context in
@@ -26,6 +28,7 @@ struct EngagementRoutes: Sendable {
             let body = try await JSONResponse.decode(NewComment.self, from: request)
             try api.limiter.take(.comment, userID: userID)
             let comment = try await api.comments.add(userID: userID, postID: postID, text: body.text)
+            api.feed.invalidate(reader: userID)
             return try JSONResponse.make(comment, status: .created)
         }
         router.get("/api/v1/posts/{id}/comments") { request, context in
@@ -34,7 +37,10 @@ struct EngagementRoutes: Sendable {
         }
         router.get("/api/v1/feed") { request, _ in
             let userID = try await api.auth.userID(request)
-            return try JSONResponse.make(try await api.feed.page(userID: userID, page: try PageParameters.page(request)))
+            let body = try await api.feed.renderedPage(userID: userID, page: try PageParameters.page(request)) {
+                JSONResponse.body($0)
+            }
+            return JSONResponse.make(json: body)
         }
     }
 }

@@ -131,10 +131,20 @@ struct PostJSON {
 extension JSONResponse {
     /// A page of posts (the feed).
     static func make(_ page: PostPage, status: HTTPResponse.Status = .ok) throws -> Response {
+        make(json: body(page), status: status)
+    }
+
+    /// A page of posts as JSON bytes.
+    static func body(_ page: PostPage) -> ByteBuffer {
         var writer = PostJSON(capacity: 1024 * (page.posts.count + 1))
         writer.page(page)
-        return Response(
+        return ByteBuffer(bytes: writer.bytes)
+    }
+
+    /// A response of JSON already written.
+    static func make(json body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+            body: ResponseBody(byteBuffer: body))
     }
 }

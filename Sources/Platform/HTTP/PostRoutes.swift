@@ -14,6 +14,8 @@ struct PostRoutes: Sendable {
         router.delete("/api/v1/posts/{id}") { request, context in
             let userID = try await api.auth.userID(request)
             try await api.posts.delete(userID: userID, postID: try context.parameters.require("id", as: Int64.self))
+            // The post leaves every feed it was in.
+            api.feed.invalidateAll()
             return Response(status: .noContent)
         }
     }
@@ -86,6 +88,7 @@ struct PostRoutes: Sendable {
         let post = try await api.posts.create(
             userID: userID, original: original, caption: String(decoding: caption, as: UTF8.self),
             idempotencyKey: idempotencyKey)
+        api.feed.invalidate(reader: userID)
         return try JSONResponse.make(post, status: .created)
     }
 

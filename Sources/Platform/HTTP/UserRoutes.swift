@@ -38,12 +38,14 @@ struct UserRoutes: Sendable {
             let userID = try await api.auth.userID(request)
             let state = try await api.follows.follow(
                 follower: userID, followee: try context.parameters.require("id", as: Int64.self))
+            api.feed.invalidate(reader: userID)
             return try JSONResponse.make(state)
         }
         router.delete("/api/v1/users/{id}/follow") { request, context in
             let userID = try await api.auth.userID(request)
             let state = try await api.follows.unfollow(
                 follower: userID, followee: try context.parameters.require("id", as: Int64.self))
+            api.feed.invalidate(reader: userID)
             return try JSONResponse.make(state)
         }
     }

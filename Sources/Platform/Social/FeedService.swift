@@ -1,32 +1,67 @@
+import Hummingbird
+
 /// The home feed: a materialised timeline per reader, filled by `fanOut(postID:)`, merged on
 /// read with the recent posts of followed authors above the celebrity threshold (who are
 /// never fanned out), rebuilt on read when missing.
+///
+/// Rendered pages are kept for `feedCacheTTL` per reader, cursor and limit: writes through
+/// this process call `invalidate(reader:)` (or `invalidateAll()`) so that the writer's next
+/// read is fresh; fan-out drops the pages of the readers it wrote.
 public struct FeedService: Sendable {
     let pool: DatabasePool
     let configuration: SocialConfiguration
+    /// Rendered pages by reader, cursor and limit; a reader's pages form one group.
+    let pages: ExpiringCache<FeedPageKey, Int64, ByteBuffer>
 
     /// A service on `pool`.
     public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
         self.pool = pool
         self.configuration = configuration
+        pages = ExpiringCache(timeToLive: configuration.feedCacheTTL, capacity: configuration.feedCacheCapacity)
+    }
+
+    /// Drops the reader's cached pages (and any being read), after a write that changes what
+    /// the reader sees: a follow, an unfollow, a post, a like or a comment of theirs.
+    public func invalidate(reader: Int64) {
+        pages.invalidate(reader)
+    }
+
+    /// Drops every cached page: after a post is deleted, or a followed-by-many author's post is
+    /// ready (it is merged into all its followers' pages at read time).
+    public func invalidateAll() {
+        pages.invalidateAll()
+    }
+
+    /// The reader's page rendered by `render`, from the cache when it holds it.
+    func renderedPage(
+        userID: Int64, page request: PageRequest, render: (PostPage) throws -> ByteBuffer
+    ) async throws -> ByteBuffer {
+        let key = FeedPageKey(reader: userID, cursor: request.cursor, limit: request.limit)
+        if let body = pages.value(for: key) { return body }
+        let ticket = pages.ticket()
+        let body = try render(try await page(userID: userID, page: request))
+        pages.store(body, for: key, group: userID, ticket: ticket)
+        return body
     }
 
     /// Copies a ready post into the timelines of its author and of the author's followers,
     /// then trims those timelines to `timelineLength`. Does nothing for a deleted post, a post
     /// whose media is not ready, or an author at or above the celebrity threshold. Returns the
-    /// number of timelines written. Idempotent: the `feed.fanout` job may run it again.
+    /// number of timelines written, whose cached pages it drops (all pages, for an author at
+    /// the threshold). Idempotent: the `feed.fanout` job may run it again.
     @discardableResult
     public func fanOut(postID: Int64) async throws -> Int {
         let threshold = configuration.celebrityFollowerThreshold
         let length = configuration.timelineLength
-        return try await pool.transaction { connection in
+        let readers = try await pool.transaction { connection -> [Int64]? in
             let rows = try connection.query(
                 """
                 SELECT p.user_id, u.follower_count FROM posts p JOIN users u ON u.id = p.user_id
                 JOIN media m ON m.id = p.media_id
                 WHERE p.id = $1 AND NOT p.deleted AND m.status = 'ready'
                 """, [postID])
-            guard let row = rows.first, try row["follower_count", as: Int64.self] < threshold else { return 0 }
+            guard let row = rows.first else { return [] }
+            guard try row["follower_count", as: Int64.self] < threshold else { return nil }
             let author = try row["user_id", as: Int64.self]
             let inserted = try connection.query(
                 """
@@ -35,6 +70,7 @@ public struct FeedService: Sendable {
                     (SELECT follower_id AS reader FROM follows WHERE followee_id = $2 UNION SELECT $2) r
                 WHERE p.id = $1
                 ON CONFLICT DO NOTHING
+                RETURNING user_id
                 """, [postID, author])
             try connection.query(
                 """
@@ -48,8 +84,16 @@ public struct FeedService: Sendable {
                 ) old
                 WHERE t.user_id = old.user_id AND t.post_id = old.post_id
                 """, [author, length])
-            return inserted.affectedRows ?? 0
+            return try inserted.map { try $0["user_id", as: Int64.self] }
         }
+        // The readers whose timelines changed (trimming only touches those), or nil for a
+        // ready post of an author above the threshold: every page may merge it.
+        guard let readers else {
+            pages.invalidateAll()
+            return 0
+        }
+        pages.invalidate(readers)
+        return readers.count
     }
 
     /// Rebuilds a reader's timeline from the newest ready posts of the reader and of followed
@@ -125,4 +169,11 @@ public struct FeedService: Sendable {
         ) feed_page ON true
         """
     }
+}
+
+/// Which cached feed page: the reader, where the page starts and how many posts it has.
+struct FeedPageKey: Hashable, Sendable {
+    var reader: Int64
+    var cursor: Cursor?
+    var limit: Int
 }

@@ -6,11 +6,32 @@ public struct SocialConfiguration: Sendable {
     public var timelineLength: Int
     /// bcrypt cost (log2 rounds); tests lower it.
     public var bcryptCost: UInt8
+    /// How long a bearer token's user is remembered after it was looked up; zero looks every
+    /// request up. A log-out through this process forgets it at once; a revocation made
+    /// through another process sharing the database is honoured here within this time.
+    public var sessionCacheTTL: Duration
+    /// Most tokens remembered.
+    public var sessionCacheCapacity: Int
+    /// How long a rendered feed page (per reader, cursor and limit) is served again; zero reads
+    /// every page afresh. Writes through this process that change what a reader sees drop that
+    /// reader's pages at once (a deletion drops all); other processes' writes show within it.
+    public var feedCacheTTL: Duration
+    /// Most feed pages kept (a page of 20 posts is about 12 KB).
+    public var feedCacheCapacity: Int
 
-    /// Defaults: threshold 10,000, timelines of 800, bcrypt cost 12.
-    public init(celebrityFollowerThreshold: Int64 = 10_000, timelineLength: Int = 800, bcryptCost: UInt8 = 12) {
+    /// Defaults: threshold 10,000, timelines of 800, bcrypt cost 12, sessions remembered 5 s
+    /// (100,000 tokens), feed pages kept 1 s (2,048 pages).
+    public init(
+        celebrityFollowerThreshold: Int64 = 10_000, timelineLength: Int = 800, bcryptCost: UInt8 = 12,
+        sessionCacheTTL: Duration = .seconds(5), sessionCacheCapacity: Int = 100_000,
+        feedCacheTTL: Duration = .seconds(1), feedCacheCapacity: Int = 2048
+    ) {
         self.celebrityFollowerThreshold = celebrityFollowerThreshold
         self.timelineLength = timelineLength
         self.bcryptCost = bcryptCost
+        self.sessionCacheTTL = sessionCacheTTL
+        self.sessionCacheCapacity = sessionCacheCapacity
+        self.feedCacheTTL = feedCacheTTL
+        self.feedCacheCapacity = feedCacheCapacity
     }
 }

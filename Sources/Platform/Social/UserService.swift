@@ -7,12 +7,15 @@ public struct UserService: Sendable {
     /// An unmatchable hash at the configured cost: log-in verifies against it when the username
     /// is unknown, so both failures cost one bcrypt and answer in the same time.
     let absentUserHash: String
+    /// Token hash → user id of live sessions, for `configuration.sessionCacheTTL`.
+    let sessions: ExpiringCache<String, String, Int64>
 
     /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
     public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
         self.pool = pool
         passwords = PasswordHasher(cost: configuration.bcryptCost)
         absentUserHash = passwords.unmatchableHash()
+        sessions = ExpiringCache(timeToLive: configuration.sessionCacheTTL, capacity: configuration.sessionCacheCapacity)
     }
 
     /// Creates a user: username of 3–30 characters `a-z`, `0-9`, `_`; password of 8–72 bytes.
@@ -53,18 +56,28 @@ public struct UserService: Sendable {
     }
 
     /// The user a live bearer token belongs to; throws 401 for unknown or revoked tokens.
+    ///
+    /// A token found live is remembered for `sessionCacheTTL` (unknown and revoked ones are
+    /// not), so a client's requests after the first skip the database.
     public func authenticate(token: String) async throws -> Int64 {
+        let hash = Self.tokenHash(token)
+        if let userID = sessions.value(for: hash) { return userID }
+        let ticket = sessions.ticket()
         let rows = try await pool.queryPrepared(
-            "SELECT user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL", [Self.tokenHash(token)])
+            "SELECT user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL", [hash])
         guard let row = rows.first else { throw SocialError.unauthorized }
-        return try row["user_id", as: Int64.self]
+        let userID = try row["user_id", as: Int64.self]
+        sessions.store(userID, for: hash, group: hash, ticket: ticket)
+        return userID
     }
 
-    /// Revokes a token; throws 401 when it is unknown or already revoked.
+    /// Revokes a token; throws 401 when it is unknown or already revoked. This process
+    /// forgets the token at once, including a look-up of it in flight.
     public func logOut(token: String) async throws {
+        let hash = Self.tokenHash(token)
         let result = try await pool.query(
-            "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
-            [Self.tokenHash(token)])
+            "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL", [hash])
+        sessions.invalidate(hash)
         guard result.affectedRows == 1 else { throw SocialError.unauthorized }
     }
 

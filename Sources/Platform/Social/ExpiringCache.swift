@@ -1,0 +1,124 @@
+import Synchronization
+
+/// A bounded in-memory map whose entries live for a fixed time and can be dropped early, one
+/// group of keys at a time or all at once. The session and feed caches of one process.
+///
+/// A reader takes a `ticket()` before it reads the database and hands it to `store`; the value
+/// is kept only when no invalidation of its group (or of everything) came in between, so a
+/// value read before a concurrent write never outlives that write's invalidation. Thread-safe.
+final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, Value: Sendable>: Sendable {
+    /// When a read began, in invalidations: later invalidations of its group void what it read.
+    struct Ticket: Sendable {
+        fileprivate let epoch: UInt64
+    }
+
+    private struct Entry {
+        var value: Value
+        var group: Group
+        var ticket: UInt64
+        var expires: ContinuousClock.Instant
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        /// Counts invalidations; a ticket is the count when it was taken.
+        var epoch: UInt64 = 0
+        /// The epoch of each group's latest invalidation, for groups invalidated since `floor`.
+        var invalidated: [Group: UInt64] = [:]
+        /// Groups not in `invalidated` were last invalidated at this epoch at the latest.
+        var floor: UInt64 = 0
+
+        func isCurrent(ticket: UInt64, group: Group) -> Bool {
+            ticket >= (invalidated[group] ?? floor)
+        }
+    }
+
+    /// How long an entry is served; zero disables the cache.
+    let timeToLive: Duration
+    /// Most entries kept.
+    let capacity: Int
+    private let state = Mutex(State())
+
+    /// A cache keeping at most `capacity` entries for `timeToLive` each.
+    init(timeToLive: Duration, capacity: Int) {
+        self.timeToLive = timeToLive
+        self.capacity = max(1, capacity)
+    }
+
+    var isEnabled: Bool { timeToLive > .zero }
+
+    /// The entries held, expired or not (they go when looked up or when the cache is full).
+    var count: Int { state.withLock { $0.entries.count } }
+
+    /// The live value for `key`, if any.
+    func value(for key: Key, now: ContinuousClock.Instant = .now) -> Value? {
+        guard isEnabled else { return nil }
+        return state.withLock { state in
+            guard let entry = state.entries[key] else { return nil }
+            guard entry.expires > now, state.isCurrent(ticket: entry.ticket, group: entry.group) else {
+                state.entries[key] = nil
+                return nil
+            }
+            return entry.value
+        }
+    }
+
+    /// Marks the start of a read whose result may be stored.
+    func ticket() -> Ticket {
+        state.withLock { Ticket(epoch: $0.epoch) }
+    }
+
+    /// Keeps `value` for `timeToLive` unless `group` was invalidated since `ticket` was taken.
+    /// A full cache first drops expired and voided entries, then arbitrary ones down to nine
+    /// tenths of its capacity, so the sweep runs at most once per tenth of the capacity stored.
+    func store(_ value: Value, for key: Key, group: Group, ticket: Ticket, now: ContinuousClock.Instant = .now) {
+        guard isEnabled else { return }
+        state.withLock { state in
+            guard state.isCurrent(ticket: ticket.epoch, group: group) else { return }
+            if state.entries[key] == nil, state.entries.count >= capacity {
+                let current = state
+                state.entries = current.entries.filter { _, entry in
+                    entry.expires > now && current.isCurrent(ticket: entry.ticket, group: entry.group)
+                }
+                let excess = state.entries.count - (capacity - max(1, capacity / 10))
+                if excess > 0 {
+                    for key in Array(state.entries.keys.prefix(excess)) { state.entries[key] = nil }
+                }
+            }
+            state.entries[key] = Entry(value: value, group: group, ticket: ticket.epoch, expires: now + timeToLive)
+        }
+    }
+
+    /// Voids every entry of `group` and every read of it in flight.
+    func invalidate(_ group: Group) {
+        invalidate(CollectionOfOne(group))
+    }
+
+    /// Voids every entry of these groups and every read of them in flight.
+    func invalidate(_ groups: some Sequence<Group>) {
+        state.withLock { state in
+            state.epoch += 1
+            for group in groups {
+                // The record of invalidated groups is bounded too: past the capacity it is folded
+                // into `floor`, which voids everything older (extra misses, never a stale hit).
+                guard state.invalidated.count < capacity else {
+                    state.invalidated.removeAll(keepingCapacity: true)
+                    state.floor = state.epoch
+                    state.entries.removeAll(keepingCapacity: true)
+                    return
+                }
+                state.invalidated[group] = state.epoch
+            }
+        }
+    }
+
+    /// Voids every entry and every read in flight.
+    func invalidateAll() {
+        state.withLock { state in
+            state.epoch += 1
+            state.floor = state.epoch
+            state.invalidated.removeAll(keepingCapacity: true)
+            state.entries.removeAll(keepingCapacity: true)
+        }
+    }
+}

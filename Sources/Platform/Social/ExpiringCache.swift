@@ -5,7 +5,12 @@ import Synchronization
 ///
 /// A reader takes a `ticket()` before it reads the database and hands it to `store`; the value
 /// is kept only when no invalidation of its group (or of everything) came in between, so a
-/// value read before a concurrent write never outlives that write's invalidation. Thread-safe.
+/// value read before a concurrent write never outlives that write's invalidation.
+///
+/// An entry read in the last quarter of its life is loaded again in the background by the
+/// first request that sees it there (`value(for:group:load:)`), while it is still served: keys
+/// in steady use never expire, so their readers never wait on the load. What is served is
+/// still never older than `timeToLive`. Thread-safe.
 final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, Value: Sendable>: Sendable {
     /// When a read began, in invalidations: later invalidations of its group void what it read.
     struct Ticket: Sendable {
@@ -17,6 +22,19 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
         var group: Group
         var ticket: UInt64
         var expires: ContinuousClock.Instant
+        /// From when a look-up asks for a reload; moved to `expires` once one has.
+        var reloadFrom: ContinuousClock.Instant
+    }
+
+    /// What a look-up found.
+    enum Lookup {
+        /// A live value.
+        case live(Value)
+        /// A live value in the last quarter of its life: the caller reloads it (the first such
+        /// look-up only) and stores the result with the ticket.
+        case reload(Value, Ticket)
+        /// Nothing live: the caller loads the value and stores it with the ticket.
+        case miss(Ticket)
     }
 
     private struct State {
@@ -52,15 +70,57 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
 
     /// The live value for `key`, if any.
     func value(for key: Key, now: ContinuousClock.Instant = .now) -> Value? {
-        guard isEnabled else { return nil }
-        return state.withLock { state in
-            guard let entry = state.entries[key] else { return nil }
+        switch lookup(key, now: now) {
+        case .live(let value), .reload(let value, _): value
+        case .miss: nil
+        }
+    }
+
+    /// The live value for `key` and whether the caller should reload it, or a miss; with the
+    /// ticket for the load either way.
+    func lookup(_ key: Key, now: ContinuousClock.Instant = .now) -> Lookup {
+        state.withLock { state in
+            let ticket = Ticket(epoch: state.epoch)
+            guard isEnabled, let entry = state.entries[key] else { return .miss(ticket) }
             guard entry.expires > now, state.isCurrent(ticket: entry.ticket, group: entry.group) else {
                 state.entries[key] = nil
-                return nil
+                return .miss(ticket)
             }
-            return entry.value
+            guard now >= entry.reloadFrom else { return .live(entry.value) }
+            state.entries[key]?.reloadFrom = entry.expires
+            return .reload(entry.value, ticket)
         }
+    }
+
+    /// The value for `key`: the cached one while it lives, else what `load` returns (kept when
+    /// nothing voided `group` meanwhile). A value in the last quarter of its life is served and
+    /// `load` runs in the background to replace it; when that load fails (a revoked session,
+    /// a lost connection) the entry is dropped, so the next request loads for itself.
+    func value(
+        for key: Key, group: Group, load: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        switch lookup(key) {
+        case .live(let value):
+            return value
+        case .reload(let value, let ticket):
+            Task {
+                do {
+                    store(try await load(), for: key, group: group, ticket: ticket)
+                } catch {
+                    remove(key)
+                }
+            }
+            return value
+        case .miss(let ticket):
+            let value = try await load()
+            store(value, for: key, group: group, ticket: ticket)
+            return value
+        }
+    }
+
+    /// Forgets `key`.
+    func remove(_ key: Key) {
+        state.withLock { _ = $0.entries.removeValue(forKey: key) }
     }
 
     /// Marks the start of a read whose result may be stored.
@@ -85,7 +145,9 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
                     for key in Array(state.entries.keys.prefix(excess)) { state.entries[key] = nil }
                 }
             }
-            state.entries[key] = Entry(value: value, group: group, ticket: ticket.epoch, expires: now + timeToLive)
+            state.entries[key] = Entry(
+                value: value, group: group, ticket: ticket.epoch, expires: now + timeToLive,
+                reloadFrom: now + timeToLive * 3 / 4)
         }
     }
 

@@ -32,16 +32,15 @@ public struct FeedService: Sendable {
         pages.invalidateAll()
     }
 
-    /// The reader's page rendered by `render`, from the cache when it holds it.
+    /// The reader's page rendered by `render`, from the cache when it holds it (see
+    /// `ExpiringCache` for when a cached page is read again in the background).
     func renderedPage(
-        userID: Int64, page request: PageRequest, render: (PostPage) throws -> ByteBuffer
+        userID: Int64, page request: PageRequest, render: @escaping @Sendable (PostPage) -> ByteBuffer
     ) async throws -> ByteBuffer {
         let key = FeedPageKey(reader: userID, cursor: request.cursor, limit: request.limit)
-        if let body = pages.value(for: key) { return body }
-        let ticket = pages.ticket()
-        let body = try render(try await page(userID: userID, page: request))
-        pages.store(body, for: key, group: userID, ticket: ticket)
-        return body
+        return try await pages.value(for: key, group: userID) {
+            render(try await page(userID: userID, page: request))
+        }
     }
 
     /// Copies a ready post into the timelines of its author and of the author's followers,

@@ -61,14 +61,13 @@ public struct UserService: Sendable {
     /// not), so a client's requests after the first skip the database.
     public func authenticate(token: String) async throws -> Int64 {
         let hash = Self.tokenHash(token)
-        if let userID = sessions.value(for: hash) { return userID }
-        let ticket = sessions.ticket()
-        let rows = try await pool.queryPrepared(
-            "SELECT user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL", [hash])
-        guard let row = rows.first else { throw SocialError.unauthorized }
-        let userID = try row["user_id", as: Int64.self]
-        sessions.store(userID, for: hash, group: hash, ticket: ticket)
-        return userID
+        let pool = pool
+        return try await sessions.value(for: hash, group: hash) {
+            let rows = try await pool.queryPrepared(
+                "SELECT user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL", [hash])
+            guard let row = rows.first else { throw SocialError.unauthorized }
+            return try row["user_id", as: Int64.self]
+        }
     }
 
     /// Revokes a token; throws 401 when it is unknown or already revoked. This process

@@ -225,6 +225,39 @@ struct ExpiringCacheTests {
         #expect(cache.value(for: 299, now: start + .seconds(20)) == nil)
     }
 
+    @Test("in the last quarter of its life an entry is still served and one look-up asks for a reload")
+    func reloadAhead() {
+        let cache = ExpiringCache<String, Int, Int>(timeToLive: .seconds(8), capacity: 8)
+        let start = ContinuousClock.now
+        cache.store(1, for: "a", group: 1, ticket: cache.ticket(), now: start)
+        guard case .live(1) = cache.lookup("a", now: start + .seconds(5)) else {
+            Issue.record("a young entry is served without a reload")
+            return
+        }
+        guard case .reload(1, let ticket) = cache.lookup("a", now: start + .seconds(6)) else {
+            Issue.record("the first look-up in the last quarter asks for a reload")
+            return
+        }
+        // Only one caller reloads; the others keep getting the value until it expires.
+        guard case .live(1) = cache.lookup("a", now: start + .seconds(7)) else {
+            Issue.record("a reload already asked for is not asked for again")
+            return
+        }
+        cache.store(2, for: "a", group: 1, ticket: ticket, now: start + .seconds(6))
+        #expect(cache.value(for: "a", now: start + .seconds(13)) == 2)
+        #expect(cache.value(for: "a", now: start + .seconds(14)) == nil)
+
+        // A reload that began before its group was invalidated does not bring the value back.
+        cache.store(3, for: "b", group: 2, ticket: cache.ticket(), now: start)
+        guard case .reload(3, let stale) = cache.lookup("b", now: start + .seconds(7)) else {
+            Issue.record("the first look-up in the last quarter asks for a reload")
+            return
+        }
+        cache.invalidate(2)
+        cache.store(4, for: "b", group: 2, ticket: stale, now: start + .seconds(7))
+        #expect(cache.value(for: "b", now: start + .seconds(7)) == nil)
+    }
+
     @Test("a lifetime of zero stores nothing")
     func disabled() {
         let cache = ExpiringCache<Int, Int, Int>(timeToLive: .zero, capacity: 4)

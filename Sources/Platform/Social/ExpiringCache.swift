@@ -45,6 +45,8 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
         var invalidated: [Group: UInt64] = [:]
         /// Groups not in `invalidated` were last invalidated at this epoch at the latest.
         var floor: UInt64 = 0
+        /// Background reloads running.
+        var reloading = 0
 
         func isCurrent(ticket: UInt64, group: Group) -> Bool {
             ticket >= (invalidated[group] ?? floor)
@@ -55,12 +57,16 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
     let timeToLive: Duration
     /// Most entries kept.
     let capacity: Int
+    /// Most background reloads at once: past it, entries are served until they expire and the
+    /// next request loads, so a slow database is not handed more work than readers ask for.
+    let maximumReloads: Int
     private let state = Mutex(State())
 
     /// A cache keeping at most `capacity` entries for `timeToLive` each.
-    init(timeToLive: Duration, capacity: Int) {
+    init(timeToLive: Duration, capacity: Int, maximumReloads: Int = 2) {
         self.timeToLive = timeToLive
         self.capacity = max(1, capacity)
+        self.maximumReloads = maximumReloads
     }
 
     var isEnabled: Bool { timeToLive > .zero }
@@ -68,9 +74,9 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
     /// The entries held, expired or not (they go when looked up or when the cache is full).
     var count: Int { state.withLock { $0.entries.count } }
 
-    /// The live value for `key`, if any.
+    /// The live value for `key`, if any (no reload is asked for).
     func value(for key: Key, now: ContinuousClock.Instant = .now) -> Value? {
-        switch lookup(key, now: now) {
+        switch lookup(key, now: now, reloading: false) {
         case .live(let value), .reload(let value, _): value
         case .miss: nil
         }
@@ -78,7 +84,7 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
 
     /// The live value for `key` and whether the caller should reload it, or a miss; with the
     /// ticket for the load either way.
-    func lookup(_ key: Key, now: ContinuousClock.Instant = .now) -> Lookup {
+    func lookup(_ key: Key, now: ContinuousClock.Instant = .now, reloading: Bool = true) -> Lookup {
         state.withLock { state in
             let ticket = Ticket(epoch: state.epoch)
             guard isEnabled, let entry = state.entries[key] else { return .miss(ticket) }
@@ -86,8 +92,9 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
                 state.entries[key] = nil
                 return .miss(ticket)
             }
-            guard now >= entry.reloadFrom else { return .live(entry.value) }
+            guard reloading, now >= entry.reloadFrom, state.reloading < maximumReloads else { return .live(entry.value) }
             state.entries[key]?.reloadFrom = entry.expires
+            state.reloading += 1
             return .reload(entry.value, ticket)
         }
     }
@@ -104,6 +111,7 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
             return value
         case .reload(let value, let ticket):
             Task {
+                defer { state.withLock { $0.reloading -= 1 } }
                 do {
                     store(try await load(), for: key, group: group, ticket: ticket)
                 } catch {

@@ -258,6 +258,22 @@ struct ExpiringCacheTests {
         #expect(cache.value(for: "b", now: start + .seconds(7)) == nil)
     }
 
+    @Test("no more reloads run at once than allowed; past that entries are served until they expire")
+    func reloadCap() {
+        let cache = ExpiringCache<String, Int, Int>(timeToLive: .seconds(8), capacity: 8, maximumReloads: 1)
+        let start = ContinuousClock.now
+        for key in ["a", "b"] { cache.store(1, for: key, group: 1, ticket: cache.ticket(), now: start) }
+        guard case .reload = cache.lookup("a", now: start + .seconds(7)) else {
+            Issue.record("the first look-up in the last quarter asks for a reload")
+            return
+        }
+        guard case .live(1) = cache.lookup("b", now: start + .seconds(7)) else {
+            Issue.record("a second reload while one runs is not asked for")
+            return
+        }
+        #expect(cache.value(for: "b", now: start + .seconds(8)) == nil)
+    }
+
     @Test("a lifetime of zero stores nothing")
     func disabled() {
         let cache = ExpiringCache<Int, Int, Int>(timeToLive: .zero, capacity: 4)

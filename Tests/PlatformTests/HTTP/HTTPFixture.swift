@@ -33,6 +33,7 @@ struct HTTPFixture {
         try FileManager.default.createDirectory(atPath: root + "/spool", withIntermediateDirectories: true)
         var configuration = HTTPConfiguration(
             uploadDirectory: root + "/spool", social: SocialConfiguration(celebrityFollowerThreshold: 2, bcryptCost: 4))
+        configuration.port = 0  // a free port: every suite talks to a real server over a socket
         configure(&configuration)
         let recorder = Recorder()
         let hooks = PostHooks(
@@ -43,9 +44,9 @@ struct HTTPFixture {
         return HTTPFixture(api: api, pool: pool, store: store, enqueued: recorder)
     }
 
-    /// Runs `body` against the router (no socket).
+    /// Runs `body` against the application served on a free local port, over a real socket.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await api.makeApplication().test(.router) { client in try await body(client) }
+        try await api.makeApplication().test(.live) { client in try await body(client) }
     }
 
     /// A post created through the service (no upload), its media marked ready with a manifest.

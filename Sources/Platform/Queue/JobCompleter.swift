@@ -27,6 +27,7 @@ final class JobCompleter: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending = [JobContext]()
     private var closed = false
+    private var finished = false
 
     init(url: String, logger: Logger, running: RunningJobs, latch: WorkerLatch) {
         self.url = url
@@ -49,6 +50,7 @@ final class JobCompleter: @unchecked Sendable {
         defer { condition.unlock() }
         guard !closed else { return false }
         latch.enter()
+        context.markHandedOver()
         pending.append(context)
         condition.signal()
         return true
@@ -62,7 +64,25 @@ final class JobCompleter: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Waits (blocking) until the thread has recorded everything queued and ended, at most
+    /// `timeout`; true when it did. Call after `close()`.
+    func waitUntilFinished(timeout: Duration) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout.queueSeconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !finished {
+            if !condition.wait(until: deadline) { return finished }
+        }
+        return true
+    }
+
     private func run() {
+        defer {
+            condition.lock()
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        }
         var connection: DatabaseConnection?
         while let batch = next() {
             // A dropped connection or a full server is usually over in moments, well inside the

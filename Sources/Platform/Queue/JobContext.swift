@@ -20,6 +20,7 @@ public final class JobContext: Sendable {
         var progress: Float?
         var stage: String?
         var cancellation: CancellationReason?
+        var handedOver = false
     }
 
     /// The job being run.
@@ -57,6 +58,14 @@ public final class JobContext: Sendable {
     /// The last progress report, for the heartbeat.
     var progress: (fraction: Float?, stage: String?) {
         state.withLock { ($0.progress, $0.stage) }
+    }
+
+    /// True once the handler has returned and its completion was handed to the completer: the
+    /// job has run, so shutdown must let its completion be recorded rather than release it.
+    var isHandedOver: Bool { state.withLock { $0.handedOver } }
+
+    func markHandedOver() {
+        state.withLock { $0.handedOver = true }
     }
 
     /// Asks the handler to stop. The first reason wins.

@@ -14,7 +14,8 @@ public typealias JobHandler = @Sendable (Job, JobContext) throws -> JobResult
 /// per process extends every lease, carries progress and brings back cancel flags.
 ///
 /// `run()` returns after `shutdown()` (or task cancellation): claiming stops, running jobs get
-/// `shutdownGracePeriod` to finish, and the rest are released (available again at once). On
+/// `shutdownGracePeriod` to finish, and the rest are released (available again at once); jobs
+/// whose handlers returned but whose completions are still queued are recorded, not released. On
 /// cancellation the grace period is skipped. A handler still running after its job was
 /// released keeps its thread until it returns; its result is then discarded (fencing).
 ///
@@ -168,10 +169,27 @@ public final class QueueRunner: Sendable {
         }
     }
 
+    /// How long shutdown waits, after the grace period, for the completions of jobs that have
+    /// run to be recorded (one statement per 500 jobs; the wait ends as soon as they are).
+    static let completionFlushTimeout: Duration = .seconds(10)
+
     private func releaseRemaining(_ pool: DatabasePool) async {
-        let contexts = running.snapshot
+        // Jobs whose handlers returned have run: their completions, queued in the completer,
+        // are recorded, not released (a released job would run a second time).
+        let contexts = running.snapshot.filter { !$0.isHandedOver }
         for context in contexts { context.cancel(.shutdown) }
-        guard !contexts.isEmpty else { return }
+        if !contexts.isEmpty { await release(contexts, pool) }
+        let completer = self.completer
+        let timeout = Self.completionFlushTimeout
+        let flushed = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            Thread.detachNewThread { continuation.resume(returning: completer.waitUntilFinished(timeout: timeout)) }
+        }
+        if !flushed {
+            logger.error("finished jobs' completions were not recorded in time; they return when their leases expire")
+        }
+    }
+
+    private func release(_ contexts: [JobContext], _ pool: DatabasePool) async {
         // Not a child of the (possibly cancelled) run task: the release must reach the database.
         let release = Task {
             try await pool.withConnection { connection in try JobQueue.release(contexts.map(\.job.lease), on: connection) }

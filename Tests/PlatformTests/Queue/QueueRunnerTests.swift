@@ -191,6 +191,60 @@ struct QueueRunnerTests {
         await fixture.close()
     }
 
+    /// A job whose handler returned has run: when the grace period ends while its completion
+    /// still waits in the completer (here behind a statement held up by a row lock), shutdown
+    /// records it rather than releasing it to run a second time.
+    @Test func shutdownRecordsFinishedJobsStillQueuedForCompletionInsteadOfReleasingThem() async throws {
+        let fixture = try await QueueFixture.make()
+        let allRunning = Countdown(3)
+        let firstMayReturn = DispatchSemaphore(value: 0)
+        let secondMayReturn = DispatchSemaphore(value: 0)
+        let slowMayReturn = DispatchSemaphore(value: 0)
+        let runner = try QueueRunner(
+            configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 3)], grace: .seconds(1)),
+            handlers: [
+                "first": { _, _ in
+                    allRunning.countDown()
+                    firstMayReturn.wait()
+                    return .completed
+                },
+                "second": { _, _ in
+                    allRunning.countDown()
+                    secondMayReturn.wait()
+                    return .completed
+                },
+                "slow": { _, _ in
+                    allRunning.countDown()
+                    slowMayReturn.wait()
+                    return .completed
+                },
+            ], logger: logger)
+        let ids = try await fixture.queue.enqueue([NewJob(kind: "first"), NewJob(kind: "second"), NewJob(kind: "slow")]).map(\.id)
+        let task = Task { try await runner.run() }
+        try await allRunning.wait()
+        // Hold the first job's row so the completer's statement for it waits.
+        let locker = try DatabaseConnection(url: fixture.url, logger: logger)
+        try locker.execute("BEGIN")
+        _ = try locker.query("SELECT id FROM jobs WHERE id = $1 FOR UPDATE", [ids[0]])
+        firstMayReturn.signal()
+        try await Task.sleep(for: .milliseconds(300))
+        secondMayReturn.signal()
+        try await Task.sleep(for: .milliseconds(300))
+        runner.shutdown()
+        // Past the grace period, let the held statement go on.
+        try await Task.sleep(for: .seconds(2))
+        try locker.execute("COMMIT")
+        try await task.value
+
+        #expect(try await fixture.record(ids[0]).state == .succeeded)
+        let second = try await fixture.record(ids[1])
+        #expect(second.state == .succeeded)
+        #expect(second.attempts == 1)
+        #expect(try await fixture.record(ids[2]).state == .available)
+        slowMayReturn.signal()
+        await fixture.close()
+    }
+
     @Test func failuresRetryOrDieAndCancelStopsARunningJob() async throws {
         let fixture = try await QueueFixture.make()
         let flakyDone = Countdown(1)

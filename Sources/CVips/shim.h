@@ -2,8 +2,6 @@
 #define CVIPS_SHIM_H
 #include <vips/vips.h>
 
-/// VIPS_INIT is a macro; this runs it once per call site (callers guard with a `static let`).
-static inline int CVips_init(const char *argv0) { return VIPS_INIT(argv0); }
 static inline int CVips_MAX_COORD(void) { return VIPS_MAX_COORD; }
 static inline void CVips_unref(void *object) { g_object_unref(object); }
 static inline GType CVips_TYPE_INT(void) { return G_TYPE_INT; }

@@ -61,21 +61,9 @@ public final class DatabaseListener: Sendable {
     /// `.poolClosed` after `close()`.
     public func next(timeout: Duration) async throws -> PostgresNotification? {
         let deadline = ContinuousClock.now + timeout
-        while true {
-            do {
-                return try await pool.withConnection(cancellation: JobCancellation(wake: wake)) {
-                    [self] connection, cancellation in
-                    try connection.waitForNotification(
-                        timeout: max(ContinuousClock.now.duration(to: deadline), .zero), wake: wake,
-                        isCancelled: { cancellation.isCancelled || closing.load(ordering: .acquiring) })
-                }
-            } catch let error as DatabaseError where error.code == .cancelled && closing.load(ordering: .acquiring) {
-                throw DatabaseError(.poolClosed, "the listener is closed")
-            } catch let error as DatabaseError where error.code == .connectionLost {
-                logger.warning(
-                    "listener lost its connection; reconnecting (notifications sent meanwhile are missed)",
-                    metadata: ["error": "\(error)"])
-            }
+        return try await onConnection { [self] connection, isCancelled, _ in
+            try connection.waitForNotification(
+                timeout: max(ContinuousClock.now.duration(to: deadline), .zero), wake: wake, isCancelled: isCancelled)
         }
     }
 
@@ -89,19 +77,30 @@ public final class DatabaseListener: Sendable {
         _ handle: @escaping @Sendable (PostgresNotification) -> Void,
         afterInterruption: @escaping @Sendable () -> Void
     ) async throws {
-        var known = interruptions
+        try await onConnection { [self] (connection, isCancelled, reconnected) -> Void in
+            if reconnected { afterInterruption() }
+            while true {
+                if let notification = try connection.waitForNotification(timeout: .seconds(60), wake: wake, isCancelled: isCancelled) {
+                    handle(notification)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on the listening connection until it returns or throws, with an
+    /// `isCancelled` that is true once the calling task is cancelled or the listener closed.
+    /// When the connection breaks, logs it and runs `body` again on a new connection with
+    /// `reconnected` true (notifications sent meanwhile were missed). A wait ended by `close()`
+    /// throws `.poolClosed`.
+    private func onConnection<T: Sendable>(
+        _ body: @escaping @Sendable (DatabaseConnection, _ isCancelled: () -> Bool, _ reconnected: Bool) throws -> T
+    ) async throws -> T {
+        var reconnected = false
         while true {
-            let seen = known
             do {
-                try await pool.withConnection(cancellation: JobCancellation(wake: wake)) {
-                    [self] connection, cancellation in
-                    if interruptions != seen { afterInterruption() }
-                    while true {
-                        let notification = try connection.waitForNotification(
-                            timeout: .seconds(60), wake: wake,
-                            isCancelled: { cancellation.isCancelled || closing.load(ordering: .acquiring) })
-                        if let notification { handle(notification) }
-                    }
+                return try await pool.withConnection(cancellation: JobCancellation(wake: wake)) {
+                    [self, reconnected] connection, cancellation in
+                    try body(connection, { cancellation.isCancelled || closing.load(ordering: .acquiring) }, reconnected)
                 }
             } catch let error as DatabaseError where error.code == .cancelled && closing.load(ordering: .acquiring) {
                 throw DatabaseError(.poolClosed, "the listener is closed")
@@ -110,7 +109,7 @@ public final class DatabaseListener: Sendable {
                     "listener lost its connection; reconnecting (notifications sent meanwhile are missed)",
                     metadata: ["error": "\(error)"])
             }
-            known = interruptions
+            reconnected = true
         }
     }
 

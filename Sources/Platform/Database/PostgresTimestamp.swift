@@ -9,12 +9,17 @@ enum PostgresTimestamp {
 
     /// Microseconds from 2000-01-01 00:00 UTC (timestamptz's binary form), rounded like `format`.
     static func microsecondsSince2000(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) - 946_684_800_000_000
+        microsecondsSince1970(date) - 946_684_800_000_000
+    }
+
+    /// Microseconds since the Unix epoch, rounded to the nearest (PostgreSQL's resolution).
+    static func microsecondsSince1970(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
     /// `yyyy-MM-dd HH:mm:ss.ffffff+00`, in UTC.
     static func format(_ date: Date) -> String {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let micros = microsecondsSince1970(date)
         var days = micros / microsPerDay
         var rest = micros % microsPerDay
         if rest < 0 {

@@ -91,16 +91,14 @@ public struct JobQueue: Sendable {
         let lanes = BatchColumn(jobs, \.lane)
         let priorities = BatchColumn(jobs) { Int16($0.priority) }
         let attempts = BatchColumn(jobs) { Int32($0.maxAttempts) }
-        let firstRunAt = jobs[0].runAt
-        let sameRunAt = jobs.allSatisfy { $0.runAt == firstRunAt }
-        let runAts = PostgresNullableArray(sameRunAt ? [] : jobs.map(\.runAt))
+        let runAts = BatchColumn(jobs, optional: \.runAt)
         var parameters: [(any PostgresEncodable)?] = [
-            PostgresArray(jobs.map(\.payload)), kinds.array, lanes.array, priorities.array, runAts, attempts.array,
+            PostgresArray(jobs.map(\.payload)), kinds.array, lanes.array, priorities.array, runAts.array, attempts.array,
         ]
         // Keys need ON CONFLICT; a batch without any takes the plain insert.
         let keyed = jobs.contains { $0.idempotencyKey != nil }
         if keyed { parameters.append(PostgresNullableArray(jobs.map(\.idempotencyKey))) }
-        parameters += [kinds.shared, lanes.shared, priorities.shared, sameRunAt ? firstRunAt : nil, attempts.shared]
+        parameters += [kinds.shared, lanes.shared, priorities.shared, runAts.shared, attempts.shared]
         guard keyed else {
             // Every job inserted, ids ascending with the input (see EnqueueUnkeyedJobs).
             let rows = try connection.queryPrepared(try QueueQuery.enqueueUnkeyedJobs.sql(), parameters)
@@ -167,18 +165,22 @@ public struct JobQueue: Sendable {
 
 /// One column of a batch insert: `shared` when every job has the same value (and `array` is
 /// empty), else one element per job in `array` (and `shared` is nil). See EnqueueJobs.
-private struct BatchColumn<Value: PostgresEncodable & Equatable> {
-    let array: PostgresArray<Value>
-    let shared: Value?
+private struct BatchColumn {
+    let array: any PostgresEncodable
+    let shared: (any PostgresEncodable)?
 
-    init(_ jobs: [NewJob], _ value: (NewJob) -> Value) {
+    init<Value: PostgresEncodable & Equatable>(_ jobs: [NewJob], _ value: (NewJob) -> Value) {
         let first = value(jobs[0])
-        if jobs.allSatisfy({ value($0) == first }) {
-            array = PostgresArray([])
-            shared = first
-        } else {
-            array = PostgresArray(jobs.map(value))
-            shared = nil
-        }
+        let same = jobs.allSatisfy { value($0) == first }
+        array = PostgresArray(same ? [] : jobs.map(value))
+        shared = same ? first : nil
+    }
+
+    /// A column that may be NULL: a shared NULL is sent as a NULL parameter.
+    init<Value: PostgresEncodable & Equatable>(_ jobs: [NewJob], optional value: (NewJob) -> Value?) {
+        let first = value(jobs[0])
+        let same = jobs.allSatisfy { value($0) == first }
+        array = PostgresNullableArray(same ? [] : jobs.map(value))
+        shared = same ? first : nil
     }
 }

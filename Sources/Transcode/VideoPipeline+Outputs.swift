@@ -39,12 +39,31 @@ extension VideoPipeline {
             })
     }
 
+    /// What the poster frame gave: its renditions (when written) and its PDQ and pHash.
+    struct PosterOutcome: Sendable {
+        var poster: VideoManifest.Poster?
+        var pdq: PDQHash
+        var phash: String
+
+        /// Hashes `frame`, with no renditions.
+        init(hashing frame: FrameSnapshot, poster: VideoManifest.Poster? = nil) {
+            self.poster = poster
+            pdq = PDQ.hash(pixels: frame.pixels, width: frame.width, height: frame.height, bands: 3)
+            phash = PerceptualHash.hash(pixels: frame.pixels, width: frame.width, height: frame.height, bands: 3)
+        }
+    }
+
+    /// Starts writing `frame`'s renditions into `folder` and hashing it, on another thread.
+    func startPoster(_ frame: FrameSnapshot, into folder: URL) -> BackgroundWork<PosterOutcome> {
+        BackgroundWork { () throws(TranscodeError) in
+            PosterOutcome(hashing: frame, poster: try writePoster(frame, into: folder))
+        }
+    }
+
     /// Poster PDQ + pHash and the per-interval frame PDQs.
-    static func hashes(of sampler: FrameSampler, poster: FrameSnapshot) throws(TranscodeError) -> VideoHashes {
-        let pdq = PDQ.hash(pixels: poster.pixels, width: poster.width, height: poster.height, bands: 3)
-        let phash = PerceptualHash.hash(pixels: poster.pixels, width: poster.width, height: poster.height, bands: 3)
-        return VideoHashes(
-            pdq: pdq.hex, pdqQuality: pdq.quality, phash: phash,
+    static func hashes(of sampler: FrameSampler, poster: PosterOutcome) -> VideoHashes {
+        VideoHashes(
+            pdq: poster.pdq.hex, pdqQuality: poster.pdq.quality, phash: poster.phash,
             frames: sampler.frameHashes.map { .init(timeMs: $0.timeMs, pdq: $0.hash.hex, quality: $0.hash.quality) })
     }
 

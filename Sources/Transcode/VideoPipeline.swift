@@ -43,7 +43,8 @@ public struct VideoPipeline: Sendable {
         let probe = source.probe
         let plan = LadderPlan(
             rungs: preset.rungs, displayWidth: probe.video.displayWidth, displayHeight: probe.video.displayHeight)
-        let sha256 = try FileDigest.sha256(of: input)
+        // The digest reads the file on another thread while the ladder encodes.
+        let digest = BackgroundWork { () throws(TranscodeError) in try FileDigest.sha256(of: input) }
         let staging = try OutputStaging(directory: outputDirectory, names: plan.steps.map { "\($0.rung.name).mp4" })
         var folders: [String] = []
         if preset.hls != nil { folders.append(OutputStaging.hlsFolder) }
@@ -52,9 +53,15 @@ public struct VideoPipeline: Sendable {
         let results: [Ladder.Result]
         var poster: VideoManifest.Poster?
         var hashes: VideoHashes?
+        let sha256: String
+        // The poster's renditions and hashes, started as soon as the decode has chosen it, so
+        // they run beside the encoders instead of after them.
+        var posterWork: BackgroundWork<PosterOutcome>?
         do {
             for folder in folders { try staging.prepareFolder(folder) }
             let sampler = try makeSampler(source)
+            let posterFolder = staging.partialFolder(OutputStaging.posterFolder)
+            sampler?.onPosterChosen = { frame in posterWork = self.startPoster(frame, into: posterFolder) }
             let ladder = try Ladder(
                 source: source, plan: plan, preset: preset, outputs: staging.partials.map(\.path),
                 hlsDirectory: preset.hls == nil ? nil : staging.partialFolder(OutputStaging.hlsFolder).path,
@@ -70,12 +77,22 @@ public struct VideoPipeline: Sendable {
                 try staging.write(master.text, named: "master.m3u8", inFolder: OutputStaging.hlsFolder)
             }
             if let sampler {
-                let frame = try posterFrame(sampler, path: input.path)
-                poster = try writePoster(frame, into: staging.partialFolder(OutputStaging.posterFolder))
-                hashes = try Self.hashes(of: sampler, poster: frame)
+                // A clip with no frame past the poster time (or only black ones) settles here.
+                let work: BackgroundWork<PosterOutcome>
+                if let posterWork {
+                    work = posterWork
+                } else {
+                    work = startPoster(try posterFrame(sampler, path: input.path), into: posterFolder)
+                }
+                let outcome = try work.value()
+                poster = outcome.poster
+                hashes = Self.hashes(of: sampler, poster: outcome)
             }
+            sha256 = try digest.value()
             try staging.commit(folders: folders)
         } catch {
+            // Nothing may still be writing into the folders being removed.
+            posterWork?.wait()
             staging.discard()
             throw error
         }
@@ -116,7 +133,8 @@ public struct VideoPipeline: Sendable {
             },
             video: { frame throws(TranscodeError) in try sampler.observe(frame) },
             audio: { _ in })
-        var hashes = try Self.hashes(of: sampler, poster: posterFrame(sampler, path: input.path))
+        let poster = try posterFrame(sampler, path: input.path)
+        var hashes = Self.hashes(of: sampler, poster: PosterOutcome(hashing: poster))
         hashes.sha256 = try FileDigest.sha256(of: input)
         return hashes
     }

@@ -3,6 +3,8 @@ import CAVFormat
 import CAVUtil
 import CSwResample
 import CSwScale
+import Dispatch
+import Synchronization
 
 /// One decode feeding every rung: each video frame is scaled per rung, audio is encoded once
 /// and its packets are copied into every rung's MP4.
@@ -80,6 +82,7 @@ final class Ladder {
     /// Decodes the source once and finishes every file; `checkpoint` runs between packets.
     func run(checkpoint: () throws(TranscodeError) -> Void) throws(TranscodeError) {
         let writers = self.writers
+        let order = Self.largestFirst(writers)
         let audio = self.audio
         let sampler = self.sampler
         let distribute: (Packet) throws(TranscodeError) -> Void = { packet throws(TranscodeError) in
@@ -89,12 +92,53 @@ final class Ladder {
             checkpoint: checkpoint,
             video: { frame throws(TranscodeError) in
                 try sampler?.observe(frame)
-                for writer in writers { try writer.encode(frame) }
+                try Self.encode(frame, writers: writers, order: order)
             },
             audio: { frame throws(TranscodeError) in
                 try audio?.encode(frame, emit: distribute)
             })
         try audio?.finish(emit: distribute)
-        for writer in writers { try writer.finish() }
+        try Self.finish(writers)
+    }
+
+    /// Flushes every rung at once, each on its own thread: a flush drains the frames x264 still
+    /// holds (lookahead, B-frames, frame threads) with less parallelism than the steady state,
+    /// so flushing one rung after another leaves a core idle at the end. Each writer is only
+    /// touched by its own thread; the first error (in rung order) is thrown.
+    static func finish(_ writers: [RungWriter]) throws(TranscodeError) {
+        let shared = UncheckedWriters(writers)
+        let errors = Mutex<[Int: TranscodeError]>([:])
+        DispatchQueue.concurrentPerform(iterations: writers.count) { index in
+            do throws(TranscodeError) {
+                try shared.writers[index].finish()
+            } catch {
+                errors.withLock { $0[index] = error }
+            }
+        }
+        if let first = errors.withLock({ $0.min { $0.key < $1.key }?.value }) { throw first }
+    }
+
+    /// Hands the writers to the flush threads, one writer per thread.
+    private struct UncheckedWriters: @unchecked Sendable {
+        let writers: [RungWriter]
+        init(_ writers: [RungWriter]) { self.writers = writers }
+    }
+
+    /// Writer indices from the largest picture to the smallest.
+    static func largestFirst(_ writers: [RungWriter]) -> [Int] {
+        writers.indices.sorted { writers[$0].storedWidth * writers[$0].storedHeight > writers[$1].storedWidth * writers[$1].storedHeight }
+    }
+
+    /// Encodes `frame` in every rung, largest first: each rung scales from the smallest
+    /// picture already made that covers it (the decoded frame for the largest), so 360p is
+    /// scaled from 720p's picture rather than from the 1080p source.
+    static func encode(_ frame: Frame, writers: [RungWriter], order: [Int]) throws(TranscodeError) {
+        var made: [Frame] = []
+        made.reserveCapacity(order.count)
+        for index in order {
+            let writer = writers[index]
+            let source = made.last { $0.width >= writer.storedWidth && $0.height >= writer.storedHeight }
+            made.append(try writer.encode(frame, scalingFrom: source))
+        }
     }
 }

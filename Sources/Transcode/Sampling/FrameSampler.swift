@@ -29,6 +29,9 @@ final class FrameSampler {
     /// The chosen poster, or the fallback while none is chosen.
     private(set) var posterFrame: FrameSnapshot?
     private var posterIsFinal = false
+    /// Called once, on the decoding thread, when the poster is settled (a non-black frame at or
+    /// after the target time); not called when the clip ends first.
+    var onPosterChosen: ((FrameSnapshot) -> Void)?
 
     /// - Parameters:
     ///   - displayWidth/displayHeight: upright size of the video (posters are taken at this size).
@@ -83,6 +86,7 @@ final class FrameSampler {
         if reachedTarget, try meanGrey(frame) > Self.blackThreshold {
             if posterFrame?.timeMs != timeMs { posterFrame = try snapshot(frame, timeMs: timeMs) }
             posterIsFinal = true
+            if let posterFrame { onPosterChosen?(posterFrame) }
         }
     }
 

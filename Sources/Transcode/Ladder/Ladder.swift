@@ -44,25 +44,24 @@ final class Ladder {
             audio = nil
         }
         let rotation = FrameRotation(clockwiseDegrees: source.probe.video.rotation)
-        var writers: [RungWriter] = []
+        var settings: [(RungWriter.Settings, String)] = []
         for (step, path) in zip(plan.steps, outputs) {
             let cap = Self.rateScale(width: step.width, height: step.height, shortSide: step.rung.shortSide,
                                      frameRate: source.probe.video.frameRate)
-            var settings = RungWriter.Settings(
+            var rung = RungWriter.Settings(
                 width: step.width, height: step.height, encoder: preset.video.encoder,
                 speedPreset: preset.video.speedPreset, crf: preset.video.crf,
                 maxrate: Int((Double(step.rung.maxrate) * cap).rounded()),
                 bufsize: Int((Double(step.rung.bufsize) * cap).rounded()), gopSeconds: preset.video.gopSeconds,
                 profile: preset.video.profile, extraOptions: preset.video.options)
             if let hls = preset.hls, let hlsDirectory {
-                settings.hls = RungWriter.HLSTarget(
+                rung.hls = RungWriter.HLSTarget(
                     playlistPath: "\(hlsDirectory)/\(step.rung.name).m3u8", stem: step.rung.name,
                     segmentSeconds: hls.segmentSeconds)
             }
-            writers.append(
-                try RungWriter(path: path, settings: settings, rotation: rotation, reader: reader, audio: audio))
+            settings.append((rung, path))
         }
-        self.writers = writers
+        writers = try Self.openWriters(settings, rotation: rotation, reader: reader, audio: audio)
     }
 
     /// A rung's maxrate and bufsize are bits-per-pixel caps stated for 16:9 at 30 fps; the
@@ -99,6 +98,39 @@ final class Ladder {
             })
         try audio?.finish(emit: distribute)
         try Self.finish(writers)
+    }
+
+    /// Opens every rung's encoder and files at once, each on its own thread: opening libx264
+    /// allocates and clears its frame buffers (tens of milliseconds for 1080p), which would
+    /// otherwise run one rung after another before the first frame is decoded. The reader and
+    /// the audio encoder are only read. On failure, the writers already open are freed.
+    static func openWriters(
+        _ settings: [(RungWriter.Settings, String)], rotation: FrameRotation, reader: SourceReader, audio: AudioEncoder?
+    ) throws(TranscodeError) -> [RungWriter] {
+        let shared = UncheckedInputs(reader: reader, audio: audio)
+        let opened = Mutex<[Int: Swift.Result<UncheckedWriters, TranscodeError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: settings.count) { index in
+            let (rung, path) = settings[index]
+            let result: Swift.Result<UncheckedWriters, TranscodeError>
+            do throws(TranscodeError) {
+                result = .success(UncheckedWriters([
+                    try RungWriter(path: path, settings: rung, rotation: rotation, reader: shared.reader, audio: shared.audio)
+                ]))
+            } catch {
+                result = .failure(error)
+            }
+            opened.withLock { $0[index] = result }
+        }
+        let results = opened.withLock { all in settings.indices.map { all[$0]! } }
+        var writers: [RungWriter] = []
+        for result in results { writers += try result.get().writers }
+        return writers
+    }
+
+    /// What the opening threads read: the source's streams and the shared audio encoder.
+    private struct UncheckedInputs: @unchecked Sendable {
+        let reader: SourceReader
+        let audio: AudioEncoder?
     }
 
     /// Flushes every rung at once, each on its own thread: a flush drains the frames x264 still

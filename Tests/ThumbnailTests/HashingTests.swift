@@ -25,6 +25,22 @@ struct HashingTests {
         #expect(whole.prefix(4) == [0x24, 0x8d, 0x6a, 0x61])
     }
 
+    @Test("a SHA-256 digest is a value: a copy carries on on its own, and finalize starts afresh")
+    func sha256Copies() {
+        func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+        var first = SHA256Digest()
+        first.update(Data("ab".utf8))
+        var second = first
+        second.update(Data("c".utf8))
+        first.update(Data("d".utf8))
+        #expect(hex(second.finalize()) == SHA256Digest.hex(of: Data("abc".utf8)))
+        #expect(hex(first.finalize()) == SHA256Digest.hex(of: Data("abd".utf8)))
+        first.update(Data("abc".utf8))
+        #expect(hex(first.finalize()) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        var empty = SHA256Digest()
+        #expect(hex(empty.finalize()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
     @Test("PDQ hex round-trips and distance counts bits")
     func pdqHex() throws {
         let hex = "2363342d9ccc59729b318793c59e9e8e324d633359e079e5a66b16e5bb90cb18"

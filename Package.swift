@@ -29,6 +29,9 @@ let package = Package(
         // g_module_open for the one libvips module we load ourselves (libvips links GModule too).
         .target(name: "CVipsShim", dependencies: ["CVips"], linkerSettings: [.linkedLibrary("gmodule-2.0")]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        // libjpeg reports errors by longjmp: the encoder runs in C so no jump crosses Swift frames.
+        .target(name: "CJPEGShim", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CAVUtil", pkgConfig: "libavutil", providers: [.apt(["libavutil-dev"])]),
         .systemLibrary(name: "CAVCodec", pkgConfig: "libavcodec", providers: [.apt(["libavcodec-dev"])]),
@@ -42,7 +45,7 @@ let package = Package(
         // Images: probe, limits, renditions, hashes. Pure and synchronous.
         .target(
             name: "Thumbnail",
-            dependencies: ["CVips", "CVipsShim", "CWebP", "CCrypto"],
+            dependencies: ["CVips", "CVipsShim", "CWebP", "CJPEGShim", "CCrypto"],
             swiftSettings: swiftSettings
         ),
         // Video: probe, ladder, HLS, poster, frame hashes. May use Thumbnail, never Platform.

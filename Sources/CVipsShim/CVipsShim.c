@@ -142,8 +142,18 @@ int CVipsShim_jpeg_thumbnail_buffer(const void *buf, size_t len, int shrink, int
                                     const char *export_profile, const char *import_profile,
                                     int fail_on, VipsImage **out) {
     VipsImage *decoded = NULL;
-    if (vips_jpegload_buffer((void *)buf, len, &decoded, "shrink", shrink, "fail_on", fail_on, NULL))
+    // Sequential: the pixels stream through the resize as the caller renders the result.
+    // Random access would decode the whole (shrunk) image into memory first, through
+    // libvips' thread pool.
+    if (vips_jpegload_buffer((void *)buf, len, &decoded, "shrink", shrink, "fail_on", fail_on,
+                             "access", VIPS_ACCESS_SEQUENTIAL, NULL))
         return -1;
+    // The box applies to the upright image, so it turns with a quarter-turn orientation. The
+    // rotation itself is left to the caller (CVipsShim_autorot on the rendered image):
+    // thumbnail would render the resized image through the thread pool to rotate it.
+    int swap = vips_image_get_orientation_swap(decoded);
+    int box_width = swap ? height : width;
+    int box_height = swap ? width : height;
     int rc;
     if (export_profile && !import_profile && decoded->Type == VIPS_INTERPRETATION_CMYK &&
         vips_image_get_typeof(decoded, VIPS_META_ICC_NAME)) {
@@ -155,26 +165,52 @@ int CVipsShim_jpeg_thumbnail_buffer(const void *buf, size_t len, int shrink, int
         g_object_unref(decoded);
         if (rc)
             return rc;
-        rc = vips_thumbnail_image(converted, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+        rc = vips_thumbnail_image(converted, out, box_width, "height", box_height, "size", VIPS_SIZE_DOWN,
+                                  "no_rotate", TRUE, NULL);
         g_object_unref(converted);
         return rc;
     }
     if (export_profile && import_profile)
-        rc = vips_thumbnail_image(decoded, out, width, "height", height, "size", VIPS_SIZE_DOWN,
-                                  "export_profile", export_profile, "import_profile", import_profile, NULL);
+        rc = vips_thumbnail_image(decoded, out, box_width, "height", box_height, "size", VIPS_SIZE_DOWN,
+                                  "no_rotate", TRUE, "export_profile", export_profile,
+                                  "import_profile", import_profile, NULL);
     else if (export_profile)
-        rc = vips_thumbnail_image(decoded, out, width, "height", height, "size", VIPS_SIZE_DOWN,
-                                  "export_profile", export_profile, NULL);
+        rc = vips_thumbnail_image(decoded, out, box_width, "height", box_height, "size", VIPS_SIZE_DOWN,
+                                  "no_rotate", TRUE, "export_profile", export_profile, NULL);
     else
-        rc = vips_thumbnail_image(decoded, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+        rc = vips_thumbnail_image(decoded, out, box_width, "height", box_height, "size", VIPS_SIZE_DOWN,
+                                  "no_rotate", TRUE, NULL);
     g_object_unref(decoded);
     return rc;
 }
 
+int CVipsShim_autorot(VipsImage *in, VipsImage **out) {
+    return vips_autorot(in, out, NULL);
+}
+
 int CVipsShim_thumbnail_image(VipsImage *in, int width, int height, int size, int crop,
                               VipsImage **out) {
-    return vips_thumbnail_image(in, out, width, "height", height, "size", size, "crop", crop,
-                                "no_rotate", TRUE, NULL);
+    if (crop != VIPS_INTERESTING_CENTRE)
+        return vips_thumbnail_image(in, out, width, "height", height, "size", size, "crop", crop,
+                                    "no_rotate", TRUE, NULL);
+    // thumbnail's crop mode renders the resized image into memory through the thread pool
+    // before it cuts the centre out. The same resize (the shrink of the axis that fills the
+    // box: a fit with the other axis unbounded) and the same centre extract, left lazy, give
+    // the same pixels and leave the rendering to the caller.
+    double hshrink = (double)in->Xsize / width;
+    double vshrink = (double)in->Ysize / height;
+    int fit_width = hshrink < vshrink ? width : VIPS_MAX_COORD;
+    int fit_height = hshrink < vshrink ? VIPS_MAX_COORD : height;
+    VipsImage *fitted = NULL;
+    if (vips_thumbnail_image(in, &fitted, fit_width, "height", fit_height, "size", size,
+                             "no_rotate", TRUE, NULL))
+        return -1;
+    int crop_width = VIPS_MIN(width, fitted->Xsize);
+    int crop_height = VIPS_MIN(height, fitted->Ysize);
+    int rc = vips_extract_area(fitted, out, (fitted->Xsize - crop_width) / 2,
+                               (fitted->Ysize - crop_height) / 2, crop_width, crop_height, NULL);
+    g_object_unref(fitted);
+    return rc;
 }
 
 int CVipsShim_to_srgb8(VipsImage *in, VipsImage **out) {
@@ -201,6 +237,51 @@ int CVipsShim_flatten_white(VipsImage *in, VipsImage **out) {
 int CVipsShim_copy_memory(VipsImage *in, VipsImage **out) {
     *out = vips_image_copy_memory(in);
     return *out ? 0 : -1;
+}
+
+/// Output rows computed per request in `CVipsShim_render_memory`: enough to amortise each
+/// request's set-up, few enough that the intermediate buffers of a large source stay small.
+static const int render_strip_rows = 128;
+
+int CVipsShim_render_memory(VipsImage *in, VipsImage **out) {
+    *out = NULL;
+    switch (in->dtype) {
+    case VIPS_IMAGE_SETBUF:
+    case VIPS_IMAGE_SETBUF_FOREIGN:
+    case VIPS_IMAGE_MMAPIN:
+    case VIPS_IMAGE_MMAPINRW:
+        return CVipsShim_copy_memory(in, out); // already addressable: a new reference
+    default:
+        break;
+    }
+    if (vips_image_pio_input(in))
+        return -1;
+    VipsImage *memory = vips_image_new_memory();
+    if (vips_image_pipelinev(memory, VIPS_DEMAND_STYLE_THINSTRIP, in, NULL) ||
+        vips_image_write_prepare(memory)) {
+        g_object_unref(memory);
+        return -1;
+    }
+    VipsRegion *from = vips_region_new(in);
+    VipsRegion *to = vips_region_new(memory);
+    VipsRect all = {0, 0, in->Xsize, in->Ysize};
+    int rc = from && to && vips_region_image(to, &all) == 0 ? 0 : -1;
+    // Top to bottom, as a sequential loader needs; each strip is generated straight into the
+    // memory image's rows.
+    for (int top = 0; rc == 0 && top < in->Ysize; top += render_strip_rows) {
+        VipsRect strip = {0, top, in->Xsize, VIPS_MIN(render_strip_rows, in->Ysize - top)};
+        rc = vips_region_prepare_to(from, to, &strip, 0, top);
+    }
+    if (from)
+        g_object_unref(from);
+    if (to)
+        g_object_unref(to);
+    if (rc) {
+        g_object_unref(memory);
+        return -1;
+    }
+    *out = memory;
+    return 0;
 }
 
 int CVipsShim_jpegsave_buffer(VipsImage *in, int quality, int interlace, void **out, size_t *len) {

@@ -13,6 +13,13 @@ struct VipsWrapperTests {
             .srgb8(input: "leak-test").inMemory(input: "leak-test")
         let small = try large.thumbnail(width: 150, height: 150, fit: .centreCrop, input: "leak-test")
         _ = try small.jpeg(quality: 85, progressive: true, input: "leak-test")
+        // A lazy image's pixels are rendered on this thread for the libjpeg encoder.
+        let medium = try large.thumbnail(width: 200, input: "leak-test")
+        _ = try medium.withPixels(input: "leak-test") { raw throws(ThumbnailError) in
+            try JPEGEncoder.encode(
+                pixels: raw, width: medium.width, height: medium.height, bands: medium.bands, quality: 85,
+                progressive: false, input: "leak-test")
+        }
         let pixels = try small.pixels(input: "leak-test")
         _ = try WebPEncoder.encode(
             pixels: pixels, width: small.width, height: small.height, bands: small.bands, quality: 80,

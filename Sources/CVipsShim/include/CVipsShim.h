@@ -48,15 +48,21 @@ int CVipsShim_thumbnail_buffer(const void *buf, size_t len, int width, int heigh
                                int crop, const char *export_profile, const char *import_profile,
                                const char *option_string, VipsImage **out);
 
-/// JPEG decoded at 1/`shrink` scale in the DCT (1, 2, 4 or 8), then fitted inside
-/// `width`×`height` (never enlarged), auto-rotated, and colour-managed as
-/// `CVipsShim_thumbnail_buffer` does, on the shrunk image. `fail_on` is a VipsFailOn.
-/// The buffer must outlive `*out`.
+/// JPEG decoded at 1/`shrink` scale in the DCT (1, 2, 4 or 8), then fitted so that once
+/// upright it is inside `width`×`height` (never enlarged), and colour-managed as
+/// `CVipsShim_thumbnail_buffer` does, on the shrunk image. Not rotated: the EXIF orientation
+/// stays on `*out` for `CVipsShim_autorot` after rendering. `fail_on` is a VipsFailOn. The
+/// buffer must outlive `*out`, which reads it sequentially: render it once, top to bottom.
 int CVipsShim_jpeg_thumbnail_buffer(const void *buf, size_t len, int shrink, int width, int height,
                                     const char *export_profile, const char *import_profile,
                                     int fail_on, VipsImage **out);
 
-/// Thumbnail of an image already in memory (no colour management, no rotation).
+/// Turns `in` upright by its EXIF orientation tag (removed from `*out`); random access, so
+/// `in` should be in memory.
+int CVipsShim_autorot(VipsImage *in, VipsImage **out);
+
+/// Thumbnail of an image already in memory (no colour management, no rotation). Lazy, centre
+/// crops included: nothing is rendered until the caller asks for pixels.
 int CVipsShim_thumbnail_image(VipsImage *in, int width, int height, int size, int crop,
                               VipsImage **out);
 
@@ -66,8 +72,14 @@ int CVipsShim_to_srgb8(VipsImage *in, VipsImage **out);
 /// Flattens alpha onto white; images without alpha are returned as a new reference.
 int CVipsShim_flatten_white(VipsImage *in, VipsImage **out);
 
-/// Renders `in` into a memory image (pixels decoded once, then random access).
+/// Renders `in` into a memory image (pixels decoded once, then random access) through
+/// libvips' thread pool.
 int CVipsShim_copy_memory(VipsImage *in, VipsImage **out);
+
+/// As `CVipsShim_copy_memory`, computed on the calling thread: strips of rows are generated
+/// straight into the memory image, with no thread pool and so no hand-off between threads
+/// (the same pixels; for images already in memory, a new reference).
+int CVipsShim_render_memory(VipsImage *in, VipsImage **out);
 
 /// Encodes to JPEG in memory (stripped). `*out` is freed with g_free.
 int CVipsShim_jpegsave_buffer(VipsImage *in, int quality, int interlace, void **out, size_t *len);

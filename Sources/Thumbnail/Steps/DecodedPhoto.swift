@@ -23,20 +23,22 @@ struct DecodedPhoto {
         // embedded one, else libvips' CMYK fallback.
         let exportSRGB = (probe.hasICCProfile && !probe.hasSRGBProfile) || probe.isCMYK
         let importCMYK = probe.isCMYK && !probe.hasICCProfile
-        let shrunk: VipsImage
         if probe.format == .jpeg {
             // libvips' own thumbnail keeps a factor of two for its resize (a 6000 px JPEG is
             // decoded 3000 wide for a 1080 target); decoding at the smallest DCT scale that is
             // still at least the target width does a quarter of the work for the same output.
-            shrunk = try VipsImage.jpegThumbnail(
+            let shrunk = try VipsImage.jpegThumbnail(
                 source, shrink: Self.jpegShrink(probe, width: width), width: width,
                 exportSRGB: exportSRGB, importCMYK: importCMYK, input: name)
+            // Pixels are decoded here (a failure means the input is damaged), then turned
+            // upright in memory.
+            image = try shrunk.srgb8(input: name).inMemory(input: name, stage: .decode)
+                .upright(input: name).inMemory(input: name, stage: .process)
         } else {
-            shrunk = try VipsImage.thumbnail(
+            let shrunk = try VipsImage.thumbnail(
                 source, width: width, exportSRGB: exportSRGB, importCMYK: importCMYK, input: name)
+            image = try shrunk.srgb8(input: name).inMemory(input: name, stage: .decode)
         }
-        // Pixels are decoded here; a failure now means the input is damaged.
-        image = try shrunk.srgb8(input: name).inMemory(input: name, stage: .decode)
         self.probe = probe
         self.name = name
     }

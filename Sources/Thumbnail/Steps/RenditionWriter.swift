@@ -2,8 +2,8 @@ import Foundation
 
 /// Derives each rendition from the decoded image and writes it in every output format.
 ///
-/// JPEG goes through libvips with `strip` (alpha flattened onto white); WebP through libwebp
-/// from the pixels, so no EXIF/ICC/XMP can reach an output.
+/// JPEG goes through libjpeg and WebP through libwebp, both straight from the in-memory
+/// pixels (alpha flattened onto white for JPEG), so no EXIF/ICC/XMP can reach an output.
 struct RenditionWriter {
     let preset: PhotoPreset
     let directory: URL
@@ -31,11 +31,7 @@ struct RenditionWriter {
             for output in preset.outputs {
                 let bytes = try encode(image, output: output, name: photo.name)
                 let path = "\(spec.name).\(output.format.fileExtension)"
-                do {
-                    try bytes.write(to: directory.appendingPathComponent(path), options: .atomic)
-                } catch {
-                    throw ThumbnailError(.io, "cannot write \(path) in \(directory.path)", cause: "\(error)")
-                }
+                try RenditionFile.save(bytes, as: path, in: directory)
                 written[index].append(PhotoManifest.Rendition(
                     name: spec.name, format: output.format, width: image.width, height: image.height,
                     bytes: bytes.count, path: path))
@@ -66,7 +62,12 @@ struct RenditionWriter {
     private func encode(_ image: VipsImage, output: PhotoPreset.Output, name: String) throws(ThumbnailError) -> Data {
         switch output.format {
         case .jpeg:
-            return try image.flattened(input: name).jpeg(quality: output.quality, progressive: output.progressive, input: name)
+            let flat = try image.flattened(input: name)
+            return try flat.withPixels(input: name) { pixels throws(ThumbnailError) in
+                try JPEGEncoder.encode(
+                    pixels: pixels, width: flat.width, height: flat.height, bands: flat.bands,
+                    quality: output.quality, progressive: output.progressive, input: name)
+            }
         case .webp:
             let pixels = try image.pixels(input: name)
             return try WebPEncoder.encode(

@@ -35,7 +35,9 @@ extension VipsImage {
     }
 
     /// JPEG decoded at 1/`shrink` scale in the DCT (1, 2, 4 or 8), then as `thumbnail`:
-    /// fitted inside `width` (never enlarged), auto-rotated, colour-managed on the shrunk image.
+    /// fitted so that, once upright, it is inside `width` (never enlarged), colour-managed on
+    /// the shrunk image. Not yet rotated: render it (`inMemory`), then `upright`. Read
+    /// sequentially: render it once.
     static func jpegThumbnail(
         _ source: SourceBytes, shrink: Int, width: Int, exportSRGB: Bool, importCMYK: Bool, input: String
     ) throws(ThumbnailError) -> VipsImage {
@@ -54,6 +56,13 @@ extension VipsImage {
         }
     }
 
+    /// Turned upright by the EXIF orientation tag (which goes); the image itself when there is
+    /// nothing to turn. Random access: call it on an image in memory.
+    func upright(input: String) throws(ThumbnailError) -> VipsImage {
+        guard orientation != 1 else { return self }
+        return try VipsCall.image("autorot", input: input, stage: .process) { CVipsShim_autorot(pointer, $0) }
+    }
+
     /// 8-bit sRGB (grey gains colour bands; alpha kept).
     func srgb8(input: String) throws(ThumbnailError) -> VipsImage {
         try VipsCall.image("colourspace", input: input, stage: .process) { CVipsShim_to_srgb8(pointer, $0) }
@@ -66,11 +75,21 @@ extension VipsImage {
 
     /// Decodes every pixel into memory once; later reads are random access. A failure here is
     /// a decode failure when the image still reads from its input.
+    ///
+    /// Computed on this thread, strip by strip: libvips' thread pool (even with one worker)
+    /// hands every strip between threads, which cost more than the pixels of a photo job.
     func inMemory(input: String, stage: VipsCall.Stage = .decode) throws(ThumbnailError) -> VipsImage {
+        try VipsCall.image("render_memory", input: input, stage: stage) { CVipsShim_render_memory(pointer, $0) }
+    }
+
+    /// As `inMemory`, through libvips' own thread pool (`vips_image_copy_memory`): the
+    /// reference the pixels of `inMemory` are checked against.
+    func inMemoryThroughThreadPool(input: String, stage: VipsCall.Stage = .decode) throws(ThumbnailError) -> VipsImage {
         try VipsCall.image("copy_memory", input: input, stage: stage) { CVipsShim_copy_memory(pointer, $0) }
     }
 
-    /// Stripped JPEG.
+    /// Stripped JPEG through libvips' `jpegsave` (renditions use `JPEGEncoder`; this is the
+    /// reference it is checked against).
     func jpeg(quality: Int, progressive: Bool, input: String) throws(ThumbnailError) -> Data {
         try VipsCall.buffer("jpegsave_buffer", input: input) { out, length in
             CVipsShim_jpegsave_buffer(pointer, Int32(quality), progressive ? 1 : 0, out, length)
@@ -100,17 +119,29 @@ extension VipsImage {
 
     /// The pixels as packed interleaved bytes (`bands` per pixel, row-major).
     func pixels(input: String) throws(ThumbnailError) -> [UInt8] {
-        // An image already in memory (`inMemory`) is read in place: one copy, not two.
-        let image = pointer.pointee
-        if image.dtype == VIPS_IMAGE_SETBUF || image.dtype == VIPS_IMAGE_SETBUF_FOREIGN, let data = image.data {
-            let count = Int(vips_format_sizeof(image.BandFmt)) * bands * width * height
-            return [UInt8](UnsafeRawBufferPointer(start: data, count: count))
+        try withPixels(input: input) { [UInt8]($0) }
+    }
+
+    /// Calls `body` with the packed interleaved pixels (`bands` per pixel, row-major), read in
+    /// place when the image is in memory (`inMemory`), else rendered into memory first. The
+    /// buffer is valid only inside `body`.
+    func withPixels<Result>(
+        input: String, _ body: (UnsafeRawBufferPointer) throws(ThumbnailError) -> Result
+    ) throws(ThumbnailError) -> Result {
+        let image = memoryPixels != nil ? self : try inMemory(input: input, stage: .process)
+        guard let pixels = image.memoryPixels else {
+            throw ThumbnailError(.internal, "pixels of \(input) are not addressable in memory")
         }
-        return try VipsCall.buffer("write_to_memory", input: input) { out, length in
-            guard let memory = vips_image_write_to_memory(pointer, length) else { return -1 }
-            out.pointee = memory
-            return 0
-        } take: { [UInt8]($0) }
+        return try withExtendedLifetime(image) { () throws(ThumbnailError) -> Result in try body(pixels) }
+    }
+
+    /// The pixel buffer of an image held in memory (nil for a lazy one).
+    private var memoryPixels: UnsafeRawBufferPointer? {
+        let image = pointer.pointee
+        guard image.dtype == VIPS_IMAGE_SETBUF || image.dtype == VIPS_IMAGE_SETBUF_FOREIGN, let data = image.data else {
+            return nil
+        }
+        return UnsafeRawBufferPointer(start: data, count: Int(vips_format_sizeof(image.BandFmt)) * bands * width * height)
     }
 
     /// Sets the EXIF orientation tag (for building test inputs).

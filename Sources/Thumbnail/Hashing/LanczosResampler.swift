@@ -23,22 +23,23 @@ enum LanczosResampler {
                                 let pixels = input.baseAddress! + (row + taps.first[x])
                                 let kernel = weights.baseAddress! + taps.start[x]
                                 let count = taps.count[x]
-                                // Four independent partial sums (wrapping integer addition is exact
-                                // in any order): the multiplies overlap.
-                                var s0 = Int32(1 << (precisionBits - 1)), s1: Int32 = 0, s2: Int32 = 0, s3: Int32 = 0
+                                // Eight lanes of partial sums (wrapping integer addition is exact in
+                                // any order, so the result is Pillow's): a downscale to 32 columns
+                                // has ~200 taps per output, eight multiplied at a time.
+                                var lanes = SIMD8<Int32>(repeating: 0)
                                 var k = 0
-                                while k &+ 4 <= count {
-                                    s0 &+= Int32(pixels[k]) &* kernel[k]
-                                    s1 &+= Int32(pixels[k &+ 1]) &* kernel[k &+ 1]
-                                    s2 &+= Int32(pixels[k &+ 2]) &* kernel[k &+ 2]
-                                    s3 &+= Int32(pixels[k &+ 3]) &* kernel[k &+ 3]
-                                    k &+= 4
+                                while k &+ 8 <= count {
+                                    let bytes = UnsafeRawPointer(pixels + k).loadUnaligned(as: SIMD8<UInt8>.self)
+                                    let taps = UnsafeRawPointer(kernel + k).loadUnaligned(as: SIMD8<Int32>.self)
+                                    lanes &+= SIMD8<Int32>(truncatingIfNeeded: bytes) &* taps
+                                    k &+= 8
                                 }
+                                var sum = Int32(1 << (precisionBits - 1)) &+ lanes.wrappedSum()
                                 while k < count {
-                                    s0 &+= Int32(pixels[k]) &* kernel[k]
+                                    sum &+= Int32(pixels[k]) &* kernel[k]
                                     k &+= 1
                                 }
-                                out[y * toWidth + x] = clip(s0 &+ s1 &+ s2 &+ s3)
+                                out[y * toWidth + x] = clip(sum)
                             }
                         }
                     }

@@ -92,8 +92,9 @@ public struct JobQueue: Sendable {
         let priorities = BatchColumn(jobs) { Int16($0.priority) }
         let attempts = BatchColumn(jobs) { Int32($0.maxAttempts) }
         let runAts = BatchColumn(jobs, optional: \.runAt)
+        // Payloads go as text[]: the statement parses each one as its row is built (see enqueue.sql).
         var parameters: [(any PostgresEncodable)?] = [
-            PostgresArray(jobs.map(\.payload)), kinds.array, lanes.array, priorities.array, runAts.array, attempts.array,
+            PostgresArray(jobs.map(\.payload.text)), kinds.array, lanes.array, priorities.array, runAts.array, attempts.array,
         ]
         // Keys need ON CONFLICT; a batch without any takes the plain insert.
         let keyed = jobs.contains { $0.idempotencyKey != nil }

@@ -169,6 +169,23 @@ struct QueueEnqueueTests {
         await fixture.close()
     }
 
+    @Test func aBatchWithOneMalformedPayloadInsertsNothing() async throws {
+        let fixture = try await QueueFixture.make()
+        // Payloads are parsed as their rows are built: the bad one comes after rows already made.
+        for keyed in [false, true] {
+            var jobs = (0..<500).map { index in
+                NewJob(kind: "bulk", payload: PostgresJSON(text: #"{"n": \#(index)}"#), idempotencyKey: keyed ? "key-\(index)" : nil)
+            }
+            jobs[400].payload = PostgresJSON(text: #"{"n": 400"#)
+            let error = await #expect(throws: DatabaseError.self) { try await fixture.queue.enqueue(jobs) }
+            #expect(error?.sqlState == "22P02", "keyed: \(keyed)")
+            #expect(error?.message.contains("json") == true, "\(String(describing: error))")
+        }
+        let count = try await fixture.pool.query("SELECT count(*) FROM jobs")
+        #expect(try count[0].decode(Int.self, at: 0) == 0)
+        await fixture.close()
+    }
+
     @Test func theSchemaRefusesAPlainSQLInsertWithABadLane() async throws {
         let fixture = try await QueueFixture.make()
         let longest = String(repeating: "a", count: 32)

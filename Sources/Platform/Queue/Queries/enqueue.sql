@@ -4,10 +4,15 @@
 -- unnest pads a shorter array with NULLs, and coalesce then takes the scalar. (Most batches
 -- share kind, lane, priority, run time and attempts, so the server reads one array, not six.)
 -- A NULL run time means "now". Parameters travel in binary, so the server does not parse array
--- text. The jobs_notify_inserted trigger sends one NOTIFY per lane per statement.
+-- text. Payloads travel as text and become jsonb row by row: a jsonb[] parameter is parsed
+-- whole before the first row, every element keeping its parser's buffers until the statement
+-- ends (megabytes for 10k jobs, fresh memory the kernel faults in each time); cast in the
+-- select list, each payload is parsed in memory reused from one row to the next. Same parser,
+-- same errors: one malformed payload fails the whole statement. The jobs_notify_inserted
+-- trigger sends one NOTIFY per lane per statement.
 
 -- name: EnqueueJobs
--- $1 payloads; per-job columns (or empty arrays): $2 kinds, $3 lanes, $4 priorities, $5 run
+-- $1 payloads (JSON text); per-job columns (or empty arrays): $2 kinds, $3 lanes, $4 priorities, $5 run
 -- times (NULL = now), $6 max attempts, $7 idempotency keys (NULL = none); the shared values for
 -- empty arrays: $8 kind, $9 lane, $10 priority, $11 run time, $12 max attempts. Returns the id
 -- and key of each job inserted. Rows are inserted in input order, so ids (drawn from the
@@ -17,9 +22,9 @@
 -- joins and no per-row subqueries: the plan stays a function scan feeding the insert, cheap
 -- enough that the server never compiles it (JIT).
 INSERT INTO jobs (kind, lane, payload, priority, run_at, max_attempts, idempotency_key)
-SELECT coalesce(i.kind, $8::text), coalesce(i.lane, $9::text), i.payload, coalesce(i.priority, $10::smallint),
+SELECT coalesce(i.kind, $8::text), coalesce(i.lane, $9::text), i.payload::jsonb, coalesce(i.priority, $10::smallint),
        coalesce(i.run_at, $11::timestamptz, now()), coalesce(i.max_attempts, $12::integer), i.idempotency_key
-FROM unnest($1::jsonb[], $2::text[], $3::text[], $4::smallint[], $5::timestamptz[], $6::integer[], $7::text[])
+FROM unnest($1::text[], $2::text[], $3::text[], $4::smallint[], $5::timestamptz[], $6::integer[], $7::text[])
      WITH ORDINALITY AS i(payload, kind, lane, priority, run_at, max_attempts, idempotency_key, ordinal)
 ORDER BY i.ordinal
 ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -31,9 +36,9 @@ RETURNING id, idempotency_key;
 -- row a speculative insertion checked against the key index, about a tenth of a 10k batch's
 -- time, for nothing when there are no keys.
 INSERT INTO jobs (kind, lane, payload, priority, run_at, max_attempts)
-SELECT coalesce(i.kind, $7::text), coalesce(i.lane, $8::text), i.payload, coalesce(i.priority, $9::smallint),
+SELECT coalesce(i.kind, $7::text), coalesce(i.lane, $8::text), i.payload::jsonb, coalesce(i.priority, $9::smallint),
        coalesce(i.run_at, $10::timestamptz, now()), coalesce(i.max_attempts, $11::integer)
-FROM unnest($1::jsonb[], $2::text[], $3::text[], $4::smallint[], $5::timestamptz[], $6::integer[])
+FROM unnest($1::text[], $2::text[], $3::text[], $4::smallint[], $5::timestamptz[], $6::integer[])
      WITH ORDINALITY AS i(payload, kind, lane, priority, run_at, max_attempts, ordinal)
 ORDER BY i.ordinal
 RETURNING id;

@@ -42,6 +42,23 @@ struct QueueClaimTests {
         await fixture.close()
     }
 
+    @Test func aClaimTakesOnlyItsOwnLaneWhenAnotherLaneHashesAlike() async throws {
+        let fixture = try await QueueFixture.make()
+        // jobs_claim_idx is keyed by hashtext(lane); these two lanes share a hash.
+        let (first, second) = ("lane_61995", "lane_264239")
+        let same = try await fixture.pool.query("SELECT hashtext($1::text) = hashtext($2::text)", [first, second])
+        #expect(try same[0].decode(Bool.self, at: 0))
+        // The other lane's jobs come first in the index (higher priority, older).
+        let base = Date(timeIntervalSince1970: 1_700_000_000)
+        let others = try await fixture.queue.enqueue((0..<3).map { _ in NewJob(kind: "other", lane: second, priority: -1, runAt: base) })
+        let mine = try await fixture.queue.enqueue((0..<2).map { _ in NewJob(kind: "mine", lane: first) })
+        let claimed = try await fixture.queue.claim(lane: first, limit: 10, owner: "w", leaseDuration: .seconds(30))
+        #expect(claimed.map(\.id) == mine.map(\.id))
+        let rest = try await fixture.queue.claim(lane: second, limit: 10, owner: "w", leaseDuration: .seconds(30))
+        #expect(rest.map(\.id) == others.map(\.id))
+        await fixture.close()
+    }
+
     @Test func concurrentClaimersRunEveryJobExactlyOnce() async throws {
         let fixture = try await QueueFixture.make()
         let jobCount = 3000

@@ -5,7 +5,9 @@
 
 -- name: ClaimJobs
 -- $1 lane, $2 at most this many, $3 lease owner, $4 lease seconds, $5 now.
--- The inner SELECT walks jobs_claim_idx in claim order and skips rows other claimers hold.
+-- The inner SELECT walks jobs_claim_idx in claim order and skips rows other claimers hold. The
+-- index is keyed by the lane's hash (migration 0011): the hash condition finds the lane's range,
+-- the lane condition drops rows of another lane that hashes alike.
 UPDATE jobs SET
     state = 'running',
     attempts = attempts + 1,
@@ -18,7 +20,8 @@ UPDATE jobs SET
     progress_at = coalesce($5::timestamptz, now())
 WHERE id = ANY(ARRAY(
     SELECT id FROM jobs
-    WHERE state = 'available' AND lane = $1::text AND run_at <= coalesce($5::timestamptz, now())
+    WHERE state = 'available' AND hashtext(lane) = hashtext($1::text) AND lane = $1::text
+      AND run_at <= coalesce($5::timestamptz, now())
     ORDER BY priority, run_at, id
     LIMIT $2::integer
     FOR UPDATE SKIP LOCKED))

@@ -6,18 +6,18 @@ import Foundation
 /// Used instead of libvips' webpsave because that writes the source's EXIF/ICC/XMP even with
 /// `strip`; libwebp's simple encoder writes a bare VP8/VP8X container with no metadata chunks.
 enum WebPEncoder {
-    /// Encodes `pixels` (`bands` = 3 or 4 per pixel, row-major) at `quality` 0…100.
+    /// Encodes `pixels` (`bands` = 3 or 4 per pixel, row-major, no padding) at `quality` 0…100.
     static func encode(
-        pixels: [UInt8], width: Int, height: Int, bands: Int, quality: Int, input: String
+        pixels: UnsafeRawBufferPointer, width: Int, height: Int, bands: Int, quality: Int, input: String
     ) throws(ThumbnailError) -> Data {
         guard bands == 3 || bands == 4, pixels.count == width * height * bands else {
             throw ThumbnailError(.internal, "WebP encoder needs RGB or RGBA pixels for \(input)")
         }
         var output: UnsafeMutablePointer<UInt8>?
         let stride = Int32(width * bands)
-        let size = pixels.withUnsafeBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            return bands == 4
+        var size = 0
+        if let base = pixels.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+            size = bands == 4
                 ? WebPEncodeRGBA(base, Int32(width), Int32(height), stride, Float(quality), &output)
                 : WebPEncodeRGB(base, Int32(width), Int32(height), stride, Float(quality), &output)
         }

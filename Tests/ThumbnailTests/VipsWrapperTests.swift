@@ -20,10 +20,11 @@ struct VipsWrapperTests {
                 pixels: raw, width: medium.width, height: medium.height, bands: medium.bands, quality: 85,
                 progressive: false, input: "leak-test")
         }
-        let pixels = try small.pixels(input: "leak-test")
-        _ = try WebPEncoder.encode(
-            pixels: pixels, width: small.width, height: small.height, bands: small.bands, quality: 80,
-            input: "leak-test")
+        _ = try small.withPixels(input: "leak-test") { pixels throws(ThumbnailError) in
+            try WebPEncoder.encode(
+                pixels: pixels, width: small.width, height: small.height, bands: small.bands, quality: 80,
+                input: "leak-test")
+        }
     }
 
     @Test("every image the wrapper makes is released: 200 round trips + 10 pipeline runs leave none alive")

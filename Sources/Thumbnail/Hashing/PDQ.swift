@@ -45,17 +45,20 @@ public enum PDQ {
 
     /// BT.601 luma in Float32, `(0.299·R + 0.587·G) + 0.114·B`; grey is used as-is.
     public static func luma(pixels: [UInt8], width: Int, height: Int, bands: Int) -> [Float] {
-        precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
+        pixels.withUnsafeBufferPointer { luma(pixels: $0, width: width, height: height, bands: bands) }
+    }
+
+    /// As `luma(pixels:…)`, reading pixels in place (e.g. a rendition held by libvips).
+    static func luma(pixels px: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int) -> [Float] {
+        precondition(px.count == width * height * bands, "pixel buffer size mismatch")
         return [Float](unsafeUninitializedCapacity: width * height) { out, initialised in
-            pixels.withUnsafeBufferPointer { px in
-                if bands < 3 {
-                    for p in 0..<(width * height) { out[p] = Float(px[p * bands]) }
-                } else {
-                    for p in 0..<(width * height) {
-                        let r = Float(px[p * bands]), g = Float(px[p * bands + 1]), b = Float(px[p * bands + 2])
-                        let rg: Float = 0.299 * r + 0.587 * g
-                        out[p] = rg + 0.114 * b
-                    }
+            if bands < 3 {
+                for p in 0..<(width * height) { out[p] = Float(px[p * bands]) }
+            } else {
+                for p in 0..<(width * height) {
+                    let r = Float(px[p * bands]), g = Float(px[p * bands + 1]), b = Float(px[p * bands + 2])
+                    let rg: Float = 0.299 * r + 0.587 * g
+                    out[p] = rg + 0.114 * b
                 }
             }
             initialised = width * height

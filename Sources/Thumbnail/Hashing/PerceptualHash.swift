@@ -6,16 +6,19 @@ import Foundation
 public enum PerceptualHash {
     /// Hashes packed 8-bit pixels (`bands` 1…4; alpha ignored). Returns 16 lowercase hex digits.
     public static func hash(pixels: [UInt8], width: Int, height: Int, bands: Int) -> String {
-        precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
+        pixels.withUnsafeBufferPointer { hash(pixels: $0, width: width, height: height, bands: bands) }
+    }
+
+    /// As `hash(pixels:…)`, reading pixels in place (e.g. a rendition held by libvips).
+    static func hash(pixels px: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int) -> String {
+        precondition(px.count == width * height * bands, "pixel buffer size mismatch")
         let grey = [UInt8](unsafeUninitializedCapacity: width * height) { grey, initialised in
-            pixels.withUnsafeBufferPointer { px in
-                for p in 0..<(width * height) {
-                    if bands < 3 {
-                        grey[p] = px[p * bands]
-                    } else {
-                        let r = Int32(px[p * bands]), g = Int32(px[p * bands + 1]), b = Int32(px[p * bands + 2])
-                        grey[p] = UInt8(truncatingIfNeeded: (19595 &* r &+ 38470 &* g &+ 7471 &* b &+ 0x8000) >> 16)
-                    }
+            for p in 0..<(width * height) {
+                if bands < 3 {
+                    grey[p] = px[p * bands]
+                } else {
+                    let r = Int32(px[p * bands]), g = Int32(px[p * bands + 1]), b = Int32(px[p * bands + 2])
+                    grey[p] = UInt8(truncatingIfNeeded: (19595 &* r &+ 38470 &* g &+ 7471 &* b &+ 0x8000) >> 16)
                 }
             }
             initialised = width * height

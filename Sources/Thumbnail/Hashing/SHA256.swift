@@ -37,6 +37,11 @@ public struct SHA256Digest: Sendable {
         return context.finalize()
     }
 
+    /// As `finalize`, as 64 lowercase hex digits.
+    public mutating func finalizeHex() -> String {
+        Self.hex(finalize())
+    }
+
     private static func hex(_ bytes: some Collection<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()

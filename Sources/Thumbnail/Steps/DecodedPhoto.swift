@@ -71,11 +71,16 @@ struct DecodedPhoto {
         let clock = ContinuousClock()
         let start = clock.now
         let startCPU = PhotoTimings.threadCPUMilliseconds()
-        let pixels = try image.pixels(input: name)
-        let luma = PDQ.luma(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
-        let dihedral = PDQ.dihedralHashes(luma: luma, width: image.width, height: image.height)
+        // Read in place: the rendition stays in libvips' memory, not copied into an array.
+        let (dihedral, phash) = try image.withPixels(input: name) { raw throws(ThumbnailError) in
+            let pixels = raw.bindMemory(to: UInt8.self)
+            let luma = PDQ.luma(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
+            return (
+                PDQ.dihedralHashes(luma: luma, width: image.width, height: image.height),
+                PerceptualHash.hash(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
+            )
+        }
         let pdq = dihedral[0]
-        let phash = PerceptualHash.hash(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
         timings.hashesCPUMs = ((PhotoTimings.threadCPUMilliseconds() - startCPU) * 1000).rounded() / 1000
         timings.hashesMs = PhotoTimings.milliseconds(clock.now - start)
         return PhotoHashes(pdq: pdq.hex, pdqQuality: pdq.quality, phash: phash, pdqDihedral: dihedral.map(\.hex))

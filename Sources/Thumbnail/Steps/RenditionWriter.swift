@@ -69,10 +69,11 @@ struct RenditionWriter {
                     quality: output.quality, progressive: output.progressive, input: name)
             }
         case .webp:
-            let pixels = try image.pixels(input: name)
-            return try WebPEncoder.encode(
-                pixels: pixels, width: image.width, height: image.height, bands: image.bands,
-                quality: output.quality, input: name)
+            return try image.withPixels(input: name) { pixels throws(ThumbnailError) in
+                try WebPEncoder.encode(
+                    pixels: pixels, width: image.width, height: image.height, bands: image.bands,
+                    quality: output.quality, input: name)
+            }
         }
     }
 }

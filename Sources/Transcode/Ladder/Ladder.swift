@@ -4,7 +4,6 @@ import CAVUtil
 import CSwResample
 import CSwScale
 import Dispatch
-import Synchronization
 
 /// One decode feeding every rung: each video frame is scaled per rung, audio is encoded once
 /// and its packets are copied into every rung's MP4.
@@ -107,53 +106,50 @@ final class Ladder {
     static func openWriters(
         _ settings: [(RungWriter.Settings, String)], rotation: FrameRotation, reader: SourceReader, audio: AudioEncoder?
     ) throws(TranscodeError) -> [RungWriter] {
-        let shared = UncheckedInputs(reader: reader, audio: audio)
-        let opened = Mutex<[Int: Swift.Result<UncheckedWriters, TranscodeError>]>([:])
-        DispatchQueue.concurrentPerform(iterations: settings.count) { index in
-            let (rung, path) = settings[index]
-            let result: Swift.Result<UncheckedWriters, TranscodeError>
-            do throws(TranscodeError) {
-                result = .success(UncheckedWriters([
-                    try RungWriter(path: path, settings: rung, rotation: rotation, reader: shared.reader, audio: shared.audio)
-                ]))
-            } catch {
-                result = .failure(error)
-            }
-            opened.withLock { $0[index] = result }
+        try concurrently(settings.count) { index throws(TranscodeError) in
+            try RungWriter(path: settings[index].1, settings: settings[index].0, rotation: rotation, reader: reader, audio: audio)
         }
-        let results = opened.withLock { all in settings.indices.map { all[$0]! } }
-        var writers: [RungWriter] = []
-        for result in results { writers += try result.get().writers }
-        return writers
-    }
-
-    /// What the opening threads read: the source's streams and the shared audio encoder.
-    private struct UncheckedInputs: @unchecked Sendable {
-        let reader: SourceReader
-        let audio: AudioEncoder?
     }
 
     /// Flushes every rung at once, each on its own thread: a flush drains the frames x264 still
     /// holds (lookahead, B-frames, frame threads) with less parallelism than the steady state,
-    /// so flushing one rung after another leaves a core idle at the end. Each writer is only
-    /// touched by its own thread; the first error (in rung order) is thrown.
+    /// so flushing one rung after another leaves a core idle at the end.
     static func finish(_ writers: [RungWriter]) throws(TranscodeError) {
-        let shared = UncheckedWriters(writers)
-        let errors = Mutex<[Int: TranscodeError]>([:])
-        DispatchQueue.concurrentPerform(iterations: writers.count) { index in
-            do throws(TranscodeError) {
-                try shared.writers[index].finish()
-            } catch {
-                errors.withLock { $0[index] = error }
-            }
-        }
-        if let first = errors.withLock({ $0.min { $0.key < $1.key }?.value }) { throw first }
+        _ = try concurrently(writers.count) { index throws(TranscodeError) in try writers[index].finish() }
     }
 
-    /// Hands the writers to the flush threads, one writer per thread.
-    private struct UncheckedWriters: @unchecked Sendable {
-        let writers: [RungWriter]
-        init(_ writers: [RungWriter]) { self.writers = writers }
+    /// Runs `body` for every index in `0..<count` at once, one thread each (the calling thread
+    /// takes a share), and returns the values in index order; throws the error of the lowest
+    /// failing index. Each call of `body` must touch only its own index's objects: the FFmpeg
+    /// state it works on is not thread-safe, which is why nothing here is `Sendable`.
+    private static func concurrently<Value>(
+        _ count: Int, _ body: (Int) throws(TranscodeError) -> Value
+    ) throws(TranscodeError) -> [Value] {
+        let results = UnsafeMutableBufferPointer<Swift.Result<Value, TranscodeError>?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        withoutActuallyEscaping(body) { body in
+            let shared = Unchecked(body: body, results: results)
+            DispatchQueue.concurrentPerform(iterations: count) { index in
+                do throws(TranscodeError) {
+                    shared.results[index] = .success(try shared.body(index))
+                } catch {
+                    shared.results[index] = .failure(error)
+                }
+            }
+        }
+        var values: [Value] = []
+        for result in results { values.append(try result!.get()) }
+        return values
+    }
+
+    /// What `concurrently` hands its threads; each thread writes only its own result slot.
+    private struct Unchecked<Value>: @unchecked Sendable {
+        let body: (Int) throws(TranscodeError) -> Value
+        let results: UnsafeMutableBufferPointer<Swift.Result<Value, TranscodeError>?>
     }
 
     /// Writer indices from the largest picture to the smallest.

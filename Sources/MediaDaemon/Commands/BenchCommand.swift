@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (print one JSON line).",
-        subcommands: [BenchQueueCommand.self, BenchFeedSQLCommand.self]
+        subcommands: [BenchQueueCommand.self, BenchFeedSQLCommand.self, BenchHashCommand.self]
     )
 }

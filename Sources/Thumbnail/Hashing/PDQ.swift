@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// PDQ perceptual hashing (256 bits + quality), bit-exact with Meta's reference core.
 ///
@@ -22,6 +23,10 @@ public enum PDQ {
     /// flip−1), derived from the one DCT as the reference `--pdqdih` does.
     public static func dihedralHashes(luma: [Float], width: Int, height: Int) -> [PDQHash] {
         let (coefficients, quality) = dctCoefficients(luma: luma, width: width, height: height)
+        return dihedral(coefficients, quality: quality)
+    }
+
+    private static func dihedral(_ coefficients: [Float]?, quality: Int) -> [PDQHash] {
         guard let b = coefficients else {
             return Array(repeating: PDQHash(words: [UInt16](repeating: 0, count: 16), quality: 0), count: 8)
         }
@@ -52,57 +57,239 @@ public enum PDQ {
     static func luma(pixels px: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int) -> [Float] {
         precondition(px.count == width * height * bands, "pixel buffer size mismatch")
         return [Float](unsafeUninitializedCapacity: width * height) { out, initialised in
-            if bands < 3 {
-                for p in 0..<(width * height) { out[p] = Float(px[p * bands]) }
-            } else {
-                for p in 0..<(width * height) {
-                    let r = Float(px[p * bands]), g = Float(px[p * bands + 1]), b = Float(px[p * bands + 2])
-                    let rg: Float = 0.299 * r + 0.587 * g
-                    out[p] = rg + 0.114 * b
-                }
-            }
+            HashPlanes.fill(px, bands: bands, count: width * height, luma: out.baseAddress!, grey: nil)
             initialised = width * height
         }
+    }
+
+    /// PDQ and its dihedral variants of the luma plane in `workspace.luma` (e.g. filled by
+    /// `HashPlanes.fill`); the plane is used as scratch memory afterwards.
+    static func dihedralHashes(lumaIn workspace: Workspace, width: Int, height: Int) -> [PDQHash] {
+        let (coefficients, quality) = dctCoefficients(
+            luma: UnsafeBufferPointer(start: workspace.luma, count: width * height), width: width, height: height,
+            workspace: workspace)
+        return dihedral(coefficients, quality: quality)
     }
 
     // MARK: - Core
 
     /// The 16×16 DCT block (row = vertical frequency) and the quality; nil for tiny inputs.
     private static func dctCoefficients(luma: [Float], width: Int, height: Int) -> ([Float]?, Int) {
+        guard let grid = grid(luma: luma, width: width, height: height) else { return (nil, 0) }
+        return (dct16(grid), quality(grid))
+    }
+
+    private static func dctCoefficients(
+        luma: UnsafeBufferPointer<Float>, width: Int, height: Int, workspace: Workspace
+    ) -> ([Float]?, Int) {
+        guard let grid = grid(luma: luma, width: width, height: height, workspace: workspace) else { return (nil, 0) }
+        return (dct16(grid), quality(grid))
+    }
+
+    /// The 64×64 samples of the tent-filtered luma plane; nil below 5×5.
+    static func grid(luma: [Float], width: Int, height: Int) -> [Float]? {
         precondition(luma.count == width * height, "luma plane size mismatch")
-        guard width >= 5, height >= 5 else { return (nil, 0) }
-        let grid: [Float]
-        if width == 64 && height == 64 {
-            grid = luma
-        } else {
-            // Two planes, used uninitialised (every pass writes all of its output); the first
-            // pass reads the luma plane itself rather than a copy.
-            let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: luma.count)
-            let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: luma.count)
-            let sums = UnsafeMutableBufferPointer<Float>.allocate(capacity: width)
-            defer {
-                a.deallocate()
-                b.deallocate()
-                sums.deallocate()
+        return Workspace.borrow(width: width, height: height) { workspace in
+            luma.withUnsafeBufferPointer { grid(luma: $0, width: width, height: height, workspace: workspace) }
+        }
+    }
+
+    /// The tent filter (box rows, box columns, box rows, box columns), sampled at the 64×64
+    /// cell centres. Only what the samples depend on is computed: the last row pass keeps its
+    /// running sums everywhere but divides and stores at the 64 sampled columns only, and the
+    /// last column pass runs down those 64 columns alone. Every value sampled is the Float32
+    /// the reference's four full passes give (the same additions, subtractions and divisions
+    /// in the same order). `luma` may be `workspace.luma`, which is overwritten.
+    private static func grid(
+        luma: UnsafeBufferPointer<Float>, width: Int, height: Int, workspace: Workspace
+    ) -> [Float]? {
+        guard width >= 5, height >= 5 else { return nil }
+        if width == 64 && height == 64 { return Array(luma) }
+        let windowAlongRows = (width + 127) / 128
+        let windowAlongCols = (height + 127) / 128
+        let sampleColumns = (0..<64).map { Int((Double($0) + 0.5) * Double(width) / 64) }
+        let sampleRows = (0..<64).map { Int((Double($0) + 0.5) * Double(height) / 64) }
+        let plane = workspace.plane
+        let filtered = workspace.luma  // free once the first row pass has read the luma
+        // Pass 1, rows: luma → plane. Pass 2, columns: plane → filtered.
+        boxRows(luma, into: .plane(plane), width: width, height: height, window: windowAlongRows, workspace: workspace)
+        boxColumns(
+            UnsafeBufferPointer(start: plane, count: width * height),
+            into: UnsafeMutableBufferPointer(start: filtered, count: width * height),
+            width: width, height: height, window: windowAlongCols,
+            sums: UnsafeMutableBufferPointer(start: workspace.sums, count: width))
+        // Pass 3, rows, kept at the sampled columns only: sampled[j * height + y].
+        let sampled = workspace.sampled
+        boxRows(
+            UnsafeBufferPointer(start: filtered, count: width * height), into: .columns(sampleColumns, sampled),
+            width: width, height: height, window: windowAlongRows, workspace: workspace)
+        // Pass 4, columns: down each sampled column, read at the sampled rows.
+        var grid = [Float](repeating: 0, count: 64 * 64)
+        let column = UnsafeMutableBufferPointer(start: workspace.line, count: height)
+        for j in 0..<64 {
+            box(
+                UnsafeBufferPointer(start: sampled + j * height, count: height), into: column, start: 0, count: height,
+                stride: 1, window: windowAlongCols)
+            for i in 0..<64 { grid[i * 64 + j] = column[sampleRows[i]] }
+        }
+        return grid
+    }
+
+    /// Where a row pass puts its output: the whole plane, or only the listed columns, each
+    /// column's values contiguous (`base[j * height + y]`).
+    private enum RowOutput {
+        case plane(UnsafeMutablePointer<Float>)
+        case columns([Int], UnsafeMutablePointer<Float>)
+    }
+
+    /// `box` along every row. Eight rows go at once: their values are transposed into one
+    /// SIMD8 per column (8×8 blocks through shuffles), run through eight independent running
+    /// sums as one, and transposed back. Lane-wise these are `box`'s operations, so the result
+    /// is bit-identical; the rows left over at the bottom go through `box` itself.
+    private static func boxRows(
+        _ input: UnsafeBufferPointer<Float>, into output: RowOutput, width: Int, height: Int, window: Int,
+        workspace: Workspace
+    ) {
+        let lanes = workspace.lanes, results = workspace.results
+        let inBase = UnsafeRawPointer(input.baseAddress!)
+        let blocked = width / 8 * 8
+        let stride = MemoryLayout<Float>.stride
+        for top in Swift.stride(from: 0, to: height / 8 * 8, by: 8) {
+            // Rows top…top+7 → lanes[x] = (row top at x, row top+1 at x, …).
+            var x = 0
+            while x < blocked {
+                var block = Block8 { r in
+                    inBase.loadUnaligned(fromByteOffset: ((top + r) * width + x) * stride, as: SIMD8<Float>.self)
+                }
+                block.transpose()
+                block.store(to: lanes + x)
+                x += 8
             }
-            let windowAlongRows = (width + 127) / 128
-            let windowAlongCols = (height + 127) / 128
-            luma.withUnsafeBufferPointer { luma in
-                for pass in 0..<2 {
-                    let input = pass == 0 ? luma : UnsafeBufferPointer(a)
-                    let grouped = height / 8 * 8
-                    for row in stride(from: 0, to: grouped, by: 8) {
-                        boxEightRows(input, into: b, start: row * width, width: width, window: windowAlongRows)
+            while x < width {
+                var value = SIMD8<Float>()
+                for r in 0..<8 { value[r] = input[(top + r) * width + x] }
+                lanes[x] = value
+                x += 1
+            }
+            switch output {
+            case .plane(let plane):
+                boxLanes(lanes, count: width, window: window) { at, value in results[at] = value }
+                let outBase = UnsafeMutableRawPointer(plane)
+                x = 0
+                while x < blocked {
+                    var block = Block8 { c in results[x + c] }
+                    block.transpose()
+                    block.forEach { r, row in
+                        outBase.storeBytes(of: row, toByteOffset: ((top + r) * width + x) * stride, as: SIMD8<Float>.self)
                     }
-                    for row in grouped..<height {
-                        box(input, into: b, start: row * width, count: width, stride: 1, window: windowAlongRows)
+                    x += 8
+                }
+                while x < width {
+                    for r in 0..<8 { plane[(top + r) * width + x] = results[x][r] }
+                    x += 1
+                }
+            case .columns(let columns, let base):
+                // Divide and store only where a sample will be read.
+                var next = 0
+                boxLanes(lanes, count: width, window: window, only: columns) { at, value in
+                    while next < columns.count && columns[next] == at {
+                        UnsafeMutableRawPointer(base + next * height + top).storeBytes(of: value, as: SIMD8<Float>.self)
+                        next += 1
                     }
-                    boxColumns(UnsafeBufferPointer(b), into: a, width: width, height: height, window: windowAlongCols, sums: sums)
                 }
             }
-            grid = decimate(UnsafeBufferPointer(a), width: width, height: height)
         }
-        return (dct16(grid), quality(grid))
+        let line = UnsafeMutableBufferPointer(start: workspace.line, count: width)
+        for row in height / 8 * 8..<height {
+            switch output {
+            case .plane(let plane):
+                box(input, into: UnsafeMutableBufferPointer(start: plane, count: width * height), start: row * width,
+                    count: width, stride: 1, window: window)
+            case .columns(let columns, let base):
+                box(UnsafeBufferPointer(start: input.baseAddress! + row * width, count: width), into: line, start: 0,
+                    count: width, stride: 1, window: window)
+                for (j, x) in columns.enumerated() { base[j * height + row] = line[x] }
+            }
+        }
+    }
+
+    /// Eight SIMD8 vectors: an 8×8 block of a plane, transposed in registers.
+    private struct Block8 {
+        var v0, v1, v2, v3, v4, v5, v6, v7: SIMD8<Float>
+
+        @inline(__always)
+        init(_ make: (Int) -> SIMD8<Float>) {
+            (v0, v1, v2, v3) = (make(0), make(1), make(2), make(3))
+            (v4, v5, v6, v7) = (make(4), make(5), make(6), make(7))
+        }
+
+        /// Rows become columns: three rounds of even/odd interleaving (shuffles).
+        @inline(__always)
+        mutating func transpose() {
+            for _ in 0..<3 {
+                let (n0, n4) = Self.split(v0, v1), (n1, n5) = Self.split(v2, v3)
+                let (n2, n6) = Self.split(v4, v5), (n3, n7) = Self.split(v6, v7)
+                (v0, v1, v2, v3, v4, v5, v6, v7) = (n0, n1, n2, n3, n4, n5, n6, n7)
+            }
+        }
+
+        @inline(__always)
+        private static func split(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
+            let pair = SIMD16<Float>(lowHalf: a, highHalf: b)
+            return (pair.evenHalf, pair.oddHalf)
+        }
+
+        @inline(__always)
+        func store(to target: UnsafeMutablePointer<SIMD8<Float>>) {
+            (target[0], target[1], target[2], target[3]) = (v0, v1, v2, v3)
+            (target[4], target[5], target[6], target[7]) = (v4, v5, v6, v7)
+        }
+
+        @inline(__always)
+        func forEach(_ body: (Int, SIMD8<Float>) -> Void) {
+            body(0, v0); body(1, v1); body(2, v2); body(3, v3)
+            body(4, v4); body(5, v5); body(6, v6); body(7, v7)
+        }
+    }
+
+    /// `box` over `count` SIMD8 values, eight independent sums; `emit(index, mean)` per
+    /// output. With `only`, the mean is formed only at those (ascending) indices.
+    @inline(__always)
+    private static func boxLanes(
+        _ lanes: UnsafeMutablePointer<SIMD8<Float>>, count: Int, window: Int, only: [Int]? = nil,
+        emit: (Int, SIMD8<Float>) -> Void
+    ) {
+        let half = (window + 2) / 2
+        var sum = SIMD8<Float>(repeating: 0)
+        var size = 0
+        var right = 0, left = 0, out = 0
+        var wanted = 0
+        @inline(__always) func put() {
+            if let only {
+                guard wanted < only.count, only[wanted] == out else { return }
+                while wanted < only.count && only[wanted] == out { wanted += 1 }
+            }
+            emit(out, sum / SIMD8(repeating: Float(size)))
+        }
+        for _ in 0..<(half - 1) {
+            sum += lanes[right]; size += 1; right += 1
+        }
+        for _ in 0..<(window - half + 1) {
+            sum += lanes[right]; size += 1
+            put()
+            right += 1; out += 1
+        }
+        for _ in 0..<max(0, count - window) {
+            sum += lanes[right]
+            sum -= lanes[left]
+            put()
+            left += 1; right += 1; out += 1
+        }
+        for _ in 0..<(half - 1) {
+            sum -= lanes[left]; size -= 1
+            put()
+            left += 1; out += 1
+        }
     }
 
     /// One box-filter pass with a running Float32 sum, the window shrinking at the edges.
@@ -132,48 +319,6 @@ public enum PDQ {
             sum -= input[left]; size -= 1
             output[out] = sum / Float(size)
             left += stride; out += stride
-        }
-    }
-
-    /// `box` along eight consecutive rows at once, one SIMD lane per row: the same Float32
-    /// operations in the same order as eight `box` calls (bit-identical), but eight independent
-    /// running sums instead of one serial chain.
-    private static func boxEightRows(
-        _ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
-        start: Int, width: Int, window: Int
-    ) {
-        let half = (window + 2) / 2
-        @inline(__always) func load(_ column: Int) -> SIMD8<Float> {
-            let at = start + column
-            return SIMD8(
-                input[at], input[at + width], input[at + 2 * width], input[at + 3 * width],
-                input[at + 4 * width], input[at + 5 * width], input[at + 6 * width], input[at + 7 * width])
-        }
-        @inline(__always) func store(_ value: SIMD8<Float>, _ column: Int) {
-            let at = start + column
-            for lane in 0..<8 { output[at + lane * width] = value[lane] }
-        }
-        var sum = SIMD8<Float>(repeating: 0)
-        var size = 0
-        var right = 0, left = 0, out = 0
-        for _ in 0..<(half - 1) {
-            sum += load(right); size += 1; right += 1
-        }
-        for _ in 0..<(window - half + 1) {
-            sum += load(right); size += 1
-            store(sum / SIMD8(repeating: Float(size)), out)
-            right += 1; out += 1
-        }
-        for _ in 0..<max(0, width - window) {
-            sum += load(right)
-            sum -= load(left)
-            store(sum / SIMD8(repeating: Float(size)), out)
-            left += 1; right += 1; out += 1
-        }
-        for _ in 0..<(half - 1) {
-            sum -= load(left); size -= 1
-            store(sum / SIMD8(repeating: Float(size)), out)
-            left += 1; out += 1
         }
     }
 
@@ -248,19 +393,6 @@ public enum PDQ {
         }
     }
 
-    /// Point-samples the filtered plane at 64×64 cell centres.
-    private static func decimate(_ plane: UnsafeBufferPointer<Float>, width: Int, height: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: 64 * 64)
-        for i in 0..<64 {
-            let y = Int((Double(i) + 0.5) * Double(height) / 64)
-            for j in 0..<64 {
-                let x = Int((Double(j) + 0.5) * Double(width) / 64)
-                out[i * 64 + j] = plane[y * width + x]
-            }
-        }
-        return out
-    }
-
     /// Gradient sum over neighbouring cells, scaled to 0…100.
     private static func quality(_ grid: [Float]) -> Int {
         var sum = 0
@@ -321,5 +453,82 @@ public enum PDQ {
             words[k >> 4] |= UInt16(1) << UInt16(k & 15)
         }
         return PDQHash(words: words, quality: quality)
+    }
+
+    // MARK: - Scratch memory
+
+    /// The planes and lines one hash needs, kept for the next hash on any thread: a fresh
+    /// plane-sized allocation per hash is mapped anew and costs a page fault per 4 KiB.
+    final class Workspace: @unchecked Sendable {
+        /// Workspaces larger than this many plane elements are freed after use, not kept.
+        static let keptPlaneLimit = 2_600_000
+        private static let idle = Mutex<[Workspace]>([])
+
+        private(set) var planeCapacity = 0
+        private(set) var lineCapacity = 0
+        private(set) var luma: UnsafeMutablePointer<Float>
+        /// A byte plane for pHash's grey values.
+        private(set) var grey: UnsafeMutablePointer<UInt8>
+        private(set) var plane: UnsafeMutablePointer<Float>
+        private(set) var sampled: UnsafeMutablePointer<Float>
+        private(set) var line: UnsafeMutablePointer<Float>
+        private(set) var sums: UnsafeMutablePointer<Float>
+        private(set) var lanes: UnsafeMutablePointer<SIMD8<Float>>
+        private(set) var results: UnsafeMutablePointer<SIMD8<Float>>
+
+        private init() {
+            luma = .allocate(capacity: 1)
+            grey = .allocate(capacity: 1)
+            plane = .allocate(capacity: 1)
+            sampled = .allocate(capacity: 1)
+            line = .allocate(capacity: 1)
+            sums = .allocate(capacity: 1)
+            lanes = .allocate(capacity: 1)
+            results = .allocate(capacity: 1)
+        }
+
+        deinit {
+            for pointer in [luma, plane, sampled, line, sums] { pointer.deallocate() }
+            grey.deallocate()
+            lanes.deallocate()
+            results.deallocate()
+        }
+
+        private func reserve(width: Int, height: Int) {
+            let elements = width * height
+            if elements > planeCapacity {
+                luma.deallocate()
+                plane.deallocate()
+                grey.deallocate()
+                luma = .allocate(capacity: elements)
+                plane = .allocate(capacity: elements)
+                grey = .allocate(capacity: elements)
+                planeCapacity = elements
+            }
+            let longest = max(width, height)
+            if longest > lineCapacity {
+                for pointer in [sampled, line, sums] { pointer.deallocate() }
+                lanes.deallocate()
+                results.deallocate()
+                sampled = .allocate(capacity: 64 * longest)
+                line = .allocate(capacity: longest)
+                sums = .allocate(capacity: longest)
+                lanes = .allocate(capacity: longest)
+                results = .allocate(capacity: longest)
+                lineCapacity = longest
+            }
+        }
+
+        /// Runs `body` with a workspace big enough for a `width`×`height` plane.
+        static func borrow<Result, Failure: Error>(
+            width: Int, height: Int, _ body: (Workspace) throws(Failure) -> Result
+        ) throws(Failure) -> Result {
+            let workspace = idle.withLock { $0.popLast() } ?? Workspace()
+            workspace.reserve(width: width, height: height)
+            defer {
+                if workspace.planeCapacity <= keptPlaneLimit { idle.withLock { $0.append(workspace) } }
+            }
+            return try body(workspace)
+        }
     }
 }

@@ -13,20 +13,19 @@ public enum PerceptualHash {
     static func hash(pixels px: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int) -> String {
         precondition(px.count == width * height * bands, "pixel buffer size mismatch")
         let grey = [UInt8](unsafeUninitializedCapacity: width * height) { grey, initialised in
-            for p in 0..<(width * height) {
-                if bands < 3 {
-                    grey[p] = px[p * bands]
-                } else {
-                    let r = Int32(px[p * bands]), g = Int32(px[p * bands + 1]), b = Int32(px[p * bands + 2])
-                    grey[p] = UInt8(truncatingIfNeeded: (19595 &* r &+ 38470 &* g &+ 7471 &* b &+ 0x8000) >> 16)
-                }
-            }
+            HashPlanes.fill(px, bands: bands, count: width * height, luma: nil, grey: grey.baseAddress!)
             initialised = width * height
         }
+        return grey.withUnsafeBufferPointer { hash(grey: $0, width: width, height: height) }
+    }
+
+    /// Hashes a grey plane (Pillow's "L" values, see `HashPlanes`).
+    static func hash(grey: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> String {
+        precondition(grey.count == width * height, "grey plane size mismatch")
         let small = LanczosResampler.resize(grey, width: width, height: height, toWidth: 32, toHeight: 32)
         var values = small.map(Double.init)
-        values = dct(values, rows: 32, cols: 32, alongRows: false)
-        values = dct(values, rows: 32, cols: 32, alongRows: true)
+        values = dct(values, alongRows: false)
+        values = dct(values, alongRows: true)
         var low = [Double]()
         for y in 0..<8 { for x in 0..<8 { low.append(values[y * 32 + x]) } }
         let sorted = low.sorted()
@@ -43,23 +42,27 @@ public enum PerceptualHash {
         return (x ^ y).nonzeroBitCount
     }
 
-    /// `X[k] = 2·Σ x[n]·cos(π·k·(2n+1)/(2N))` along columns (`alongRows` false: axis 0) or rows.
-    private static func dct(_ input: [Double], rows: Int, cols: Int, alongRows: Bool) -> [Double] {
-        let n = alongRows ? cols : rows
-        var table = [Double](repeating: 0, count: n * n)
-        for k in 0..<n {
-            for i in 0..<n { table[k * n + i] = cos(Double.pi * Double(k) * Double(2 * i + 1) / Double(2 * n)) }
-        }
+    /// `cos(π·k·(2i+1)/64)` at `[k * 32 + i]`.
+    private static let cosines: [Double] = (0..<32 * 32).map { index in
+        let k = index / 32, i = index % 32
+        return cos(Double.pi * Double(k) * Double(2 * i + 1) / Double(2 * 32))
+    }
+
+    /// `X[k] = 2·Σ x[n]·cos(π·k·(2n+1)/(2N))` on a 32×32 block, along columns (`alongRows`
+    /// false: axis 0) or rows.
+    private static func dct(_ input: [Double], alongRows: Bool) -> [Double] {
+        let n = 32
+        let table = cosines
         var out = [Double](repeating: 0, count: input.count)
-        for r in 0..<rows {
-            for c in 0..<cols {
+        for r in 0..<n {
+            for c in 0..<n {
                 var sum = 0.0
                 if alongRows {
-                    for i in 0..<cols { sum += input[r * cols + i] * table[c * n + i] }
+                    for i in 0..<n { sum += input[r * n + i] * table[c * n + i] }
                 } else {
-                    for i in 0..<rows { sum += input[i * cols + c] * table[r * n + i] }
+                    for i in 0..<n { sum += input[i * n + c] * table[r * n + i] }
                 }
-                out[r * cols + c] = 2 * sum
+                out[r * n + c] = 2 * sum
             }
         }
         return out

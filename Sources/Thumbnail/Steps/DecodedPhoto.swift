@@ -73,12 +73,8 @@ struct DecodedPhoto {
         let startCPU = PhotoTimings.threadCPUMilliseconds()
         // Read in place: the rendition stays in libvips' memory, not copied into an array.
         let (dihedral, phash) = try image.withPixels(input: name) { raw throws(ThumbnailError) in
-            let pixels = raw.bindMemory(to: UInt8.self)
-            let luma = PDQ.luma(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
-            return (
-                PDQ.dihedralHashes(luma: luma, width: image.width, height: image.height),
-                PerceptualHash.hash(pixels: pixels, width: image.width, height: image.height, bands: image.bands)
-            )
+            ImageHashes.compute(
+                pixels: raw.bindMemory(to: UInt8.self), width: image.width, height: image.height, bands: image.bands)
         }
         let pdq = dihedral[0]
         timings.hashesCPUMs = ((PhotoTimings.threadCPUMilliseconds() - startCPU) * 1000).rounded() / 1000

@@ -41,12 +41,16 @@ public struct PhotoPreset: Codable, Sendable, Equatable {
         public var quality: Int
         /// Progressive (interlaced) JPEG; ignored for WebP.
         public var progressive: Bool
+        /// WebP encoder effort 0…6 (libwebp's `method`, libvips' `effort`): lower is faster and
+        /// a little larger. Nil: 4, libwebp's and libvips' default. Ignored for JPEG.
+        public var effort: Int?
 
         /// Creates an output.
-        public init(format: OutputFormat, quality: Int, progressive: Bool = false) {
+        public init(format: OutputFormat, quality: Int, progressive: Bool = false, effort: Int? = nil) {
             self.format = format
             self.quality = quality
             self.progressive = progressive
+            self.effort = effort
         }
 
         public init(from decoder: any Decoder) throws {
@@ -54,6 +58,7 @@ public struct PhotoPreset: Codable, Sendable, Equatable {
             format = try c.decode(OutputFormat.self, forKey: .format)
             quality = try c.decode(Int.self, forKey: .quality)
             progressive = try c.decodeIfPresent(Bool.self, forKey: .progressive) ?? false
+            effort = try c.decodeIfPresent(Int.self, forKey: .effort)
         }
     }
 
@@ -152,6 +157,7 @@ public struct PhotoPreset: Codable, Sendable, Equatable {
             if r.crop && r.height == nil { throw fail("rendition \(r.name): crop needs a height") }
         }
         for o in outputs where !(1...100).contains(o.quality) { throw fail("\(o.format) quality out of 1…100") }
+        for o in outputs { if let effort = o.effort, !(0...6).contains(effort) { throw fail("\(o.format) effort out of 0…6") } }
         let l = limits
         if [l.maxBytes, l.maxWidth, l.maxHeight, l.maxPixels, l.maxFrames].contains(where: { $0 < 1 }) {
             throw fail("limits must be positive")

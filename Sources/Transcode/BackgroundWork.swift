@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Work started on another thread now and collected later, so it overlaps the encode instead
@@ -7,9 +8,11 @@ final class BackgroundWork<Value: Sendable>: Sendable {
     private let outcome = Mutex<Result<Value, TranscodeError>?>(nil)
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Starts `body` on a global queue.
+    /// Starts `body` on a thread of its own. Not a Dispatch global queue: its few threads may
+    /// all be busy or blocked (a caller on `concurrentPerform` waiting for this very work),
+    /// and then the work would not start until the pool noticed and grew.
     init(_ body: @escaping @Sendable () throws(TranscodeError) -> Value) {
-        DispatchQueue.global().async { [self] in
+        let thread = Thread { [self] in
             let result: Result<Value, TranscodeError>
             do throws(TranscodeError) {
                 result = .success(try body())
@@ -19,6 +22,8 @@ final class BackgroundWork<Value: Sendable>: Sendable {
             outcome.withLock { $0 = result }
             finished.signal()
         }
+        thread.name = "background-work"
+        thread.start()
     }
 
     /// Waits for the work; its value, or the error it threw. May be called more than once.

@@ -14,7 +14,7 @@ extension VideoPipeline {
     }
 
     func posterFrame(_ sampler: FrameSampler, path: String) throws(TranscodeError) -> FrameSnapshot {
-        guard let frame = sampler.posterFrame else {
+        guard let frame = try sampler.posterFrame() else {
             throw TranscodeError(.corrupt, "no video frame could be decoded from \(path)")
         }
         return frame
@@ -24,7 +24,13 @@ extension VideoPipeline {
     func writePoster(_ frame: FrameSnapshot, into folder: URL) throws(TranscodeError) -> VideoManifest.Poster {
         let renditions: [PhotoManifest.Rendition]
         do {
-            renditions = try PhotoPipeline(preset: posterPreset).renditions(
+            var photoPreset = posterPreset
+            if let effort = preset.sampling?.posterWebPEffort {
+                for index in photoPreset.outputs.indices where photoPreset.outputs[index].format == .webp {
+                    photoPreset.outputs[index].effort = effort
+                }
+            }
+            renditions = try PhotoPipeline(preset: photoPreset).renditions(
                 pixels: frame.pixels, width: frame.width, height: frame.height, bands: 3, outputDirectory: folder,
                 name: "poster")
         } catch {
@@ -48,8 +54,7 @@ extension VideoPipeline {
         /// Hashes `frame`, with no renditions.
         init(hashing frame: FrameSnapshot, poster: VideoManifest.Poster? = nil) {
             self.poster = poster
-            pdq = PDQ.hash(pixels: frame.pixels, width: frame.width, height: frame.height, bands: 3)
-            phash = PerceptualHash.hash(pixels: frame.pixels, width: frame.width, height: frame.height, bands: 3)
+            (pdq, phash) = ImageHashes.pdqAndPHash(pixels: frame.pixels, width: frame.width, height: frame.height, bands: 3)
         }
     }
 

@@ -36,6 +36,7 @@ struct PhotoPresetTests {
             #"{"name":"x","version":1,"renditions":[{"name":"a","width":10}],"outputs":[{"format":"gif","quality":85}]}"#,
             #"{"name":"x","version":1,"renditions":[{"name":"../a","width":10}],"outputs":[{"format":"jpeg","quality":85}]}"#,
             #"{"name":"x","version":0,"renditions":[{"name":"a","width":10}],"outputs":[{"format":"jpeg","quality":85}]}"#,
+            #"{"name":"x","version":1,"renditions":[{"name":"a","width":10}],"outputs":[{"format":"webp","quality":80,"effort":7}]}"#,
         ]
         for text in cases {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("preset-\(UUID().uuidString).json")

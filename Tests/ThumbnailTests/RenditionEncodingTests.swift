@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Thumbnail
+import CWebP
 
 /// The rendition path without libvips' thread pool: libjpeg encoding from memory, rendering
 /// on the calling thread, the lazy centre crop, and the file write.
@@ -149,5 +150,38 @@ struct RenditionEncodingTests {
         #expect(error.code == .io)
         #expect(error.message.contains("150.jpg"))
         #expect(error.cause != nil)
+    }
+
+    @Test("WebP effort: 4 is libwebp's simple encoder byte for byte; 0 and 2 are faster settings that still decode")
+    func webpEffort() throws {
+        let (width, height) = (301, 203)
+        let pixels = TestImages.gradientPixels(width: width, height: height)
+        func encode(_ effort: Int) throws -> Data {
+            try pixels.withUnsafeBytes { raw throws(ThumbnailError) in
+                try WebPEncoder.encode(
+                    pixels: raw, width: width, height: height, bands: 3, quality: 80, effort: effort, input: "effort")
+            }
+        }
+        var simple: UnsafeMutablePointer<UInt8>?
+        let size = WebPEncodeRGB(pixels, Int32(width), Int32(height), Int32(width * 3), 80, &simple)
+        defer { WebPFree(simple) }
+        let reference = Data(bytes: try #require(simple), count: size)
+        #expect(try encode(4) == reference)
+        for effort in [0, 2] {
+            let data = try encode(effort)
+            #expect(data != reference, "effort \(effort) is a different encoding")
+            let decoded = try VipsImage.load(SourceBytes(data), format: .webp, input: "effort")
+            #expect(decoded.width == width && decoded.height == height)
+        }
+        // The preset's effort reaches the encoder: the written file is the effort-0 encoding.
+        var preset = PhotoPreset.photo
+        preset.renditions = [.init(name: "w", width: width)]
+        preset.outputs = [.init(format: .webp, quality: 80, effort: 0)]
+        preset.hashes = false
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("effort-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try PhotoPipeline(preset: preset).renditions(
+            pixels: pixels, width: width, height: height, bands: 3, outputDirectory: directory, name: "effort")
+        #expect(try Data(contentsOf: directory.appendingPathComponent("w.webp")) == encode(0))
     }
 }

@@ -7,7 +7,7 @@ extension TranscodeSuite {
         @Test func jobsFileMatchesTheBuiltInDefault() throws {
             let preset = try VideoPreset.load(from: Fixtures.repositoryRoot.appendingPathComponent("jobs/video.json"))
             #expect(preset == VideoPreset.default)
-            #expect(preset.name == "video" && preset.version == 2)
+            #expect(preset.name == "video" && preset.version == 3)
             #expect(preset.rungs.map(\.shortSide) == [360, 720, 1080])
         }
 
@@ -17,6 +17,9 @@ extension TranscodeSuite {
             let error = try #require(throws: TranscodeError.self) { try preset.validate() }
             #expect(error.code == .invalidPreset)
             #expect(!error.isBadInput)
+            var effort = VideoPreset.default
+            effort.sampling?.posterWebPEffort = 7
+            #expect(throws: TranscodeError.self) { try effort.validate() }
         }
 
         @Test func optionalPartsMayBeLeftOut() throws {

@@ -1,6 +1,26 @@
 /// PDQ (with its dihedral variants) and pHash of one image, from one pass over its pixels into
 /// reused planes (`HashPlanes`, `PDQ.Workspace`).
-enum ImageHashes {
+public enum ImageHashes {
+    /// PDQ and pHash of packed 8-bit pixels (`bands` 1…4; alpha ignored): the same values as
+    /// `PDQ.hash(pixels:…)` and `PerceptualHash.hash(pixels:…)`, from one pass over the pixels.
+    public static func pdqAndPHash(pixels: [UInt8], width: Int, height: Int, bands: Int) -> (pdq: PDQHash, phash: String) {
+        let (dihedral, phash) = pixels.withUnsafeBufferPointer {
+            compute(pixels: $0, width: width, height: height, bands: bands)
+        }
+        return (dihedral[0], phash)
+    }
+
+    /// PDQ alone, its luma plane in reused memory (e.g. a video frame each second).
+    public static func pdq(pixels: [UInt8], width: Int, height: Int, bands: Int) -> PDQHash {
+        precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
+        return PDQ.Workspace.borrow(width: width, height: height) { workspace in
+            pixels.withUnsafeBufferPointer {
+                HashPlanes.fill($0, bands: bands, count: width * height, luma: workspace.luma, grey: nil)
+            }
+            return PDQ.dihedralHashes(lumaIn: workspace, width: width, height: height)[0]
+        }
+    }
+
     static func compute(
         pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int
     ) -> (dihedral: [PDQHash], phash: String) {

@@ -72,7 +72,7 @@ struct RenditionWriter {
             return try image.withPixels(input: name) { pixels throws(ThumbnailError) in
                 try WebPEncoder.encode(
                     pixels: pixels, width: image.width, height: image.height, bands: image.bands,
-                    quality: output.quality, input: name)
+                    quality: output.quality, effort: output.effort ?? 4, input: name)
             }
         }
     }

@@ -35,4 +35,11 @@ final class Frame {
     }
 
     func unref() { av_frame_unref(pointer) }
+
+    /// A new frame sharing this one's picture buffers (reference-counted, no copy).
+    func reference() throws(TranscodeError) -> Frame {
+        let copy = try Frame()
+        try FFmpegCall.check(av_frame_ref(copy.pointer, pointer), "av_frame_ref")
+        return copy
+    }
 }

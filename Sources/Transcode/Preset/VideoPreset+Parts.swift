@@ -122,16 +122,21 @@ extension VideoPreset {
         public var posterAtMs: Int
         /// One PDQ hash per this many milliseconds of video.
         public var hashIntervalMs: Int
+        /// WebP effort (0…6) for the poster's renditions, replacing the photo preset's: the
+        /// poster is made while the ladder encodes, on the same cores. Nil: the photo preset's.
+        public var posterWebPEffort: Int?
 
         /// Makes settings; see the properties.
-        public init(posterAtMs: Int, hashIntervalMs: Int) {
+        public init(posterAtMs: Int, hashIntervalMs: Int, posterWebPEffort: Int? = nil) {
             self.posterAtMs = posterAtMs
             self.hashIntervalMs = hashIntervalMs
+            self.posterWebPEffort = posterWebPEffort
         }
 
         enum CodingKeys: String, CodingKey {
             case posterAtMs = "poster_at_ms"
             case hashIntervalMs = "hash_interval_ms"
+            case posterWebPEffort = "poster_webp_effort"
         }
     }
 }

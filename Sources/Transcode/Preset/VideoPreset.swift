@@ -40,7 +40,7 @@ public struct VideoPreset: Sendable, Equatable, Codable {
     /// The built-in default, identical to `jobs/video.json`.
     public static let `default` = VideoPreset(
         name: "video",
-        version: 2,
+        version: 3,
         limits: .default,
         video: VideoEncoding(encoder: "libx264", speedPreset: "veryfast", profile: "high", crf: 23, gopSeconds: 2),
         audio: AudioEncoding(encoder: "aac", bitrate: 128_000, channels: 2, sampleRate: 48_000),
@@ -50,7 +50,7 @@ public struct VideoPreset: Sendable, Equatable, Codable {
             Rung(name: "1080", shortSide: 1080, maxrate: 6_220_000, bufsize: 12_440_000),
         ],
         hls: HLSPackaging(segmentSeconds: 2),
-        sampling: FrameSampling(posterAtMs: 1000, hashIntervalMs: 1000))
+        sampling: FrameSampling(posterAtMs: 1000, hashIntervalMs: 1000, posterWebPEffort: 2))
 
     /// Reads and validates a preset file.
     ///
@@ -90,6 +90,9 @@ public struct VideoPreset: Sendable, Equatable, Codable {
         }
         if let sampling, sampling.hashIntervalMs <= 0 || sampling.posterAtMs < 0 {
             throw fail("hash_interval_ms must be positive and poster_at_ms not negative")
+        }
+        if let effort = sampling?.posterWebPEffort, !(0...6).contains(effort) {
+            throw fail("poster_webp_effort must be within 0…6")
         }
         guard audio.bitrate > 0, (1...8).contains(audio.channels), audio.sampleRate >= 8000 else {
             throw fail("audio bitrate, channels or sample rate out of range")

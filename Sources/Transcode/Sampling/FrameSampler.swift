@@ -26,8 +26,10 @@ final class FrameSampler {
     private var firstPts: Int64?
     private var nextHashMs = 0
     private(set) var frameHashes: [(timeMs: Int, hash: PDQHash)] = []
-    /// The chosen poster, or the fallback while none is chosen.
-    private(set) var posterFrame: FrameSnapshot?
+    /// The chosen poster, or the fallback while none is chosen: a reference to the decoded
+    /// frame (no copy), turned into pixels only once it is the one used.
+    private var candidate: (frame: Frame, timeMs: Int)?
+    private var chosen: FrameSnapshot?
     private var posterIsFinal = false
     /// Called once, on the decoding thread, when the poster is settled (a non-black frame at or
     /// after the target time); not called when the clip ends first.
@@ -74,20 +76,32 @@ final class FrameSampler {
         let timeMs = Int(av_rescale_q(pts - first, timeBase, AVRational(num: 1, den: 1000)))
         if timeMs >= nextHashMs {
             let pixels = try hasher.pixels(of: frame)
-            frameHashes.append((timeMs, PDQ.hash(pixels: pixels, width: hasher.width, height: hasher.height, bands: 3)))
+            frameHashes.append((timeMs, ImageHashes.pdq(pixels: pixels, width: hasher.width, height: hasher.height, bands: 3)))
             nextHashMs = (timeMs / hashInterval + 1) * hashInterval
         }
         guard !posterIsFinal else { return }
         let reachedTarget = timeMs >= posterAtMs
-        if posterFrame == nil || (reachedTarget && (posterFrame?.timeMs ?? 0) < posterAtMs) {
+        if candidate == nil || (reachedTarget && (candidate?.timeMs ?? 0) < posterAtMs) {
             // Fallback: the first frame, replaced by the first frame at the target time.
-            posterFrame = try snapshot(frame, timeMs: timeMs)
+            candidate = (try frame.reference(), timeMs)
         }
         if reachedTarget, try meanGrey(frame) > Self.blackThreshold {
-            if posterFrame?.timeMs != timeMs { posterFrame = try snapshot(frame, timeMs: timeMs) }
+            candidate = nil
+            let snapshot = try snapshot(frame, timeMs: timeMs)
+            chosen = snapshot
             posterIsFinal = true
-            if let posterFrame { onPosterChosen?(posterFrame) }
+            onPosterChosen?(snapshot)
         }
+    }
+
+    /// The chosen poster, else the fallback (converted now); nil before any frame.
+    func posterFrame() throws(TranscodeError) -> FrameSnapshot? {
+        if let chosen { return chosen }
+        guard let candidate else { return nil }
+        let snapshot = try snapshot(candidate.frame, timeMs: candidate.timeMs)
+        chosen = snapshot
+        self.candidate = nil
+        return snapshot
     }
 
     private func snapshot(_ frame: Frame, timeMs: Int) throws(TranscodeError) -> FrameSnapshot {

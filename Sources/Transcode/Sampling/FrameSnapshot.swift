@@ -36,7 +36,8 @@ final class SnapshotMaker {
     /// Bytes per pixel of the output format (3 for RGB24, 1 for GRAY8).
     private var bands: Int { rgb.pointer.pointee.format == AV_PIX_FMT_GRAY8.rawValue ? 1 : 3 }
 
-    /// The frame's pixels, upright, packed.
+    /// The frame's pixels, upright, packed: copied (and turned) straight out of swscale's
+    /// picture into the result.
     func pixels(of frame: Frame) throws(TranscodeError) -> [UInt8] {
         try rgb.makeWritable()
         try scaler.scale(frame, into: rgb)
@@ -47,40 +48,52 @@ final class SnapshotMaker {
         guard let base = rgb.pointer.pointee.data.0 else {
             throw TranscodeError(.internal, "swscale produced no picture")
         }
-        var stored = [UInt8](repeating: 0, count: storedWidth * storedHeight * bands)
-        stored.withUnsafeMutableBufferPointer { out in
-            for row in 0..<storedHeight {
-                let target = out.baseAddress! + row * storedWidth * bands
-                target.update(from: base + row * stride, count: storedWidth * bands)
-            }
+        let count = storedWidth * storedHeight * bands
+        return [UInt8](unsafeUninitializedCapacity: count) { out, initialised in
+            rotation.apply(
+                packed: UnsafePointer(base), stride: stride, width: storedWidth, height: storedHeight, bands: bands,
+                into: out.baseAddress!)
+            initialised = count
         }
-        return rotation.apply(packed: stored, width: storedWidth, height: storedHeight, bands: bands)
     }
 }
 
 extension FrameRotation {
-    /// Turns a packed pixel buffer (`bands` bytes per pixel) clockwise by ``quarterTurns``.
-    func apply(packed source: [UInt8], width: Int, height: Int, bands: Int) -> [UInt8] {
-        guard !isIdentity else { return source }
-        var out = [UInt8](repeating: 0, count: source.count)
-        let outWidth = swapsDimensions ? height : width
-        source.withUnsafeBufferPointer { input in
-            out.withUnsafeMutableBufferPointer { output in
-                for row in 0..<height {
-                    for column in 0..<width {
-                        let (toRow, toColumn): (Int, Int)
-                        switch quarterTurns {
-                        case 1: (toRow, toColumn) = (column, height - 1 - row)
-                        case 2: (toRow, toColumn) = (height - 1 - row, width - 1 - column)
-                        default: (toRow, toColumn) = (width - 1 - column, row)
-                        }
-                        let from = (row * width + column) * bands
-                        let to = (toRow * outWidth + toColumn) * bands
-                        for band in 0..<bands { output[to + band] = input[from + band] }
-                    }
+    /// Turns packed pixels (`bands` bytes each, rows `stride` bytes apart) clockwise by
+    /// ``quarterTurns`` into `output` (rows packed without padding).
+    func apply(
+        packed input: UnsafePointer<UInt8>, stride: Int, width: Int, height: Int, bands: Int,
+        into output: UnsafeMutablePointer<UInt8>
+    ) {
+        let rowBytes = width * bands
+        switch quarterTurns {
+        case 0:
+            for row in 0..<height { (output + row * rowBytes).update(from: input + row * stride, count: rowBytes) }
+        case 2:
+            // Output row r is input row height-1-r, pixels in reverse order.
+            for row in 0..<height {
+                let from = input + (height - 1 - row) * stride
+                var to = output + row * rowBytes
+                var at = rowBytes - bands
+                while at >= 0 {
+                    for band in 0..<bands { to[band] = from[at + band] }
+                    to += bands
+                    at -= bands
+                }
+            }
+        default:
+            // Input (row, column) goes to output row `column` (turn 1) or `width-1-column`
+            // (turn 3), output column `height-1-row` (turn 1) or `row` (turn 3).
+            let outRowBytes = height * bands
+            for row in 0..<height {
+                let from = input + row * stride
+                let outColumn = quarterTurns == 1 ? height - 1 - row : row
+                for column in 0..<width {
+                    let outRow = quarterTurns == 1 ? column : width - 1 - column
+                    let to = output + outRow * outRowBytes + outColumn * bands
+                    for band in 0..<bands { to[band] = from[column * bands + band] }
                 }
             }
         }
-        return out
     }
 }

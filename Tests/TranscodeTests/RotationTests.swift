@@ -6,6 +6,19 @@ extension TranscodeSuite {
     /// sizes do and do not fill 8×8 blocks and whose rows are padded.
     @Suite("frame rotation")
     struct RotationTests {
+        /// The source pixel that destination `(x, y)` comes from, turning a `width`×`height`
+        /// picture clockwise (the definition the block moves must match).
+        static func source(
+            of point: (x: Int, y: Int), turning rotation: FrameRotation, width: Int, height: Int
+        ) -> (Int, Int) {
+            switch rotation.quarterTurns {
+            case 1: (point.y, height - 1 - point.x)
+            case 2: (width - 1 - point.x, height - 1 - point.y)
+            case 3: (width - 1 - point.y, point.x)
+            default: (point.x, point.y)
+            }
+        }
+
         @Test("every quarter turn of a plane equals the per-pixel rotation", arguments: [0, 90, 180, 270])
         func planes(degrees: Int) {
             let rotation = FrameRotation(clockwiseDegrees: degrees)
@@ -26,14 +39,7 @@ extension TranscodeSuite {
                 var mismatches = 0
                 for y in 0..<outHeight {
                     for x in 0..<outWidth {
-                        // Where destination (x, y) comes from, turning clockwise.
-                        let (sx, sy): (Int, Int)
-                        switch rotation.quarterTurns {
-                        case 1: (sx, sy) = (y, height - 1 - x)
-                        case 2: (sx, sy) = (width - 1 - x, height - 1 - y)
-                        case 3: (sx, sy) = (width - 1 - y, x)
-                        default: (sx, sy) = (x, y)
-                        }
+                        let (sx, sy) = Self.source(of: (x, y), turning: rotation, width: width, height: height)
                         if destination[y * destinationStride + x] != source[sy * sourceStride + sx] { mismatches += 1 }
                     }
                 }
@@ -64,13 +70,7 @@ extension TranscodeSuite {
                     var mismatches = 0
                     for y in 0..<outHeight {
                         for x in 0..<outWidth {
-                            let (sx, sy): (Int, Int)
-                            switch rotation.quarterTurns {
-                            case 1: (sx, sy) = (y, height - 1 - x)
-                            case 2: (sx, sy) = (width - 1 - x, height - 1 - y)
-                            case 3: (sx, sy) = (width - 1 - y, x)
-                            default: (sx, sy) = (x, y)
-                            }
+                            let (sx, sy) = Self.source(of: (x, y), turning: rotation, width: width, height: height)
                             for band in 0..<bands where out[(y * outWidth + x) * bands + band] != source[sy * stride + sx * bands + band] {
                                 mismatches += 1
                             }

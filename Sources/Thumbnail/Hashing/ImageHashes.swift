@@ -10,24 +10,16 @@ public enum ImageHashes {
         return (dihedral[0], phash)
     }
 
-    /// PDQ alone, its luma plane in reused memory (e.g. a video frame each second).
-    public static func pdq(pixels: [UInt8], width: Int, height: Int, bands: Int) -> PDQHash {
-        precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
-        return PDQ.Workspace.borrow(width: width, height: height) { workspace in
-            pixels.withUnsafeBufferPointer {
-                HashPlanes.fill($0, bands: bands, count: width * height, luma: workspace.luma, grey: nil)
-            }
-            return PDQ.dihedralHashes(lumaIn: workspace, width: width, height: height)[0]
-        }
-    }
-
     static func compute(
         pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int
     ) -> (dihedral: [PDQHash], phash: String) {
         precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
         return PDQ.Workspace.borrow(width: width, height: height) { workspace in
             fillPlanes(pixels, width: width, height: height, bands: bands, into: workspace)
-            return fromPlanes(workspace, width: width, height: height)
+            // pHash first: PDQ uses its luma plane as scratch memory.
+            let phash = PerceptualHash.hash(
+                grey: UnsafeBufferPointer(start: workspace.grey, count: width * height), width: width, height: height)
+            return (PDQ.dihedralHashes(lumaIn: workspace, width: width, height: height), phash)
         }
     }
 
@@ -35,11 +27,5 @@ public enum ImageHashes {
         _ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int, into workspace: PDQ.Workspace
     ) {
         HashPlanes.fill(pixels, bands: bands, count: width * height, luma: workspace.luma, grey: workspace.grey)
-    }
-
-    /// The hashes of planes `fillPlanes` wrote (the luma plane is scratch memory afterwards).
-    static func fromPlanes(_ workspace: PDQ.Workspace, width: Int, height: Int) -> (dihedral: [PDQHash], phash: String) {
-        let phash = PerceptualHash.hash(grey: UnsafeBufferPointer(start: workspace.grey, count: width * height), width: width, height: height)
-        return (PDQ.dihedralHashes(lumaIn: workspace, width: width, height: height), phash)
     }
 }

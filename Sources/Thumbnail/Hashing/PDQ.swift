@@ -7,14 +7,28 @@ import Synchronization
 /// no fused multiply-add. Pure and thread-safe; usable for video frames as well as photos.
 public enum PDQ {
     /// Hashes packed 8-bit pixels: `bands` = 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA);
-    /// alpha is dropped, not composited. `pixels.count` must be `width * height * bands`.
+    /// alpha is dropped, not composited. `pixels.count` must be `width * height * bands`. The
+    /// luma plane goes into reused scratch memory (`Workspace`), not a new array.
     public static func hash(pixels: [UInt8], width: Int, height: Int, bands: Int) -> PDQHash {
-        hash(luma: luma(pixels: pixels, width: width, height: height, bands: bands), width: width, height: height)
+        precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
+        return Workspace.borrow(width: width, height: height) { workspace in
+            pixels.withUnsafeBufferPointer {
+                HashPlanes.fill($0, bands: bands, count: width * height, luma: workspace.luma, grey: nil)
+            }
+            let (coefficients, quality) = dctCoefficients(
+                luma: UnsafeBufferPointer(start: workspace.luma, count: width * height), width: width, height: height,
+                workspace: workspace)
+            return single(coefficients, quality: quality)
+        }
     }
 
     /// Hashes a luminance plane (row-major, `width * height` values on the 0…255 scale).
     public static func hash(luma: [Float], width: Int, height: Int) -> PDQHash {
         let (coefficients, quality) = dctCoefficients(luma: luma, width: width, height: height)
+        return single(coefficients, quality: quality)
+    }
+
+    private static func single(_ coefficients: [Float]?, quality: Int) -> PDQHash {
         guard let coefficients else { return PDQHash(words: [UInt16](repeating: 0, count: 16), quality: 0) }
         return threshold(coefficients, quality: quality)
     }
@@ -50,14 +64,11 @@ public enum PDQ {
 
     /// BT.601 luma in Float32, `(0.299·R + 0.587·G) + 0.114·B`; grey is used as-is.
     public static func luma(pixels: [UInt8], width: Int, height: Int, bands: Int) -> [Float] {
-        pixels.withUnsafeBufferPointer { luma(pixels: $0, width: width, height: height, bands: bands) }
-    }
-
-    /// As `luma(pixels:…)`, reading pixels in place (e.g. a rendition held by libvips).
-    static func luma(pixels px: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int) -> [Float] {
-        precondition(px.count == width * height * bands, "pixel buffer size mismatch")
+        precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
         return [Float](unsafeUninitializedCapacity: width * height) { out, initialised in
-            HashPlanes.fill(px, bands: bands, count: width * height, luma: out.baseAddress!, grey: nil)
+            pixels.withUnsafeBufferPointer {
+                HashPlanes.fill($0, bands: bands, count: width * height, luma: out.baseAddress!, grey: nil)
+            }
             initialised = width * height
         }
     }
@@ -189,9 +200,11 @@ public enum PDQ {
                     x += 1
                 }
             case .columns(let columns, let base):
-                // Divide and store only where a sample will be read.
+                // Divide and store only where a sample will be read: `next` is the first sample
+                // not yet stored (columns ascend; narrow images repeat some).
                 var next = 0
-                boxLanes(lanes, count: width, window: window, only: columns) { at, value in
+                boxLanes(lanes, count: width, window: window, emitsAt: { next < columns.count && columns[next] == $0 }) {
+                    at, value in
                     while next < columns.count && columns[next] == at {
                         UnsafeMutableRawPointer(base + next * height + top).storeBytes(of: value, as: SIMD8<Float>.self)
                         next += 1
@@ -252,24 +265,19 @@ public enum PDQ {
         }
     }
 
-    /// `box` over `count` SIMD8 values, eight independent sums; `emit(index, mean)` per
-    /// output. With `only`, the mean is formed only at those (ascending) indices.
+    /// `box` over `count` SIMD8 values, eight independent sums; `emit(index, mean)` for each
+    /// output index where `emitsAt` holds (the mean is formed only there).
     @inline(__always)
     private static func boxLanes(
-        _ lanes: UnsafeMutablePointer<SIMD8<Float>>, count: Int, window: Int, only: [Int]? = nil,
+        _ lanes: UnsafeMutablePointer<SIMD8<Float>>, count: Int, window: Int, emitsAt: (Int) -> Bool = { _ in true },
         emit: (Int, SIMD8<Float>) -> Void
     ) {
         let half = (window + 2) / 2
         var sum = SIMD8<Float>(repeating: 0)
         var size = 0
         var right = 0, left = 0, out = 0
-        var wanted = 0
         @inline(__always) func put() {
-            if let only {
-                guard wanted < only.count, only[wanted] == out else { return }
-                while wanted < only.count && only[wanted] == out { wanted += 1 }
-            }
-            emit(out, sum / SIMD8(repeating: Float(size)))
+            if emitsAt(out) { emit(out, sum / SIMD8(repeating: Float(size))) }
         }
         for _ in 0..<(half - 1) {
             sum += lanes[right]; size += 1; right += 1

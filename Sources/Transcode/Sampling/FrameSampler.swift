@@ -76,7 +76,7 @@ final class FrameSampler {
         let timeMs = Int(av_rescale_q(pts - first, timeBase, AVRational(num: 1, den: 1000)))
         if timeMs >= nextHashMs {
             let pixels = try hasher.pixels(of: frame)
-            frameHashes.append((timeMs, ImageHashes.pdq(pixels: pixels, width: hasher.width, height: hasher.height, bands: 3)))
+            frameHashes.append((timeMs, PDQ.hash(pixels: pixels, width: hasher.width, height: hasher.height, bands: 3)))
             nextHashMs = (timeMs / hashInterval + 1) * hashInterval
         }
         guard !posterIsFinal else { return }

@@ -36,6 +36,9 @@ final class Frame {
 
     func unref() { av_frame_unref(pointer) }
 
+    /// Whether no other frame references these buffers, so writing them disturbs no reader.
+    var isUnshared: Bool { av_frame_is_writable(pointer) != 0 }
+
     /// A new frame sharing this one's picture buffers (reference-counted, no copy).
     func reference() throws(TranscodeError) -> Frame {
         let copy = try Frame()

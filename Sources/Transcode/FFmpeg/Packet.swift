@@ -20,4 +20,11 @@ final class Packet {
     var streamIndex: Int { Int(pointer.pointee.stream_index) }
 
     func unref() { av_packet_unref(pointer) }
+
+    /// A new packet sharing this one's data (reference-counted, no copy).
+    func reference() throws(TranscodeError) -> Packet {
+        let copy = try Packet()
+        try FFmpegCall.check(av_packet_ref(copy.pointer, pointer), "av_packet_ref")
+        return copy
+    }
 }

@@ -8,8 +8,9 @@ import Dispatch
 /// One decode feeding every rung: each video frame is scaled per rung, audio is encoded once
 /// and its packets are copied into every rung's MP4.
 ///
-/// Owns the reader, the audio encoder and the rung writers; everything is created, run and
-/// freed on the calling thread.
+/// Owns the reader, the audio encoder and the rung writers. The writers run on threads of their
+/// own during ``run(checkpoint:)``, each touched by one thread at a time; everything else stays
+/// on the calling thread.
 final class Ladder {
     private let reader: SourceReader
     private let audio: AudioEncoder?
@@ -43,10 +44,18 @@ final class Ladder {
             audio = nil
         }
         let rotation = FrameRotation(clockwiseDegrees: source.probe.video.rotation)
-        var settings: [(RungWriter.Settings, String)] = []
-        for (step, path) in zip(plan.steps, outputs) {
-            let cap = Self.rateScale(width: step.width, height: step.height, shortSide: step.rung.shortSide,
-                                     frameRate: source.probe.video.frameRate)
+        let settings = Array(zip(
+            Self.settings(plan: plan, preset: preset, frameRate: source.probe.video.frameRate, hlsDirectory: hlsDirectory),
+            outputs))
+        writers = try Self.openWriters(settings, rotation: rotation, reader: reader, audio: audio)
+    }
+
+    /// Each rung's encoder settings, in plan order; with `hlsDirectory`, its HLS playlist there.
+    static func settings(
+        plan: LadderPlan, preset: VideoPreset, frameRate: Double, hlsDirectory: String?
+    ) -> [RungWriter.Settings] {
+        plan.steps.map { step in
+            let cap = rateScale(width: step.width, height: step.height, shortSide: step.rung.shortSide, frameRate: frameRate)
             var rung = RungWriter.Settings(
                 width: step.width, height: step.height, encoder: preset.video.encoder,
                 speedPreset: preset.video.speedPreset, crf: preset.video.crf,
@@ -58,9 +67,8 @@ final class Ladder {
                     playlistPath: "\(hlsDirectory)/\(step.rung.name).m3u8", stem: step.rung.name,
                     segmentSeconds: hls.segmentSeconds)
             }
-            settings.append((rung, path))
+            return rung
         }
-        writers = try Self.openWriters(settings, rotation: rotation, reader: reader, audio: audio)
     }
 
     /// A rung's maxrate and bufsize are bits-per-pixel caps stated for 16:9 at 30 fps; the
@@ -78,25 +86,46 @@ final class Ladder {
     }
 
     /// Decodes the source once and finishes every file; `checkpoint` runs between packets.
+    ///
+    /// Decoding, audio encoding and frame sampling run on the calling thread; each rung scales,
+    /// encodes and muxes on a thread of its own (``RungThread``). A failure anywhere stops
+    /// the decode at the next packet; every thread has ended before this returns or throws.
     func run(checkpoint: () throws(TranscodeError) -> Void) throws(TranscodeError) {
-        let writers = self.writers
-        let order = Self.largestFirst(writers)
+        let failure = RungThread.Failure()
+        var chain: RungThread?
+        for index in Self.largestFirst(writers).reversed() {
+            chain = RungThread(writer: writers[index], next: chain, failure: failure)
+        }
+        guard let first = chain else { return }
         let audio = self.audio
         let sampler = self.sampler
         let distribute: (Packet) throws(TranscodeError) -> Void = { packet throws(TranscodeError) in
-            for writer in writers { try writer.write(audio: packet) }
+            first.send(.audio(try packet.reference()))
         }
-        try reader.run(
-            checkpoint: checkpoint,
-            video: { frame throws(TranscodeError) in
-                try sampler?.observe(frame)
-                try Self.encode(frame, writers: writers, order: order)
-            },
-            audio: { frame throws(TranscodeError) in
-                try audio?.encode(frame, emit: distribute)
-            })
-        try audio?.finish(emit: distribute)
-        try Self.finish(writers)
+        do throws(TranscodeError) {
+            try reader.run(
+                checkpoint: { () throws(TranscodeError) in
+                    try checkpoint()
+                    try failure.check()
+                },
+                video: { frame throws(TranscodeError) in
+                    try sampler?.observe(frame)
+                    let reference = try frame.reference()
+                    // Set once here: the rungs only read the frames they share.
+                    reference.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
+                    first.send(.video(reference, made: []))
+                },
+                audio: { frame throws(TranscodeError) in
+                    try audio?.encode(frame, emit: distribute)
+                })
+            try audio?.finish(emit: distribute)
+        } catch {
+            // The rungs drop what is still queued instead of encoding and flushing it.
+            failure.record(error)
+        }
+        first.end()
+        first.wait()
+        try failure.check()
     }
 
     /// Opens every rung's encoder and files at once, each on its own thread: opening libx264
@@ -109,13 +138,6 @@ final class Ladder {
         try concurrently(settings.count) { index throws(TranscodeError) in
             try RungWriter(path: settings[index].1, settings: settings[index].0, rotation: rotation, reader: reader, audio: audio)
         }
-    }
-
-    /// Flushes every rung at once, each on its own thread: a flush drains the frames x264 still
-    /// holds (lookahead, B-frames, frame threads) with less parallelism than the steady state,
-    /// so flushing one rung after another leaves a core idle at the end.
-    static func finish(_ writers: [RungWriter]) throws(TranscodeError) {
-        _ = try concurrently(writers.count) { index throws(TranscodeError) in try writers[index].finish() }
     }
 
     /// Runs `body` for every index in `0..<count` at once, one thread each (the calling thread
@@ -155,18 +177,5 @@ final class Ladder {
     /// Writer indices from the largest picture to the smallest.
     static func largestFirst(_ writers: [RungWriter]) -> [Int] {
         writers.indices.sorted { writers[$0].storedWidth * writers[$0].storedHeight > writers[$1].storedWidth * writers[$1].storedHeight }
-    }
-
-    /// Encodes `frame` in every rung, largest first: each rung scales from the smallest
-    /// picture already made that covers it (the decoded frame for the largest), so 360p is
-    /// scaled from 720p's picture rather than from the 1080p source.
-    static func encode(_ frame: Frame, writers: [RungWriter], order: [Int]) throws(TranscodeError) {
-        var made: [Frame] = []
-        made.reserveCapacity(order.count)
-        for index in order {
-            let writer = writers[index]
-            let source = made.last { $0.width >= writer.storedWidth && $0.height >= writer.storedHeight }
-            made.append(try writer.encode(frame, scalingFrom: source))
-        }
     }
 }

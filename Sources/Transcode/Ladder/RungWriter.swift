@@ -43,7 +43,13 @@ final class RungWriter {
     private let encoder: CodecContext
     private let scaler: Scaler
     private let rotation: FrameRotation
-    private let scaled: Frame
+    /// Pictures this rung scales into. One handed to a smaller rung stays there until that
+    /// rung has scaled from it, so each frame takes a picture nobody else holds (a new one
+    /// when all are held; a chain of rungs needs a few).
+    private var pictures: [Frame] = []
+    /// The size this rung encodes in the frames' stored orientation (before rotation).
+    let storedWidth: Int
+    let storedHeight: Int
     private let rotated: Frame?
     private let packet: Packet
     private let copy: Packet
@@ -111,7 +117,8 @@ final class RungWriter {
         let stored = rotation.swapsDimensions
             ? (width: settings.height, height: settings.width) : (width: settings.width, height: settings.height)
         scaler = Scaler(width: stored.width, height: stored.height, format: AV_PIX_FMT_YUV420P)
-        scaled = try Frame(width: stored.width, height: stored.height, format: AV_PIX_FMT_YUV420P)
+        storedWidth = stored.width
+        storedHeight = stored.height
         rotated = rotation.isIdentity
             ? nil : try Frame(width: settings.width, height: settings.height, format: AV_PIX_FMT_YUV420P)
         packet = try Packet()
@@ -148,48 +155,67 @@ final class RungWriter {
         return H264Parameters.codecString(extradata: bytes) ?? "avc1.640028"
     }
 
-    /// The size this rung encodes in the frames' stored orientation (before rotation).
-    var storedWidth: Int { scaled.width }
-    var storedHeight: Int { scaled.height }
+    /// Scales, rotates and encodes one decoded frame (its `pts` in the source time base):
+    /// ``picture(of:scalingFrom:)`` then ``encode(picture:pts:)``.
+    ///
+    /// Returns the picture encoded, before rotation.
+    @discardableResult
+    func encode(_ frame: Frame, scalingFrom source: Frame? = nil) throws(TranscodeError) -> Frame {
+        let picture = try picture(of: frame, scalingFrom: source)
+        try encode(picture: picture, pts: frame.pointer.pointee.pts)
+        return picture
+    }
 
-    /// Scales, rotates and encodes one decoded frame (its `pts` in the source time base).
+    /// The upright picture this rung encodes for `frame`.
     ///
     /// The pixels come from `source` when given: a larger rung's picture of the same frame,
     /// already scaled, which costs less to scale again than the decoded frame (720p → 360p
     /// reads 44 % of the pixels 1080p → 360p does, with a filter half as wide). A picture
-    /// already at the rung's size in YUV 4:2:0 goes to the encoder (or the rotation) as it is,
-    /// as ffmpeg's scale filter passes such frames through: libx264 copies the picture in
-    /// anyway, so a swscale copy would only cost time.
-    ///
-    /// Returns the picture encoded, before rotation: valid until this rung's next frame.
-    @discardableResult
-    func encode(_ frame: Frame, scalingFrom source: Frame? = nil) throws(TranscodeError) -> Frame {
+    /// already at the rung's size in YUV 4:2:0 is returned as it is, as ffmpeg's scale filter
+    /// passes such frames through: libx264 copies the picture in anyway, so a swscale copy
+    /// would only cost time. Otherwise it is one of this rung's pictures, with the frame's
+    /// `pts`, which is not written again while a reference to it (``Frame/reference()``) is held.
+    func picture(of frame: Frame, scalingFrom source: Frame? = nil) throws(TranscodeError) -> Frame {
         let input = source ?? frame
-        var picture = input
-        if !isAtRungSize(input) {
-            try scaled.makeWritable()
-            try scaler.scale(input, into: scaled)
-            picture = scaled
-        }
-        let upright = picture
+        guard !isAtRungSize(input) else { return input }
+        let scaled = try unheldPicture()
+        try scaler.scale(input, into: scaled)
+        scaled.pointer.pointee.pts = frame.pointer.pointee.pts
+        scaled.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        return scaled
+    }
+
+    /// Rotates (when the source is turned) and encodes `picture`, writing whatever packets
+    /// come out. Another rung may be reading `picture` meanwhile: its fields are only written
+    /// where they differ from what the encoder needs (`pts`, no forced picture type), which
+    /// for pictures handed between rungs they never do.
+    func encode(picture upright: Frame, pts: Int64) throws(TranscodeError) {
+        var picture = upright
         if let rotated {
             try rotated.makeWritable()
-            rotation.apply(picture, into: rotated)
+            rotation.apply(upright, into: rotated)
             picture = rotated
         }
-        picture.pointer.pointee.pts = frame.pointer.pointee.pts
-        picture.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        let fields = picture.pointer
+        if fields.pointee.pts != pts { fields.pointee.pts = pts }
+        if fields.pointee.pict_type != AV_PICTURE_TYPE_NONE { fields.pointee.pict_type = AV_PICTURE_TYPE_NONE }
         try encoder.send(frame: picture, path: path)
         try drainVideo()
-        return upright
     }
 
     /// Whether `frame` has the stored size and pixel format this rung encodes.
     private func isAtRungSize(_ frame: Frame) -> Bool {
         let source = frame.pointer.pointee
-        let target = scaled.pointer.pointee
-        return source.width == target.width && source.height == target.height
+        return Int(source.width) == storedWidth && Int(source.height) == storedHeight
             && source.format == AV_PIX_FMT_YUV420P.rawValue
+    }
+
+    /// A picture of the rung's stored size whose buffers no one else references.
+    private func unheldPicture() throws(TranscodeError) -> Frame {
+        if let free = pictures.first(where: \.isUnshared) { return free }
+        let picture = try Frame(width: storedWidth, height: storedHeight, format: AV_PIX_FMT_YUV420P)
+        pictures.append(picture)
+        return picture
     }
 
     /// Writes an encoded audio packet (timestamps in the audio encoder's time base); the caller keeps it.

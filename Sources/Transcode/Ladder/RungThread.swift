@@ -19,6 +19,12 @@ import Synchronization
 ///
 /// Pictures are reference-counted `AVFrame`s: a rung reads a picture a larger rung made while
 /// that rung already scales the next frame into another buffer (see ``RungWriter``).
+///
+/// `@unchecked Sendable` because the thread it starts must hold it. Its mutable state (the
+/// queue) is only touched under `condition`'s lock; the writer only by its own thread, from
+/// the start of the thread to ``wait()`` returning (FFmpeg's contexts are not tied to a thread,
+/// only unsafe to share, and the lock orders the hand-over); frames and packets in an item are
+/// only read once sent, and their buffers are reference-counted atomically.
 final class RungThread: @unchecked Sendable {
     /// What travels down the chain, in decode order.
     enum Item {

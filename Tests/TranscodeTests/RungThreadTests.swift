@@ -38,8 +38,7 @@ extension TranscodeSuite {
                     var made: [Frame] = []
                     for index in order {
                         let writer = writers[index]
-                        let source = made.last { $0.width >= writer.storedWidth && $0.height >= writer.storedHeight }
-                        made.append(try writer.encode(frame, scalingFrom: source).reference())
+                        made.append(try writer.encode(frame, scalingFrom: writer.scalingSource(among: made)).reference())
                     }
                 },
                 audio: { _ in })

@@ -110,10 +110,7 @@ final class Ladder {
                 },
                 video: { frame throws(TranscodeError) in
                     try sampler?.observe(frame)
-                    let reference = try frame.reference()
-                    // Set once here: the rungs only read the frames they share.
-                    reference.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
-                    first.send(.video(reference, made: []))
+                    first.send(.video(try frame.reference(), made: []))
                 },
                 audio: { frame throws(TranscodeError) in
                     try audio?.encode(frame, emit: distribute)

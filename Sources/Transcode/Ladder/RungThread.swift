@@ -12,10 +12,11 @@ import Synchronization
 /// The rungs form a chain, largest first: the decode thread hands each decoded frame and each
 /// encoded audio packet to the largest rung; every rung scales, rotates, encodes and muxes what
 /// it gets, and hands the item on to the next smaller rung together with its own picture of
-/// the frame (which that rung scales from) as soon as that picture exists. So scaling, libx264's per-frame work on the calling
-/// thread (copying the picture in, its half-size copy, adaptive-quantisation statistics) and
-/// muxing run for all rungs at once instead of one after another on the decode thread, and
-/// each rung's files receive packets in the same order as from a single thread.
+/// the frame (which that rung scales from) as soon as that picture exists. So scaling,
+/// libx264's per-frame work on the calling thread (copying the picture in, its half-size copy,
+/// adaptive-quantisation statistics) and muxing run for all rungs at once instead of one after
+/// another on the decode thread, and each rung's files receive packets in the same order as
+/// from a single thread.
 ///
 /// Pictures are reference-counted `AVFrame`s: a rung reads a picture a larger rung made while
 /// that rung already scales the next frame into another buffer (see ``RungWriter``).
@@ -119,17 +120,16 @@ final class RungThread: @unchecked Sendable {
             do throws(TranscodeError) {
                 switch item {
                 case .video(let frame, var made):
-                    let source = made.last { $0.width >= writer.storedWidth && $0.height >= writer.storedHeight }
+                    let source = writer.scalingSource(among: made)
                     let picture = try writer.picture(of: frame, scalingFrom: source)
                     // Handed on before encoding: the smaller rungs scale from the picture while
-                    // libx264 reads it here, and do not wait for this rung's encoder.
+                    // libx264 reads it here, and do not wait for this rung's encoder. A picture
+                    // this rung scaled is new to them; else it is `frame` or `source` itself.
                     if let next {
-                        if picture !== frame && !made.contains(where: { $0 === picture }) {
-                            made.append(try picture.reference())
-                        }
+                        if picture !== frame && picture !== source { made.append(try picture.reference()) }
                         next.send(.video(frame, made: made))
                     }
-                    try writer.encode(picture: picture, pts: frame.pointer.pointee.pts)
+                    try writer.encode(picture: picture)
                 case .audio(let packet):
                     try writer.write(audio: packet)
                     next?.send(item)

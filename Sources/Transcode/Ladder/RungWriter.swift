@@ -155,15 +155,21 @@ final class RungWriter {
         return H264Parameters.codecString(extradata: bytes) ?? "avc1.640028"
     }
 
-    /// Scales, rotates and encodes one decoded frame (its `pts` in the source time base):
-    /// ``picture(of:scalingFrom:)`` then ``encode(picture:pts:)``.
+    /// Scales, rotates and encodes one decoded frame (as ``SourceReader`` hands it on):
+    /// ``picture(of:scalingFrom:)`` then ``encode(picture:)``.
     ///
     /// Returns the picture encoded, before rotation.
     @discardableResult
     func encode(_ frame: Frame, scalingFrom source: Frame? = nil) throws(TranscodeError) -> Frame {
         let picture = try picture(of: frame, scalingFrom: source)
-        try encode(picture: picture, pts: frame.pointer.pointee.pts)
+        try encode(picture: picture)
         return picture
+    }
+
+    /// Of the pictures larger rungs already made of a frame (largest first), the smallest that
+    /// covers this rung: the one cheapest to scale from. Nil when none does (scale the frame).
+    func scalingSource(among made: [Frame]) -> Frame? {
+        made.last { $0.width >= storedWidth && $0.height >= storedHeight }
     }
 
     /// The upright picture this rung encodes for `frame`.
@@ -175,30 +181,28 @@ final class RungWriter {
     /// passes such frames through: libx264 copies the picture in anyway, so a swscale copy
     /// would only cost time. Otherwise it is one of this rung's pictures, with the frame's
     /// `pts`, which is not written again while a reference to it (``Frame/reference()``) is held.
+    ///
+    /// `frame` and `source` are only read: other rungs may be reading them at the same time.
     func picture(of frame: Frame, scalingFrom source: Frame? = nil) throws(TranscodeError) -> Frame {
         let input = source ?? frame
         guard !isAtRungSize(input) else { return input }
         let scaled = try unheldPicture()
         try scaler.scale(input, into: scaled)
         scaled.pointer.pointee.pts = frame.pointer.pointee.pts
-        scaled.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
         return scaled
     }
 
-    /// Rotates (when the source is turned) and encodes `picture`, writing whatever packets
-    /// come out. Another rung may be reading `picture` meanwhile: its fields are only written
-    /// where they differ from what the encoder needs (`pts`, no forced picture type), which
-    /// for pictures handed between rungs they never do.
-    func encode(picture upright: Frame, pts: Int64) throws(TranscodeError) {
+    /// Rotates (when the source is turned) and encodes `upright`, a picture from
+    /// ``picture(of:scalingFrom:)``, writing whatever packets come out. `upright` is only read:
+    /// another rung may be scaling from it meanwhile.
+    func encode(picture upright: Frame) throws(TranscodeError) {
         var picture = upright
         if let rotated {
             try rotated.makeWritable()
             rotation.apply(upright, into: rotated)
+            rotated.pointer.pointee.pts = upright.pointer.pointee.pts
             picture = rotated
         }
-        let fields = picture.pointer
-        if fields.pointee.pts != pts { fields.pointee.pts = pts }
-        if fields.pointee.pict_type != AV_PICTURE_TYPE_NONE { fields.pointee.pict_type = AV_PICTURE_TYPE_NONE }
         try encoder.send(frame: picture, path: path)
         try drainVideo()
     }

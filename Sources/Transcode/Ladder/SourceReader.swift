@@ -55,7 +55,8 @@ final class SourceReader {
     }
 
     /// Reads the whole input; `video` gets frames with `pts` set (in the video stream's time
-    /// base), `audio` gets decoded audio frames. Frames are only valid during the callback.
+    /// base) and no picture type, `audio` gets decoded audio frames. Frames are only valid
+    /// during the callback.
     func run(
         checkpoint: () throws(TranscodeError) -> Void,
         video: (Frame) throws(TranscodeError) -> Void,
@@ -129,6 +130,8 @@ final class SourceReader {
             count += 1
             if isVideo {
                 assignVideoTimestamp()
+                // The decoder's I/P/B would make an encoder copy the source's frame types.
+                frame.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
             } else if let audioStream {
                 frame.pointer.pointee.pts = shifted(frame.pointer.pointee.pts, in: audioStream)
             }

@@ -59,13 +59,11 @@ struct HashingTests {
         #expect(flat.quality == 0)
     }
 
-    @Test("PDQ and pHash of lossless (PNG) corpus images are bit-exact with the reference oracle")
+    @Test("PDQ and pHash of lossless (PNG) corpus images are bit-exact with the reference oracle",
+          .enabled(if: SharedCorpus.hasGolden, "../shared/reference/golden is absent"))
     func goldenLossless() throws {
         let golden = try SharedCorpus.goldenImages().filter { $0.file.hasSuffix(".png") && $0.mode != "P" && $0.mode != "1" }
-        guard !golden.isEmpty else {
-            print("skipped: ../shared/reference/golden or ../shared/corpus/hashing not present")
-            return
-        }
+        try #require(!golden.isEmpty, "no lossless images in ../shared/reference/golden/images.csv")
         for row in golden {
             let url = try #require(SharedCorpus.url(row.file))
             let image = try SharedCorpus.referencePixels(url)
@@ -78,15 +76,13 @@ struct HashingTests {
         }
     }
 
-    @Test("PDQ of JPEG/WebP corpus images (our decoder) is within 10 bits of the reference; pHash within 6")
+    @Test("PDQ of JPEG/WebP corpus images (our decoder) is within 10 bits of the reference; pHash within 6",
+          .enabled(if: SharedCorpus.hasGolden, "../shared/reference/golden is absent"))
     func goldenDecoded() throws {
         let golden = try SharedCorpus.goldenImages().filter {
             !$0.file.hasSuffix(".png") && $0.pdqQuality >= 80 && !$0.file.contains("exif-rotn") && $0.mode != "CMYK"
         }
-        guard !golden.isEmpty else {
-            print("skipped: ../shared/reference/golden or ../shared/corpus/hashing not present")
-            return
-        }
+        try #require(!golden.isEmpty, "no decoded images in ../shared/reference/golden/images.csv")
         var exact = 0
         for row in golden {
             let url = try #require(SharedCorpus.url(row.file))
@@ -102,14 +98,11 @@ struct HashingTests {
         print("PDQ bit-exact on \(exact) of \(golden.count) decoded images")
     }
 
-    @Test("dihedral PDQ of a rotated reference image contains the original's hash (within 30 bits)")
+    @Test("dihedral PDQ of a rotated reference image contains the original's hash (within 30 bits)",
+          .enabled(if: SharedCorpus.isPresent, "../shared/corpus is absent"))
     func dihedral() throws {
-        guard let original = SharedCorpus.url("corpus/hashing/te-pdq/reg-test-input/dih/bridge-1-original.jpg"),
-            let rotated = SharedCorpus.url("corpus/hashing/te-pdq/reg-test-input/dih/bridge-2-rotate-90.jpg")
-        else {
-            print("skipped: ../shared/corpus/hashing not present")
-            return
-        }
+        let original = try #require(SharedCorpus.url("corpus/hashing/te-pdq/reg-test-input/dih/bridge-1-original.jpg"))
+        let rotated = try #require(SharedCorpus.url("corpus/hashing/te-pdq/reg-test-input/dih/bridge-2-rotate-90.jpg"))
         let a = try SharedCorpus.referencePixels(original)
         let b = try SharedCorpus.referencePixels(rotated)
         let hashA = PDQ.hash(pixels: a.pixels, width: a.width, height: a.height, bands: a.bands)

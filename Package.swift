@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C libraries: one system-library target per pkg-config file, bridges in shim.h.
@@ -61,6 +62,7 @@ let package = Package(
                 "CLibPQ", "CSpawnShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -77,6 +79,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -84,13 +87,31 @@ let package = Package(
         // `scripts/bench dedup`: PDQIndex query time at 1M and 10M hashes. Not a test.
         .executableTarget(name: "DedupBench", dependencies: ["Platform"], swiftSettings: swiftSettings),
 
+        // Test support: the worker process `QueueProcessTests` starts (crash recovery, fencing and
+        // exactly-once across processes). Built with the tests, not part of the product.
+        .executableTarget(
+            name: "QueueDrillWorker",
+            dependencies: [
+                "Platform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/QueueDrillWorker",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "ThumbnailTests", dependencies: ["Thumbnail"], swiftSettings: swiftSettings),
         // glibc's count of live heap bytes, for the leak tests (malloc.h is not in Swift's Glibc module).
         .target(name: "CMallocStats", path: "Tests/CMallocStats"),
         .testTarget(name: "TranscodeTests", dependencies: ["Transcode", "Thumbnail", "CMallocStats"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PlatformTests",
-            dependencies: ["Platform", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "Platform", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -50,7 +50,7 @@ struct MediaProcessor: Sendable {
             }
             logger.notice("input refused", metadata: ["code": "\(failure.code)"])
             let mediaID = payload.mediaID
-            try blockingAwait {
+            try LaneThread.wait {
                 try await pool.withConnection { connection in
                     try MediaCompletion.markFailed(
                         mediaID: mediaID, code: failure.code, message: failure.message, on: connection)

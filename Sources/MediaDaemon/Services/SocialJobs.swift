@@ -7,7 +7,6 @@ import Platform
 struct SocialJobs: Sendable {
     let api: HTTPAPI
     let store: ObjectStore
-    let pool: DatabasePool
     let logger: Logger
 
     static let deleteJobKind = "media.delete"
@@ -39,45 +38,25 @@ struct SocialJobs: Sendable {
         [
             MediaCompletion.fanOutJobKind: { job, _ in
                 let postID = try job.decodePayload([String: Int64].self)["post_id"] ?? 0
-                try blockingAwait { _ = try await api.feed.fanOut(postID: postID) }
+                try LaneThread.wait { _ = try await api.feed.fanOut(postID: postID) }
                 return .completed
             },
             Self.deleteJobKind: { job, _ in
                 let mediaID = try job.decodePayload([String: Int64].self)["media_id"] ?? 0
                 // The media was marked deleted (row kept, hashes cleared, SHA-256 released) with
                 // its last post; the ids of deleted media are never reused, so its files can go.
-                // A media that is not deleted is in use again and keeps them.
-                let deleted = try blockingAwait {
-                    try await pool.withConnection { try MediaCompletion.isDeleted(mediaID: mediaID, on: $0) }
+                // A media that is not deleted is in use again and keeps them. Checked in the
+                // job's completion transaction, on the worker's connection.
+                let (store, logger) = (self.store, self.logger)
+                return .completed { connection in
+                    guard try MediaCompletion.isDeleted(mediaID: mediaID, on: connection) else {
+                        logger.notice("media in use; files kept", metadata: ["media_id": "\(mediaID)"])
+                        return
+                    }
+                    let removed = try store.delete(prefix: ObjectKey.mediaPrefix(mediaID: mediaID))
+                    logger.info("media files removed", metadata: ["media_id": "\(mediaID)", "objects": "\(removed)"])
                 }
-                guard deleted else {
-                    logger.notice("media in use; files kept", metadata: ["media_id": "\(mediaID)"])
-                    return .completed
-                }
-                let removed = try store.delete(prefix: ObjectKey.mediaPrefix(mediaID: mediaID))
-                logger.info("media files removed", metadata: ["media_id": "\(mediaID)", "objects": "\(removed)"])
-                return .completed
             },
         ]
     }
-}
-
-/// Runs async work from a lane thread and waits for its result. Lane threads are dedicated
-/// threads, never the cooperative pool, so blocking one on a semaphore starves nothing.
-func blockingAwait<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) throws -> Value {
-    let done = DispatchSemaphore(value: 0)
-    let outcome = AwaitOutcome<Value>()
-    Task {
-        do { outcome.result = .success(try await work()) } catch { outcome.result = .failure(error) }
-        done.signal()
-    }
-    done.wait()
-    return try outcome.result!.get()
-}
-
-/// The result a task hands back to the thread waiting for it.
-private final class AwaitOutcome<Value: Sendable>: @unchecked Sendable {
-    // Written by the task before the semaphore is signalled and read after the wait: the
-    // semaphore orders the two accesses.
-    var result: Result<Value, any Error>?
 }

@@ -1,5 +1,5 @@
 /// What the post service asks of the rest of the daemon; the composition root wires these to
-/// the job queue (`media.process`, `media.delete`).
+/// the job queue (`media.photo` or `media.video`, `media.delete`, `feed.fanout`).
 public struct PostHooks: Sendable {
     /// Enqueues processing of a newly stored original (kind, store key and SHA-256 in `original`).
     public var enqueueProcessing: @Sendable (_ mediaID: Int64, _ original: StoredOriginal) async throws -> Void
@@ -19,9 +19,6 @@ public struct PostHooks: Sendable {
         self.enqueueDeletion = enqueueDeletion
         self.enqueueFanOut = enqueueFanOut
     }
-
-    /// Hooks that do nothing (tests, or an API-only process whose workers poll for media).
-    public static let none = PostHooks(enqueueProcessing: { _, _ in }, enqueueDeletion: { _ in }, enqueueFanOut: { _ in })
 }
 
 /// An original already in the object store, described for `PostService.create`.

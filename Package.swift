@@ -66,7 +66,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
-            resources: [.copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries")],
+            resources: [
+                .copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries"), .copy("Social/SocialQueries"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The composition root: configuration, CLI, services.

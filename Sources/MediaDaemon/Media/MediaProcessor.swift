@@ -8,7 +8,7 @@ import Transcode
 /// scratch folder → every output published under the media's deterministic prefix → media row
 /// marked ready (with its near-duplicate) in the job's completion transaction.
 ///
-/// Outputs live at `media/<id>/<preset>-v<version>/<path>`: a re-run with the same preset
+/// Outputs live under `ObjectKey.renditionPrefix` (`media/<id>/<preset>-v<version>/`): a re-run with the same preset
 /// rewrites the same objects with the same result, and a new preset version writes beside
 /// the old outputs, which stay valid until the manifest switches in one statement.
 struct MediaProcessor: Sendable {
@@ -60,12 +60,12 @@ struct MediaProcessor: Sendable {
         }
 
         context.reportProgress(0.9, stage: "publishing")
-        let prefix = "media/\(payload.mediaID)/\(outcome.presetName)-v\(outcome.presetVersion)"
-        try publish(scratch, prefix: prefix)
-        var manifest = outcome
-        manifest.manifest["store_prefix"] = prefix
-        let record = try manifest.completionOutcome(mediaID: payload.mediaID)
-        logger.info("processed", metadata: ["prefix": "\(prefix)"])
+        let manifest = PublishedManifest(
+            outcome.manifest, mediaID: payload.mediaID, presetName: outcome.presetName,
+            presetVersion: outcome.presetVersion)
+        try publish(scratch, mediaID: payload.mediaID, prefix: manifest.storePrefix)
+        let record = try outcome.completionOutcome(mediaID: payload.mediaID, manifest: manifest)
+        logger.info("processed", metadata: ["prefix": "\(manifest.storePrefix)"])
         let (completion, store, jobLogger) = (self.completion, self.store, logger)
         return .completed { connection in
             guard try completion.markReady(record, on: connection) else {
@@ -79,7 +79,7 @@ struct MediaProcessor: Sendable {
     }
 
     /// Copies every file under `directory` into the store under `prefix`, atomically per object.
-    private func publish(_ directory: URL, prefix: String) throws {
+    private func publish(_ directory: URL, mediaID: Int64, prefix: String) throws {
         let root = directory.standardizedFileURL.path
         guard let walker = FileManager.default.enumerator(atPath: root) else { return }
         for case let relative as String in walker {
@@ -88,7 +88,7 @@ struct MediaProcessor: Sendable {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
                 continue
             }
-            _ = try store.put(try ObjectKey("\(prefix)/\(relative)"), fromFile: path)
+            _ = try store.put(try ObjectKey.rendition(mediaID: mediaID, storePrefix: prefix, path: relative), fromFile: path)
         }
     }
 
@@ -118,7 +118,8 @@ struct MediaProcessor: Sendable {
 
 /// A pipeline's result before it is recorded.
 private struct Processed {
-    var manifest: [String: Any]
+    /// The pipeline's manifest, published with its folder by `PublishedManifest`.
+    var manifest: any Encodable & Sendable
     var input: Data
     var presetName: String
     var presetVersion: Int
@@ -129,11 +130,10 @@ private struct Processed {
     var frames: [(tMs: Int, pdq: String, quality: Int)]
 
     init(
-        encoding manifest: some Encodable, presetName: String, presetVersion: Int, input: some Encodable,
+        encoding manifest: some Encodable & Sendable, presetName: String, presetVersion: Int, input: some Encodable,
         pdq: String?, pdqQuality: Int?, pdqVariants: [String], phash: String?, frames: [(tMs: Int, pdq: String, quality: Int)]
     ) throws {
-        let data = try JSONEncoder().encode(manifest)
-        self.manifest = (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        self.manifest = manifest
         self.input = try JSONEncoder().encode(input)
         self.presetName = presetName
         self.presetVersion = presetVersion
@@ -144,10 +144,9 @@ private struct Processed {
         self.frames = frames
     }
 
-    func completionOutcome(mediaID: Int64) throws -> MediaCompletion.Outcome {
-        let manifestData = try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .withoutEscapingSlashes])
-        return MediaCompletion.Outcome(
-            mediaID: mediaID, manifestJSON: String(decoding: manifestData, as: UTF8.self),
+    func completionOutcome(mediaID: Int64, manifest: PublishedManifest) throws -> MediaCompletion.Outcome {
+        MediaCompletion.Outcome(
+            mediaID: mediaID, manifestJSON: try manifest.json(),
             inputJSON: String(decoding: input, as: UTF8.self), presetName: presetName, presetVersion: presetVersion,
             pdq: pdq, pdqQuality: pdqQuality, pdqVariants: pdqVariants, phash: phash, frames: frames)
     }

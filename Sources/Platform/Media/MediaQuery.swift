@@ -1,7 +1,5 @@
-import Foundation
-
 /// The media records' named SQL statements, from the `-- name: X` blocks in `Media/MediaQueries`.
-enum MediaQuery: String, CaseIterable, Sendable {
+enum MediaQuery: String, NamedQuery {
     case insertMedia = "InsertMedia"
     case mediaBySHA256 = "MediaBySHA256"
     case getMedia = "GetMedia"
@@ -23,13 +21,8 @@ enum MediaQuery: String, CaseIterable, Sendable {
     case postsOnMedia = "PostsOnMedia"
 
     func sql() throws -> String {
-        guard let text = try Self.catalog.get()[rawValue] else {
-            throw DatabaseError(.queryFailed, "no `-- name: \(rawValue)` block in Media/MediaQueries")
-        }
-        return text
+        try text
     }
 
-    private static let catalog = Result<[String: String], any Error> {
-        try QueueQuery.loadCatalog(folder: "MediaQueries")
-    }
+    static let catalog = QueryCatalog(folder: "MediaQueries")
 }

@@ -27,14 +27,8 @@ public struct PostService: Sendable {
         let outcome = try await pool.transaction { connection -> (CreatedPost, newMedia: Int64?) in
             if let key = idempotencyKey {
                 // Serialises retries of one key; released at commit.
-                try connection.query(
-                    "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || $2, 7))", [String(userID), key])
-                let existing = try connection.query(
-                    """
-                    SELECT p.id, p.created_at, m.status FROM post_idempotency i
-                    JOIN posts p ON p.id = i.post_id JOIN media m ON m.id = p.media_id
-                    WHERE i.user_id = $1 AND i.key = $2
-                    """, [userID, key])
+                try connection.query(SocialQuery.lockIdempotencyKey, [String(userID), key])
+                let existing = try connection.query(SocialQuery.postForIdempotencyKey, [userID, key])
                 if let row = existing.first {
                     let post = CreatedPost(
                         postID: String(try row["id", as: Int64.self]), status: try row["status", as: String.self],
@@ -57,16 +51,13 @@ public struct PostService: Sendable {
                 }
             }
             let mediaID = try known ?? inserted[0]["id", as: Int64.self]
-            let post = try connection.query(
-                "INSERT INTO posts (user_id, media_id, caption) VALUES ($1, $2, $3) RETURNING id, created_at",
-                [userID, mediaID, caption])
+            let post = try connection.query(SocialQuery.insertPost, [userID, mediaID, caption])
             let postID = try post[0]["id", as: Int64.self]
-            try connection.query("UPDATE users SET post_count = post_count + 1 WHERE id = $1", [userID])
+            try connection.query(SocialQuery.addPostCount, [userID])
             if let key = idempotencyKey {
-                try connection.query(
-                    "INSERT INTO post_idempotency (user_id, key, post_id) VALUES ($1, $2, $3)", [userID, key, postID])
+                try connection.query(SocialQuery.insertPostIdempotency, [userID, key, postID])
             }
-            let status = try connection.query("SELECT status FROM media WHERE id = $1", [mediaID])
+            let status = try connection.query(SocialQuery.mediaStatus, [mediaID])
             let created = CreatedPost(
                 postID: String(postID), status: try status[0]["status", as: String.self],
                 createdAt: try post[0]["created_at", as: Date.self])
@@ -82,7 +73,7 @@ public struct PostService: Sendable {
 
     /// A live post; 404 for unknown or deleted posts.
     public func get(postID: Int64) async throws -> PostView {
-        let rows = try await pool.query(PostQuery.select + " WHERE p.id = $1 AND NOT p.deleted", [postID])
+        let rows = try await pool.query(SocialQuery.getPost, [postID])
         guard let row = rows.first else { throw SocialError.notFound("post") }
         return try PostQuery.view(row)
     }
@@ -92,21 +83,19 @@ public struct PostService: Sendable {
     /// media) and its files are removed by a job.
     public func delete(userID: Int64, postID: Int64) async throws {
         let orphan = try await pool.transaction { connection -> Int64? in
-            let rows = try connection.query(
-                "SELECT user_id, media_id FROM posts WHERE id = $1 AND NOT deleted FOR UPDATE", [postID])
+            let rows = try connection.query(SocialQuery.lockPostForDelete, [postID])
             guard let row = rows.first else { throw SocialError.notFound("post") }
             guard try row["user_id", as: Int64.self] == userID else {
                 throw SocialError(.forbidden, "not_author", "only the author can delete a post")
             }
             let mediaID = try row["media_id", as: Int64.self]
-            try connection.query("UPDATE posts SET deleted = true WHERE id = $1", [postID])
-            try connection.query("UPDATE users SET post_count = post_count - 1 WHERE id = $1", [userID])
-            try connection.query("DELETE FROM timelines WHERE post_id = $1", [postID])
+            try connection.query(SocialQuery.markPostDeleted, [postID])
+            try connection.query(SocialQuery.subtractPostCount, [userID])
+            try connection.query(SocialQuery.deletePostFromTimelines, [postID])
             // Locked before counting the other posts: a post being created on this media holds
             // a share lock until it commits, so it is counted or it finds the media deleted.
-            try connection.query("SELECT 1 FROM media WHERE id = $1 FOR NO KEY UPDATE", [mediaID])
-            let others = try connection.query(
-                "SELECT 1 FROM posts WHERE media_id = $1 AND NOT deleted LIMIT 1", [mediaID])
+            try connection.query(SocialQuery.lockMediaForPostCount, [mediaID])
+            let others = try connection.query(SocialQuery.otherLivePostOnMedia, [mediaID])
             guard others.isEmpty else { return nil }
             return try MediaCompletion.markDeleted(mediaID: mediaID, on: connection) ? mediaID : nil
         }
@@ -118,12 +107,7 @@ public struct PostService: Sendable {
     /// A user's live posts, newest first; 404 for an unknown user.
     public func posts(ofUser userID: Int64, page: PageRequest) async throws -> (posts: [PostView], next: String?) {
         let keys = page.keys
-        let rows = try await pool.query(
-            PostQuery.select + """
-                 WHERE p.user_id = $1 AND NOT p.deleted
-                  AND (p.created_at, p.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
-                ORDER BY p.created_at DESC, p.id DESC LIMIT $4
-                """, [userID, keys.micros, keys.id, page.limit + 1])
+        let rows = try await pool.query(SocialQuery.userPostsPage, [userID, keys.micros, keys.id, page.limit + 1])
         return try PostQuery.page(rows, limit: page.limit)
     }
 }

@@ -32,9 +32,16 @@ struct StoreKeyTests {
         #expect(throws: StoreError.self) { try ObjectKey.original(sha256: String(repeating: "g", count: 64)) }
     }
 
-    @Test func renditionsLiveUnderTheMediaID() throws {
-        #expect(try ObjectKey.rendition(mediaID: 42, name: "hls/720p/index.m3u8").rawValue == "media/42/hls/720p/index.m3u8")
-        #expect(throws: StoreError.self) { try ObjectKey.rendition(mediaID: 42, name: "../43/640.webp") }
+    @Test func renditionsLiveUnderTheMediaIDAndPresetVersion() throws {
+        let prefix = ObjectKey.renditionPrefix(mediaID: 42, presetName: "video", presetVersion: 3)
+        #expect(prefix == "media/42/video-v3")
+        let key = try ObjectKey.rendition(mediaID: 42, storePrefix: prefix, path: "hls/720p/index.m3u8")
+        #expect(key.rawValue == "media/42/video-v3/hls/720p/index.m3u8")
+        #expect(ObjectKey.renditionKeyText(mediaID: 42, storePrefix: "media/42/video-v3/", path: "640.webp") == "media/42/video-v3/640.webp")
+        // A manifest recording no folder: its paths are relative to the media's prefix.
+        #expect(ObjectKey.renditionKeyText(mediaID: 42, storePrefix: nil, path: "640.webp") == "media/42/640.webp")
+        #expect(ObjectKey.renditionKeyText(mediaID: 42, storePrefix: "", path: "640.webp") == "media/42/640.webp")
+        #expect(throws: StoreError.self) { try ObjectKey.rendition(mediaID: 42, storePrefix: prefix, path: "../../43/640.webp") }
     }
 
     @Test func contentTypesFollowTheExtension() throws {

@@ -4,6 +4,9 @@ import Platform
 import Thumbnail
 import Transcode
 
+/// The dedup index's hash: the pipelines' are converted once (`PDQHash+Pipeline.swift`).
+private typealias PDQHash = Platform.PDQHash
+
 /// The `media.photo` and `media.video` job handlers: original from the store → pipeline in a
 /// scratch folder → every output published under the media's deterministic prefix → media row
 /// marked ready (with its near-duplicate) in the job's completion transaction.
@@ -97,19 +100,22 @@ struct MediaProcessor: Sendable {
         case "photo":
             let manifest = try PhotoPipeline(preset: presets.photo)
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
+            let hashes = manifest.hashes
             return try Processed(
                 encoding: manifest, presetName: manifest.preset.name, presetVersion: manifest.preset.version,
-                input: manifest.input, pdq: manifest.hashes?.pdq, pdqQuality: manifest.hashes?.pdqQuality,
-                pdqVariants: manifest.hashes?.pdqDihedral ?? [], phash: manifest.hashes?.phash, frames: [])
+                input: manifest.input, pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) },
+                pdqQuality: hashes?.pdqQuality,
+                pdqVariants: try (hashes?.pdqDihedral ?? []).map { try PDQHash(pipelineHex: $0) },
+                phash: hashes?.phash, frames: [])
         case "video":
             let manifest = try VideoPipeline(preset: presets.video, posterPreset: presets.photo)
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             let hashes = manifest.hashes
             return try Processed(
                 encoding: manifest, presetName: manifest.preset.name, presetVersion: manifest.preset.version,
-                input: manifest.input, pdq: hashes?.pdq, pdqQuality: hashes?.pdqQuality, pdqVariants: [],
-                phash: hashes?.phash,
-                frames: hashes?.frames.map { (tMs: $0.timeMs, pdq: $0.pdq, quality: $0.quality) } ?? [])
+                input: manifest.input, pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) },
+                pdqQuality: hashes?.pdqQuality, pdqVariants: [], phash: hashes?.phash,
+                frames: try (hashes?.frames ?? []).map { (tMs: $0.timeMs, hash: try PDQHash(pipelineHex: $0.pdq), quality: $0.quality) })
         default:
             throw CommandFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
         }
@@ -122,15 +128,16 @@ private struct Processed {
     var input: Data
     var presetName: String
     var presetVersion: Int
-    var pdq: String?
+    var pdq: PDQHash?
     var pdqQuality: Int?
-    var pdqVariants: [String]
+    var pdqVariants: [PDQHash]
     var phash: String?
-    var frames: [(tMs: Int, pdq: String, quality: Int)]
+    var frames: [(tMs: Int, hash: PDQHash, quality: Int)]
 
     init(
         encoding manifest: some Encodable, presetName: String, presetVersion: Int, input: some Encodable,
-        pdq: String?, pdqQuality: Int?, pdqVariants: [String], phash: String?, frames: [(tMs: Int, pdq: String, quality: Int)]
+        pdq: PDQHash?, pdqQuality: Int?, pdqVariants: [PDQHash], phash: String?,
+        frames: [(tMs: Int, hash: PDQHash, quality: Int)]
     ) throws {
         let data = try JSONEncoder().encode(manifest)
         self.manifest = (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]

@@ -127,26 +127,22 @@ public final class PDQIndex: @unchecked Sendable {
         }
     }
 
-    /// The closest match over the dihedral variants of a query (the caller computes the up to
-    /// 8 rotated/mirrored hashes); nil when no variant has a match within `maxDistance`.
-    /// Ties keep the earlier variant.
-    public func bestMatch(variants: [PDQHash], within maxDistance: Int = 31) -> PDQDihedralMatch? {
-        bestMatch(optionalVariants: variants, within: maxDistance)
-    }
-
-    /// `bestMatch(variants:within:)` for hex variants; variants that are not 64 hex digits are
-    /// ignored (the hasher never produces them).
-    public func bestMatch(hexVariants: [String], within maxDistance: Int = 31) -> PDQDihedralMatch? {
-        bestMatch(optionalVariants: hexVariants.map { PDQHash(hex: $0) }, within: maxDistance)
-    }
-
-    private func bestMatch(optionalVariants: [PDQHash?], within maxDistance: Int) -> PDQDihedralMatch? {
-        var best: PDQDihedralMatch?
-        for (index, variant) in optionalVariants.enumerated() {
-            guard let variant, let match = matches(for: variant, within: maxDistance).first else { continue }
-            if match.distance < best?.match.distance ?? .max {
-                best = PDQDihedralMatch(match: match, variantIndex: index)
+    /// The closest stored hash to any of `variants` (a query's PDQ and the PDQ of its rotations
+    /// and mirrors, as the photo pipeline computes them), other than those stored under
+    /// `excluding` (a re-processed media is already in the index and must not match itself);
+    /// nil when nothing is within `maxDistance`.
+    ///
+    /// Ties: the smallest distance wins, then the lowest id (the earliest media); which variant
+    /// matched does not matter, so the answer does not depend on the variants' order.
+    public func bestMatch(variants: [PDQHash], within maxDistance: Int = 31, excluding: Int64? = nil) -> PDQMatch? {
+        var best: PDQMatch?
+        for variant in variants {
+            // `matches` is sorted by (distance, id): its first eligible entry is this variant's best.
+            guard let match = matches(for: variant, within: maxDistance).first(where: { $0.id != excluding }) else {
+                continue
             }
+            if let current = best, (current.distance, current.id) <= (match.distance, match.id) { continue }
+            best = match
         }
         return best
     }

@@ -41,10 +41,10 @@ struct MediaProcessor: Sendable {
             .appendingPathComponent("job-\(job.id)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        let outcome: Processed
+        var processed: Processed
         do {
             context.reportProgress(0, stage: "processing")
-            outcome = try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
+            processed = try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
         } catch {
             let failure = CommandFailure(error)
             guard failure.isBadInput else {
@@ -63,11 +63,10 @@ struct MediaProcessor: Sendable {
         }
 
         context.reportProgress(0.9, stage: "publishing")
-        let prefix = "media/\(payload.mediaID)/\(outcome.presetName)-v\(outcome.presetVersion)"
+        let prefix = "media/\(payload.mediaID)/\(processed.outcome.presetName)-v\(processed.outcome.presetVersion)"
         try publish(scratch, prefix: prefix)
-        var manifest = outcome
-        manifest.manifest["store_prefix"] = prefix
-        let record = try manifest.completionOutcome(mediaID: payload.mediaID)
+        processed.manifest["store_prefix"] = prefix
+        let record = try processed.completionOutcome()
         logger.info("processed", metadata: ["prefix": "\(prefix)"])
         let (completion, store, jobLogger) = (self.completion, self.store, logger)
         return .completed { connection in
@@ -102,9 +101,9 @@ struct MediaProcessor: Sendable {
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             let hashes = manifest.hashes
             return try Processed(
-                encoding: manifest, presetName: manifest.preset.name, presetVersion: manifest.preset.version,
-                input: manifest.input, pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) },
-                pdqQuality: hashes?.pdqQuality,
+                mediaID: payload.mediaID, encoding: manifest, presetName: manifest.preset.name,
+                presetVersion: manifest.preset.version, input: manifest.input,
+                pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) }, pdqQuality: hashes?.pdqQuality,
                 pdqVariants: try (hashes?.pdqDihedral ?? []).map { try PDQHash(pipelineHex: $0) },
                 phash: hashes?.phash, frames: [])
         case "video":
@@ -112,10 +111,13 @@ struct MediaProcessor: Sendable {
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             let hashes = manifest.hashes
             return try Processed(
-                encoding: manifest, presetName: manifest.preset.name, presetVersion: manifest.preset.version,
-                input: manifest.input, pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) },
-                pdqQuality: hashes?.pdqQuality, pdqVariants: [], phash: hashes?.phash,
-                frames: try (hashes?.frames ?? []).map { (tMs: $0.timeMs, hash: try PDQHash(pipelineHex: $0.pdq), quality: $0.quality) })
+                mediaID: payload.mediaID, encoding: manifest, presetName: manifest.preset.name,
+                presetVersion: manifest.preset.version, input: manifest.input,
+                pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) }, pdqQuality: hashes?.pdqQuality,
+                pdqVariants: [], phash: hashes?.phash,
+                frames: try (hashes?.frames ?? []).map { frame in
+                    (tMs: frame.timeMs, hash: try PDQHash(pipelineHex: frame.pdq), quality: frame.quality)
+                })
         default:
             throw CommandFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
         }
@@ -124,38 +126,29 @@ struct MediaProcessor: Sendable {
 
 /// A pipeline's result before it is recorded.
 private struct Processed {
+    /// The manifest as a JSON object, so the store prefix can be added before it is recorded.
     var manifest: [String: Any]
-    var input: Data
-    var presetName: String
-    var presetVersion: Int
-    var pdq: PDQHash?
-    var pdqQuality: Int?
-    var pdqVariants: [PDQHash]
-    var phash: String?
-    var frames: [(tMs: Int, hash: PDQHash, quality: Int)]
+    /// What the completion records; its `manifestJSON` is filled in by `completionOutcome()`.
+    var outcome: MediaCompletion.Outcome
 
     init(
-        encoding manifest: some Encodable, presetName: String, presetVersion: Int, input: some Encodable,
-        pdq: PDQHash?, pdqQuality: Int?, pdqVariants: [PDQHash], phash: String?,
+        mediaID: Int64, encoding manifest: some Encodable, presetName: String, presetVersion: Int,
+        input: some Encodable, pdq: PDQHash?, pdqQuality: Int?, pdqVariants: [PDQHash], phash: String?,
         frames: [(tMs: Int, hash: PDQHash, quality: Int)]
     ) throws {
         let data = try JSONEncoder().encode(manifest)
         self.manifest = (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-        self.input = try JSONEncoder().encode(input)
-        self.presetName = presetName
-        self.presetVersion = presetVersion
-        self.pdq = pdq
-        self.pdqQuality = pdqQuality
-        self.pdqVariants = pdqVariants
-        self.phash = phash
-        self.frames = frames
+        outcome = MediaCompletion.Outcome(
+            mediaID: mediaID, manifestJSON: "", inputJSON: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
+            presetName: presetName, presetVersion: presetVersion, pdq: pdq, pdqQuality: pdqQuality,
+            pdqVariants: pdqVariants, phash: phash, frames: frames)
     }
 
-    func completionOutcome(mediaID: Int64) throws -> MediaCompletion.Outcome {
+    /// The outcome with the manifest as it stands now.
+    func completionOutcome() throws -> MediaCompletion.Outcome {
         let manifestData = try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .withoutEscapingSlashes])
-        return MediaCompletion.Outcome(
-            mediaID: mediaID, manifestJSON: String(decoding: manifestData, as: UTF8.self),
-            inputJSON: String(decoding: input, as: UTF8.self), presetName: presetName, presetVersion: presetVersion,
-            pdq: pdq, pdqQuality: pdqQuality, pdqVariants: pdqVariants, phash: phash, frames: frames)
+        var outcome = self.outcome
+        outcome.manifestJSON = String(decoding: manifestData, as: UTF8.self)
+        return outcome
     }
 }

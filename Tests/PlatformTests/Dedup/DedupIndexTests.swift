@@ -79,7 +79,7 @@ struct DedupIndexTests {
         var generator = SeededGenerator(seed: 99)
         let anchor = PDQHash.random(using: &generator)
         let index = PDQIndex(firstSealAt: 1_024)
-        index.append(id: 0, hash: anchor)
+        index.append(contentsOf: [(0, anchor)])
         let batches: [[PDQIndex.Entry]] = (0..<60).map { batch in
             (0..<250).map { offset in
                 let id = Int64(1 + batch * 250 + offset)
@@ -107,24 +107,7 @@ struct DedupIndexTests {
         }
         let all: [PDQIndex.Entry] = [(0, anchor)] + batches.flatMap { $0 }
         #expect(index.count == all.count)
-        #expect(index.watermark == 15_000)
         #expect(index.matches(for: anchor) == bruteForce(all, anchor, within: 31))
-    }
-
-    @Test func catchUpFetchesAfterTheWatermarkWithoutDuplicates() async throws {
-        var generator = SeededGenerator(seed: 3)
-        let rows: [PDQIndex.Entry] = (1...2_500).map { (Int64($0 * 2), PDQHash.random(using: &generator)) }
-        let index = PDQIndex(firstSealAt: 512)
-        let fetch: (Int64, Int) async throws -> [PDQIndex.Entry] = { afterID, limit in
-            Array(rows.filter { $0.id > afterID }.prefix(limit))
-        }
-        #expect(try await index.catchUp(batchSize: 1_000, fetch: fetch) == 2_500)
-        #expect(index.watermark == 5_000)
-        #expect(try await index.catchUp(batchSize: 1_000, fetch: fetch) == 0)
-        // An overlapping fetch (rows already seen) stores nothing twice.
-        #expect(index.append(contentsOf: Array(rows.suffix(10)), skippingSeen: true) == 0)
-        #expect(index.count == 2_500)
-        #expect(index.matches(for: rows[17].hash, within: 0) == [PDQMatch(id: rows[17].id, distance: 0)])
     }
 
     @Test func hashesRoundTripThroughHex() throws {

@@ -65,10 +65,11 @@ public struct MediaReconciler: Sendable {
     @discardableResult
     public func runOnce(now: Date? = nil) async throws -> Outcome {
         var outcome = Outcome()
-        var after: Int64 = 0
+        var cursor: Int64 = 0
         let batch = Int32(clamping: configuration.batchSize)
         let minimumAge = configuration.minimumAge.queueSeconds
         while true {
+            let after = cursor
             let page = try await pool.transaction { connection -> (Outcome, last: Int64?, count: Int) in
                 let rows = try connection.query(
                     try MediaQuery.strandedMedia.sql(), [now, minimumAge, after, batch, MediaJobs.processingKeyPrefix])
@@ -98,7 +99,7 @@ public struct MediaReconciler: Sendable {
             outcome.enqueued += page.0.enqueued
             outcome.failed += page.0.failed
             guard let last = page.last, page.count == configuration.batchSize else { break }
-            after = last
+            cursor = last
         }
         Counter(label: Self.metric, dimensions: [("action", "enqueued")], factory: metrics).increment(by: outcome.enqueued.count)
         Counter(label: Self.metric, dimensions: [("action", "failed")], factory: metrics).increment(by: outcome.failed.count)

@@ -19,6 +19,9 @@ struct ServeSettings: Sendable {
     var gracePeriod: Duration
     /// How long a claimed job is leased; heartbeats renew it a third of the way in.
     var leaseDuration: Duration
+    /// How long a stored original that no live media holds is kept before the sweep removes
+    /// it (an upload refused or failed after storing its file, or lost to a crash).
+    var originalGracePeriod: Duration
     /// PDQ distance (of 256) at or below which media are recorded as near-duplicates.
     var duplicateDistance: Int
     /// The photo and video presets jobs are processed with.
@@ -33,6 +36,9 @@ extension ServeSettings {
     /// Pool sizes accepted; PostgreSQL's default max_connections is 100, so more than that
     /// needs a server configured for it.
     static let poolSizes = 1...256
+    /// Grace periods accepted for unheld originals, in seconds: at least a minute (an upload
+    /// commits within it), at most a year.
+    static let originalGraceSeconds = 60...31_536_000
     /// HTTP ports accepted; 0 picks a free one.
     static let ports = 0...65535
 

@@ -47,12 +47,7 @@ public struct MediaCompletion: Sendable {
         guard updated.affectedRows == 1 else { return false }
         // Posts waiting on this media reach their followers' feeds now, in the same transaction.
         let posts = try connection.query(try MediaQuery.postsOnMedia.sql(), [outcome.mediaID])
-        let fanOuts = try posts.map { row in
-            let postID = try row["id", as: Int64.self]
-            return try NewJob(
-                kind: Self.fanOutJobKind, encoding: ["post_id": postID], lane: "default",
-                idempotencyKey: "feed.fanout:\(postID)")
-        }
+        let fanOuts = try posts.map { row in try MediaJobs.fanOut(postID: try row["id", as: Int64.self]) }
         try JobQueue.enqueue(fanOuts, on: connection)
         if outcome.frames.isEmpty {
             try connection.query(try MediaQuery.deleteFrameHashes.sql(), [outcome.mediaID])

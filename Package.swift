@@ -80,9 +80,10 @@ let package = Package(
         .executableTarget(
             name: "MediaDaemon",
             dependencies: [
-                "Thumbnail", "Transcode", "Platform",
+                "Thumbnail", "Transcode", "Platform", "CSpawnShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),

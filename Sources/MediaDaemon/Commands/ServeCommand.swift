@@ -57,6 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("presets"), help: "Directory whose photo.json and video.json replace the built-in presets (env MEDIADAEMON_PRESETS; the built-in ones are the repository's jobs/).")
     var presetDirectory: String?
 
+    @Option(name: .customLong("quarantine-after"), help: "Worker crashes in a row (one input's jobs killing the child process that ran them) after which the input is quarantined.")
+    var quarantineAfter: Int = 2
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -64,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard photoWorkers >= 1, videoWorkers >= 1, backlogWorkers >= 1 else {
             throw ValidationError("worker counts must be at least 1")
         }
+        guard (1...100).contains(quarantineAfter) else { throw ValidationError("--quarantine-after must be 1...100") }
         guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
         guard (0...128).contains(duplicateDistance) else { throw ValidationError("--duplicate-distance must be 0...128") }
         if let originalGrace, !ServeSettings.originalGraceSeconds.contains(originalGrace) {
@@ -101,7 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
             photoWorkers: photoWorkers, videoWorkers: videoWorkers, backlogWorkers: backlogWorkers,
             gracePeriod: .seconds(gracePeriod), leaseDuration: .seconds(leaseSeconds),
             originalGracePeriod: .seconds(originalGrace), duplicateDistance: duplicateDistance,
-            presets: presets, presetSource: presetSource)
+            presets: presets, presetSource: presetSource, quarantineAfter: quarantineAfter,
+            // Tests only: makes a worker child crash on inputs carrying the fault marker.
+            workers: .current(testFault: environment.string("MEDIADAEMON_TEST_FAULT")))
     }
 
     func run() async throws {

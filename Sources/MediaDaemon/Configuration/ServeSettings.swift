@@ -28,6 +28,10 @@ struct ServeSettings: Sendable {
     var presets: MediaJob.Presets
     /// Where `presets` came from: a directory, or "built-in".
     var presetSource: String
+    /// Worker crashes in a row after which an input is quarantined.
+    var quarantineAfter: Int = 2
+    /// How the media worker children are started (executable, scrubbed environment).
+    var workers: WorkerPool.Configuration = .current()
 }
 
 extension ServeSettings {

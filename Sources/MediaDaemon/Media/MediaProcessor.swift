@@ -22,6 +22,10 @@ struct MediaProcessor: Sendable {
     /// Local scratch space for pipeline outputs before they are published.
     let scratchDirectory: String
     let logger: Logger
+    /// The worker children that run the pipelines; nil runs them in this process.
+    var workers: WorkerPool? = nil
+    /// Worker crashes in a row after which an input is quarantined (nil: never).
+    var quarantineAfter: Int? = 2
 
     var handlers: [String: JobHandler] {
         [
@@ -45,6 +49,8 @@ struct MediaProcessor: Sendable {
         do {
             context.reportProgress(0, stage: "processing")
             processed = try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
+        } catch let crash as WorkerCrash {
+            throw try recordCrash(crash, job: job, mediaID: payload.mediaID, logger: logger)
         } catch {
             let failure = CommandFailure(error)
             guard failure.isBadInput else {
@@ -66,7 +72,11 @@ struct MediaProcessor: Sendable {
         let manifest = PublishedManifest(
             processed.manifest, mediaID: payload.mediaID, presetName: processed.outcome.presetName,
             presetVersion: processed.outcome.presetVersion)
-        try publish(scratch, mediaID: payload.mediaID, prefix: manifest.storePrefix)
+        if workers != nil {
+            try processed.declared.publish(from: scratch, to: store, mediaID: payload.mediaID, prefix: manifest.storePrefix)
+        } else {
+            try publish(scratch, mediaID: payload.mediaID, prefix: manifest.storePrefix)
+        }
         let record = try processed.completionOutcome(manifest: manifest)
         logger.info("processed", metadata: ["prefix": "\(manifest.storePrefix)"])
         let (completion, store, jobLogger) = (self.completion, self.store, logger)
@@ -98,20 +108,29 @@ struct MediaProcessor: Sendable {
     private func run(_ payload: MediaJobPayload, input: URL, into scratch: URL, context: JobContext) throws -> Processed {
         switch payload.kind {
         case "photo":
-            let manifest = try PhotoPipeline(preset: presets.photo)
+            let manifest = try workers.map { workers in
+                var (manifest, variants) = try isolated(
+                    payload.kind, as: PhotoManifest.self, on: workers, input: input, into: scratch, context: context)
+                manifest.hashes?.pdqDihedral = variants
+                return manifest
+            } ?? PhotoPipeline(preset: presets.photo)
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             let hashes = manifest.hashes
             return try Processed(
+                declared: DeclaredOutputs(manifest),
                 mediaID: payload.mediaID, encoding: manifest, presetName: manifest.preset.name,
                 presetVersion: manifest.preset.version, input: manifest.input,
                 pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) }, pdqQuality: hashes?.pdqQuality,
                 pdqVariants: try (hashes?.pdqDihedral ?? []).map { try PDQHash(pipelineHex: $0) },
                 phash: hashes?.phash, frames: [])
         case "video":
-            let manifest = try VideoPipeline(preset: presets.video, posterPreset: presets.photo)
+            let manifest = try workers.map {
+                try isolated(payload.kind, as: VideoManifest.self, on: $0, input: input, into: scratch, context: context).0
+            } ?? VideoPipeline(preset: presets.video, posterPreset: presets.photo)
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             let hashes = manifest.hashes
             return try Processed(
+                declared: DeclaredOutputs(manifest),
                 mediaID: payload.mediaID, encoding: manifest, presetName: manifest.preset.name,
                 presetVersion: manifest.preset.version, input: manifest.input,
                 pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) }, pdqQuality: hashes?.pdqQuality,
@@ -131,13 +150,16 @@ private struct Processed {
     var manifest: any Encodable & Sendable
     /// What the completion records; its `manifestJSON` is filled in by `completionOutcome(manifest:)`.
     var outcome: MediaCompletion.Outcome
+    /// The files the manifest names, the only ones published from a worker's scratch folder.
+    var declared: DeclaredOutputs
 
     init(
-        mediaID: Int64, encoding manifest: some Encodable & Sendable, presetName: String, presetVersion: Int,
+        declared: DeclaredOutputs, mediaID: Int64, encoding manifest: some Encodable & Sendable, presetName: String, presetVersion: Int,
         input: some Encodable, pdq: PDQHash?, pdqQuality: Int?, pdqVariants: [PDQHash], phash: String?,
         frames: [(tMs: Int, hash: PDQHash, quality: Int)]
     ) throws {
         self.manifest = manifest
+        self.declared = declared
         outcome = MediaCompletion.Outcome(
             mediaID: mediaID, manifestJSON: "", inputJSON: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
             presetName: presetName, presetVersion: presetVersion, pdq: pdq, pdqQuality: pdqQuality,

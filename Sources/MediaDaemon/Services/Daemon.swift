@@ -78,9 +78,12 @@ struct Daemon {
                 }
             })
         let social = SocialJobs(api: api, store: store, logger: logger)
+        // Media jobs run in worker children: a decoder crash takes one child, never serve.
+        let workers = WorkerPool(configuration: settings.workers, metrics: metrics)
         let processor = MediaProcessor(
             store: store, pool: pool, completion: MediaCompletion(maxDistance: settings.duplicateDistance),
-            presets: settings.presets, scratchDirectory: configuration.scratchDirectory, logger: logger)
+            presets: settings.presets, scratchDirectory: configuration.scratchDirectory, logger: logger,
+            workers: workers, quarantineAfter: settings.quarantineAfter)
         let runner = try QueueRunner(
             configuration: .init(
                 database: .init(url: databaseURL, size: 1),
@@ -100,7 +103,7 @@ struct Daemon {
                 sweeper: try OriginalSweeper(
                     pool: pool, store: store, configuration: .init(gracePeriod: settings.originalGracePeriod),
                     logger: logger, metrics: metrics)),
-            QueueService(runner: runner),
+            QueueService(runner: runner, workers: workers),
         ]
         if settings.httpEnabled { services.append(api.makeApplication()) }
         return services

@@ -5,8 +5,11 @@ import ServiceLifecycle
 /// within the grace period, and release what is left.
 struct QueueService: Service {
     let runner: QueueRunner
+    /// The media worker children, retired once the lanes have stopped.
+    var workers: WorkerPool? = nil
 
     func run() async throws {
+        defer { workers?.shutdown() }
         try await withGracefulShutdownHandler {
             try await runner.run()
         } onGracefulShutdown: {

@@ -47,6 +47,23 @@ extension JobQueue {
         return try row.decode(PostgresArray<Int64>.self, column: "dead_jobs").elements
     }
 
+    /// Records that the worker process running `job`'s attempt died holding it: one kill of the
+    /// job's input, counted only while the attempt still holds its lease. Returns the input's
+    /// kills in a row and whether it reached `quarantineAfter` (nil: never quarantine); nil when
+    /// the job names no input or its lease was lost. The caller still fails the attempt.
+    public func recordWorkerKill(
+        _ job: Job, error: String, quarantineAfter: Int?, now: Date? = nil
+    ) async throws -> (kills: Int, quarantined: Bool)? {
+        let rows = try await pool.query(
+            try QueueQuery.recordWorkerKill.sql(),
+            [
+                job.id, Int32(clamping: job.attempt), job.lease.owner, error, quarantineAfter.map { Int32(clamping: $0) },
+                now,
+            ])
+        guard let row = rows.first else { return nil }
+        return (Int(try row.decode(Int32.self, column: "kills")), try row.decode(Bool.self, column: "quarantined"))
+    }
+
     /// Forgets the kills of the input `contentKey` after one of its jobs succeeded, on the
     /// caller's connection (inside the completion's transaction). Blocks.
     static func resetKills(contentKey: String, on connection: DatabaseConnection) throws {

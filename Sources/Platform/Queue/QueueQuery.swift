@@ -28,6 +28,7 @@ public enum QueueQuery: String, NamedQuery {
     case listQuarantines = "ListQuarantines"
     case liftQuarantine = "LiftQuarantine"
     case resetContentKills = "ResetContentKills"
+    case recordWorkerKill = "RecordWorkerKill"
 
     /// The statement's text. Throws `DatabaseError` `.queryMissing` when the bundled files lack it.
     public func sql() throws -> String {

@@ -1,0 +1,59 @@
+import Foundation
+import Glibc
+import Logging
+import Platform
+
+/// Running a media job in a worker child, and what a child's death means for the job.
+extension MediaProcessor {
+    /// Runs the pipeline of `kind` in a worker: hands over the open original and an empty
+    /// scratch folder, returns the manifest's JSON. A failure the child sorted is thrown as a
+    /// `CommandFailure` of the same kind; a child's death as `WorkerCrash`.
+    func isolated<Manifest: Decodable>(
+        _ kind: String, as type: Manifest.Type, on workers: WorkerPool, input: URL, into scratch: URL, context: JobContext
+    ) throws -> (Manifest, pdqDihedral: [String]?) {
+        let file = open(input.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard file >= 0 else {
+            throw CommandFailure.internalError("cannot open the original \(input.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(file) }
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let job = WorkerJob(
+            kind: kind, photoPreset: presets.photo, videoPreset: presets.video, scratchDirectory: scratch.path)
+        switch try workers.run(job, input: file, context: context) {
+        case .manifest(let manifest, let pdqDihedral):
+            return (try JSONDecoder().decode(type, from: manifest), pdqDihedral)
+        case .failure(let failure) where failure.isBadInput:
+            throw CommandFailure.badInput(code: failure.code, message: failure.message)
+        case .failure(let failure):
+            // Cancellation reached the pipeline: the queue records it from the context.
+            try context.checkCancellation()
+            throw JobFailure.transient(failure.code, failure.message)
+        }
+    }
+
+    /// Records a worker's death against the one job it held (fenced by the attempt) and
+    /// returns the failure to throw: `worker_crashed`, retried on a fresh child, or
+    /// `quarantined` (the media fails) once the input has crashed `quarantineAfter` children.
+    func recordCrash(_ crash: WorkerCrash, job: Job, mediaID: Int64, logger: Logger) throws -> JobFailure {
+        let message = "worker crashed: \(crash.cause) during \(crash.stage) (\(crash.detail))"
+        logger.error(
+            "worker crashed",
+            metadata: ["signal": "\(crash.cause)", "stage": "\(crash.stage)", "detail": "\(crash.detail)"])
+        let (pool, quarantineAfter) = (self.pool, self.quarantineAfter)
+        let kill = try LaneThread.wait {
+            try await JobQueue(pool: pool, logger: Logger(label: "mediadaemon.worker"))
+                .recordWorkerKill(job, error: "worker_crashed: \(crash.cause)", quarantineAfter: quarantineAfter)
+        }
+        guard let kill, kill.quarantined else {
+            return JobFailure.transient("worker_crashed", message, retryAfter: .seconds(1))
+        }
+        let quarantined = "\(message); input quarantined after \(kill.kills) crashes in a row"
+        logger.notice("input quarantined", metadata: ["kills": "\(kill.kills)"])
+        try LaneThread.wait {
+            try await pool.withConnection { connection in
+                try MediaCompletion.markFailed(mediaID: mediaID, code: "quarantined", message: quarantined, on: connection)
+            }
+        }
+        return JobFailure.permanent("quarantined", quarantined)
+    }
+}

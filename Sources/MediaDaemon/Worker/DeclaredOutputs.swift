@@ -1,0 +1,67 @@
+import Foundation
+import Glibc
+import Platform
+import Thumbnail
+import Transcode
+
+/// The files a manifest declares, the only ones the parent publishes from a worker's scratch
+/// directory: each rendition's path, and the files of the HLS folder the master playlist names.
+struct DeclaredOutputs: Sendable {
+    var files: [String]
+    /// Folders all of whose regular files are outputs (`hls/`: playlists and segments).
+    var folders: [String]
+
+    init(_ manifest: PhotoManifest) {
+        files = manifest.renditions.map(\.path)
+        folders = []
+    }
+
+    init(_ manifest: VideoManifest) {
+        files = manifest.renditions.map(\.path) + (manifest.poster?.renditions.map(\.path) ?? []) + (manifest.hls.map { [$0] } ?? [])
+        folders = manifest.hls.map { [($0 as NSString).deletingLastPathComponent] }?.filter { !$0.isEmpty } ?? []
+    }
+
+    /// Copies every declared file under `scratch` into the store under `prefix`. A declared
+    /// name that escapes the folder, crosses a symbolic link or is not a regular file fails the
+    /// job: a worker wrote something it should not have.
+    func publish(from scratch: URL, to store: ObjectStore, mediaID: Int64, prefix: String) throws {
+        let root = scratch.standardizedFileURL.path
+        var names = Set(files)
+        for folder in folders {
+            try Self.checkSafe(folder, under: root, isFolder: true)
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + folder)) ?? []
+            names.formUnion(entries.map { folder + "/" + $0 })
+        }
+        for name in names.sorted() {
+            try Self.checkSafe(name, under: root, isFolder: false)
+            // O_NOFOLLOW: the last component must not be a link; the folders were checked above.
+            let file = open(root + "/" + name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard file >= 0 else {
+                throw CommandFailure.internalError("declared output \(name) cannot be opened: \(String(cString: strerror(errno)))")
+            }
+            defer { close(file) }
+            var info = stat()
+            guard fstat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+                throw CommandFailure.internalError("declared output \(name) is not a regular file")
+            }
+            _ = try store.put(
+                try ObjectKey.rendition(mediaID: mediaID, storePrefix: prefix, path: name), fromFile: "/proc/self/fd/\(file)")
+        }
+    }
+
+    /// A relative name without `..` whose parent folders under `root` are real folders, not links.
+    private static func checkSafe(_ name: String, under root: String, isFolder: Bool) throws {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard !name.isEmpty, !name.hasPrefix("/"), !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw CommandFailure.internalError("declared output \(name) is not a plain relative path")
+        }
+        var path = root
+        for part in isFolder ? parts[...] : parts.dropLast() {
+            path += "/" + part
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw CommandFailure.internalError("declared output \(name) crosses \(path), which is not a folder")
+            }
+        }
+    }
+}

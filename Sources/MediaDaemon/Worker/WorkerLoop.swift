@@ -1,0 +1,78 @@
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+import Thumbnail
+import Transcode
+
+/// A worker child's life (`mediadaemon worker`): receive a job, run its pipeline into the
+/// scratch directory, answer with the manifest or a sorted failure, wait for the next one.
+///
+/// The child holds no database connection and no credentials; it reads only the input it was
+/// handed and writes only the scratch directory. It exits when the parent's end closes.
+struct WorkerLoop {
+    let channel: WorkerChannel
+    let fault: WorkerFault?
+
+    /// Jobs from the reading thread to the processing thread, and the current job's cancel flag.
+    private final class Mailbox: Sendable {
+        let jobs = Mutex<[(WorkerJob, Int32)]>([])
+        let arrived = DispatchSemaphore(value: 0)
+        let cancelled = Atomic<Bool>(false)
+    }
+
+    func run() -> Never {
+        let mailbox = Mailbox()
+        let channel = self.channel
+        // Reads while a job runs, so a cancel reaches the pipeline's isCancelled checks.
+        let reader = Thread {
+            while true {
+                switch try? channel.receive() {
+                case .message(.job(let job), let descriptor?)?:
+                    mailbox.cancelled.store(false, ordering: .sequentiallyConsistent)
+                    mailbox.jobs.withLock { $0.append((job, descriptor)) }
+                    mailbox.arrived.signal()
+                case .message(.cancel, _)?:
+                    mailbox.cancelled.store(true, ordering: .sequentiallyConsistent)
+                default:
+                    // The parent closed its end, or broke the protocol: nothing more to do.
+                    exit(0)
+                }
+            }
+        }
+        reader.start()
+        while true {
+            mailbox.arrived.wait()
+            guard let (job, input) = mailbox.jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { continue }
+            let reply = process(job, input: input) { mailbox.cancelled.load(ordering: .sequentiallyConsistent) }
+            close(input)
+            do { try channel.send(reply) } catch { exit(0) }
+        }
+    }
+
+    private func process(_ job: WorkerJob, input: Int32, isCancelled: @escaping @Sendable () -> Bool) -> WorkerMessage {
+        // The pipelines open by path; this one names the descriptor the parent handed over.
+        let path = "/proc/self/fd/\(input)"
+        let inputURL = URL(fileURLWithPath: path)
+        let output = URL(fileURLWithPath: job.scratchDirectory)
+        do {
+            try channel.send(.progress(fraction: 0, stage: "decoding"))
+            try fault?.commit(forInputAt: path)
+            switch job.kind {
+            case "photo":
+                let manifest = try PhotoPipeline(preset: job.photoPreset)
+                    .process(input: inputURL, outputDirectory: output, isCancelled: isCancelled)
+                return .result(manifest: try JSONEncoder().encode(manifest), pdqDihedral: manifest.hashes?.pdqDihedral)
+            case "video":
+                let manifest = try VideoPipeline(preset: job.videoPreset, posterPreset: job.photoPreset)
+                    .process(input: inputURL, outputDirectory: output, isCancelled: isCancelled)
+                return .result(manifest: try JSONEncoder().encode(manifest), pdqDihedral: nil)
+            default:
+                throw CommandFailure.badInput(code: "unsupported_kind", message: "media kind \(job.kind) is not photo or video")
+            }
+        } catch {
+            let failure = CommandFailure(error)
+            return .failure(WorkerFailure(code: failure.code, message: failure.message, isBadInput: failure.isBadInput))
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Glibc
+import Thumbnail
+import Transcode
+
+/// One message between `serve` and a worker child (see `WorkerChannel` for the framing).
+///
+/// Parent → child: `job` (the input travels beside it as a descriptor), `cancel`.
+/// Child → parent: `ready` once after start-up, `progress`, then one `result` or `failure` per job.
+enum WorkerMessage: Codable, Sendable, Equatable {
+    case ready
+    case job(WorkerJob)
+    case cancel
+    case progress(fraction: Double, stage: String)
+    /// The pipeline's manifest (`PhotoManifest` or `VideoManifest` as JSON): it declares every
+    /// output written into the scratch directory. `pdqDihedral` carries a photo's dihedral PDQ
+    /// variants, which the manifest's JSON leaves out.
+    case result(manifest: Data, pdqDihedral: [String]?)
+    case failure(WorkerFailure)
+}
+
+/// A job handed to a child: which pipeline, its presets and where to write.
+struct WorkerJob: Codable, Sendable, Equatable {
+    /// `photo` or `video`.
+    var kind: String
+    var photoPreset: PhotoPreset
+    var videoPreset: VideoPreset
+    /// An empty directory the parent created; the child writes only here.
+    var scratchDirectory: String
+}
+
+/// A job the child finished without outputs, sorted as `CommandFailure` sorts it.
+struct WorkerFailure: Codable, Sendable, Equatable {
+    var code: String
+    var message: String
+    var isBadInput: Bool
+}
+
+extension WorkerMessage {
+    /// The protocol version, the first byte of every frame.
+    static let version: UInt8 = 1
+    /// The largest frame either side accepts (a video manifest is a few KiB).
+    static let maximumFrame = 1 << 20
+
+    /// `[version][UInt32 big-endian length][JSON]`.
+    func frame() throws -> Data {
+        let body = try JSONEncoder().encode(self)
+        guard body.count + 5 <= Self.maximumFrame else {
+            throw CommandFailure.internalError("worker message of \(body.count) bytes exceeds the frame limit")
+        }
+        var frame = Data([Self.version])
+        let length = UInt32(body.count)
+        frame.append(contentsOf: [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)])
+        frame.append(body)
+        return frame
+    }
+
+    /// Decodes one frame; throws on a wrong version, a length that disagrees with the frame,
+    /// or a frame over `maximumFrame`.
+    init(frame: Data) throws {
+        let bytes = [UInt8](frame)
+        guard bytes.count >= 5, bytes.count <= Self.maximumFrame else {
+            throw CommandFailure.internalError("worker frame of \(bytes.count) bytes is malformed")
+        }
+        guard bytes[0] == Self.version else {
+            throw CommandFailure.internalError("worker protocol version \(bytes[0]), expected \(Self.version)")
+        }
+        let length = Int(bytes[1]) << 24 | Int(bytes[2]) << 16 | Int(bytes[3]) << 8 | Int(bytes[4])
+        guard length == bytes.count - 5 else {
+            throw CommandFailure.internalError("worker frame declares \(length) bytes, carries \(bytes.count - 5)")
+        }
+        self = try JSONDecoder().decode(WorkerMessage.self, from: Data(bytes[5...]))
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Glibc
+import Logging
+import Metrics
+import Platform
+import Synchronization
+
+/// The worker children of `serve`: idle ones wait for the next job (libvips and FFmpeg stay
+/// initialised), a lane thread takes one for one job and gives it back.
+///
+/// A child that dies holding a job is reaped and replaced by a fresh one on the next job;
+/// when children keep dying, new ones start after a growing delay (up to `maximumBackoff`).
+final class WorkerPool: Sendable {
+    /// How children are started.
+    struct Configuration: Sendable {
+        /// The executable the children run (`mediadaemon`), normally this process's own.
+        var executable: String
+        /// The children's whole environment: nothing of serve's (no DATABASE_URL, no keys).
+        var environment: [String: String]
+
+        /// This executable, with the scrubbed environment; `testFault` is passed on as
+        /// `MEDIADAEMON_TEST_FAULT` (tests only).
+        static func current(testFault: String? = nil) -> Configuration {
+            var environment = ["SWIFT_BACKTRACE": "enable=no", "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"]
+            if let testFault { environment["MEDIADAEMON_TEST_FAULT"] = testFault }
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0]
+            return Configuration(executable: executable, environment: environment)
+        }
+    }
+
+    /// Metric: children that died holding a job, by `cause` (`SIGSEGV`, `exit 1`…).
+    static let crashesMetric = "mediadaemon_worker_crashes_total"
+    static let maximumBackoff: Duration = .seconds(5)
+
+    let configuration: Configuration
+    private let metrics: any MetricsFactory
+    private let idle = Mutex<[WorkerProcess]>([])
+    /// Crashes in a row (reset by a job a child finished), for the start-up backoff.
+    private let crashesInARow = Mutex(0)
+
+    init(configuration: Configuration, metrics: any MetricsFactory) {
+        self.configuration = configuration
+        self.metrics = metrics
+    }
+
+    /// Runs `job` on an idle child or a new one. Throws `WorkerCrash` when the child died
+    /// holding it, or the context's cancellation.
+    func run(_ job: WorkerJob, input: Int32, context: JobContext) throws -> WorkerProcess.Reply {
+        let worker = try idle.withLock { $0.popLast() } ?? start()
+        do {
+            let reply = try worker.run(job, input: input, context: context)
+            crashesInARow.withLock { $0 = 0 }
+            idle.withLock { $0.append(worker) }
+            return reply
+        } catch let crash as WorkerCrash {
+            crashesInARow.withLock { $0 += 1 }
+            Counter(label: Self.crashesMetric, dimensions: [("cause", crash.cause)], factory: metrics).increment()
+            replace()
+            throw crash
+        } catch {
+            // An ordered kill (cancel): the child is gone, and it is not the input's fault.
+            throw error
+        }
+    }
+
+    /// Retires every idle child (they exit at end-of-stream) and reaps it.
+    func shutdown() {
+        let workers = idle.withLock { workers in
+            defer { workers.removeAll() }
+            return workers
+        }
+        workers.forEach { $0.retire() }
+    }
+
+    /// The pids of the idle children (for tests and logs).
+    var idlePIDs: [pid_t] { idle.withLock { $0.map(\.pid) } }
+
+    /// Starts a child in place of one that died, off the lane thread (after the backoff), so
+    /// the next job finds it ready.
+    private func replace() {
+        Thread { [self] in
+            guard let worker = try? start() else { return }
+            idle.withLock { $0.append(worker) }
+        }.start()
+    }
+
+    private func start() throws -> WorkerProcess {
+        let crashes = crashesInARow.withLock { $0 }
+        if crashes > 1 {
+            // Children keep dying: don't spin. 100 ms, 200 ms… up to maximumBackoff.
+            let delay = min(Duration.milliseconds(100) * (1 << min(crashes - 2, 10)), Self.maximumBackoff)
+            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+        }
+        return try WorkerProcess.spawn(executable: configuration.executable, environment: configuration.environment)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+
+/// Crash isolation through a running `serve`: a media whose decoding kills its worker child is
+/// quarantined after exactly two crashes, while the daemon keeps answering and processing other
+/// uploads in the same process. The crash is made with the test-only MEDIADAEMON_TEST_FAULT hook.
+@Suite("serve survives worker crashes", .serialized)
+struct WorkerCrashTests {
+    private let directory: URL
+    private var data: String { directory.appendingPathComponent("state").path }
+    /// The bytes that make the hook fire (WorkerFault.marker; restated here on purpose).
+    private static let marker = Data("MEDIADAEMON-TEST-FAULT".utf8)
+
+    init() throws {
+        directory = URL(fileURLWithPath: "/tmp/md-crash-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    private func curl(_ arguments: [String]) async throws -> (status: Int, body: Data) {
+        let body = directory.appendingPathComponent("body-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: body) }
+        let result = try await ChildProcess(
+            "/usr/bin/curl", ["-sS", "--max-time", "60", "-o", body, "-w", "%{http_code}"] + arguments, directory: directory
+        ).waitForExit()
+        return (Int(result.stdout) ?? 0, (try? Data(contentsOf: URL(fileURLWithPath: body))) ?? Data())
+    }
+
+    private func image(_ name: String, size: String) async throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        let result = try await ChildProcess(
+            "/usr/bin/ffmpeg", ["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=\(size)", "-frames:v", "1", path],
+            directory: directory
+        ).waitForExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        return path
+    }
+
+    private func json(_ body: Data) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+    }
+
+    /// A /proc file's text (its size reads as 0, so read to the end).
+    private func proc(_ path: String) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+    }
+
+    /// Descriptor number → what it points to (`socket:[123]`, a path…) for process `pid`.
+    private func descriptors(of pid: pid_t) -> [Int: String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+        var result: [Int: String] = [:]
+        for name in names {
+            guard let number = Int(name),
+                let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(name)")
+            else { continue }
+            result[number] = target
+        }
+        return result
+    }
+
+    /// The pids whose parent is `pid`.
+    private func children(of pid: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { candidate in
+            let stat = proc("/proc/\(candidate)/stat")
+            guard let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+    }
+
+    @Test func crashingInputIsQuarantinedWhileServeKeepsServing() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = try await image("good.jpg", size: "800x600")
+        let faulty = try await image("faulty.jpg", size: "640x480")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: faulty))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Self.marker)
+        try handle.close()
+
+        let daemon = try DaemonProcess.start(
+            ["serve", "--data", data, "--port", "0", "--photo-workers", "1"], directory: directory,
+            environment: ["MEDIADAEMON_TEST_FAULT": "c-abort"])
+        defer { daemon.signal(SIGTERM) }
+        #expect(await daemon.waitForStderr(containing: "Server started and listening on"), "\(daemon.stderr)")
+        let line = try #require(daemon.stderr.components(separatedBy: "\n").first { $0.contains("Server started and listening on") })
+        let port = try #require(line.components(separatedBy: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let base = "http://127.0.0.1:\(port)"
+
+        let credentials = #"{"username": "dora", "password": "a long passphrase"}"#
+        let json = ["-H", "Content-Type: application/json", "--data-binary", credentials]
+        #expect(try await curl(["-X", "POST"] + json + [base + "/api/v1/users"]).status == 201)
+        let session = try await curl(["-X", "POST"] + json + [base + "/api/v1/sessions"])
+        let token = try #require(self.json(session.body)["token"] as? String)
+        func upload(_ file: String) async throws -> Int {
+            try await curl(["-H", "Authorization: Bearer \(token)", "-F", "media=@\(file)", base + "/api/v1/posts"]).status
+        }
+
+        #expect(try await upload(faulty) == 201)
+        #expect(try await upload(good) == 201)
+        // Until both media settle, the daemon answers health checks and accepts uploads.
+        let deadline = ContinuousClock.now + .seconds(180)
+        var rows: [[String: Any]] = []
+        var extraUploads = 0
+        while ContinuousClock.now < deadline {
+            #expect(try await curl([base + "/healthz"]).status == 200)
+            if extraUploads < 2 {
+                #expect(try await upload(good) == 201)
+                extraUploads += 1
+            }
+            let listed = try await DaemonProcess.run(["media", "list", "--data", data], directory: directory)
+            rows = listed.stdout.split(separator: "\n").compactMap { self.json(Data($0.utf8)) }
+            if rows.count >= 2, !rows.contains(where: { $0["status"] as? String == "processing" }) { break }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+
+        let faultyRow = try #require(rows.first { $0["original_name"] as? String == "faulty.jpg" }, "\(rows)")
+        #expect(faultyRow["status"] as? String == "failed", "\(faultyRow)")
+        #expect(faultyRow["error_code"] as? String == "quarantined", "\(faultyRow)")
+        let goodRows = rows.filter { $0["original_name"] as? String == "good.jpg" }
+        #expect(!goodRows.isEmpty && goodRows.allSatisfy { $0["status"] as? String == "ready" }, "\(goodRows)")
+
+        // Exactly two children died, both attributed to the faulty input's job, and serve is the
+        // process it was (kill 0 would fail for a restarted one: the test holds the original pid).
+        let crashLines = daemon.stderr.components(separatedBy: "\n").filter { $0.hasSuffix("] worker crashed") }
+        #expect(crashLines.count == 2, "\(crashLines)")
+        #expect(crashLines.allSatisfy { $0.contains("SIGABRT") && $0.contains("media_id=\(faultyRow["id"] ?? "")") }, "\(crashLines)")
+        #expect(kill(daemon.pid, 0) == 0)
+        let metrics = String(decoding: try await curl([base + "/metrics"]).body, as: UTF8.self)
+        #expect(metrics.contains(#"mediadaemon_worker_crashes_total{cause="SIGABRT"} 2"#), "\(metrics.prefix(4000))")
+
+        // The live worker child holds only stdin/stdout/stderr and its channel: not the HTTP
+        // listening socket nor any other descriptor of serve.
+        // A child that died is replaced at once (after the backoff).
+        var workers: [pid_t] = []
+        while workers.isEmpty, ContinuousClock.now < deadline {
+            workers = children(of: daemon.pid).filter { proc("/proc/\($0)/cmdline").split(separator: "\0").last == "worker" }
+            if workers.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(!workers.isEmpty)
+        for worker in workers {
+            let held = descriptors(of: worker)
+            // 0–3 are the ones serve hands over; what else a child holds it opened itself (its
+            // runtime's event descriptors), never a socket or file of serve's.
+            #expect(held[3]?.hasPrefix("socket:") == true, "\(held)")
+            let serves = Set(descriptors(of: daemon.pid).values.filter { !$0.hasPrefix("anon_inode:") })
+            let inherited = held.filter { $0.key > 3 && serves.contains($0.value) }
+            #expect(inherited.isEmpty, "worker \(worker) holds serve's \(inherited) (all: \(held))")
+            #expect(held.filter { $0.key > 3 && $0.value.hasPrefix("socket:") }.isEmpty, "\(held)")
+            let environment = proc("/proc/\(worker)/environ")
+            let names = Set(environment.split(separator: "\0").map { String($0.prefix { $0 != "=" }) })
+            // Scrubbed: none of serve's environment (HOME, DATABASE_URL…) reaches a child.
+            #expect(names.isSubset(of: ["SWIFT_BACKTRACE", "LC_ALL", "PATH", "MEDIADAEMON_TEST_FAULT"]), "\(names)")
+            #expect(environment.contains("SWIFT_BACKTRACE=enable=no"))
+        }
+    }
+}

@@ -18,8 +18,9 @@ public struct JobRescuer: Sendable {
         /// `stalled`; nil turns stall detection off. Counted from the claim for jobs that never
         /// report progress, so it must exceed the longest silent handler.
         public var stallTimeout: Duration?
-        /// An input (a job's `content_key`) whose workers died or hung on this many attempts
-        /// in a row is quarantined: the job goes dead as `quarantined` and new jobs for the
+        /// An input (a job's `content_key`) whose workers hung (stalled) on this many attempts
+        /// in a row is quarantined (an expired lease is the whole daemon's death and does not
+        /// count; a worker process's crash is counted by `JobQueue.recordWorkerKill`): the job goes dead as `quarantined` and new jobs for the
         /// input are dead-lettered at insert until an operator lifts it. nil turns it off.
         public var quarantineAfter: Int?
 

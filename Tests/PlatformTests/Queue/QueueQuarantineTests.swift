@@ -13,9 +13,20 @@ struct QueueQuarantineTests {
         NewJob(kind: kind, payload: PostgresJSON(text: #"{"content_key": "\#(key)", "n": 1}"#), priority: priority, maxAttempts: 5)
     }
 
-    /// Claims the first due job as `owner` and lets its lease expire (the worker "died"):
-    /// the rescuer runs with the clock pinned past the lease.
+    /// Claims the first due job as `owner` and lets it hang (the worker stopped making
+    /// progress while its lease held): the rescuer runs with the clock pinned past the stall
+    /// timeout (600 s by default), within the hour-long lease.
     private func killOnce(
+        _ fixture: QueueFixture, _ rescuer: JobRescuer, owner: String
+    ) async throws -> (Job, JobRescuer.Outcome) {
+        let claimed = try #require(
+            try await fixture.queue.claim(lane: "default", limit: 1, owner: owner, leaseDuration: .seconds(3600)).first)
+        let outcome = try await rescuer.runOnce(now: claimed.lease.expiresAt.addingTimeInterval(-60))
+        return (claimed, outcome)
+    }
+
+    /// Claims the first due job as `owner` and lets its lease expire: the daemon holding it died.
+    private func expireOnce(
         _ fixture: QueueFixture, _ rescuer: JobRescuer, owner: String
     ) async throws -> (Job, JobRescuer.Outcome) {
         let claimed = try #require(
@@ -51,7 +62,7 @@ struct QueueQuarantineTests {
         let dead = try await fixture.record(toxic)
         #expect(dead.state == .dead)
         #expect(dead.attempts == 3 && dead.maxAttempts == 5)
-        #expect(dead.errors.map(\.code) == ["lease_expired", "lease_expired", "quarantined"])
+        #expect(dead.errors.map(\.code) == ["stalled", "stalled", "quarantined"])
         #expect(dead.lastError?.contains(key) == true)
         let deadSibling = try await fixture.record(sibling)
         #expect(deadSibling.state == .dead && deadSibling.attempts == 0)
@@ -67,7 +78,7 @@ struct QueueQuarantineTests {
         #expect(listed.map(\.contentKey) == [key])
         #expect(listed.first?.kills == 3)
         #expect(listed.first?.lastJobID == toxic)
-        #expect(listed.first?.lastError == "lease_expired")
+        #expect(listed.first?.lastError == "stalled")
         #expect(listed.first?.deadJobs == 2)
 
         // New work for the input is dead-lettered at insert: with the API and with plain SQL.
@@ -121,7 +132,7 @@ struct QueueQuarantineTests {
         #expect(outcome.rescued == [second])
         #expect(try await kills(fixture, key) == 1)
 
-        // No content key: lease expiries only count against max_attempts.
+        // No content key: stalls only count against max_attempts.
         let plain = try await fixture.queue.enqueue(NewJob(kind: "k", priority: -1, maxAttempts: 5)).id
         for attempt in 1...4 {
             let (claimed, outcome) = try await killOnce(fixture, rescuer, owner: "plain-\(attempt)")
@@ -129,6 +140,46 @@ struct QueueQuarantineTests {
             #expect(outcome.quarantined.isEmpty && outcome.rescued == [plain])
         }
         #expect(try await fixture.record(plain).state == .available)
+        await fixture.close()
+    }
+
+    @Test func aDaemonWhoseLeaseExpiredIsNotHeldAgainstItsInput() async throws {
+        let fixture = try await QueueFixture.make()
+        let rescuer = try JobRescuer(pool: fixture.pool, logger: logger)
+        let id = try await fixture.queue.enqueue(job("held-by-a-dead-daemon")).id
+        for attempt in 1...4 {
+            let (claimed, outcome) = try await expireOnce(fixture, rescuer, owner: "daemon-\(attempt)")
+            #expect(claimed.id == id && outcome.rescued == [id] && outcome.quarantined.isEmpty)
+        }
+        let record = try await fixture.record(id)
+        #expect(record.state == .available)
+        #expect(record.errors.map(\.code) == ["lease_expired", "lease_expired", "lease_expired", "lease_expired"])
+        #expect(try await kills(fixture, "held-by-a-dead-daemon") == nil)
+        await fixture.close()
+    }
+
+    @Test func aWorkerCrashCountsOnceForItsAttemptAndQuarantinesAtTheLimit() async throws {
+        let fixture = try await QueueFixture.make()
+        let key = "crashes-its-worker"
+        let id = try await fixture.queue.enqueue(job(key)).id
+        let first = try #require(
+            try await fixture.queue.claim(lane: "default", limit: 1, owner: "w-1", leaseDuration: .seconds(30)).first)
+        let one = try await fixture.queue.recordWorkerKill(first, error: "worker_crashed: SIGSEGV", quarantineAfter: 2)
+        #expect(one?.kills == 1 && one?.quarantined == false)
+        try await fixture.queue.fail(first.lease, JobFailure.transient("worker_crashed", "SIGSEGV"), retryDelay: .zero)
+        // A stale holder of the first attempt cannot count another kill: the write is fenced.
+        #expect(try await fixture.queue.recordWorkerKill(first, error: "late", quarantineAfter: 2) == nil)
+        #expect(try await kills(fixture, key) == 1)
+
+        let second = try #require(
+            try await fixture.queue.claim(lane: "default", limit: 1, owner: "w-2", leaseDuration: .seconds(30)).first)
+        #expect(second.id == id && second.attempt == 2)
+        let two = try await fixture.queue.recordWorkerKill(second, error: "worker_crashed: SIGSEGV", quarantineAfter: 2)
+        #expect(two?.kills == 2 && two?.quarantined == true)
+        #expect(try await fixture.queue.quarantines().map(\.contentKey) == [key])
+        // New jobs for the input are dead at insert.
+        let refused = try await fixture.queue.enqueue(job(key, kind: "again"))
+        #expect(try await fixture.record(refused.id).state == .dead)
         await fixture.close()
     }
 

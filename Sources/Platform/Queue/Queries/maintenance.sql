@@ -5,10 +5,11 @@
 -- $1 now, $2 batch size, $3 stall seconds (NULL = no stall detection), $4 quarantine after this
 -- many kills in a row (NULL = never).
 -- Running jobs whose lease expired (worker gone) or whose progress has not moved for the stall
--- time go back to available at once, or to dead when that was their last attempt. Each such
+-- time go back to available at once, or to dead when that was their last attempt. A stalled
 -- attempt is a kill of the job's input (content_key): when an input reaches $4 kills in a row
 -- the job goes dead as `quarantined`, the input is recorded, and its other queued jobs are
--- dead-lettered with it.
+-- dead-lettered with it. An expired lease is not: the whole daemon died, with every job it held,
+-- and the worker process that crashes on an input records its own kill (RecordWorkerKill).
 WITH stuck AS (
     SELECT id, content_key, kind, lease_expires_at < coalesce($1::timestamptz, now()) AS expired
     FROM jobs
@@ -20,12 +21,11 @@ WITH stuck AS (
     FOR UPDATE SKIP LOCKED
 ), kills AS (
     INSERT INTO job_content_kills AS k (content_key, kills, last_job_id, last_kind, last_error, last_killed_at, quarantined_at)
-    SELECT content_key, count(*), max(id), max(kind),
-           CASE WHEN bool_and(expired) THEN 'lease_expired' ELSE 'stalled' END,
+    SELECT content_key, count(*), max(id), max(kind), 'stalled',
            coalesce($1::timestamptz, now()),
            CASE WHEN count(*) >= $4::integer THEN coalesce($1::timestamptz, now()) END
     FROM stuck
-    WHERE content_key IS NOT NULL AND $4::integer IS NOT NULL
+    WHERE content_key IS NOT NULL AND $4::integer IS NOT NULL AND NOT expired
     GROUP BY content_key
     ON CONFLICT (content_key) DO UPDATE SET
         kills = k.kills + excluded.kills,

@@ -43,6 +43,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // posix_spawn's close-from file action, which the Glibc module does not expose.
         .target(name: "CSpawnShim"),
+        // The media worker children's system-call filter (and the prctl calls around it).
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
 
         // Images: probe, limits, renditions, hashes. Pure and synchronous.
         .target(
@@ -80,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "MediaDaemon",
             dependencies: [
-                "Thumbnail", "Transcode", "Platform", "CSpawnShim",
+                "Thumbnail", "Transcode", "Platform", "CSpawnShim", "CSeccomp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

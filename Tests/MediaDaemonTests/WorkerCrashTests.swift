@@ -70,19 +70,24 @@ struct WorkerCrashTests {
         }
     }
 
-    @Test func crashingInputIsQuarantinedWhileServeKeepsServing() async throws {
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let good = try await image("good.jpg", size: "800x600")
+    /// An image carrying the fault marker after its last byte (decoders ignore it).
+    private func faultyImage() async throws -> String {
         let faulty = try await image("faulty.jpg", size: "640x480")
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: faulty))
         try handle.seekToEnd()
         try handle.write(contentsOf: Self.marker)
         try handle.close()
+        return faulty
+    }
 
+    /// `serve` with `fault` armed, a user, and an upload function with that user's token.
+    private func startServe(
+        fault: String, _ options: [String] = []
+    ) async throws -> (daemon: ChildProcess, base: String, upload: (String) async throws -> Int) {
+        try? FileManager.default.removeItem(atPath: data)
         let daemon = try DaemonProcess.start(
-            ["serve", "--data", data, "--port", "0", "--photo-workers", "1"], directory: directory,
-            environment: ["MEDIADAEMON_TEST_FAULT": "c-abort"])
-        defer { daemon.signal(SIGTERM) }
+            ["serve", "--data", data, "--port", "0", "--photo-workers", "1"] + options, directory: directory,
+            environment: ["MEDIADAEMON_TEST_FAULT": fault])
         #expect(await daemon.waitForStderr(containing: "Server started and listening on"), "\(daemon.stderr)")
         let line = try #require(daemon.stderr.components(separatedBy: "\n").first { $0.contains("Server started and listening on") })
         let port = try #require(line.components(separatedBy: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
@@ -93,24 +98,69 @@ struct WorkerCrashTests {
         #expect(try await curl(["-X", "POST"] + json + [base + "/api/v1/users"]).status == 201)
         let session = try await curl(["-X", "POST"] + json + [base + "/api/v1/sessions"])
         let token = try #require(self.json(session.body)["token"] as? String)
-        func upload(_ file: String) async throws -> Int {
-            try await curl(["-H", "Authorization: Bearer \(token)", "-F", "media=@\(file)", base + "/api/v1/posts"]).status
+        return (daemon, base, { file in
+            try await self.curl(["-H", "Authorization: Bearer \(token)", "-F", "media=@\(file)", base + "/api/v1/posts"]).status
+        })
+    }
+
+    /// `media list` once no media is processing (or at `deadline`).
+    private func settled(count: Int, until deadline: ContinuousClock.Instant) async throws -> [[String: Any]] {
+        while true {
+            let listed = try await DaemonProcess.run(["media", "list", "--data", data], directory: directory)
+            let rows = listed.stdout.split(separator: "\n").compactMap { self.json(Data($0.utf8)) }
+            let done = rows.count >= count && !rows.contains { $0["status"] as? String == "processing" }
+            if done || ContinuousClock.now > deadline { return rows }
+            try await Task.sleep(for: .milliseconds(300))
         }
+    }
+
+    private func crashLines(_ daemon: ChildProcess) -> [String] {
+        daemon.stderr.components(separatedBy: "\n").filter { $0.hasSuffix("] worker crashed") }
+    }
+
+    @Test func aWorkerThatOpensASocketDiesOfSIGSYSAndWithoutTheFilterTheSocketOpens() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let faulty = try await faultyImage()
+
+        let (filtered, _, upload) = try await startServe(fault: "open-socket")
+        #expect(try await upload(faulty) == 201)
+        let rows = try await settled(count: 1, until: .now + .seconds(120))
+        filtered.signal(SIGTERM)
+        _ = await filtered.waitForExit()
+        #expect(rows.first?["error_code"] as? String == "quarantined", "\(rows)")
+        let crashes = crashLines(filtered)
+        #expect(crashes.count == 2 && crashes.allSatisfy { $0.contains("signal=SIGSYS") }, "\(crashes)")
+
+        // Control: the same input with the filter off opens its socket and no child dies.
+        let (open, _, uploadOpen) = try await startServe(fault: "open-socket", ["--no-worker-seccomp"])
+        defer { open.signal(SIGTERM) }
+        #expect(try await uploadOpen(faulty) == 201)
+        let openRows = try await settled(count: 1, until: .now + .seconds(120))
+        #expect(openRows.first?["error_code"] as? String == "test_fault_socket_opened", "\(openRows)")
+        #expect(crashLines(open).isEmpty)
+    }
+
+    @Test func crashingInputIsQuarantinedWhileServeKeepsServing() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = try await image("good.jpg", size: "800x600")
+        let faulty = try await faultyImage()
+        let (daemon, base, upload) = try await startServe(fault: "c-abort")
+        defer { daemon.signal(SIGTERM) }
 
         #expect(try await upload(faulty) == 201)
         #expect(try await upload(good) == 201)
         // Until both media settle, the daemon answers health checks and accepts uploads.
         let deadline = ContinuousClock.now + .seconds(180)
         var rows: [[String: Any]] = []
-        var extraUploads = 0
+        for _ in 0..<2 {
+            #expect(try await curl([base + "/healthz"]).status == 200)
+            #expect(try await upload(good) == 201)
+            rows = try await settled(count: 0, until: .now)
+        }
         while ContinuousClock.now < deadline {
             #expect(try await curl([base + "/healthz"]).status == 200)
-            if extraUploads < 2 {
-                #expect(try await upload(good) == 201)
-                extraUploads += 1
-            }
-            let listed = try await DaemonProcess.run(["media", "list", "--data", data], directory: directory)
-            rows = listed.stdout.split(separator: "\n").compactMap { self.json(Data($0.utf8)) }
+            // Uploads of the same bytes share one media: two media in all.
+            rows = try await settled(count: 2, until: .now)
             if rows.count >= 2, !rows.contains(where: { $0["status"] as? String == "processing" }) { break }
             try await Task.sleep(for: .milliseconds(300))
         }
@@ -123,7 +173,7 @@ struct WorkerCrashTests {
 
         // Exactly two children died, both attributed to the faulty input's job, and serve is the
         // process it was (kill 0 would fail for a restarted one: the test holds the original pid).
-        let crashLines = daemon.stderr.components(separatedBy: "\n").filter { $0.hasSuffix("] worker crashed") }
+        let crashLines = crashLines(daemon)
         #expect(crashLines.count == 2, "\(crashLines)")
         #expect(crashLines.allSatisfy { $0.contains("SIGABRT") && $0.contains("media_id=\(faultyRow["id"] ?? "")") }, "\(crashLines)")
         #expect(kill(daemon.pid, 0) == 0)
@@ -134,8 +184,9 @@ struct WorkerCrashTests {
         // listening socket nor any other descriptor of serve.
         // A child that died is replaced at once (after the backoff).
         var workers: [pid_t] = []
-        while workers.isEmpty, ContinuousClock.now < deadline {
-            workers = children(of: daemon.pid).filter { proc("/proc/\($0)/cmdline").split(separator: "\0").last == "worker" }
+        let started = ContinuousClock.now + .seconds(30)
+        while workers.isEmpty, ContinuousClock.now < started {
+            workers = children(of: daemon.pid).filter { proc("/proc/\($0)/cmdline").split(separator: "\0").dropFirst().first == "worker" }
             if workers.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(!workers.isEmpty)

@@ -60,6 +60,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("quarantine-after"), help: "Worker crashes in a row (one input's jobs killing the child process that ran them) after which the input is quarantined.")
     var quarantineAfter: Int = 2
 
+    @Option(name: .customLong("worker-memory"), help: "Data-segment limit (RLIMIT_DATA) of each media worker process, in MiB.")
+    var workerMemory: Int = 2048
+
+    @Flag(name: .customLong("no-worker-seccomp"), help: "Run the media worker processes without their system-call filter (to diagnose a decoder the filter kills).")
+    var noWorkerSeccomp = false
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -67,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard photoWorkers >= 1, videoWorkers >= 1, backlogWorkers >= 1 else {
             throw ValidationError("worker counts must be at least 1")
         }
+        guard (256...1_048_576).contains(workerMemory) else { throw ValidationError("--worker-memory must be 256...1048576 MiB") }
         guard (1...100).contains(quarantineAfter) else { throw ValidationError("--quarantine-after must be 1...100") }
         guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
         guard (0...128).contains(duplicateDistance) else { throw ValidationError("--duplicate-distance must be 0...128") }
@@ -98,6 +105,11 @@ struct ServeCommand: AsyncParsableCommand {
             social: SocialConfiguration(
                 celebrityFollowerThreshold: threshold, sessionCacheTTL: ServeSettings.cacheTTL(sessionTTL),
                 feedCacheTTL: ServeSettings.cacheTTL(feedTTL)))
+        var workers = WorkerPool.Configuration.current(
+            // Tests only: makes a worker child crash on inputs carrying the fault marker.
+            testFault: environment.string("MEDIADAEMON_TEST_FAULT"))
+        workers.memoryLimit = UInt64(workerMemory) << 20
+        workers.seccomp = !noWorkerSeccomp
         return ServeSettings(
             daemon: daemon, http: http, httpEnabled: !noHTTP,
             databasePoolSize: try dbPool ?? environment.integer("MEDIADAEMON_DB_POOL", in: ServeSettings.poolSizes)
@@ -105,9 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
             photoWorkers: photoWorkers, videoWorkers: videoWorkers, backlogWorkers: backlogWorkers,
             gracePeriod: .seconds(gracePeriod), leaseDuration: .seconds(leaseSeconds),
             originalGracePeriod: .seconds(originalGrace), duplicateDistance: duplicateDistance,
-            presets: presets, presetSource: presetSource, quarantineAfter: quarantineAfter,
-            // Tests only: makes a worker child crash on inputs carrying the fault marker.
-            workers: .current(testFault: environment.string("MEDIADAEMON_TEST_FAULT")))
+            presets: presets, presetSource: presetSource, quarantineAfter: quarantineAfter, workers: workers)
     }
 
     func run() async throws {

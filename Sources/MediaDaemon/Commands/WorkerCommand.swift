@@ -10,10 +10,17 @@ struct WorkerCommand: ParsableCommand {
     /// The descriptor `serve` hands its end of the socketpair on.
     static let channelDescriptor: Int32 = 3
 
+    @Option(help: "RLIMIT_DATA in bytes.")
+    var memoryLimit: UInt64 = 2 << 30
+
+    @Flag(help: "Run without the seccomp filter.")
+    var noSeccomp = false
+
     func run() throws {
         WorkerLoop(
             channel: WorkerChannel(descriptor: Self.channelDescriptor),
-            fault: WorkerFault(ProcessInfo.processInfo.environment["MEDIADAEMON_TEST_FAULT"])
+            fault: WorkerFault(ProcessInfo.processInfo.environment["MEDIADAEMON_TEST_FAULT"]),
+            sandbox: WorkerSandbox(memoryLimit: memoryLimit, seccomp: !noSeccomp)
         ).run()
     }
 }

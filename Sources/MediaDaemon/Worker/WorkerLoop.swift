@@ -13,6 +13,7 @@ import Transcode
 struct WorkerLoop {
     let channel: WorkerChannel
     let fault: WorkerFault?
+    let sandbox: WorkerSandbox
 
     /// Jobs from the reading thread to the processing thread, and the current job's cancel flag.
     private final class Mailbox: Sendable {
@@ -22,6 +23,15 @@ struct WorkerLoop {
     }
 
     func run() -> Never {
+        do {
+            try sandbox.enter()
+            try sandbox.lockDown()
+            try channel.send(.ready)
+        } catch {
+            // Never ready: the parent treats it as a failed start, not as a job's crash.
+            FileHandle.standardError.write(Data("mediadaemon worker: \(error)\n".utf8))
+            exit(70)
+        }
         let mailbox = Mailbox()
         let channel = self.channel
         // Reads while a job runs, so a cancel reaches the pipeline's isCancelled checks.

@@ -8,6 +8,7 @@ import Transcode
 /// Parent → child: `job` (the input travels beside it as a descriptor), `cancel`.
 /// Child → parent: `ready` once after start-up, `progress`, then one `result` or `failure` per job.
 enum WorkerMessage: Codable, Sendable, Equatable {
+    /// Start-up is over and the sandbox is in place: the child takes jobs.
     case ready
     case job(WorkerJob)
     case cancel

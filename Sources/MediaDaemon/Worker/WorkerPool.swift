@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import Logging
@@ -17,6 +18,15 @@ final class WorkerPool: Sendable {
         var executable: String
         /// The children's whole environment: nothing of serve's (no DATABASE_URL, no keys).
         var environment: [String: String]
+        /// RLIMIT_DATA of each child, in bytes (`--worker-memory`).
+        var memoryLimit: UInt64 = 2 << 30
+        /// The seccomp filter (`--no-worker-seccomp` turns it off).
+        var seccomp = true
+
+        /// The child's arguments after the executable.
+        var arguments: [String] {
+            ["worker", "--memory-limit", "\(memoryLimit)"] + (seccomp ? [] : ["--no-seccomp"])
+        }
 
         /// This executable, with the scrubbed environment; `testFault` is passed on as
         /// `MEDIADAEMON_TEST_FAULT` (tests only).
@@ -36,12 +46,16 @@ final class WorkerPool: Sendable {
     let configuration: Configuration
     private let metrics: any MetricsFactory
     private let idle = Mutex<[WorkerProcess]>([])
+    /// Every child is started from this one thread, which lives as long as serve: the kernel
+    /// sends PR_SET_PDEATHSIG when the *thread* that forked a child ends.
+    private let spawner = WorkerSpawner()
     /// Crashes in a row (reset by a job a child finished), for the start-up backoff.
     private let crashesInARow = Mutex(0)
 
     init(configuration: Configuration, metrics: any MetricsFactory) {
         self.configuration = configuration
         self.metrics = metrics
+        spawner.start { [unowned self] in try spawn() }
     }
 
     /// Runs `job` on an idle child or a new one. Throws `WorkerCrash` when the child died
@@ -76,22 +90,40 @@ final class WorkerPool: Sendable {
     /// The pids of the idle children (for tests and logs).
     var idlePIDs: [pid_t] { idle.withLock { $0.map(\.pid) } }
 
-    /// Starts a child in place of one that died, off the lane thread (after the backoff), so
-    /// the next job finds it ready.
+    /// Starts a child in place of one that died, on the spawning thread (after the backoff),
+    /// so the next job finds it ready.
     private func replace() {
-        Thread { [self] in
-            guard let worker = try? start() else { return }
+        spawner.request { [self] result in
+            guard case .success(let worker) = result else { return }
             idle.withLock { $0.append(worker) }
-        }.start()
+        }
     }
 
+    /// A new child, started on the spawning thread.
     private func start() throws -> WorkerProcess {
+        let started = Mutex<Result<WorkerProcess, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        spawner.request { result in
+            started.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        guard let result = started.withLock({ $0 }) else { preconditionFailure("signalled without a result") }
+        return try result.get()
+    }
+
+    /// Runs on the spawning thread only.
+    private func spawn() throws -> WorkerProcess {
         let crashes = crashesInARow.withLock { $0 }
         if crashes > 1 {
             // Children keep dying: don't spin. 100 ms, 200 ms… up to maximumBackoff.
             let delay = min(Duration.milliseconds(100) * (1 << min(crashes - 2, 10)), Self.maximumBackoff)
             Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
         }
-        return try WorkerProcess.spawn(executable: configuration.executable, environment: configuration.environment)
+        var environment = configuration.environment
+        // serve's libvips thread choice (LibvipsThreads), set after the configuration was made.
+        if let concurrency = getenv("VIPS_CONCURRENCY") { environment["VIPS_CONCURRENCY"] = String(cString: concurrency) }
+        return try WorkerProcess.spawn(
+            executable: configuration.executable, arguments: configuration.arguments, environment: environment)
     }
 }

@@ -1,4 +1,5 @@
 import CSpawnShim
+import Dispatch
 import Foundation
 import Glibc
 import Platform
@@ -21,7 +22,9 @@ struct WorkerProcess: Sendable {
 
     /// Starts `executable worker` with only the channel (descriptor 3), /dev/null on 0, the
     /// parent's stdout and stderr, default signal handling and `environment` alone.
-    static func spawn(executable: String, environment: [String: String]) throws -> WorkerProcess {
+    /// Returns once the child said it is ready (start-up over, sandbox in place); a child that
+    /// dies or stays silent for `startTimeout` is a failed start, not any job's crash.
+    static func spawn(executable: String, arguments: [String], environment: [String: String]) throws -> WorkerProcess {
         let (parentEnd, childEnd) = try WorkerChannel.pair()
         defer { childEnd.close() }
         var actions = posix_spawn_file_actions_t()
@@ -43,7 +46,7 @@ struct WorkerProcess: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable, "worker"] as [String]).map { strdup($0) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] =
             environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -56,8 +59,18 @@ struct WorkerProcess: Sendable {
             parentEnd.close()
             throw CommandFailure.internalError("could not start a worker (\(executable)): \(String(cString: strerror(spawned)))")
         }
-        return WorkerProcess(pid: pid, channel: parentEnd)
+        let worker = WorkerProcess(pid: pid, channel: parentEnd)
+        guard worker.channel.waitReadable(timeoutMilliseconds: startTimeoutMilliseconds),
+            case .message(.ready, nil)? = try? worker.channel.receive()
+        else {
+            worker.stop()
+            throw CommandFailure.internalError("a worker process did not start (\(executable) \(arguments.joined(separator: " ")))")
+        }
+        return worker
     }
+
+    /// How long a new child gets to say it is ready.
+    static let startTimeoutMilliseconds: Int32 = 30_000
 
     /// Hands `job` and the open `input` to the child and waits for its reply, relaying progress
     /// into `context` and a cancel from it.
@@ -70,7 +83,9 @@ struct WorkerProcess: Sendable {
         do {
             try channel.send(.job(job), attaching: input)
         } catch {
-            throw reap(stage: stage, detail: "the job could not be handed over")
+            // The child was gone before it saw the job: not the input's doing.
+            let gone = reap(stage: stage, detail: "gone before the handover")
+            throw JobFailure.transient("worker_unavailable", gone.description)
         }
         var cancelledAt: ContinuousClock.Instant?
         while true {

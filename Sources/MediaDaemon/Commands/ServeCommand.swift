@@ -54,6 +54,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("presets"), help: "Directory whose photo.json and video.json replace the built-in presets (env MEDIADAEMON_PRESETS; the built-in ones are the repository's jobs/).")
     var presetDirectory: String?
 
+    @Option(name: .customLong("header-timeout"), help: "Seconds a request head may take from its first byte (env MEDIADAEMON_HEADER_TIMEOUT, default 10).")
+    var headerTimeout: Double?
+
+    @Option(name: .customLong("body-timeout"), help: "Longest pause, in seconds, between two reads of a request body; a stalled upload is dropped (env MEDIADAEMON_BODY_TIMEOUT, default 30).")
+    var bodyTimeout: Double?
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may wait for its next request (env MEDIADAEMON_IDLE_TIMEOUT, default 60).")
+    var idleTimeout: Double?
+
+    @Option(name: .customLong("max-connections"), help: "Most HTTP connections open at once; more are closed as soon as accepted (env MEDIADAEMON_MAX_CONNECTIONS, default 1024).")
+    var maxConnections: Int?
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -69,6 +81,12 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, value) in [("--session-cache-ttl", sessionCacheTTL), ("--feed-cache-ttl", feedCacheTTL)] {
             if let value, !ServeSettings.cacheSeconds.contains(value) { throw ValidationError("\(name) must be 0...3600 seconds") }
         }
+        for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
+            if let value, !ServeSettings.timeoutSeconds.contains(value) { throw ValidationError("\(name) must be 0.1...3600 seconds") }
+        }
+        if let maxConnections, !ServeSettings.connectionLimits.contains(maxConnections) {
+            throw ValidationError("--max-connections must be 1...65536")
+        }
     }
 
     /// The settings for this run: each flag, else its environment variable, else the default.
@@ -79,10 +97,15 @@ struct ServeCommand: AsyncParsableCommand {
         let threshold = try celebrityFollowers ?? environment.integer("MEDIADAEMON_CELEBRITY_FOLLOWERS", in: 1...Int64.max) ?? 10_000
         let sessionTTL = try sessionCacheTTL ?? environment.seconds("MEDIADAEMON_SESSION_CACHE_TTL", in: ServeSettings.cacheSeconds) ?? 5
         let feedTTL = try feedCacheTTL ?? environment.seconds("MEDIADAEMON_FEED_CACHE_TTL", in: ServeSettings.cacheSeconds) ?? 1
+        // The presets own the byte limits; the upload refuses (413) what the pipeline would.
         let http = HTTPConfiguration(
+            maximumPhotoBytes: presets.uploadByteLimits.photo, maximumVideoBytes: presets.uploadByteLimits.video,
             host: host ?? environment.string("MEDIADAEMON_HOST") ?? "127.0.0.1",
             port: try port ?? environment.integer("MEDIADAEMON_PORT", in: ServeSettings.ports) ?? 8080,
             uploadDirectory: daemon.dataDirectory + "/uploads",
+            timeouts: try timeouts(environment),
+            maximumConnections: try maxConnections
+                ?? environment.integer("MEDIADAEMON_MAX_CONNECTIONS", in: ServeSettings.connectionLimits) ?? 1024,
             social: SocialConfiguration(
                 celebrityFollowerThreshold: threshold, sessionCacheTTL: ServeSettings.cacheTTL(sessionTTL),
                 feedCacheTTL: ServeSettings.cacheTTL(feedTTL)))
@@ -93,6 +116,19 @@ struct ServeCommand: AsyncParsableCommand {
             photoWorkers: photoWorkers, videoWorkers: videoWorkers, backlogWorkers: backlogWorkers,
             gracePeriod: .seconds(gracePeriod), leaseDuration: .seconds(leaseSeconds), duplicateDistance: duplicateDistance,
             presets: presets, presetSource: presetSource)
+    }
+
+    /// The HTTP timeouts: each flag, else its environment variable, else `HTTPTimeouts`' default.
+    private func timeouts(_ environment: EnvironmentValues) throws -> HTTPTimeouts {
+        let defaults = HTTPTimeouts()
+        func resolve(_ flag: Double?, _ variable: String, _ fallback: Duration) throws -> Duration {
+            guard let seconds = try flag ?? environment.seconds(variable, in: ServeSettings.timeoutSeconds) else { return fallback }
+            return ServeSettings.cacheTTL(seconds)
+        }
+        return HTTPTimeouts(
+            header: try resolve(headerTimeout, "MEDIADAEMON_HEADER_TIMEOUT", defaults.header),
+            body: try resolve(bodyTimeout, "MEDIADAEMON_BODY_TIMEOUT", defaults.body),
+            idle: try resolve(idleTimeout, "MEDIADAEMON_IDLE_TIMEOUT", defaults.idle))
     }
 
     func run() async throws {

@@ -30,6 +30,10 @@ struct ServeSettings: Sendable {
 extension ServeSettings {
     /// Cache lifetimes accepted, in seconds.
     static let cacheSeconds = 0.0...3600.0
+    /// HTTP header, body and idle timeouts accepted, in seconds.
+    static let timeoutSeconds = 0.1...3600.0
+    /// HTTP connection caps accepted.
+    static let connectionLimits = 1...65536
     /// Pool sizes accepted; PostgreSQL's default max_connections is 100, so more than that
     /// needs a server configured for it.
     static let poolSizes = 1...256
@@ -53,7 +57,7 @@ extension ServeSettings {
         return (try MediaJob.Presets.fromDirectory(directory), directory)
     }
 
-    /// A cache lifetime in seconds as a `Duration`.
+    /// A cache lifetime or timeout in seconds as a `Duration` (whole milliseconds).
     static func cacheTTL(_ seconds: Double) -> Duration {
         .milliseconds(Int64((seconds * 1000).rounded()))
     }

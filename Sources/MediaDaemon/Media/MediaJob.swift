@@ -14,6 +14,12 @@ struct MediaJob: Sendable {
         var photo: PhotoPreset = .photo
         var video: VideoPreset = .default
 
+        /// The largest photo and video upload, in bytes: the presets own these limits, the HTTP
+        /// upload refuses (413) anything the pipeline would refuse as too large.
+        var uploadByteLimits: (photo: Int64, video: Int64) {
+            (Int64(photo.limits.maxBytes), Int64(video.limits.maxBytes))
+        }
+
         /// The built-in presets, replaced by `photo.json` / `video.json` in `directory` when
         /// those files exist (the repository's `jobs/`).
         static func fromDirectory(_ directory: String) throws -> Presets {

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import Prometheus
 
@@ -33,6 +34,8 @@ public struct HTTPAPI: Sendable {
     let logger: Logger
     let auth: BearerAuth
     let limiter: RateLimiter
+    /// Open connections against `configuration.maximumConnections`.
+    let connections: ConnectionCounter
     /// The backend of every series `/metrics` renders: the HTTP latencies recorded here and
     /// whatever else the caller records through it (job durations, failures, queue depth).
     let metrics: PrometheusMetricsFactory
@@ -60,6 +63,7 @@ public struct HTTPAPI: Sendable {
         feed = FeedService(pool: pool, configuration: configuration.social)
         auth = BearerAuth(users: users)
         limiter = RateLimiter(configuration: configuration)
+        connections = ConnectionCounter(limit: configuration.maximumConnections)
     }
 
     /// The router with every route and the metrics and error middleware.
@@ -75,10 +79,16 @@ public struct HTTPAPI: Sendable {
         return router
     }
 
-    /// The HTTP server as a swift-service-lifecycle `Service`, bound to the configured address.
+    /// The HTTP server as a swift-service-lifecycle `Service`, bound to the configured address,
+    /// with the configured timeouts and connection cap.
     public func makeApplication() -> some ApplicationProtocol {
-        Application(
+        let timeouts = configuration.timeouts
+        let connections = connections
+        return Application(
             router: makeRouter(),
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(responder: responder, timeouts: timeouts, connections: connections)
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediadaemon"),
             logger: logger)
     }

@@ -32,7 +32,7 @@ struct HTTPFixture {
         let store = try ObjectStore(root: root + "/store")
         try FileManager.default.createDirectory(atPath: root + "/spool", withIntermediateDirectories: true)
         var configuration = HTTPConfiguration(
-            uploadDirectory: root + "/spool", social: SocialConfiguration(celebrityFollowerThreshold: 2, bcryptCost: 4))
+            maximumPhotoBytes: 20_000_000, maximumVideoBytes: 100 * 1024 * 1024, uploadDirectory: root + "/spool", social: SocialConfiguration(celebrityFollowerThreshold: 2, bcryptCost: 4))
         configuration.port = 0  // a free port: every suite talks to a real server over a socket
         configure(&configuration)
         let recorder = Recorder()

@@ -18,6 +18,8 @@ struct MediaProcessor: Sendable {
     let presets: MediaJob.Presets
     /// Local scratch space for pipeline outputs before they are published.
     let scratchDirectory: String
+    /// Name prefix of a job's scratch directory (`LeftoverSweeper` removes old ones).
+    static let scratchPrefix = "job-"
     let logger: Logger
 
     var handlers: [String: JobHandler] {
@@ -35,7 +37,7 @@ struct MediaProcessor: Sendable {
 
         let original = store.path(for: try ObjectKey(payload.originalKey))
         let scratch = URL(fileURLWithPath: scratchDirectory)
-            .appendingPathComponent("job-\(job.id)-\(UUID().uuidString.prefix(8))")
+            .appendingPathComponent("\(Self.scratchPrefix)\(job.id)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let outcome: Processed

@@ -96,7 +96,12 @@ struct Daemon {
             DatabaseMonitor(pool: pool, logger: logger),
             QueueMaintenanceService(
                 rescuer: try JobRescuer(pool: pool, logger: logger, metrics: metrics),
-                cleaner: try JobCleaner(pool: pool, logger: logger)),
+                cleaner: try JobCleaner(pool: pool, logger: logger),
+                sweeper: LeftoverSweeper(
+                    targets: [
+                        .storeTemporaries(store), .uploadSpool(settings.http.uploadDirectory),
+                        .init(directory: configuration.scratchDirectory, prefix: MediaProcessor.scratchPrefix),
+                    ], logger: logger)),
             QueueService(runner: runner),
         ]
         if settings.httpEnabled { services.append(api.makeApplication()) }

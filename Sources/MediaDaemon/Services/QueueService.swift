@@ -15,17 +15,21 @@ struct QueueService: Service {
     }
 }
 
-/// Runs the queue's maintenance (rescuer of expired leases, retention cleaner) until graceful
-/// shutdown. Every daemon runs it; SKIP LOCKED keeps them from doing the same work twice.
+/// Runs the maintenance (rescuer of expired leases, retention cleaner, sweeper of files a
+/// killed process left) until graceful shutdown. Every daemon runs it; SKIP LOCKED keeps them
+/// from doing the same queue work twice, the sweeper's minimum age from removing another
+/// daemon's files in flight.
 struct QueueMaintenanceService: Service {
     let rescuer: JobRescuer
     let cleaner: JobCleaner
+    let sweeper: LeftoverSweeper
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await rescuer.run() }
                 group.addTask { await cleaner.run() }
+                group.addTask { await sweeper.run() }
             }
         }
     }

@@ -12,8 +12,11 @@ struct UploadSpool {
     private(set) var kind: MediaKind?
     private let limits: (photo: Int64, video: Int64)
 
+    /// Name prefix of spool files (`LeftoverSweeper` removes old ones a killed daemon left).
+    static let filePrefix = "mediadaemon-upload-"
+
     init(directory: String, limits: (photo: Int64, video: Int64)) throws {
-        path = directory + "/mediadaemon-upload-\(UUID().uuidString.lowercased())"
+        path = directory + "/" + Self.filePrefix + UUID().uuidString.lowercased()
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {

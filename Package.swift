@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "TranscodeTests", dependencies: ["Transcode", "Thumbnail"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PlatformTests",
-            dependencies: ["Platform", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["Platform", "Thumbnail", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Thumbnail
 import Transcode
 
 extension TranscodeSuite {
@@ -16,7 +17,7 @@ extension TranscodeSuite {
             preset.rungs.reverse()
             let error = try #require(throws: TranscodeError.self) { try preset.validate() }
             #expect(error.code == .invalidPreset)
-            #expect(!error.isBadInput)
+            #expect(error.disposition == .configuration)
             var effort = VideoPreset.default
             effort.sampling?.posterWebPEffort = 7
             #expect(throws: TranscodeError.self) { try effort.validate() }

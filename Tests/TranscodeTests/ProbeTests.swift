@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Thumbnail
 import Transcode
 
 extension TranscodeSuite {
@@ -59,7 +60,7 @@ extension TranscodeSuite {
             for (limits, code) in cases {
                 let error = try #require(throws: TranscodeError.self) { try VideoProber(limits: limits).probe(clip) }
                 #expect(error.code == code)
-                #expect(error.isBadInput)
+                #expect(error.disposition.isPermanent)
             }
         }
 
@@ -71,8 +72,8 @@ extension TranscodeSuite {
         }
 
         @Test func sniffingNamesTheContainerFamily() throws {
-            #expect(VideoProber.sniffContainer(try Fixtures.clip("landscape-audio.mp4")) == "mov")
-            #expect(VideoProber.sniffContainer(Fixtures.repositoryRoot.appendingPathComponent("jobs/video.json")) == nil)
+            #expect(MediaFormat.sniff(try Data(contentsOf: Fixtures.clip("landscape-audio.mp4"))) == .mp4)
+            #expect(MediaFormat.sniff(try Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("jobs/video.json"))) == nil)
         }
 
         @Test func missingFileIsIOError() throws {
@@ -80,7 +81,7 @@ extension TranscodeSuite {
                 try VideoProber().probe(URL(fileURLWithPath: "/nonexistent/clip.mp4"))
             }
             #expect(error.code == .io)
-            #expect(!error.isBadInput)
+            #expect(!error.disposition.isPermanent)
         }
     }
 }

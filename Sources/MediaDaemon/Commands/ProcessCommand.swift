@@ -39,7 +39,7 @@ struct ProcessCommand: ParsableCommand {
         do {
             for path in preset { try loaded.load(path) }
         } catch {
-            let failure = CommandFailure(error)
+            let failure = MediaFailure(error)
             FileHandle.standardOutput.write(failure.json(source: preset.joined(separator: ",")) + Data("\n".utf8))
             throw ExitCode(failure.exitCode)
         }

@@ -177,6 +177,7 @@ struct ServeCommand: AsyncParsableCommand {
             threshold = value
         }
         return HTTPConfiguration(
+            mediaSniffer: .formats,
             host: host ?? environment["MEDIADAEMON_HOST"] ?? "127.0.0.1",
             port: port ?? environment["MEDIADAEMON_PORT"].flatMap(Int.init) ?? 8080,
             uploadDirectory: configuration.dataDirectory + "/uploads",

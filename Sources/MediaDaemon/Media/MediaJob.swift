@@ -4,10 +4,15 @@ import Transcode
 
 /// One local file run through the photo or video pipeline, for `process` and `hash`.
 ///
-/// The kind comes from the file's magic bytes: a recognised image format is a photo, anything
-/// else is offered to the video prober, which refuses what FFmpeg cannot open.
+/// The kind comes from the file's magic bytes, through ``MediaFormat``'s table (the one the
+/// HTTP upload and the pipelines use): what it does not accept is refused before any decoding.
 struct MediaJob: Sendable {
-    enum Kind: String, Sendable { case photo, video }
+    enum Kind: String, Sendable {
+        case photo, video
+
+        /// The pipeline for a format of ``MediaFormat``'s table.
+        init(_ format: MediaFormat) { self = format.isVideo ? .video : .photo }
+    }
 
     /// Presets for both kinds; `--preset` replaces the one of its kind.
     struct Presets: Sendable {
@@ -28,7 +33,7 @@ struct MediaJob: Sendable {
         mutating func load(_ path: String) throws {
             let url = URL(fileURLWithPath: path)
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandFailure.internalError("cannot read preset \(path)")
+                throw MediaFailure.internalError("cannot read preset \(path)")
             }
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
             if object?["video"] != nil {
@@ -43,16 +48,15 @@ struct MediaJob: Sendable {
 
     func kind() throws -> Kind {
         guard let handle = FileHandle(forReadingAtPath: input.path) else {
-            throw CommandFailure.badInput(code: "unreadable", message: "cannot open \(input.path)")
+            throw MediaFailure.badInput(code: "unreadable", message: "cannot open \(input.path)")
         }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 64)) ?? Data()
-        if ImageFormat.sniff(head) != nil { return .photo }
-        guard VideoProber.sniffContainer(input) != nil else {
-            throw CommandFailure.badInput(
+        let head = (try? handle.read(upToCount: MediaFormat.sniffLength)) ?? Data()
+        guard let format = MediaFormat.sniff(head) else {
+            throw MediaFailure.badInput(
                 code: "unsupported_format", message: "\(input.lastPathComponent) is neither a supported image nor a video container")
         }
-        return .video
+        return Kind(format)
     }
 
     /// Runs the pipeline, writing into `directory`; returns the manifest as a JSON object.
@@ -73,7 +77,7 @@ struct MediaJob: Sendable {
                 return try JSONEncoder().encode(manifest)
             }
         } catch {
-            throw CommandFailure(error)
+            throw MediaFailure(error)
         }
     }
 
@@ -96,7 +100,7 @@ struct MediaJob: Sendable {
                 return try JSONEncoder().encode(VideoPipeline(preset: presets.video).hash(input: input))
             }
         } catch {
-            throw CommandFailure(error)
+            throw MediaFailure(error)
         }
     }
 }

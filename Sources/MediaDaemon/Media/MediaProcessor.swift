@@ -43,10 +43,10 @@ struct MediaProcessor: Sendable {
             context.reportProgress(0, stage: "processing")
             outcome = try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
         } catch {
-            let failure = CommandFailure(error)
-            guard failure.isBadInput else {
+            let failure = MediaFailure(error)
+            guard failure.disposition.isPermanent else {
                 logger.warning("processing failed; will retry", metadata: ["code": "\(failure.code)"])
-                throw JobFailure.transient(failure.code, failure.message)
+                throw failure.jobFailure
             }
             logger.notice("input refused", metadata: ["code": "\(failure.code)"])
             let mediaID = payload.mediaID
@@ -56,7 +56,7 @@ struct MediaProcessor: Sendable {
                         mediaID: mediaID, code: failure.code, message: failure.message, on: connection)
                 }
             }
-            throw JobFailure.permanent(failure.code, failure.message)
+            throw failure.jobFailure
         }
 
         context.reportProgress(0.9, stage: "publishing")
@@ -111,7 +111,7 @@ struct MediaProcessor: Sendable {
                 phash: hashes?.phash,
                 frames: hashes?.frames.map { (tMs: $0.timeMs, pdq: $0.pdq, quality: $0.quality) } ?? [])
         default:
-            throw CommandFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
+            throw MediaFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
         }
     }
 }

@@ -10,6 +10,9 @@ public struct HTTPConfiguration: Sendable {
     public var maximumVideoBytes: Int64
     /// Largest caption, in bytes.
     public var maximumCaptionBytes: Int
+    /// Which uploads are photos, videos or refused: the media libraries' format table, given
+    /// by the composition root.
+    public var mediaSniffer: MediaSniffer
     /// Directory for uploads in flight (spooled before they go into the store).
     public var uploadDirectory: String
     /// Follower threshold, timeline length, bcrypt cost.
@@ -24,7 +27,7 @@ public struct HTTPConfiguration: Sendable {
     /// Defaults: 127.0.0.1:8080, photo 20 MB, video 100 MB, uploads spooled in the temporary
     /// directory, 10 uploads then 30 a minute, 60 likes then 300 a minute, 20 comments then 60 a minute.
     public init(
-        host: String = "127.0.0.1", port: Int = 8080,
+        mediaSniffer: MediaSniffer, host: String = "127.0.0.1", port: Int = 8080,
         maximumPhotoBytes: Int64 = 20 * 1024 * 1024, maximumVideoBytes: Int64 = 100 * 1024 * 1024,
         maximumCaptionBytes: Int = 16 * 1024, uploadDirectory: String = "/tmp",
         social: SocialConfiguration = SocialConfiguration(),
@@ -32,6 +35,7 @@ public struct HTTPConfiguration: Sendable {
         likeLimit: RateLimit = RateLimit(burst: 60, perMinute: 300),
         commentLimit: RateLimit = RateLimit(burst: 20, perMinute: 60)
     ) {
+        self.mediaSniffer = mediaSniffer
         self.host = host
         self.port = port
         self.maximumPhotoBytes = maximumPhotoBytes

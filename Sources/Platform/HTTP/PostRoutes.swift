@@ -54,7 +54,8 @@ struct PostRoutes: Sendable {
                         filename = file
                         spool = try UploadSpool(
                             directory: configuration.uploadDirectory,
-                            limits: (configuration.maximumPhotoBytes, configuration.maximumVideoBytes))
+                            limits: (configuration.maximumPhotoBytes, configuration.maximumVideoBytes),
+                            sniffer: configuration.mediaSniffer)
                     }
                 case .data(let bytes):
                     if current == "media" {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 import Testing
+import Thumbnail
 
 @testable import Platform
 
@@ -31,8 +32,12 @@ struct HTTPFixture {
         let root = NSTemporaryDirectory() + "mdhttp-" + UUID().uuidString.lowercased()
         let store = try ObjectStore(root: root + "/store")
         try FileManager.default.createDirectory(atPath: root + "/spool", withIntermediateDirectories: true)
+        // The daemon's sniffer (MediaDaemon's `MediaSniffer.formats`): the media format table.
+        let sniffer = MediaSniffer(length: MediaFormat.sniffLength) { head in
+            MediaFormat.sniff(head).map { $0.isVideo ? .video : .photo }
+        }
         var configuration = HTTPConfiguration(
-            uploadDirectory: root + "/spool", social: SocialConfiguration(celebrityFollowerThreshold: 2, bcryptCost: 4))
+            mediaSniffer: sniffer, uploadDirectory: root + "/spool", social: SocialConfiguration(celebrityFollowerThreshold: 2, bcryptCost: 4))
         configuration.port = 0  // a free port: every suite talks to a real server over a socket
         configure(&configuration)
         let recorder = Recorder()

@@ -123,6 +123,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A preset the encoders refuse stops the daemon here, before any job could fail on it.
+        let presets = try MediaJob.Presets.fromDirectory("jobs")
         let configuration = try options.resolve()
         DaemonLogging.bootstrap(level: configuration.logLevel)
         LibvipsThreads.onePerImage(whenWorkers: photoWorkers)
@@ -139,7 +141,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let applied = try await Migrator(logger: logger).migrate(pool)
             logger.info("schema ready", metadata: ["migrations_applied": "\(applied.count)"])
-            let services = try makeServices(configuration, http: http, databaseURL: database.url, pool: pool, logger: logger)
+            let services = try makeServices(
+                configuration, http: http, presets: presets, databaseURL: database.url, pool: pool, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(
                     services: services.map { .init(service: $0) },
@@ -188,7 +191,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private func makeServices(
-        _ configuration: DaemonConfiguration, http: HTTPConfiguration, databaseURL: String, pool: DatabasePool,
+        _ configuration: DaemonConfiguration, http: HTTPConfiguration, presets: MediaJob.Presets, databaseURL: String,
+        pool: DatabasePool,
         logger: Logger
     ) throws -> [any Service] {
         let store = try ObjectStore(root: configuration.storeDirectory)
@@ -210,7 +214,7 @@ struct ServeCommand: AsyncParsableCommand {
         let social = SocialJobs(api: api, store: store, pool: pool, logger: logger)
         let processor = MediaProcessor(
             store: store, pool: pool, completion: MediaCompletion(maxDistance: duplicateDistance),
-            presets: try MediaJob.Presets.fromDirectory("jobs"), scratchDirectory: configuration.scratchDirectory,
+            presets: presets, scratchDirectory: configuration.scratchDirectory,
             logger: logger)
         let runner = try QueueRunner(
             configuration: .init(

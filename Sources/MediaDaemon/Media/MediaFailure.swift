@@ -6,7 +6,7 @@ import Transcode
 /// A media failure as the daemon acts on it: the code and message, and the one disposition the
 /// throwing module gave it (``FailureDisposition``). The worker turns it into a `JobFailure`,
 /// the CLI into an exit status and a `{"error": {"code", "message"}}` line.
-struct MediaFailure: Error, Sendable {
+struct MediaFailure: Error, Sendable, CustomStringConvertible {
     var disposition: FailureDisposition
     var code: String
     var message: String
@@ -14,6 +14,11 @@ struct MediaFailure: Error, Sendable {
     /// The input is unusable (not readable, not a format we accept).
     static func badInput(code: String, message: String) -> MediaFailure {
         MediaFailure(disposition: .badInput, code: code, message: message)
+    }
+
+    /// The configuration (a preset) is unusable.
+    static func configuration(code: String, message: String) -> MediaFailure {
+        MediaFailure(disposition: .configuration, code: code, message: message)
     }
 
     /// Something failed on our side.
@@ -58,6 +63,9 @@ struct MediaFailure: Error, Sendable {
     var jobFailure: JobFailure {
         disposition.isPermanent ? .permanent(code, message) : .transient(code, message)
     }
+
+    /// `code: message`, as `serve` prints a failure that stops it from starting.
+    var description: String { "\(code): \(message)" }
 
     /// `{"error": {"code": …, "message": …}}` plus the input's path.
     func json(source: String) -> Data {

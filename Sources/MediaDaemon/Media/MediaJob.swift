@@ -20,26 +20,44 @@ struct MediaJob: Sendable {
         var video: VideoPreset = .default
 
         /// The built-in presets, replaced by `photo.json` / `video.json` in `directory` when
-        /// those files exist (the repository's `jobs/`).
+        /// those files exist (the repository's `jobs/`), checked with ``check()``.
         static func fromDirectory(_ directory: String) throws -> Presets {
             var presets = Presets()
             for name in ["photo.json", "video.json"] where FileManager.default.fileExists(atPath: "\(directory)/\(name)") {
                 try presets.load("\(directory)/\(name)")
             }
+            try presets.check()
             return presets
+        }
+
+        /// Opens every encoder the video preset names with its options
+        /// (`VideoPreset.checkEncoders`), so a preset they refuse stops `serve` or `process`
+        /// before any job; throws a configuration ``MediaFailure``.
+        func check() throws {
+            do {
+                try video.checkEncoders()
+            } catch {
+                throw MediaFailure(error)
+            }
         }
 
         /// Loads a preset file of either kind: a video preset has a `video` section.
         mutating func load(_ path: String) throws {
             let url = URL(fileURLWithPath: path)
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw MediaFailure.internalError("cannot read preset \(path)")
+                throw MediaFailure.configuration(code: "invalid_preset", message: "cannot read preset \(path)")
             }
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-            if object?["video"] != nil {
-                video = try VideoPreset.load(from: url)
-            } else {
-                photo = try PhotoPreset.load(contentsOf: url)
+            do {
+                if object?["video"] != nil {
+                    video = try VideoPreset.load(from: url)
+                } else {
+                    photo = try PhotoPreset.load(contentsOf: url)
+                }
+            } catch {
+                // A preset that cannot be read is configuration, whatever the library says.
+                let failure = MediaFailure(error)
+                throw MediaFailure.configuration(code: failure.code, message: failure.message)
             }
         }
     }

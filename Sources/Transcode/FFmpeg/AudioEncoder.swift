@@ -19,10 +19,10 @@ final class AudioEncoder {
 
     /// Opens an encoder (e.g. `aac`) for `channels` channels at `sampleRate` and `bitrate` bit/s.
     init(
-        codec: String, bitrate: Int, channels: Int, sampleRate: Int, sourceTimeBase: AVRational, path: String
+        codec: String, bitrate: Int, channels: Int, sampleRate: Int, sourceTimeBase: Rational, path: String
     ) throws(TranscodeError) {
         self.path = path
-        self.sourceTimeBase = sourceTimeBase
+        self.sourceTimeBase = sourceTimeBase.av
         encoder = try CodecContext.encoder(named: codec)
         let context = encoder.pointer
         av_channel_layout_default(&context.pointee.ch_layout, Int32(channels))

@@ -29,6 +29,13 @@ final class SourceReader {
     /// Damaged packets tolerated (each is logged by FFmpeg) before the input counts as `corrupt`.
     static let maxDecodeErrors = 16
 
+    /// The video stream's time base (of the `pts` of the frames handed on).
+    var videoTimeBase: Rational { Rational(videoStream.pointee.time_base) }
+    /// The video stream's average frame rate (0/0 or 0/1 when unknown).
+    var videoFrameRate: Rational { Rational(videoStream.pointee.avg_frame_rate) }
+    /// The audio stream's time base, when audio is decoded.
+    var audioTimeBase: Rational? { audioStream.map { Rational($0.pointee.time_base) } }
+
     /// Opens decoders for the best video stream (and audio stream, when `withAudio`) of `input`.
     init(
         container input: InputContainer, withAudio: Bool, stallTimeout: Duration = defaultStallTimeout

@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // SHA-256 (BoringSSL's assembly) for content addresses, ETags, tokens and checksums.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // C libraries: one system-library target per pkg-config file, bridges in shim.h.
@@ -32,7 +35,6 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         // libjpeg reports errors by longjmp: the encoder runs in C so no jump crosses Swift frames.
         .target(name: "CJPEGShim", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CAVUtil", pkgConfig: "libavutil", providers: [.apt(["libavutil-dev"])]),
         .systemLibrary(name: "CAVCodec", pkgConfig: "libavcodec", providers: [.apt(["libavcodec-dev"])]),
         .systemLibrary(name: "CAVFormat", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev"])]),
@@ -45,7 +47,10 @@ let package = Package(
         // Images: probe, limits, renditions, hashes. Pure and synchronous.
         .target(
             name: "Thumbnail",
-            dependencies: ["CVips", "CVipsShim", "CWebP", "CJPEGShim", "CCrypto"],
+            dependencies: [
+                "CVips", "CVipsShim", "CWebP", "CJPEGShim",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Video: probe, ladder, HLS, poster, frame hashes. May use Thumbnail, never Platform.
@@ -59,12 +64,16 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "CLibPQ", "CSpawnShim",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
-            resources: [.copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries")],
+            resources: [
+                .copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries"), .copy("Social/SocialQueries"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The composition root: configuration, CLI, services.
@@ -77,6 +86,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -84,16 +94,36 @@ let package = Package(
         // `scripts/bench dedup`: PDQIndex query time at 1M and 10M hashes. Not a test.
         .executableTarget(name: "DedupBench", dependencies: ["Platform"], swiftSettings: swiftSettings),
 
+        // Test support: the worker process `QueueProcessTests` starts (crash recovery, fencing and
+        // exactly-once across processes). Built with the tests, not part of the product.
+        .executableTarget(
+            name: "QueueDrillWorker",
+            dependencies: [
+                "Platform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/QueueDrillWorker",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "ThumbnailTests", dependencies: ["Thumbnail"], swiftSettings: swiftSettings),
-        .testTarget(name: "TranscodeTests", dependencies: ["Transcode", "Thumbnail"], swiftSettings: swiftSettings),
+        // glibc's count of live heap bytes, for the leak tests (malloc.h is not in Swift's Glibc module).
+        .target(name: "CMallocStats", path: "Tests/CMallocStats"),
+        .testTarget(name: "TranscodeTests", dependencies: ["Transcode", "Thumbnail", "CMallocStats"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PlatformTests",
-            dependencies: ["Platform", "Thumbnail", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "Platform", "Thumbnail", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MediaDaemonTests",
-            dependencies: ["MediaDaemon", "Platform"],
+            dependencies: ["MediaDaemon", "Platform", "Thumbnail"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -9,7 +9,7 @@ struct MediaDaemonCommand: AsyncParsableCommand {
         commandName: "mediadaemon",
         abstract: "Media pipeline daemon: job queue, photo and video processing, and the services around them.",
         discussion: """
-            With no DATABASE_URL, mediadaemon runs a private PostgreSQL cluster under its data
+            With no DATABASE_URL, mediadaemon runs a private PostgreSQL cluster under its data \
             directory (default ./.mediadaemon). Configuration: flags, then environment, then defaults.
             """,
         version: version,

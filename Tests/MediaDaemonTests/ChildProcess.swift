@@ -121,10 +121,13 @@ final class ChildProcess: Sendable {
 
 /// The `mediadaemon` binary built next to this test bundle.
 enum DaemonProcess {
-    static let binary: String = {
+    static let binary = sibling("mediadaemon")
+
+    /// The path of the executable `name` built beside this test binary.
+    static func sibling(_ name: String) -> String {
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return exe.deletingLastPathComponent().appendingPathComponent("mediadaemon").path
-    }()
+        return exe.deletingLastPathComponent().appendingPathComponent(name).path
+    }
 
     /// Starts `mediadaemon arguments…` in `directory`.
     static func start(_ arguments: [String], directory: URL, environment: [String: String] = [:]) throws -> ChildProcess {

@@ -7,7 +7,7 @@ import Testing
     import Glibc
 #endif
 
-/// The queue across real worker processes (`mediadaemon jobs diagnose`): a worker killed with
+/// The queue across real worker processes (the `QueueDrillWorker` test executable): a worker killed with
 /// SIGKILL mid-job, and exactly-once execution with two processes draining one queue.
 @Suite("queue across worker processes", .serialized)
 struct QueueProcessTests {
@@ -32,6 +32,14 @@ struct QueueProcessTests {
         let pool = try DatabasePool(url: cluster.connectionURL, size: 2, logger: logger)
         do {
             try await Migrator(logger: logger).migrate(pool)
+            // The drill jobs' side effect: one row per completed attempt, written in the
+            // completion transaction.
+            try await pool.query(
+                """
+                CREATE TABLE diag_job_effects (
+                    job_id bigint NOT NULL, attempt integer NOT NULL, owner text NOT NULL,
+                    at timestamptz NOT NULL DEFAULT now())
+                """)
             try await body(cluster.connectionURL, pool)
         } catch {
             await pool.close()
@@ -41,8 +49,9 @@ struct QueueProcessTests {
     }
 
     private func worker(_ url: String, owner: String, _ arguments: [String]) throws -> ChildProcess {
-        try DaemonProcess.start(
-            ["jobs", "diagnose", "--owner", owner] + arguments, directory: directory, environment: ["DATABASE_URL": url])
+        try ChildProcess(
+            DaemonProcess.sibling("QueueDrillWorker"), ["--owner", owner] + arguments, directory: directory,
+            environment: ["DATABASE_URL": url])
     }
 
     /// Polls `condition` every 100 ms; false if `timeout` (a safety net, not a measurement) passes.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Thumbnail
 
-/// The pipeline end to end over the shared corpus (skipped, saying so, when absent).
+/// The pipeline end to end over the shared corpus (reported as skipped when `../shared` is absent).
 @Suite("photo pipeline on the shared corpus")
 struct CorpusPipelineTests {
     /// Corpus inputs whose outputs are pinned in `fixtures/photo-golden.json`.
@@ -14,12 +14,9 @@ struct CorpusPipelineTests {
         "corpus/formats/ia_IMG_2682.heic", "corpus/formats/ia_8bit-sRGB.avif", "corpus/formats/th_rotating_earth_large.gif",
     ]
 
-    @Test("corpus photos give clean renditions no larger than asked, matching the golden manifests")
+    @Test("corpus photos give clean renditions no larger than asked, matching the golden manifests",
+          .enabled(if: SharedCorpus.isPresent, "../shared/corpus is absent"))
     func corpusGolden() throws {
-        guard SharedCorpus.isPresent else {
-            print("skipped: ../shared/corpus not present")
-            return
-        }
         let golden = try GoldenManifests.load()
         var current: [String: GoldenManifests.Entry] = [:]
         for file in Self.files {
@@ -56,15 +53,13 @@ struct CorpusPipelineTests {
         if GoldenManifests.regenerating { try GoldenManifests.save(current) }
     }
 
-    @Test("pipeline hashes of small corpus images match the reference oracle (PDQ ≤ 10 bits, pHash ≤ 6)")
+    @Test("pipeline hashes of small corpus images match the reference oracle (PDQ ≤ 10 bits, pHash ≤ 6)",
+          .enabled(if: SharedCorpus.hasGolden, "../shared/reference/golden is absent"))
     func pipelineHashesNearReference() throws {
         let golden = try SharedCorpus.goldenImages().filter {
             $0.width <= 1080 && $0.pdqQuality >= 80 && $0.mode == "RGB" && !$0.file.contains("exif-rotn")
         }
-        guard !golden.isEmpty else {
-            print("skipped: ../shared/reference/golden not present")
-            return
-        }
+        try #require(!golden.isEmpty, "no small RGB images in ../shared/reference/golden/images.csv")
         let pipeline = PhotoPipeline()
         for row in golden {
             let url = try #require(SharedCorpus.url(row.file))

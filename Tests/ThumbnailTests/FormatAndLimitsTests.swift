@@ -22,16 +22,13 @@ struct FormatAndLimitsTests {
         #expect(ImageFormat.sniff(try TestImages.png(width: 16, height: 16)) == .png)
     }
 
-    @Test("corpus files sniff as their format", arguments: [
+    @Test("corpus files sniff as their format", .enabled(if: SharedCorpus.isPresent, "../shared/corpus is absent"), arguments: [
         ("corpus/formats/ia_IMG_2682.heic", ImageFormat.heic), ("corpus/formats/ia_8bit-sRGB.avif", .avif),
         ("corpus/formats/ia_denali.webp", .webp), ("corpus/formats/th_rotating_earth_large.gif", .gif),
         ("corpus/images/lv_sample.png", .png), ("corpus/bombs/lv_17000x17000.avif", .avif),
     ])
     func sniffCorpus(file: String, format: ImageFormat) throws {
-        guard let url = SharedCorpus.url(file) else {
-            print("skipped: ../shared/\(file) not present")
-            return
-        }
+        let url = try #require(SharedCorpus.url(file), "../shared/\(file) is missing from the corpus")
         #expect(ImageFormat.sniff(try Data(contentsOf: url)) == format)
     }
 
@@ -83,12 +80,10 @@ struct FormatAndLimitsTests {
         #expect(code(base) == nil)
     }
 
-    @Test("the 17000×17000 AVIF bomb is refused as too_many_pixels from its header")
+    @Test("the 17000×17000 AVIF bomb is refused as too_many_pixels from its header",
+          .enabled(if: SharedCorpus.isPresent, "../shared/corpus is absent"))
     func avifBomb() throws {
-        guard let url = SharedCorpus.url("corpus/bombs/lv_17000x17000.avif") else {
-            print("skipped: ../shared/corpus/bombs not present")
-            return
-        }
+        let url = try #require(SharedCorpus.url("corpus/bombs/lv_17000x17000.avif"), "corpus/bombs/lv_17000x17000.avif is missing from the corpus")
         let error = try #require(throws: ThumbnailError.self) {
             try PhotoPipeline().hash(input: url)
         }
@@ -96,24 +91,20 @@ struct FormatAndLimitsTests {
         #expect(error.message.contains("17000"))
     }
 
-    @Test("the 99.6 MP stress JPEG is refused as too_many_pixels")
+    @Test("the 99.6 MP stress JPEG is refused as too_many_pixels",
+          .enabled(if: SharedCorpus.isPresent, "../shared/corpus is absent"))
     func stressJPEG() throws {
-        guard let url = SharedCorpus.url("corpus/stress/th_9643x10328.jpg") else {
-            print("skipped: ../shared/corpus/stress not present")
-            return
-        }
+        let url = try #require(SharedCorpus.url("corpus/stress/th_9643x10328.jpg"), "corpus/stress/th_9643x10328.jpg is missing from the corpus")
         let error = try #require(throws: ThumbnailError.self) {
             _ = try PhotoPipeline().process(input: url, outputDirectory: FileManager.default.temporaryDirectory)
         }
         #expect(error.code == .tooManyPixels)
     }
 
-    @Test("an animated input over the frame limit is refused as too_many_frames")
+    @Test("an animated input over the frame limit is refused as too_many_frames",
+          .enabled(if: SharedCorpus.isPresent, "../shared/corpus is absent"))
     func frames() throws {
-        guard let url = SharedCorpus.url("corpus/formats/th_rotating_earth_large.gif") else {
-            print("skipped: ../shared/corpus/formats not present")
-            return
-        }
+        let url = try #require(SharedCorpus.url("corpus/formats/th_rotating_earth_large.gif"), "corpus/formats/th_rotating_earth_large.gif is missing from the corpus")
         var limits = ImageLimits.default
         limits.maxFrames = 10
         let error = try #require(throws: ThumbnailError.self) {

@@ -78,17 +78,15 @@ struct ICCProfileTests {
         #expect(!ICCProfile.isSRGB([]))
     }
 
-    @Test("corpus: the sRGB-tagged photo skips the transform, Adobe RGB and CMYK do not")
+    @Test("corpus: the sRGB-tagged photo skips the transform, Adobe RGB and CMYK do not",
+          .enabled(if: SharedCorpus.isPresent, "../shared/corpus is absent"))
     func corpus() throws {
         let cases = [
             ("corpus/images/ia_book-beside-flowers.jpg", true), ("corpus/images/pl_xmp_test.jpg", false),
             ("corpus/images/th_cmyk-icc.jpg", false),
         ]
         for (file, expected) in cases {
-            guard let url = SharedCorpus.url(file) else {
-                print("skipped: ../shared/\(file) not present")
-                continue
-            }
+            let url = try #require(SharedCorpus.url(file), "../shared/\(file) is missing from the corpus")
             let probe = try ImageProbe.probe(Data(contentsOf: url))
             #expect(probe.hasICCProfile, "\(file)")
             #expect(probe.hasSRGBProfile == expected, "\(file)")

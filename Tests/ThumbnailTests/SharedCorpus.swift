@@ -2,7 +2,8 @@ import Foundation
 @testable import Thumbnail
 
 /// Locates `../shared` (corpus and reference hashes) next to the repository, found from this
-/// file's path. Tests that need it skip, saying so, when it is absent.
+/// file's path. Tests that need it carry `.enabled(if: SharedCorpus.isPresent)`, so they show as
+/// skipped when it is absent (`scripts/test` refuses to run without it unless `--without-corpus`).
 enum SharedCorpus {
     /// `<repo>/../shared`, or nil when not present.
     static let root: URL? = {
@@ -13,6 +14,9 @@ enum SharedCorpus {
     }()
 
     static var isPresent: Bool { root != nil }
+
+    /// Whether the reference oracle's golden hashes are there.
+    static var hasGolden: Bool { url("reference/golden/images.csv") != nil }
 
     /// A file under `shared/`, e.g. `corpus/images/th_cmyk-icc.jpg`.
     static func url(_ relative: String) -> URL? {

@@ -9,8 +9,8 @@ struct EnqueueCommand: AsyncParsableCommand {
         commandName: "enqueue",
         abstract: "Ingest photo/video files for processing, or enqueue a plain job with --kind.",
         discussion: """
-            Files: each original is stored (content-addressed), recorded as media and its job enqueued;
-            one JSON line per file with the media id. The same bytes twice are one media (exact_duplicate).
+            Files: each original is stored (content-addressed), recorded as media and its job enqueued; \
+            one JSON line per file with the media id. The same bytes twice are one media (exact_duplicate). \
             Jobs: with --key, enqueueing again returns the existing job instead of adding one.
             """)
 

@@ -10,7 +10,7 @@ struct JobsCommand: AsyncParsableCommand {
         abstract: "Inspect, retry and cancel queued jobs.",
         subcommands: [
             JobsListCommand.self, JobsShowCommand.self, JobsRetryCommand.self, JobsCancelCommand.self, JobsStatsCommand.self,
-            JobsQuarantineCommand.self, JobsDiagnoseCommand.self,
+            JobsQuarantineCommand.self,
         ]
     )
 

@@ -23,7 +23,7 @@ struct MediaCommand: AsyncParsableCommand {
                     FileHandle.standardError.write(Data("no media \(id)\n".utf8))
                     throw ExitCode.failure
                 }
-                try printJSON(record)
+                try printMedia(record)
             }
         }
     }
@@ -44,18 +44,39 @@ struct MediaCommand: AsyncParsableCommand {
         func run() async throws {
             let (status, limit) = (self.status, self.limit)
             try await options.withMediaLibrary { library in
-                for record in try await library.list(status: status, limit: limit) { try printJSON(record) }
+                for record in try await library.list(status: status, limit: limit) { try printMedia(record) }
             }
         }
     }
 }
 
+/// Prints a media record as one line of JSON with sorted keys, its `manifest` (stored as JSON
+/// text) as the object it is rather than a string holding JSON.
+func printMedia(_ record: MediaRecord) throws {
+    let encoded = try JSONEncoder.printing.encode(record)
+    guard var object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any] else {
+        throw MediaFailure.internalError("a media record did not encode as a JSON object")
+    }
+    if let manifest = record.manifest {
+        object["manifest"] = try JSONSerialization.jsonObject(with: Data(manifest.utf8), options: [.fragmentsAllowed])
+    }
+    let line = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    FileHandle.standardOutput.write(line + Data("\n".utf8))
+}
+
+extension JSONEncoder {
+    /// Sorted keys, unescaped slashes, ISO 8601 dates: how the CLI prints JSON.
+    static var printing: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
 /// Prints `value` as one line of JSON with sorted keys.
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+    FileHandle.standardOutput.write(try JSONEncoder.printing.encode(value) + Data("\n".utf8))
 }
 
 extension GlobalOptions {

@@ -8,9 +8,9 @@ struct ProcessCommand: ParsableCommand {
         commandName: "process",
         abstract: "Process photos and videos into renditions and print one manifest (JSON) per line.",
         discussion: """
-            With one input the outputs go into DIR; with several, into DIR/<input name>/. Each
-            printed line is the manifest with "source" (the input path) added, or an error object.
-            Exit status: 0 all processed, 2 some input was bad or over a limit, 1 internal failure,
+            With one input the outputs go into DIR; with several, into DIR/<input name>/. Each \
+            printed line is the manifest with "source" (the input path) added, or an error object. \
+            Exit status: 0 all processed, 2 some input was bad or over a limit, 1 internal failure, \
             64 a preset the encoders refuse (nothing is processed).
             """
     )

@@ -9,8 +9,8 @@ struct ReprocessCommand: AsyncParsableCommand {
         commandName: "reprocess",
         abstract: "Enqueue media for processing again, selected by filters, on the backlog lane.",
         discussion: """
-            Safe to interrupt and run again: each media's job carries an idempotency key for this
-            reprocess run (--run-key, default derived from the filters), so live jobs are never duplicated.
+            Safe to interrupt and run again: each media's job carries an idempotency key for this \
+            reprocess run (--run-key, default derived from the filters), so live jobs are never duplicated. \
             Outputs of the new run are written beside the old ones and the manifest switches at completion.
             """
     )

@@ -13,12 +13,12 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check the pipelines' outputs against the golden fixtures (DIR/inputs, DIR/expected).",
         discussion: """
-            Each DIR/inputs/NAME is processed and its manifest compared with DIR/expected/NAME.json:
-            kind, formats, rendition names and dimensions exactly; durations ±100 ms; bit rates ±30%;
-            output sizes ±25%; PDQ within 16 bits and pHash within 6 bits (Hamming); PDQ quality ±10.
-            An expected {"error": {"code": …}} means the input must fail with that code.
-            --update rewrites the expectations (sorted, pretty JSON) to review with `git diff`.
-            Regenerate the inputs with fixtures/make-fixtures.sh.
+            Each DIR/inputs/NAME is processed and its manifest compared with DIR/expected/NAME.json: \
+            kind, formats, rendition names and dimensions exactly; durations ±100 ms; bit rates ±30%; \
+            output sizes ±25%; PDQ within 16 bits and pHash within 6 bits (Hamming); PDQ quality ±10. \
+            An expected {"error": {"code": …}} means the input must fail with that code. \
+            --update rewrites the expectations (sorted, pretty JSON) to review with `git diff`. \
+            Regenerate the inputs with fixtures/make-fixtures.sh. \
             Exit status: 0 all match, 1 some mismatch, 2 an input or expectation missing or unreadable.
             """
     )

@@ -4,11 +4,14 @@ import Platform
 import Thumbnail
 import Transcode
 
+/// The dedup index's hash: the pipelines' are converted once (`PDQHash+Pipeline.swift`).
+private typealias PDQHash = Platform.PDQHash
+
 /// The `media.photo` and `media.video` job handlers: original from the store → pipeline in a
 /// scratch folder → every output published under the media's deterministic prefix → media row
 /// marked ready (with its near-duplicate) in the job's completion transaction.
 ///
-/// Outputs live at `media/<id>/<preset>-v<version>/<path>`: a re-run with the same preset
+/// Outputs live under `ObjectKey.renditionPrefix` (`media/<id>/<preset>-v<version>/`): a re-run with the same preset
 /// rewrites the same objects with the same result, and a new preset version writes beside
 /// the old outputs, which stay valid until the manifest switches in one statement.
 struct MediaProcessor: Sendable {
@@ -38,10 +41,10 @@ struct MediaProcessor: Sendable {
             .appendingPathComponent("job-\(job.id)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        let outcome: Processed
+        let processed: Processed
         do {
             context.reportProgress(0, stage: "processing")
-            outcome = try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
+            processed = try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
         } catch {
             let failure = MediaFailure(error)
             guard failure.disposition.isPermanent else {
@@ -50,7 +53,7 @@ struct MediaProcessor: Sendable {
             }
             logger.notice("input refused", metadata: ["code": "\(failure.code)"])
             let mediaID = payload.mediaID
-            try blockingAwait {
+            try LaneThread.wait {
                 try await pool.withConnection { connection in
                     try MediaCompletion.markFailed(
                         mediaID: mediaID, code: failure.code, message: failure.message, on: connection)
@@ -60,12 +63,12 @@ struct MediaProcessor: Sendable {
         }
 
         context.reportProgress(0.9, stage: "publishing")
-        let prefix = "media/\(payload.mediaID)/\(outcome.presetName)-v\(outcome.presetVersion)"
-        try publish(scratch, prefix: prefix)
-        var manifest = outcome
-        manifest.manifest["store_prefix"] = prefix
-        let record = try manifest.completionOutcome(mediaID: payload.mediaID)
-        logger.info("processed", metadata: ["prefix": "\(prefix)"])
+        let manifest = PublishedManifest(
+            processed.manifest, mediaID: payload.mediaID, presetName: processed.outcome.presetName,
+            presetVersion: processed.outcome.presetVersion)
+        try publish(scratch, mediaID: payload.mediaID, prefix: manifest.storePrefix)
+        let record = try processed.completionOutcome(manifest: manifest)
+        logger.info("processed", metadata: ["prefix": "\(manifest.storePrefix)"])
         let (completion, store, jobLogger) = (self.completion, self.store, logger)
         return .completed { connection in
             guard try completion.markReady(record, on: connection) else {
@@ -79,7 +82,7 @@ struct MediaProcessor: Sendable {
     }
 
     /// Copies every file under `directory` into the store under `prefix`, atomically per object.
-    private func publish(_ directory: URL, prefix: String) throws {
+    private func publish(_ directory: URL, mediaID: Int64, prefix: String) throws {
         let root = directory.standardizedFileURL.path
         guard let walker = FileManager.default.enumerator(atPath: root) else { return }
         for case let relative as String in walker {
@@ -88,7 +91,7 @@ struct MediaProcessor: Sendable {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
                 continue
             }
-            _ = try store.put(try ObjectKey("\(prefix)/\(relative)"), fromFile: path)
+            _ = try store.put(try ObjectKey.rendition(mediaID: mediaID, storePrefix: prefix, path: relative), fromFile: path)
         }
     }
 
@@ -97,19 +100,25 @@ struct MediaProcessor: Sendable {
         case "photo":
             let manifest = try PhotoPipeline(preset: presets.photo)
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
+            let hashes = manifest.hashes
             return try Processed(
-                encoding: manifest, presetName: manifest.preset.name, presetVersion: manifest.preset.version,
-                input: manifest.input, pdq: manifest.hashes?.pdq, pdqQuality: manifest.hashes?.pdqQuality,
-                pdqVariants: manifest.hashes?.pdqDihedral ?? [], phash: manifest.hashes?.phash, frames: [])
+                mediaID: payload.mediaID, encoding: manifest, presetName: manifest.preset.name,
+                presetVersion: manifest.preset.version, input: manifest.input,
+                pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) }, pdqQuality: hashes?.pdqQuality,
+                pdqVariants: try (hashes?.pdqDihedral ?? []).map { try PDQHash(pipelineHex: $0) },
+                phash: hashes?.phash, frames: [])
         case "video":
             let manifest = try VideoPipeline(preset: presets.video, posterPreset: presets.photo)
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             let hashes = manifest.hashes
             return try Processed(
-                encoding: manifest, presetName: manifest.preset.name, presetVersion: manifest.preset.version,
-                input: manifest.input, pdq: hashes?.pdq, pdqQuality: hashes?.pdqQuality, pdqVariants: [],
-                phash: hashes?.phash,
-                frames: hashes?.frames.map { (tMs: $0.timeMs, pdq: $0.pdq, quality: $0.quality) } ?? [])
+                mediaID: payload.mediaID, encoding: manifest, presetName: manifest.preset.name,
+                presetVersion: manifest.preset.version, input: manifest.input,
+                pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) }, pdqQuality: hashes?.pdqQuality,
+                pdqVariants: [], phash: hashes?.phash,
+                frames: try (hashes?.frames ?? []).map { frame in
+                    (tMs: frame.timeMs, hash: try PDQHash(pipelineHex: frame.pdq), quality: frame.quality)
+                })
         default:
             throw MediaFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
         }
@@ -118,37 +127,27 @@ struct MediaProcessor: Sendable {
 
 /// A pipeline's result before it is recorded.
 private struct Processed {
-    var manifest: [String: Any]
-    var input: Data
-    var presetName: String
-    var presetVersion: Int
-    var pdq: String?
-    var pdqQuality: Int?
-    var pdqVariants: [String]
-    var phash: String?
-    var frames: [(tMs: Int, pdq: String, quality: Int)]
+    /// The pipeline's manifest, published with its folder by `PublishedManifest`.
+    var manifest: any Encodable & Sendable
+    /// What the completion records; its `manifestJSON` is filled in by `completionOutcome(manifest:)`.
+    var outcome: MediaCompletion.Outcome
 
     init(
-        encoding manifest: some Encodable, presetName: String, presetVersion: Int, input: some Encodable,
-        pdq: String?, pdqQuality: Int?, pdqVariants: [String], phash: String?, frames: [(tMs: Int, pdq: String, quality: Int)]
+        mediaID: Int64, encoding manifest: some Encodable & Sendable, presetName: String, presetVersion: Int,
+        input: some Encodable, pdq: PDQHash?, pdqQuality: Int?, pdqVariants: [PDQHash], phash: String?,
+        frames: [(tMs: Int, hash: PDQHash, quality: Int)]
     ) throws {
-        let data = try JSONEncoder().encode(manifest)
-        self.manifest = (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-        self.input = try JSONEncoder().encode(input)
-        self.presetName = presetName
-        self.presetVersion = presetVersion
-        self.pdq = pdq
-        self.pdqQuality = pdqQuality
-        self.pdqVariants = pdqVariants
-        self.phash = phash
-        self.frames = frames
+        self.manifest = manifest
+        outcome = MediaCompletion.Outcome(
+            mediaID: mediaID, manifestJSON: "", inputJSON: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
+            presetName: presetName, presetVersion: presetVersion, pdq: pdq, pdqQuality: pdqQuality,
+            pdqVariants: pdqVariants, phash: phash, frames: frames)
     }
 
-    func completionOutcome(mediaID: Int64) throws -> MediaCompletion.Outcome {
-        let manifestData = try JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .withoutEscapingSlashes])
-        return MediaCompletion.Outcome(
-            mediaID: mediaID, manifestJSON: String(decoding: manifestData, as: UTF8.self),
-            inputJSON: String(decoding: input, as: UTF8.self), presetName: presetName, presetVersion: presetVersion,
-            pdq: pdq, pdqQuality: pdqQuality, pdqVariants: pdqVariants, phash: phash, frames: frames)
+    /// The outcome with the manifest as published (its store prefix included).
+    func completionOutcome(manifest: PublishedManifest) throws -> MediaCompletion.Outcome {
+        var outcome = self.outcome
+        outcome.manifestJSON = try manifest.json()
+        return outcome
     }
 }

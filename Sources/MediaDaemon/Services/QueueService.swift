@@ -15,17 +15,22 @@ struct QueueService: Service {
     }
 }
 
-/// Runs the queue's maintenance (rescuer of expired leases, retention cleaner) until graceful
-/// shutdown. Every daemon runs it; SKIP LOCKED keeps them from doing the same work twice.
+/// Runs the queue's maintenance (rescuer of expired leases, retention cleaner, the media
+/// reconciler and the sweep of unheld originals) until graceful shutdown. Every daemon runs
+/// it; SKIP LOCKED and try-locks keep them from doing the same work twice.
 struct QueueMaintenanceService: Service {
     let rescuer: JobRescuer
     let cleaner: JobCleaner
+    let reconciler: MediaReconciler
+    let sweeper: OriginalSweeper
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await rescuer.run() }
                 group.addTask { await cleaner.run() }
+                group.addTask { await reconciler.run() }
+                group.addTask { await sweeper.run() }
             }
         }
     }

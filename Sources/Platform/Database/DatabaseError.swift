@@ -16,6 +16,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
             case migrationFailed = "migration_failed"
             case clusterFailed = "cluster_failed"
             case invalidConfiguration = "invalid_configuration"
+            case queryMissing = "query_missing"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -40,6 +41,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         public static let clusterFailed = Code(.clusterFailed)
         /// A configuration value (URL, directory, port) is unusable.
         public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// A named statement is missing from the module's bundled `.sql` files.
+        public static let queryMissing = Code(.queryMissing)
 
         public var description: String { base.rawValue }
     }

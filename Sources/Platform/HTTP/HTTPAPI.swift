@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+public import Prometheus
 
 /// The embedded HTTP services: every route of DESIGN.md "HTTP API" over the social services,
 /// the object store and the database.
@@ -32,20 +33,24 @@ public struct HTTPAPI: Sendable {
     let logger: Logger
     let auth: BearerAuth
     let limiter: RateLimiter
-    let metrics = HTTPMetrics()
-    let extraMetrics: @Sendable () async -> String
+    /// The backend of every series `/metrics` renders: the HTTP latencies recorded here and
+    /// whatever else the caller records through it (job durations, failures, queue depth).
+    let metrics: PrometheusMetricsFactory
+    let refreshMetrics: @Sendable () async -> Void
 
-    /// Builds the services. `extraMetrics` returns more Prometheus text for `/metrics` (queue
-    /// depth, job durations), appended after the HTTP series.
+    /// Builds the services. `metrics` is rendered at `/metrics` after `refreshMetrics` has
+    /// brought its gauges up to date (the queue's depth).
     public init(
         configuration: HTTPConfiguration, pool: DatabasePool, store: ObjectStore, hooks: PostHooks,
-        logger: Logger, extraMetrics: @escaping @Sendable () async -> String = { "" }
+        logger: Logger, metrics: PrometheusMetricsFactory = .daemon(),
+        refreshMetrics: @escaping @Sendable () async -> Void = {}
     ) throws {
         self.configuration = configuration
         self.pool = pool
         self.store = store
         self.logger = logger
-        self.extraMetrics = extraMetrics
+        self.metrics = metrics
+        self.refreshMetrics = refreshMetrics
         migrator = try Migrator(logger: logger)
         users = UserService(pool: pool, configuration: configuration.social)
         posts = PostService(pool: pool, hooks: hooks)
@@ -60,7 +65,7 @@ public struct HTTPAPI: Sendable {
     /// The router with every route and the metrics and error middleware.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: MetricsMiddleware(metrics: HTTPMetrics(factory: metrics)))
         router.add(middleware: APIErrorMiddleware(logger: logger))
         UserRoutes(api: self).register(on: router)
         PostRoutes(api: self).register(on: router)
@@ -77,11 +82,4 @@ public struct HTTPAPI: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediadaemon"),
             logger: logger)
     }
-}
-
-/// The HTTP server for `serve`: `HTTPAPI(...)` then `makeApplication()`.
-public func makeHTTPApplication(
-    configuration: HTTPConfiguration, pool: DatabasePool, store: ObjectStore, hooks: PostHooks, logger: Logger
-) throws -> some ApplicationProtocol {
-    try HTTPAPI(configuration: configuration, pool: pool, store: store, hooks: hooks, logger: logger).makeApplication()
 }

@@ -11,11 +11,9 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = ContinuousClock.now
         var status = 500
         defer {
-            let elapsed = start.duration(to: .now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             metrics.record(
                 method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status,
-                seconds: seconds)
+                duration: start.duration(to: .now))
         }
         let response = try await next(request, context)
         status = response.status.code

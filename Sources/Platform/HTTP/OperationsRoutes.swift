@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Prometheus
 
 /// `/healthz`, `/readyz`, `/metrics`.
 struct OperationsRoutes: Sendable {
@@ -20,10 +21,10 @@ struct OperationsRoutes: Sendable {
             return try JSONResponse.make(Status(status: "ready"))
         }
         router.get("/metrics") { _, _ in
-            let text = api.metrics.render() + (await api.extraMetrics())
+            await api.refreshMetrics()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: api.metrics.registry.emitToBuffer())))
         }
     }
 

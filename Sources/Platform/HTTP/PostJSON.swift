@@ -149,16 +149,16 @@ extension JSONResponse {
     }
 
     /// A page of posts as JSON bytes.
-    static func body(_ page: PostPage) -> ByteBuffer {
+    static func body(_ page: PostPage) -> [UInt8] {
         var writer = PostJSON(capacity: 1024 * (page.posts.count + 1))
         writer.page(page)
-        return ByteBuffer(bytes: writer.bytes)
+        return writer.bytes
     }
 
     /// A response of JSON already written.
-    static func make(json body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+    static func make(json body: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: body))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -1,7 +1,6 @@
-import Foundation
-
-/// The media records' named SQL statements, from the `-- name: X` blocks in `Media/MediaQueries`.
-enum MediaQuery: String, CaseIterable, Sendable {
+/// The media records' named SQL statements, from the `-- name: X` blocks of the `.sql` files in
+/// `Media/MediaQueries` (`media.sql`, `files.sql`, `reconcile.sql`).
+enum MediaQuery: String, NamedQuery {
     case insertMedia = "InsertMedia"
     case mediaBySHA256 = "MediaBySHA256"
     case getMedia = "GetMedia"
@@ -21,15 +20,19 @@ enum MediaQuery: String, CaseIterable, Sendable {
     case reprocessCandidates = "ReprocessCandidates"
     case reprocessProgress = "ReprocessProgress"
     case postsOnMedia = "PostsOnMedia"
+    // files.sql
+    case lockOriginalShared = "LockOriginalShared"
+    case lockOriginal = "LockOriginal"
+    case tryLockOriginal = "TryLockOriginal"
+    case originalHeld = "OriginalHeld"
+    case mediaOriginal = "MediaOriginal"
+    // reconcile.sql
+    case strandedMedia = "StrandedMedia"
+    case failStrandedMedia = "FailStrandedMedia"
 
     func sql() throws -> String {
-        guard let text = try Self.catalog.get()[rawValue] else {
-            throw DatabaseError(.queryFailed, "no `-- name: \(rawValue)` block in Media/MediaQueries")
-        }
-        return text
+        try text
     }
 
-    private static let catalog = Result<[String: String], any Error> {
-        try QueueQuery.loadCatalog(folder: "MediaQueries")
-    }
+    static let catalog = QueryCatalog(folder: "MediaQueries")
 }

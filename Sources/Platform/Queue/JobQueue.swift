@@ -10,7 +10,7 @@ public import Logging
 /// workers (one `NOTIFY mediadaemon_jobs` per lane per statement):
 /// ```sql
 /// INSERT INTO jobs (kind, lane, payload, priority, idempotency_key)
-/// VALUES ('photo.renditions', 'photo', '{"media": 42}', 0, 'upload-42')
+/// VALUES ('media.photo', 'photo', '{"media": 42}', 0, 'upload-42')
 /// ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 /// RETURNING id;
 /// ```

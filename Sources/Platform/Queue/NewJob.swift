@@ -2,7 +2,7 @@ public import Foundation
 
 /// A job to enqueue.
 public struct NewJob: Sendable, Hashable {
-    /// The handler that will run it, e.g. `photo.renditions`.
+    /// The handler that will run it, e.g. `media.photo`.
     public var kind: String
     /// The payload, stored as jsonb. The queue never looks inside.
     public var payload: PostgresJSON

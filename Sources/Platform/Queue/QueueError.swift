@@ -7,7 +7,6 @@ public struct QueueError: Error, Sendable, CustomStringConvertible {
             case notFound = "not_found"
             case invalidState = "invalid_state"
             case invalidJob = "invalid_job"
-            case queryMissing = "query_missing"
             case invalidConfiguration = "invalid_configuration"
         }
         private let base: Base
@@ -22,8 +21,6 @@ public struct QueueError: Error, Sendable, CustomStringConvertible {
         public static let invalidState = Code(.invalidState)
         /// A job to enqueue is malformed (empty kind, bad lane name, payload not JSON).
         public static let invalidJob = Code(.invalidJob)
-        /// A named statement is missing from the bundled `.sql` files.
-        public static let queryMissing = Code(.queryMissing)
         /// A runner, rescuer or cleaner setting is unusable.
         public static let invalidConfiguration = Code(.invalidConfiguration)
 

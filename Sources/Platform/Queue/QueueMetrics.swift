@@ -1,6 +1,6 @@
 public import CoreMetrics
 
-/// The queue's series in swift-metrics (rendered at `/metrics` by `PrometheusRegistry`).
+/// The queue's series in swift-metrics (rendered at `/metrics` by the daemon's Prometheus backend).
 public enum QueueMetrics {
     /// Timer by `kind`: how long handlers ran, whatever the outcome.
     public static let duration = "mediadaemon_job_duration_seconds"

@@ -20,13 +20,9 @@ public struct CommentService: Sendable {
             throw SocialError(.invalid, "comment_too_long", "comments are at most \(Self.maximumLength) characters")
         }
         return try await pool.transaction { connection in
-            let updated = try connection.query(
-                "UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND NOT deleted RETURNING id",
-                [postID])
+            let updated = try connection.query(SocialQuery.addCommentCount, [postID])
             guard !updated.isEmpty else { throw SocialError.notFound("post") }
-            let rows = try connection.query(
-                "INSERT INTO comments (post_id, user_id, text) VALUES ($1, $2, $3) RETURNING id, created_at",
-                [postID, userID, text])
+            let rows = try connection.query(SocialQuery.insertComment, [postID, userID, text])
             return CommentView(
                 commentID: String(try rows[0]["id", as: Int64.self]), userID: String(userID), text: text,
                 createdAt: try rows[0]["created_at", as: Date.self])
@@ -38,15 +34,9 @@ public struct CommentService: Sendable {
         let keys = page.keys
         let limit = page.limit
         return try await pool.transaction { connection in
-            let post = try connection.query("SELECT 1 FROM posts WHERE id = $1 AND NOT deleted", [postID])
+            let post = try connection.query(SocialQuery.livePost, [postID])
             guard !post.isEmpty else { throw SocialError.notFound("post") }
-            let rows = try connection.query(
-                """
-                SELECT id, user_id, text, created_at, (extract(epoch FROM created_at) * 1000000)::int8 AS created_us
-                FROM comments WHERE post_id = $1
-                  AND (created_at, id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
-                ORDER BY created_at DESC, id DESC LIMIT $4
-                """, [postID, keys.micros, keys.id, limit + 1])
+            let rows = try connection.query(SocialQuery.commentsPage, [postID, keys.micros, keys.id, limit + 1])
             var comments: [CommentView] = []
             var last: Cursor?
             for row in rows.prefix(limit) {

@@ -11,12 +11,9 @@ public struct LikeService: Sendable {
     public func like(userID: Int64, postID: Int64) async throws -> LikeCount {
         try await pool.transaction { connection in
             // The row lock taken here serialises concurrent likes of one post.
-            let updated = try connection.query(
-                "UPDATE posts SET like_count = like_count + 1 WHERE id = $1 AND NOT deleted RETURNING like_count",
-                [postID])
+            let updated = try connection.query(SocialQuery.addLikeCount, [postID])
             guard let row = updated.first else { throw SocialError.notFound("post") }
-            let inserted = try connection.query(
-                "INSERT INTO likes (user_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [userID, postID])
+            let inserted = try connection.query(SocialQuery.insertLike, [userID, postID])
             guard inserted.affectedRows == 1 else {
                 throw SocialError(.conflict, "already_liked", "you already like this post")
             }
@@ -27,12 +24,11 @@ public struct LikeService: Sendable {
     /// Removes a like: 404 when the post is unknown or was not liked by this user.
     public func unlike(userID: Int64, postID: Int64) async throws {
         try await pool.transaction { connection in
-            let deleted = try connection.query(
-                "DELETE FROM likes WHERE user_id = $1 AND post_id = $2", [userID, postID])
+            let deleted = try connection.query(SocialQuery.deleteLike, [userID, postID])
             guard deleted.affectedRows == 1 else {
                 throw SocialError(.notFound, "not_liked", "no like of yours on this post")
             }
-            try connection.query("UPDATE posts SET like_count = like_count - 1 WHERE id = $1", [postID])
+            try connection.query(SocialQuery.subtractLikeCount, [postID])
         }
     }
 }

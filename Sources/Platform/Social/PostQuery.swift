@@ -1,16 +1,9 @@
 import Foundation
 import Synchronization
 
-/// The one SELECT every post read shares, and the mapping of its rows to `PostView`.
+/// The mapping of post rows (the columns `GetPost`, `UserPostsPage` and `FeedPage` select) to
+/// `PostView`.
 enum PostQuery {
-    /// Columns of a post with its author and media; callers add FROM-clause joins and WHERE.
-    static let select = """
-        SELECT p.id, p.user_id, u.username, p.caption, p.like_count, p.comment_count, p.created_at,
-               (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
-               m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
-        FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-        """
-
     /// Maps rows and computes the next cursor: `limit + 1` rows were asked for, so a full
     /// extra row means there is another page.
     static func page(_ result: some Collection<DatabaseRow>, limit: Int) throws -> (posts: [PostView], next: String?) {
@@ -79,54 +72,12 @@ enum PostQuery {
             return MediaView(renditions: [], hlsURL: nil, poster: nil)
         }
         func url(_ path: String) -> String {
-            "/media/" + ObjectKeyPath.rendition(mediaID: mediaID, prefix: manifest.storePrefix, path: path)
+            "/media/" + ObjectKey.renditionKeyText(mediaID: mediaID, storePrefix: manifest.storePrefix, path: path)
         }
         let renditions = (manifest.renditions ?? []).map {
             RenditionView(name: $0.name, format: $0.format, width: $0.width, height: $0.height, url: url($0.path))
         }
         let poster = manifest.poster?.renditions?.max { ($0.width ?? 0) < ($1.width ?? 0) }.map { url($0.path) }
         return MediaView(renditions: renditions, hlsURL: manifest.hls.map(url), poster: poster)
-    }
-}
-
-/// The parts of a stored manifest (DESIGN.md "manifests") the API shows.
-struct StoredManifest: Decodable {
-    struct Rendition: Decodable {
-        var name: String
-        var format: String
-        var width: Int?
-        var height: Int?
-        var path: String
-    }
-    struct Poster: Decodable {
-        var renditions: [Rendition]?
-    }
-    var renditions: [Rendition]?
-    var hls: String?
-    var poster: Poster?
-    /// Where the worker published this manifest's files (`media/<id>/<preset>-v<version>`).
-    var storePrefix: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case renditions, hls, poster
-        case storePrefix = "store_prefix"
-    }
-
-    /// Lenient: a field of another shape is left out instead of hiding the whole manifest.
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        renditions = try? container.decodeIfPresent([Rendition].self, forKey: .renditions)
-        hls = try? container.decodeIfPresent(String.self, forKey: .hls)
-        poster = try? container.decodeIfPresent(Poster.self, forKey: .poster)
-        storePrefix = try? container.decodeIfPresent(String.self, forKey: .storePrefix)
-    }
-}
-
-/// Store keys of renditions: under the manifest's `store_prefix` when it names one, else
-/// directly under the media's prefix (as `ObjectKey.rendition` builds them).
-enum ObjectKeyPath {
-    static func rendition(mediaID: Int64, prefix: String? = nil, path: String) -> String {
-        if let prefix, !prefix.isEmpty { return prefix.hasSuffix("/") ? prefix + path : prefix + "/" + path }
-        return ObjectKey.mediaPrefix(mediaID: mediaID) + path
     }
 }

@@ -1,47 +1,50 @@
 import Foundation
 
-/// Posts: creation (media row + post + idempotency key in one transaction), reads, deletion
+/// Posts: creation (media row + post + idempotency key + job in one transaction), reads, deletion
 /// by the author, and profile pages.
 public struct PostService: Sendable {
     let pool: DatabasePool
     let hooks: PostHooks
 
-    /// A service on `pool` calling `hooks` after its transactions commit.
+    /// A service on `pool` calling `hooks` inside its transactions.
     public init(pool: DatabasePool, hooks: PostHooks) {
         self.pool = pool
         self.hooks = hooks
     }
 
-    /// Creates a post for a stored original. The same `idempotencyKey` from the same user
-    /// returns the first post again. An original already known by SHA-256 reuses its media
-    /// row unless that media was deleted; only a new media is enqueued for processing.
+    /// Creates a post for an original, in one transaction with its media row, its idempotency
+    /// key and its job (processing for a new media, fan-out for a post on ready media).
+    ///
+    /// The request is validated before anything is stored. The same `idempotencyKey` from the
+    /// same user returns the first post again when the content is the same, and throws 422
+    /// `idempotency_key_reused` when it is not; neither stores anything. Otherwise
+    /// `storeOriginal` puts the original into the store under the shared lock of its SHA-256,
+    /// held until the media row commits (see `MediaFiles`). An original already known by
+    /// SHA-256 reuses its media row unless that media was deleted.
     public func create(
-        userID: Int64, original: StoredOriginal, caption: String, idempotencyKey: String?
+        userID: Int64, original: StoredOriginal, caption: String, idempotencyKey: String?,
+        storeOriginal: @escaping @Sendable () throws -> Void = {}
     ) async throws -> CreatedPost {
-        guard caption.count <= 2200 else {
-            throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 characters")
-        }
-        if let key = idempotencyKey, key.isEmpty || key.utf8.count > 255 {
-            throw SocialError(.invalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 bytes")
-        }
-        let outcome = try await pool.transaction { connection -> (CreatedPost, newMedia: Int64?) in
+        try Self.validate(caption: caption, idempotencyKey: idempotencyKey)
+        let hooks = self.hooks
+        return try await pool.transaction { connection -> CreatedPost in
             if let key = idempotencyKey {
                 // Serialises retries of one key; released at commit.
-                try connection.query(
-                    "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || $2, 7))", [String(userID), key])
-                let existing = try connection.query(
-                    """
-                    SELECT p.id, p.created_at, m.status FROM post_idempotency i
-                    JOIN posts p ON p.id = i.post_id JOIN media m ON m.id = p.media_id
-                    WHERE i.user_id = $1 AND i.key = $2
-                    """, [userID, key])
+                try connection.query(SocialQuery.lockIdempotencyKey, [String(userID), key])
+                let existing = try connection.query(SocialQuery.postForIdempotencyKey, [userID, key])
                 if let row = existing.first {
-                    let post = CreatedPost(
+                    guard try row["sha256", as: String.self] == original.sha256 else {
+                        throw SocialError(
+                            .unprocessable, "idempotency_key_reused",
+                            "this Idempotency-Key was used for a different file; use a new key for a new post")
+                    }
+                    return CreatedPost(
                         postID: String(try row["id", as: Int64.self]), status: try row["status", as: String.self],
                         createdAt: try row["created_at", as: Date.self])
-                    return (post, nil)
                 }
             }
+            try MediaFiles.lockOriginalForWriting(sha256: original.sha256, on: connection)
+            try storeOriginal()
             // A known media is locked against deletion until commit; one deleted before the
             // lock no longer holds these bytes, so the insert is tried again.
             let media: [(any PostgresEncodable)?] = [
@@ -57,73 +60,69 @@ public struct PostService: Sendable {
                 }
             }
             let mediaID = try known ?? inserted[0]["id", as: Int64.self]
-            let post = try connection.query(
-                "INSERT INTO posts (user_id, media_id, caption) VALUES ($1, $2, $3) RETURNING id, created_at",
-                [userID, mediaID, caption])
+            let post = try connection.query(SocialQuery.insertPost, [userID, mediaID, caption])
             let postID = try post[0]["id", as: Int64.self]
-            try connection.query("UPDATE users SET post_count = post_count + 1 WHERE id = $1", [userID])
+            try connection.query(SocialQuery.addPostCount, [userID])
             if let key = idempotencyKey {
-                try connection.query(
-                    "INSERT INTO post_idempotency (user_id, key, post_id) VALUES ($1, $2, $3)", [userID, key, postID])
+                try connection.query(SocialQuery.insertPostIdempotency, [userID, key, postID])
             }
-            let status = try connection.query("SELECT status FROM media WHERE id = $1", [mediaID])
-            let created = CreatedPost(
-                postID: String(postID), status: try status[0]["status", as: String.self],
-                createdAt: try post[0]["created_at", as: Date.self])
-            return (created, inserted.isEmpty ? nil : mediaID)
+            let status = try connection.query(SocialQuery.mediaStatus, [mediaID])[0]["status", as: String.self]
+            if !inserted.isEmpty {
+                try hooks.enqueueProcessing(mediaID, original, connection)
+            } else if status == "ready" {
+                try hooks.enqueueFanOut(postID, connection)
+            }
+            return CreatedPost(
+                postID: String(postID), status: status, createdAt: try post[0]["created_at", as: Date.self])
         }
-        if let mediaID = outcome.newMedia {
-            try await hooks.enqueueProcessing(mediaID, original)
-        } else if outcome.0.status == "ready", let postID = Int64(outcome.0.postID) {
-            try await hooks.enqueueFanOut(postID)
+    }
+
+    /// Throws 400 for a caption over 2200 characters or an Idempotency-Key that is empty or
+    /// over 255 bytes; the upload route calls it before storing anything.
+    public static func validate(caption: String, idempotencyKey: String?) throws {
+        guard caption.count <= 2200 else {
+            throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 characters")
         }
-        return outcome.0
+        if let key = idempotencyKey, key.isEmpty || key.utf8.count > 255 {
+            throw SocialError(.invalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 bytes")
+        }
     }
 
     /// A live post; 404 for unknown or deleted posts.
     public func get(postID: Int64) async throws -> PostView {
-        let rows = try await pool.query(PostQuery.select + " WHERE p.id = $1 AND NOT p.deleted", [postID])
+        let rows = try await pool.query(SocialQuery.getPost, [postID])
         guard let row = rows.first else { throw SocialError.notFound("post") }
         return try PostQuery.view(row)
     }
 
     /// Deletes a post: 404 unknown, 403 not the author. When no live post shows its media any
     /// more, the media is marked deleted at once (the same bytes uploaded later are a new
-    /// media) and its files are removed by a job.
+    /// media) and the job removing its files is enqueued in the same transaction.
     public func delete(userID: Int64, postID: Int64) async throws {
-        let orphan = try await pool.transaction { connection -> Int64? in
-            let rows = try connection.query(
-                "SELECT user_id, media_id FROM posts WHERE id = $1 AND NOT deleted FOR UPDATE", [postID])
+        let hooks = self.hooks
+        try await pool.transaction { connection in
+            let rows = try connection.query(SocialQuery.lockPostForDelete, [postID])
             guard let row = rows.first else { throw SocialError.notFound("post") }
             guard try row["user_id", as: Int64.self] == userID else {
                 throw SocialError(.forbidden, "not_author", "only the author can delete a post")
             }
             let mediaID = try row["media_id", as: Int64.self]
-            try connection.query("UPDATE posts SET deleted = true WHERE id = $1", [postID])
-            try connection.query("UPDATE users SET post_count = post_count - 1 WHERE id = $1", [userID])
-            try connection.query("DELETE FROM timelines WHERE post_id = $1", [postID])
+            try connection.query(SocialQuery.markPostDeleted, [postID])
+            try connection.query(SocialQuery.subtractPostCount, [userID])
+            try connection.query(SocialQuery.deletePostFromTimelines, [postID])
             // Locked before counting the other posts: a post being created on this media holds
             // a share lock until it commits, so it is counted or it finds the media deleted.
-            try connection.query("SELECT 1 FROM media WHERE id = $1 FOR NO KEY UPDATE", [mediaID])
-            let others = try connection.query(
-                "SELECT 1 FROM posts WHERE media_id = $1 AND NOT deleted LIMIT 1", [mediaID])
-            guard others.isEmpty else { return nil }
-            return try MediaCompletion.markDeleted(mediaID: mediaID, on: connection) ? mediaID : nil
-        }
-        if let mediaID = orphan {
-            try await hooks.enqueueDeletion(mediaID)
+            try connection.query(SocialQuery.lockMediaForPostCount, [mediaID])
+            let others = try connection.query(SocialQuery.otherLivePostOnMedia, [mediaID])
+            guard others.isEmpty, try MediaCompletion.markDeleted(mediaID: mediaID, on: connection) else { return }
+            try hooks.enqueueDeletion(mediaID, connection)
         }
     }
 
     /// A user's live posts, newest first; 404 for an unknown user.
     public func posts(ofUser userID: Int64, page: PageRequest) async throws -> (posts: [PostView], next: String?) {
         let keys = page.keys
-        let rows = try await pool.query(
-            PostQuery.select + """
-                 WHERE p.user_id = $1 AND NOT p.deleted
-                  AND (p.created_at, p.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
-                ORDER BY p.created_at DESC, p.id DESC LIMIT $4
-                """, [userID, keys.micros, keys.id, page.limit + 1])
+        let rows = try await pool.query(SocialQuery.userPostsPage, [userID, keys.micros, keys.id, page.limit + 1])
         return try PostQuery.page(rows, limit: page.limit)
     }
 }

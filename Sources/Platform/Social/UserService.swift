@@ -30,8 +30,7 @@ public struct UserService: Sendable {
         }
         let hash = await passwords.hash(password)
         do {
-            let rows = try await pool.query(
-                "INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING id", [username, hash])
+            let rows = try await pool.query(SocialQuery.insertUser, [username, hash])
             return RegisteredUser(userID: String(try rows[0]["id", as: Int64.self]), username: username)
         } catch let error as DatabaseError where error.sqlState == "23505" {
             throw SocialError(.conflict, "username_taken", "that username is taken")
@@ -41,7 +40,7 @@ public struct UserService: Sendable {
     /// Checks the password and opens a session; a wrong name or password is the same 401 after
     /// the same work (an unknown name is checked against `absentUserHash`).
     public func logIn(username: String, password: String) async throws -> NewSession {
-        let rows = try await pool.query("SELECT id, password_hash FROM users WHERE username = $1", [username])
+        let rows = try await pool.query(SocialQuery.userCredentials, [username])
         let stored = try rows.first?["password_hash", as: String.self]
         let matches = await passwords.verify(password, hash: stored ?? absentUserHash)
         guard let row = rows.first, stored != nil, matches else {
@@ -50,8 +49,7 @@ public struct UserService: Sendable {
         let userID = try row["id", as: Int64.self]
         var generator = SystemRandomNumberGenerator()
         let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        try await pool.query(
-            "INSERT INTO sessions (token_hash, user_id) VALUES ($1, $2)", [Self.tokenHash(token), userID])
+        try await pool.query(SocialQuery.insertSession, [Self.tokenHash(token), userID])
         return NewSession(token: token, userID: String(userID))
     }
 
@@ -63,8 +61,7 @@ public struct UserService: Sendable {
         let hash = Self.tokenHash(token)
         let pool = pool
         return try await sessions.value(for: hash, group: hash) {
-            let rows = try await pool.queryPrepared(
-                "SELECT user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL", [hash])
+            let rows = try await pool.queryPrepared(SocialQuery.sessionUser, [hash])
             guard let row = rows.first else { throw SocialError.unauthorized }
             return try row["user_id", as: Int64.self]
         }
@@ -74,17 +71,14 @@ public struct UserService: Sendable {
     /// forgets the token at once, including a look-up of it in flight.
     public func logOut(token: String) async throws {
         let hash = Self.tokenHash(token)
-        let result = try await pool.query(
-            "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL", [hash])
+        let result = try await pool.query(SocialQuery.revokeSession, [hash])
         sessions.invalidate(hash)
         guard result.affectedRows == 1 else { throw SocialError.unauthorized }
     }
 
     /// A user's profile with its counts; 404 when there is no such user.
     public func profile(userID: Int64) async throws -> UserProfile {
-        let rows = try await pool.query(
-            "SELECT id, username, bio, follower_count, following_count, post_count FROM users WHERE id = $1",
-            [userID])
+        let rows = try await pool.query(SocialQuery.userProfile, [userID])
         guard let row = rows.first else { throw SocialError.notFound("user") }
         return UserProfile(
             userID: String(userID), username: try row["username", as: String.self], bio: try row["bio", as: String.self],

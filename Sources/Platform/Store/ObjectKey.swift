@@ -29,7 +29,17 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
         guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw StoreError(.invalidKey, "an original's key needs a 64-digit SHA-256 hex digest", path: sha256)
         }
-        return try ObjectKey("originals/\(hex.prefix(2))/\(hex)")
+        return try ObjectKey("\(originalsPrefix)\(hex.prefix(2))/\(hex)")
+    }
+
+    /// Prefix under which every original lives. Originals are private: never served.
+    public static let originalsPrefix = "originals/"
+
+    /// Whether the key lies under some media's rendition prefix (`media/<id>/…`): the only
+    /// objects the HTTP API serves.
+    public var isRendition: Bool {
+        let parts = segments
+        return parts.count >= 3 && parts[0] == "media" && Int64(parts[1]).map { $0 >= 0 } == true
     }
 
     /// Prefix under which every rendition of one media lives: `media/<id>/`.
@@ -37,11 +47,25 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
         "media/\(mediaID)/"
     }
 
-    /// Deterministic key of one rendition of a media: `media/<id>/<name>`.
-    ///
-    /// `name` may itself contain `/` (for example `hls/720p/seg-00001.m4s`).
-    public static func rendition(mediaID: Int64, name: String) throws(StoreError) -> ObjectKey {
-        try ObjectKey(mediaPrefix(mediaID: mediaID) + name)
+    /// Folder of the outputs one preset version made of a media: `media/<id>/<preset>-v<version>`,
+    /// without a trailing `/` (as manifests record it in `store_prefix`). A re-run with the same
+    /// preset rewrites the same objects; a new version writes beside the old outputs.
+    public static func renditionPrefix(mediaID: Int64, presetName: String, presetVersion: Int) -> String {
+        "\(mediaPrefix(mediaID: mediaID))\(presetName)-v\(presetVersion)"
+    }
+
+    /// Key text of an output a manifest names by `path` (which may contain `/`, for example
+    /// `hls/720p/seg-00001.m4s`): `<storePrefix>/<path>`, or `media/<id>/<path>` for a manifest
+    /// that records no `store_prefix` (written before outputs had a folder per preset).
+    /// Not validated: `rendition(mediaID:storePrefix:path:)` is.
+    public static func renditionKeyText(mediaID: Int64, storePrefix: String?, path: String) -> String {
+        guard let storePrefix, !storePrefix.isEmpty else { return mediaPrefix(mediaID: mediaID) + path }
+        return storePrefix.hasSuffix("/") ? storePrefix + path : storePrefix + "/" + path
+    }
+
+    /// The validated key of `renditionKeyText(mediaID:storePrefix:path:)`.
+    public static func rendition(mediaID: Int64, storePrefix: String?, path: String) throws(StoreError) -> ObjectKey {
+        try ObjectKey(renditionKeyText(mediaID: mediaID, storePrefix: storePrefix, path: path))
     }
 
     /// The key's `/`-separated segments.

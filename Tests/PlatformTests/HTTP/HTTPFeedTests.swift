@@ -47,7 +47,12 @@ struct HTTPFeedTests {
             #expect(post["username"] as? String == "author")
             #expect(post["status"] as? String == "ready")
             let renditions = try #require((post["media"] as? [String: Any])?["renditions"] as? [[String: Any]])
-            #expect(renditions.count == 2)
+            // Every rendition of the photo job's manifest, under its preset's folder.
+            let golden = try HTTPFixture.goldenManifest()
+            #expect(renditions.count == golden.renditions.count)
+            let postMedia = try await fixture.pool.query("SELECT media_id FROM posts WHERE id = $1", [posts.last ?? 0])
+            let mediaID = try postMedia[0]["media_id", as: Int64.self]
+            #expect(renditions.first?["url"] as? String == "/media/media/\(mediaID)/photo-v1/150.jpg")
         }
     }
 

@@ -16,11 +16,19 @@ struct HTTPFixture {
     let store: ObjectStore
     let enqueued: Recorder
 
-    /// Records the hooks' calls.
+    /// Records the hooks' calls, which then enqueue the daemon's jobs (`PostHooks.jobQueue`)
+    /// in the caller's transaction, or fail while `failing` is set.
     final class Recorder: Sendable {
         let processing = Mutex<[(Int64, MediaKind)]>([])
         let deletions = Mutex<[Int64]>([])
         let fanOuts = Mutex<[Int64]>([])
+        let failing = Mutex(false)
+
+        struct EnqueueFailed: Error {}
+
+        func check() throws {
+            if failing.withLock({ $0 }) { throw EnqueueFailed() }
+        }
     }
 
     static func make(
@@ -41,10 +49,23 @@ struct HTTPFixture {
         configuration.port = 0  // a free port: every suite talks to a real server over a socket
         configure(&configuration)
         let recorder = Recorder()
+        let queue = PostHooks.jobQueue
         let hooks = PostHooks(
-            enqueueProcessing: { id, original in recorder.processing.withLock { $0.append((id, original.kind)) } },
-            enqueueDeletion: { id in recorder.deletions.withLock { $0.append(id) } },
-            enqueueFanOut: { id in recorder.fanOuts.withLock { $0.append(id) } })
+            enqueueProcessing: { id, original, connection in
+                try recorder.check()
+                try queue.enqueueProcessing(id, original, connection)
+                recorder.processing.withLock { $0.append((id, original.kind)) }
+            },
+            enqueueDeletion: { id, connection in
+                try recorder.check()
+                try queue.enqueueDeletion(id, connection)
+                recorder.deletions.withLock { $0.append(id) }
+            },
+            enqueueFanOut: { id, connection in
+                try recorder.check()
+                try queue.enqueueFanOut(id, connection)
+                recorder.fanOuts.withLock { $0.append(id) }
+            })
         let api = try HTTPAPI(configuration: configuration, pool: pool, store: store, hooks: hooks, logger: logger)
         return HTTPFixture(api: api, pool: pool, store: store, enqueued: recorder)
     }
@@ -54,7 +75,9 @@ struct HTTPFixture {
         try await api.makeApplication().test(.live) { client in try await body(client) }
     }
 
-    /// A post created through the service (no upload), its media marked ready with a manifest.
+    /// A post created through the service (no upload), its media marked ready the way a photo
+    /// job does: `fixtures/expected/orient-6.jpg.json`, a manifest the photo pipeline wrote,
+    /// published for the media by `PublishedManifest` and recorded by `MediaCompletion.markReady`.
     func readyPost(userID: Int64, caption: String = "", ready: Bool = true) async throws -> Int64 {
         let sha = SHA256.hex(Array(UUID().uuidString.utf8))
         let post = try await api.posts.create(
@@ -63,20 +86,47 @@ struct HTTPFixture {
             caption: caption, idempotencyKey: nil)
         let postID = try #require(Int64(post.postID))
         if ready {
-            try await pool.query(
-                """
-                UPDATE media SET status = 'ready', manifest = $2
-                WHERE id = (SELECT media_id FROM posts WHERE id = $1)
-                """, [postID, PostgresJSON(text: Self.manifest)])
+            let mediaID = try await pool.query("SELECT media_id FROM posts WHERE id = $1", [postID])[0]["media_id", as: Int64.self]
+            let golden = try Self.goldenManifest()
+            let manifest = PublishedManifest(
+                golden, mediaID: mediaID, presetName: golden.preset.name, presetVersion: golden.preset.version)
+            let outcome = MediaCompletion.Outcome(
+                mediaID: mediaID, manifestJSON: try manifest.json(), inputJSON: "{}", presetName: golden.preset.name,
+                presetVersion: golden.preset.version, pdq: nil, pdqQuality: nil, pdqVariants: [], phash: nil, frames: [])
+            let completion = MediaCompletion()
+            let recorded = try await pool.transaction { connection in try completion.markReady(outcome, on: connection) }
+            #expect(recorded)
         }
         return postID
     }
 
-    static let manifest = """
-        {"kind": "photo", "renditions": [
-          {"name": "150", "format": "jpeg", "width": 150, "height": 150, "bytes": 10, "path": "150.jpg"},
-          {"name": "640", "format": "webp", "width": 640, "height": 480, "bytes": 20, "path": "640.webp"}]}
-        """
+    /// The photo pipeline's manifest of `fixtures/inputs/orient-6.jpg`, as the golden fixtures
+    /// keep it (the fields the API shows).
+    static func goldenManifest() throws -> GoldenPhotoManifest {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("fixtures/expected/orient-6.jpg.json"))
+        return try JSONDecoder().decode(GoldenPhotoManifest.self, from: data)
+    }
+}
+
+/// The fields of a photo manifest the API shows, decoded from a golden fixture.
+struct GoldenPhotoManifest: Codable, Sendable {
+    struct Preset: Codable, Sendable {
+        var name: String
+        var version: Int
+    }
+    struct Rendition: Codable, Sendable {
+        var name: String
+        var format: String
+        var width: Int
+        var height: Int
+        var bytes: Int
+        var path: String
+    }
+    var kind: String
+    var preset: Preset
+    var renditions: [Rendition]
 }
 
 /// A registered, logged-in user.

@@ -16,7 +16,7 @@ struct HTTPLiveTests {
             $0.maximumVideoBytes = 128 * 1024
         }
         let bytes = Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
-        try fixture.store.put(try ObjectKey.rendition(mediaID: 1, name: "150.jpg"), data: bytes)
+        try fixture.store.put(try ObjectKey("media/1/150.jpg"), data: bytes)
         try await fixture.api.makeApplication().test(.live) { client in
             let alice = try await client.user("alice")
             var headers = alice.auth

@@ -12,7 +12,7 @@ struct HTTPMediaTests {
     func serve() async throws {
         let fixture = try await HTTPFixture.make()
         let bytes = Data((0..<1000).map { UInt8(truncatingIfNeeded: $0) })
-        let key = try ObjectKey.rendition(mediaID: 5, name: "640.webp")
+        let key = try ObjectKey("media/5/640.webp")
         let info = try fixture.store.put(key, data: bytes)
         try await fixture.test { client in
             let full = try await client.send(.get, "/media/media/5/640.webp")
@@ -44,7 +44,7 @@ struct HTTPMediaTests {
     func head() async throws {
         let fixture = try await HTTPFixture.make(migrate: false)
         let bytes = Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 3) })
-        let info = try fixture.store.put(try ObjectKey.rendition(mediaID: 6, name: "150.jpg"), data: bytes)
+        let info = try fixture.store.put(try ObjectKey("media/6/150.jpg"), data: bytes)
         try await fixture.test { client in
             let get = try await client.send(.get, "/media/media/6/150.jpg")
             let head = try await client.send(.head, "/media/media/6/150.jpg")
@@ -76,7 +76,7 @@ struct HTTPMediaTests {
     func large() async throws {
         let fixture = try await HTTPFixture.make(migrate: false)
         let bytes = Data((0..<(2_500_000)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) })
-        try fixture.store.put(try ObjectKey.rendition(mediaID: 9, name: "720.mp4"), data: bytes)
+        try fixture.store.put(try ObjectKey("media/9/720.mp4"), data: bytes)
         try await fixture.test { client in
             let full = try await client.send(.get, "/media/media/9/720.mp4")
             #expect(full.status == .ok)

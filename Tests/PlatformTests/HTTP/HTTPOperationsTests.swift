@@ -17,11 +17,13 @@ struct HTTPOperationsTests {
             let metrics = try await client.send(.get, "/metrics")
             #expect(metrics.status == .ok)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
-            #expect(metrics.text.contains("# TYPE http_request_duration_seconds histogram"))
+            let text = try #require(PrometheusText(metrics.text))
+            #expect(text.types["http_request_duration_seconds"] == "histogram")
             #expect(
-                metrics.text.contains(
-                    #"http_request_duration_seconds_count{method="GET",route="/api/v1/users/{id}",status="404"} 1"#))
-            #expect(metrics.text.contains(#"route="/readyz",status="200""#))
+                text.value(
+                    "http_request_duration_seconds_count",
+                    ["method": "GET", "route": "/api/v1/users/{id}", "status": "404"]) == 1)
+            #expect(text.value("http_request_duration_seconds_count", ["method": "GET", "route": "/readyz", "status": "200"]) == 1)
         }
     }
 

@@ -89,7 +89,11 @@ struct HTTPPostTests {
             let media = try #require(view["media"] as? [String: Any])
             let urls = (media["renditions"] as? [[String: Any]] ?? []).compactMap { $0["url"] as? String }
             let mediaID = try await fixture.pool.query("SELECT media_id FROM posts WHERE id = $1", [ready])[0]["media_id", as: Int64.self]
-            #expect(urls == ["/media/media/\(mediaID)/150.jpg", "/media/media/\(mediaID)/640.webp"])
+            // The layout: `media/<id>/<preset>-v<version>/<path>`, served under `/media/`.
+            let golden = try HTTPFixture.goldenManifest()
+            #expect(urls.first == "/media/media/\(mediaID)/photo-v1/150.jpg")
+            #expect(urls == golden.renditions.map { "/media/media/\(mediaID)/\(golden.preset.name)-v\(golden.preset.version)/\($0.path)" })
+            #expect(urls.count == golden.renditions.count && urls.count >= 2)
             #expect(view["error"] == nil)
 
             let failed = try await fixture.readyPost(userID: alice.id, ready: false)

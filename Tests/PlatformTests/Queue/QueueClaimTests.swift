@@ -32,7 +32,7 @@ struct QueueClaimTests {
     @Test func aBacklogLaneDoesNotDelayAFreshUpload() async throws {
         let fixture = try await QueueFixture.make()
         try await fixture.queue.enqueue((0..<5000).map { NewJob(kind: "reprocess", lane: "backlog", priority: -10, payload($0)) })
-        let fresh = try await fixture.queue.enqueue(NewJob(kind: "photo.renditions", lane: "photo"))
+        let fresh = try await fixture.queue.enqueue(NewJob(kind: "media.photo", lane: "photo"))
         // The photo lane's next claim, however deep the backlog, is the fresh upload.
         let claimed = try await fixture.queue.claim(lane: "photo", limit: 1, owner: "w", leaseDuration: .seconds(30))
         #expect(claimed.map(\.id) == [fresh.id])

@@ -10,11 +10,11 @@ struct QueueEnqueueTests {
         let runAt = Date(timeIntervalSince1970: 2_000_000_000)
         let result = try await fixture.queue.enqueue(
             NewJob(
-                kind: "photo.renditions", payload: PostgresJSON(text: #"{"media": 7}"#), lane: "photo", priority: -3,
+                kind: "media.photo", payload: PostgresJSON(text: #"{"media": 7}"#), lane: "photo", priority: -3,
                 runAt: runAt, maxAttempts: 9))
         #expect(result.inserted)
         let record = try await fixture.record(result.id)
-        #expect(record.kind == "photo.renditions")
+        #expect(record.kind == "media.photo")
         #expect(record.lane == "photo")
         #expect(record.payload == #"{"media": 7}"#)
         #expect(record.priority == -3)
@@ -126,19 +126,19 @@ struct QueueEnqueueTests {
 
     @Test func aSingleEnqueueHonoursItsKeyInAnyLaneAndKeepsItsLane() async throws {
         let fixture = try await QueueFixture.make()
-        let first = try await fixture.queue.enqueue(NewJob(kind: "photo.renditions", lane: "photo", idempotencyKey: "upload-9"))
+        let first = try await fixture.queue.enqueue(NewJob(kind: "media.photo", lane: "photo", idempotencyKey: "upload-9"))
         // The key names the job whatever lane or kind the repeat asks for.
         let repeated = try await fixture.queue.enqueue(NewJob(kind: "video.ladder", lane: "video", idempotencyKey: "upload-9"))
         #expect(first.inserted && !repeated.inserted && repeated.id == first.id)
         let video = try await fixture.queue.enqueue(NewJob(kind: "video.ladder", lane: "video"))
-        let unkeyed = try await fixture.queue.enqueue(NewJob(kind: "photo.renditions", lane: "photo"))
+        let unkeyed = try await fixture.queue.enqueue(NewJob(kind: "media.photo", lane: "photo"))
         #expect(video.inserted && unkeyed.inserted)
         let videoClaims = try await fixture.queue.claim(lane: "video", limit: 10, owner: "w", leaseDuration: .seconds(30))
         let photoClaims = try await fixture.queue.claim(lane: "photo", limit: 10, owner: "w", leaseDuration: .seconds(30))
         #expect(videoClaims.map(\.id) == [video.id])
         #expect(Set(photoClaims.map(\.id)) == [first.id, unkeyed.id])
         // A key-holding job that is running still deduplicates.
-        let again = try await fixture.queue.enqueue(NewJob(kind: "photo.renditions", lane: "photo", idempotencyKey: "upload-9"))
+        let again = try await fixture.queue.enqueue(NewJob(kind: "media.photo", lane: "photo", idempotencyKey: "upload-9"))
         #expect(again == EnqueuedJob(id: first.id, inserted: false))
         await fixture.close()
     }
@@ -208,7 +208,7 @@ struct QueueEnqueueTests {
         let rows = try await fixture.pool.query(
             """
             INSERT INTO jobs (kind, lane, payload, priority, idempotency_key)
-            VALUES ('photo.renditions', 'photo', '{"media": 42}', 0, 'upload-42')
+            VALUES ('media.photo', 'photo', '{"media": 42}', 0, 'upload-42')
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id
             """)

@@ -3,35 +3,8 @@ import Testing
 
 @testable import Platform
 
-@Suite("Queue: named queries and schema")
+@Suite("Queue: schema")
 struct QueueQueryTests {
-    @Test func everyNamedQueryPreparesAgainstAMigratedDatabase() async throws {
-        let fixture = try await QueueFixture.make()
-        let names = try await fixture.pool.withConnection { connection in
-            var names = [String]()
-            for query in QueueQuery.allCases {
-                // PREPARE parses, resolves names and types every parameter without running it.
-                try connection.execute("PREPARE q_\(query.rawValue.lowercased()) AS \(try query.sql())")
-                names.append(query.rawValue)
-            }
-            return names
-        }
-        #expect(names.count == QueueQuery.allCases.count)
-        await fixture.close()
-    }
-
-    @Test func everyBlockInTheFilesHasACase() throws {
-        let bundled = Set(try QueueQuery.bundledStatements().keys)
-        #expect(bundled == Set(QueueQuery.allCases.map(\.rawValue)))
-    }
-
-    @Test func theParserSplitsNamedBlocksAndDropsCommentsAndTheSemicolon() throws {
-        let blocks = try QueueQuery.parse(
-            "-- header\n\n-- name: A\n-- about A\nSELECT 1;\n\n-- name: B\nSELECT\n  2;\n", file: "test.sql")
-        #expect(blocks.map(\.0) == ["A", "B"])
-        #expect(blocks.map(\.1) == ["SELECT 1", "SELECT\n  2"])
-    }
-
     @Test func theSchemaRefusesInconsistentStates() async throws {
         let fixture = try await QueueFixture.make()
         let refused: [String] = [

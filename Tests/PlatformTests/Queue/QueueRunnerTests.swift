@@ -355,7 +355,7 @@ struct QueueRunnerTests {
                     }
                     return .completed
                 },
-                "photo.renditions": { _, _ in
+                "media.photo": { _, _ in
                     photoRan.countDown()
                     return .completed
                 },
@@ -365,7 +365,7 @@ struct QueueRunnerTests {
         try await backlogBusy.wait()
         // The backlog's only thread is stuck and 4,999 jobs wait behind it; a fresh upload in
         // its own lane still runs at once.
-        let fresh = try await fixture.queue.enqueue(NewJob(kind: "photo.renditions", lane: "photo")).id
+        let fresh = try await fixture.queue.enqueue(NewJob(kind: "media.photo", lane: "photo")).id
         try await photoRan.wait()
         #expect(try await fixture.record(fresh).state != .available)
         backlogMayGo.signal()

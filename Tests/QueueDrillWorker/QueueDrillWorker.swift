@@ -5,24 +5,24 @@ import Platform
 import ServiceLifecycle
 import UnixSignals
 
-/// `mediadaemon jobs diagnose`: a worker process for the diagnostic job kind `diag.wait` only,
-/// with the rescuer, for drills and end-to-end tests of the queue (crash recovery, fencing,
-/// exactly-once across processes). Not part of `serve`; hidden from help.
+/// `QueueDrillWorker`: a worker process for the drill job kind `diag.wait` only, with the
+/// rescuer, for the end-to-end tests of the queue across processes (crash recovery, fencing,
+/// exactly-once). Test support: built with the tests, never shipped in `mediadaemon`.
 ///
 /// A `diag.wait` job's payload may name two files: `started` (written with the job id, attempt
 /// and owner when the handler begins) and `release` (the handler waits until it exists). On
 /// success the job's side effect, a `diag_job_effects` row (job id, attempt, owner), commits
-/// in the completion transaction; the command creates that table if it is missing.
-struct JobsDiagnoseCommand: AsyncParsableCommand {
+/// in the completion transaction; the test creates that table.
+@main
+struct QueueDrillWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "diagnose",
-        abstract: "Run a worker for the diagnostic job kind diag.wait (drills and tests).",
-        shouldDisplay: false)
+        commandName: "QueueDrillWorker", abstract: "Run a worker for the drill job kind diag.wait (tests only).")
 
     /// The job kind this worker runs.
     static let kind = "diag.wait"
 
-    @OptionGroup var options: GlobalOptions
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (env DATABASE_URL).")
+    var databaseURL: String?
 
     @Option(help: "The lane to claim from.")
     var lane = "diag"
@@ -58,30 +58,16 @@ struct JobsDiagnoseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try options.resolve()
-        DaemonLogging.bootstrap(level: configuration.logLevel)
-        let logger = Logger(label: "mediadaemon.diagnose")
-        let database = try DatabaseHandle.open(configuration, logger: logger)
-        defer { try? database.close() }
-        let pool = try DatabasePool(url: database.url, size: 1, logger: logger)
+        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] else {
+            throw ValidationError("need --database-url or DATABASE_URL")
+        }
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "queue-drill-worker")
+        let pool = try DatabasePool(url: url, size: 1, logger: logger)
         do {
-            try await Migrator(logger: logger).migrate(pool)
-            try await pool.withConnection { connection in
-                try connection.transaction { transaction in
-                    // Workers started together would race on the catalog (IF NOT EXISTS does not
-                    // stop two concurrent creates): they take turns.
-                    try transaction.query("SELECT pg_advisory_xact_lock(hashtext('diag_job_effects'))")
-                    try transaction.query(
-                        """
-                        CREATE TABLE IF NOT EXISTS diag_job_effects (
-                            job_id bigint NOT NULL, attempt integer NOT NULL, owner text NOT NULL,
-                            at timestamptz NOT NULL DEFAULT now())
-                        """)
-                }
-            }
             let runner = try QueueRunner(
                 configuration: .init(
-                    database: .init(url: database.url, size: 1), lanes: [.init(lane, threads: threads)],
+                    database: .init(url: url, size: 1), lanes: [.init(lane, threads: threads)],
                     owner: owner ?? QueueRunner.Configuration.defaultOwner(),
                     leaseDuration: .milliseconds(Int64(leaseSeconds * 1000)),
                     heartbeatInterval: .milliseconds(Int64(heartbeatSeconds * 1000)),
@@ -120,6 +106,30 @@ struct JobsDiagnoseCommand: AsyncParsableCommand {
             try connection.query(
                 "INSERT INTO diag_job_effects (job_id, attempt, owner) VALUES ($1, $2, $3)",
                 [job.id, Int32(job.attempt), job.lease.owner])
+        }
+    }
+}
+
+/// The runner as a service, as `serve` runs it: stop claiming on graceful shutdown.
+private struct QueueService: Service {
+    let runner: QueueRunner
+
+    func run() async throws {
+        try await withGracefulShutdownHandler { try await runner.run() } onGracefulShutdown: { runner.shutdown() }
+    }
+}
+
+/// The rescuer and cleaner until graceful shutdown, as `serve` runs them.
+private struct QueueMaintenanceService: Service {
+    let rescuer: JobRescuer
+    let cleaner: JobCleaner
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await rescuer.run() }
+                group.addTask { await cleaner.run() }
+            }
         }
     }
 }

@@ -1,9 +1,11 @@
 public import Foundation
 
-/// Hash time of one photo, measured from its decoded image as the pipeline holds it: the
-/// mean thread-CPU milliseconds of each part over `repetitions` runs (`mediadaemon bench hash`).
-public struct HashBenchmark: Codable, Sendable {
-    public var source: String
+/// Thread-CPU time of the photo hash step and its parts, in milliseconds (means over runs).
+/// Only for `mediadaemon bench hash`, through the `Benchmarks` SPI: not part of the library's
+/// API.
+@_spi(Benchmarks)
+public struct HashTimings: Sendable {
+    /// The decoded image the hashes are computed from (the largest rendition's size).
     public var width: Int
     public var height: Int
     /// PDQ (with the dihedral variants) and pHash as the pipeline runs them.
@@ -14,29 +16,13 @@ public struct HashBenchmark: Codable, Sendable {
     public var pdqMs: Double
     /// pHash from the grey plane: Lanczos to 32×32, DCT, threshold.
     public var phashMs: Double
-
-    public init(source: String, width: Int, height: Int, hashesMs: Double, planesMs: Double, pdqMs: Double, phashMs: Double) {
-        self.source = source
-        self.width = width
-        self.height = height
-        self.hashesMs = hashesMs
-        self.planesMs = planesMs
-        self.pdqMs = pdqMs
-        self.phashMs = phashMs
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case source, width, height
-        case hashesMs = "hashes_ms"
-        case planesMs = "planes_ms"
-        case pdqMs = "pdq_ms"
-        case phashMs = "phash_ms"
-    }
 }
 
 extension PhotoPipeline {
-    /// Decodes `input` once, then times the hash step and its parts (see `HashBenchmark`).
-    public func benchmarkHashes(input: URL, repetitions: Int) throws(ThumbnailError) -> HashBenchmark {
+    /// Decodes `input` once, then times the hash step and its parts over `repetitions` runs
+    /// (after one warm-up run each).
+    @_spi(Benchmarks)
+    public func hashTimings(input: URL, repetitions: Int) throws(ThumbnailError) -> HashTimings {
         let source = try SourceBytes(mapping: input.path, limits: preset.limits)
         let photo = try DecodedPhoto(source: source, width: preset.largestWidth, limits: preset.limits, name: input.lastPathComponent)
         let image = photo.image
@@ -51,7 +37,7 @@ extension PhotoPipeline {
         let (planesMs, pdqMs, phashMs) = try image.withPixels(input: photo.name) { raw throws(ThumbnailError) in
             let pixels = raw.bindMemory(to: UInt8.self)
             let (w, h, b) = (image.width, image.height, image.bands)
-            return try PDQ.Workspace.borrow(width: w, height: h) { workspace throws(ThumbnailError) in
+            return try PDQWorkspace.borrow(width: w, height: h) { workspace throws(ThumbnailError) in
                 let planesMs = try mean { ImageHashes.fillPlanes(pixels, width: w, height: h, bands: b, into: workspace) }
                 let phashMs = try mean {
                     _ = PerceptualHash.hash(grey: UnsafeBufferPointer(start: workspace.grey, count: w * h), width: w, height: h)
@@ -67,8 +53,7 @@ extension PhotoPipeline {
                 return (planesMs, ((pdqMs / Double(runs)) * 1000).rounded() / 1000, phashMs)
             }
         }
-        return HashBenchmark(
-            source: input.path, width: image.width, height: image.height,
-            hashesMs: hashes, planesMs: planesMs, pdqMs: pdqMs, phashMs: phashMs)
+        return HashTimings(
+            width: image.width, height: image.height, hashesMs: hashes, planesMs: planesMs, pdqMs: pdqMs, phashMs: phashMs)
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import Platform
+
+/// Everything `serve` runs with, resolved once from its flags, the environment and the
+/// defaults (in that order) before anything starts. `Daemon` wires the services from it.
+struct ServeSettings: Sendable {
+    /// Data directory, database, store, log level.
+    var daemon: DaemonConfiguration
+    /// The HTTP API's address, limits and social settings.
+    var http: HTTPConfiguration
+    /// False with `--no-http`: only the workers run.
+    var httpEnabled: Bool
+    /// Connections the HTTP API and the job completions share.
+    var databasePoolSize: Int
+    var photoWorkers: Int
+    var videoWorkers: Int
+    var backlogWorkers: Int
+    /// How long running jobs get to finish on shutdown before they are released.
+    var gracePeriod: Duration
+    /// How long a claimed job is leased; heartbeats renew it a third of the way in.
+    var leaseDuration: Duration
+    /// How long a stored original that no live media holds is kept before the sweep removes
+    /// it (an upload refused or failed after storing its file, or lost to a crash).
+    var originalGracePeriod: Duration
+    /// PDQ distance (of 256) at or below which media are recorded as near-duplicates.
+    var duplicateDistance: Int
+    /// The photo and video presets jobs are processed with.
+    var presets: MediaJob.Presets
+    /// Where `presets` came from: a directory, or "built-in".
+    var presetSource: String
+}
+
+extension ServeSettings {
+    /// Cache lifetimes accepted, in seconds.
+    static let cacheSeconds = 0.0...3600.0
+    /// Pool sizes accepted; PostgreSQL's default max_connections is 100, so more than that
+    /// needs a server configured for it.
+    static let poolSizes = 1...256
+    /// Grace periods accepted for unheld originals, in seconds: at least a minute (an upload
+    /// commits within it), at most a year.
+    static let originalGraceSeconds = 60...31_536_000
+    /// HTTP ports accepted; 0 picks a free one.
+    static let ports = 0...65535
+
+    /// Twice the cores, at least 4: requests wait on PostgreSQL's round trips more than on its
+    /// CPU, so a few more connections than cores keep both busy.
+    static var defaultPoolSize: Int { max(4, 2 * ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// The built-in presets (the same as the repository's `jobs/photo.json` and
+    /// `jobs/video.json`, which tests hold them to), or those in `directory`: its `photo.json`
+    /// and `video.json` replace the built-in ones where present. The directory must exist, so
+    /// a mistyped `--presets` is an error rather than silently the defaults. Either way the
+    /// encoders are opened with the video preset's options first (``MediaJob/Presets/check()``).
+    static func presets(from directory: String?) throws -> (MediaJob.Presets, source: String) {
+        guard let directory else {
+            let builtIn = MediaJob.Presets()
+            try builtIn.check()
+            return (builtIn, "built-in")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw MediaFailure.internalError("preset directory \(directory) does not exist")
+        }
+        return (try MediaJob.Presets.fromDirectory(directory), directory)
+    }
+
+    /// A cache lifetime in seconds as a `Duration`.
+    static func cacheTTL(_ seconds: Double) -> Duration {
+        .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+}

@@ -1,0 +1,18 @@
+-- Comments (CommentService): the comments row and posts.comment_count change in one
+-- transaction.
+
+-- name: AddCommentCount
+-- $1 post id. No row: unknown or deleted post.
+UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND NOT deleted RETURNING id;
+
+-- name: InsertComment
+-- $1 post id, $2 user id, $3 text.
+INSERT INTO comments (post_id, user_id, text) VALUES ($1, $2, $3) RETURNING id, created_at;
+
+-- name: CommentsPage
+-- $1 post id; $2 and $3 the cursor (microseconds since 1970, comment id; see Cursor.swift);
+-- $4 rows (a page's size plus one, to tell whether another page follows). Newest first.
+SELECT id, user_id, text, created_at, (extract(epoch FROM created_at) * 1000000)::int8 AS created_us
+FROM comments WHERE post_id = $1
+  AND (created_at, id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+ORDER BY created_at DESC, id DESC LIMIT $4;

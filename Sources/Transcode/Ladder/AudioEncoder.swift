@@ -85,7 +85,7 @@ final class AudioEncoder {
             try fifo.read(into: chunk, samples: chunk.pointer.pointee.nb_samples)
             let pts = nextPts ?? 0
             chunk.pointer.pointee.pts = pts
-            nextPts = pts + Int64(chunk.pointer.pointee.nb_samples)
+            nextPts = try SourceTimeline.advanced(pts, by: chunk.pointer.pointee.nb_samples)
             try encoder.send(frame: chunk, path: path)
             try drain(emit: emit)
         }

@@ -17,7 +17,8 @@ struct MultipartParser {
     private let delimiter: [UInt8]
     private var buffer: [UInt8]
     private var state = State.preamble
-    private static let maximumHeaderBytes = 16 * 1024
+    /// Longest header block of one part, in bytes.
+    static let maximumHeaderBytes = 16 * 1024
 
     /// A parser for `boundary`; the leading CRLF makes the first delimiter look like the rest.
     init(boundary: String) {
@@ -62,10 +63,14 @@ struct MultipartParser {
                 buffer.removeFirst(2)
                 state = .headers
             case .headers:
+                // The limit holds however the body is split: a block over it fails whether its
+                // end came in the same piece or has not arrived (then even a terminator in the
+                // next 3 bytes would end it past the limit).
                 guard let end = find(Array("\r\n\r\n".utf8)) else {
-                    if buffer.count > Self.maximumHeaderBytes { throw Self.invalid }
+                    if buffer.count > Self.maximumHeaderBytes + 3 { throw Self.invalid }
                     return
                 }
+                guard end <= Self.maximumHeaderBytes else { throw Self.invalid }
                 let text = String(decoding: buffer[0..<end], as: UTF8.self)
                 buffer.removeFirst(end + 4)
                 try emit(try Self.partStart(text))

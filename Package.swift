@@ -83,6 +83,14 @@ let package = Package(
 
         // `scripts/bench dedup`: PDQIndex query time at 1M and 10M hashes. Not a test.
         .executableTarget(name: "DedupBench", dependencies: ["Platform"], swiftSettings: swiftSettings),
+        // `scripts/fuzz`: every parser of untrusted bytes under libFuzzer, in its own build folder
+        // (release, -sanitize=fuzzer,address, -enable-testing for the internal entry points).
+        // libFuzzer's driver, weakly referenced: a build without the sanitizer still links.
+        .target(name: "CFuzzDriver"),
+        .executableTarget(
+            name: "MediaDaemonFuzz",
+            dependencies: ["Thumbnail", "Transcode", "Platform", "CAVCodec", "CAVUtil", "CFuzzDriver"],
+            swiftSettings: swiftSettings),
 
         .testTarget(name: "ThumbnailTests", dependencies: ["Thumbnail"], swiftSettings: swiftSettings),
         .testTarget(name: "TranscodeTests", dependencies: ["Transcode", "Thumbnail"], swiftSettings: swiftSettings),

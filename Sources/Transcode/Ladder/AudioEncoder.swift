@@ -47,7 +47,7 @@ final class AudioEncoder {
         if nextPts == nil {
             let pts = frame.pointer.pointee.pts
             nextPts = pts == CAVUtil_NOPTS_VALUE()
-                ? 0 : av_rescale_q(pts, sourceTimeBase, encoder.pointer.pointee.time_base)
+                ? 0 : try SourceTimeline.rescale(pts, from: sourceTimeBase, to: encoder.pointer.pointee.time_base)
         }
         if let current = resampler, !current.accepts(frame) {
             // The source changed format mid-stream: drain the old converter, start a new one.

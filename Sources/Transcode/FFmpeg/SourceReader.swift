@@ -16,11 +16,8 @@ final class SourceReader {
     private let packet: Packet
     private let frame: Frame
     private var decodeErrors = 0
-    /// The container's start time (`AV_TIME_BASE` units): subtracted so outputs start at zero
-    /// (MPEG-TS, for one, starts at 1.4 s).
-    private let startTime: Int64
-    private var firstVideoTimestamp: Int64?
-    private var lastVideoTimestamp: Int64?
+    /// Start time, first and last video timestamps, with checked arithmetic.
+    private var timeline: SourceTimeline
     /// How long reading and decoding may go on without a frame coming out.
     private let stallTimeout: Duration
 
@@ -57,8 +54,7 @@ final class SourceReader {
         }
         packet = try Packet()
         frame = try Frame()
-        let start = input.context.pointee.start_time
-        startTime = start == CAVUtil_NOPTS_VALUE() ? 0 : start
+        timeline = SourceTimeline(containerStart: input.context.pointee.start_time)
     }
 
     /// Reads the whole input; `video` gets frames with `pts` set (in the video stream's time
@@ -102,16 +98,11 @@ final class SourceReader {
     /// A file cut short after its index (faststart MP4) demuxes "successfully" up to the cut:
     /// compare the video actually decoded with the duration the stream declares.
     private func checkCompleteness() throws(TranscodeError) {
-        guard let first = firstVideoTimestamp, let last = lastVideoTimestamp else {
+        let timeBase = videoStream.pointee.time_base
+        guard try timeline.decodedMilliseconds(timeBase: timeBase) != nil else {
             throw TranscodeError(.corrupt, "no video frame could be decoded from \(input.path)")
         }
-        let declared = videoStream.pointee.duration
-        guard declared > 0, declared != CAVUtil_NOPTS_VALUE() else { return }
-        let milliseconds = AVRational(num: 1, den: 1000)
-        let timeBase = videoStream.pointee.time_base
-        let declaredMs = av_rescale_q(declared, timeBase, milliseconds)
-        let decodedMs = av_rescale_q(last - first, timeBase, milliseconds)
-        if declaredMs - decodedMs > max(1000, declaredMs / 10) {
+        if let (declaredMs, decodedMs) = try timeline.truncation(declaredDuration: videoStream.pointee.duration, timeBase: timeBase) {
             throw TranscodeError(
                 .corrupt, "\(input.path) declares \(declaredMs) ms of video but only \(decodedMs) ms could be decoded (truncated?)")
         }
@@ -136,34 +127,16 @@ final class SourceReader {
             defer { frame.unref() }
             count += 1
             if isVideo {
-                assignVideoTimestamp()
+                frame.pointer.pointee.pts = try timeline.videoTimestamp(
+                    bestEffort: frame.pointer.pointee.best_effort_timestamp, timeBase: videoStream.pointee.time_base)
                 // The decoder's I/P/B would make an encoder copy the source's frame types.
                 frame.pointer.pointee.pict_type = AV_PICTURE_TYPE_NONE
             } else if let audioStream {
-                frame.pointer.pointee.pts = shifted(frame.pointer.pointee.pts, in: audioStream)
+                frame.pointer.pointee.pts = try timeline.shifted(
+                    frame.pointer.pointee.pts, timeBase: audioStream.pointee.time_base)
             }
             try emit(frame)
         }
         return count
-    }
-
-    /// `pts` moved so the container starts at zero; unknown stays unknown.
-    private func shifted(_ pts: Int64, in stream: UnsafeMutablePointer<AVStream>) -> Int64 {
-        guard pts != CAVUtil_NOPTS_VALUE(), startTime != 0 else { return pts }
-        return pts - av_rescale_q(startTime, CAVUtil_TIME_BASE_Q(), stream.pointee.time_base)
-    }
-
-    /// Uses the best-effort timestamp; invents a monotonic one when the container has none.
-    private func assignVideoTimestamp() {
-        var timestamp = shifted(frame.pointer.pointee.best_effort_timestamp, in: videoStream)
-        if timestamp == CAVUtil_NOPTS_VALUE() {
-            timestamp = (lastVideoTimestamp ?? -1) + 1
-        }
-        if let last = lastVideoTimestamp, timestamp <= last {
-            timestamp = last + 1
-        }
-        lastVideoTimestamp = timestamp
-        if firstVideoTimestamp == nil { firstVideoTimestamp = timestamp }
-        frame.pointer.pointee.pts = timestamp
     }
 }

@@ -28,8 +28,9 @@ extension VideoProbe {
         if context.duration > 0 && context.duration != CAVUtil_NOPTS_VALUE() {
             durationMs = Int(av_rescale(context.duration, 1000, Int64(CAVUtil_TIME_BASE())))
         } else if videoStream.pointee.duration > 0 {
-            durationMs = Int(av_rescale_q(videoStream.pointee.duration, videoStream.pointee.time_base,
-                                          AVRational(num: 1, den: 1000)))
+            // Checked: FFmpeg's rescale can wrap a duration near 2^63 into a negative one.
+            durationMs = Int(try SourceTimeline.rescale(
+                videoStream.pointee.duration, from: videoStream.pointee.time_base, to: AVRational(num: 1, den: 1000)))
         } else {
             durationMs = 0
         }

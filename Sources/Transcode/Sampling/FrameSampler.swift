@@ -68,11 +68,13 @@ final class FrameSampler {
         let pts = frame.pts
         let first = firstPts ?? pts
         firstPts = first
-        let timeMs = Int(timeBase.rescale(pts - first, to: .milliseconds))
+        let timeMs = Int(try SourceTimeline.milliseconds(from: first, to: pts, timeBase: timeBase))
         if timeMs >= nextHashMs {
             let pixels = try hasher.pixels(of: frame)
             frameHashes.append((timeMs, PDQ.hash(pixels: pixels, width: hasher.width, height: hasher.height, bands: 3)))
-            nextHashMs = (timeMs / hashInterval + 1) * hashInterval
+            // The next multiple of the interval; past Int.max (a hostile timestamp) none is due.
+            let next = (timeMs / hashInterval * hashInterval).addingReportingOverflow(hashInterval)
+            nextHashMs = next.overflow ? Int.max : next.partialValue
         }
         guard !posterIsFinal else { return }
         let reachedTarget = timeMs >= posterAtMs

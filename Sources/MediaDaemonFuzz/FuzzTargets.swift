@@ -19,7 +19,7 @@ enum FuzzTargets {
         "heif-header": { bytes in _ = HEIFHeader.declaredSize(Array(bytes)) },
         "icc-profile": { bytes in _ = ICCProfile.isSRGB(Array(bytes)) },
         "image-format": { bytes in _ = ImageFormat.sniff(bytes) },
-        "media-kind": { bytes in _ = MediaKind.sniff(bytes) },
+        "media-format": { bytes in _ = MediaFormat.sniff(bytes) },
         "image-probe": { bytes in _ = try? ImageProbe.probe(Data(buffer: bytes)) },
         "video-sniffer": videoSniffer,
         "multipart": MultipartFuzz.run,

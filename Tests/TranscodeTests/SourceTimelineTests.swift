@@ -1,6 +1,7 @@
 import CAVCodec
 import CAVUtil
 import Testing
+import Thumbnail
 
 @testable import Transcode
 
@@ -17,7 +18,7 @@ extension TranscodeSuite {
                 Issue.record("expected corrupt, got \(value)")
             } catch {
                 #expect(error.code == .corrupt)
-                #expect(error.isBadInput)
+                #expect(error.disposition == .badInput)
             }
         }
 

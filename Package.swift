@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // SHA-256 (BoringSSL's assembly) for content addresses, ETags, tokens and checksums.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // C libraries: one system-library target per pkg-config file, bridges in shim.h.
@@ -33,7 +35,6 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         // libjpeg reports errors by longjmp: the encoder runs in C so no jump crosses Swift frames.
         .target(name: "CJPEGShim", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CAVUtil", pkgConfig: "libavutil", providers: [.apt(["libavutil-dev"])]),
         .systemLibrary(name: "CAVCodec", pkgConfig: "libavcodec", providers: [.apt(["libavcodec-dev"])]),
         .systemLibrary(name: "CAVFormat", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev"])]),
@@ -46,7 +47,10 @@ let package = Package(
         // Images: probe, limits, renditions, hashes. Pure and synchronous.
         .target(
             name: "Thumbnail",
-            dependencies: ["CVips", "CVipsShim", "CWebP", "CJPEGShim", "CCrypto"],
+            dependencies: [
+                "CVips", "CVipsShim", "CWebP", "CJPEGShim",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Video: probe, ladder, HLS, poster, frame hashes. May use Thumbnail, never Platform.
@@ -60,6 +64,7 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "CLibPQ", "CSpawnShim",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -88,6 +93,14 @@ let package = Package(
 
         // `scripts/bench dedup`: PDQIndex query time at 1M and 10M hashes. Not a test.
         .executableTarget(name: "DedupBench", dependencies: ["Platform"], swiftSettings: swiftSettings),
+        // `scripts/fuzz`: every parser of untrusted bytes under libFuzzer, in its own build folder
+        // (release, -sanitize=fuzzer,address, -enable-testing for the internal entry points).
+        // libFuzzer's driver, weakly referenced: a build without the sanitizer still links.
+        .target(name: "CFuzzDriver"),
+        .executableTarget(
+            name: "MediaDaemonFuzz",
+            dependencies: ["Thumbnail", "Transcode", "Platform", "CAVCodec", "CAVUtil", "CFuzzDriver"],
+            swiftSettings: swiftSettings),
 
         // Test support: the worker process `QueueProcessTests` starts (crash recovery, fencing and
         // exactly-once across processes). Built with the tests, not part of the product.
@@ -111,14 +124,14 @@ let package = Package(
         .testTarget(
             name: "PlatformTests",
             dependencies: [
-                "Platform", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Platform", "Thumbnail", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MediaDaemonTests",
-            dependencies: ["MediaDaemon", "Platform"],
+            dependencies: ["MediaDaemon", "Platform", "Thumbnail"],
             swiftSettings: swiftSettings
         ),
     ]

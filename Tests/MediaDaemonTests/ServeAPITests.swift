@@ -238,7 +238,7 @@ struct ServeAPITests {
         defer { daemon.signal(SIGTERM) }
         let alice = try await user(base, "alice")
 
-        // Uploaded, processed, then deleted: the delete job removes every rendition.
+        // Uploaded, processed, then deleted: the delete job removes every rendition and the original.
         let first = try await upload(base, photo, token: alice.token)
         #expect(first.status == 201)
         let firstPost = try #require(first.json["post_id"] as? String)
@@ -246,13 +246,22 @@ struct ServeAPITests {
         #expect(firstView["status"] as? String == "ready", "\(firstView)")
         let deletedID = try mediaID(firstView)
         #expect(!storedFiles(media: deletedID).isEmpty)
+        // The original is stored but never served.
+        let sha = try #require(try await media(deletedID)["sha256"] as? String)
+        let original = "originals/\(sha.prefix(2))/\(sha)"
+        #expect(FileManager.default.fileExists(atPath: "\(data)/store/\(original)"))
+        #expect(try await curl([base + "/media/" + original]).status == 404)
         #expect(try await json(base, "DELETE", "/api/v1/posts/\(firstPost)", token: alice.token).status == 204)
         #expect(try await json(base, "GET", "/api/v1/posts/\(firstPost)").status == 404)
         let deadline = ContinuousClock.now + .seconds(120)
-        while !storedFiles(media: deletedID).isEmpty, ContinuousClock.now < deadline {
+        while !storedFiles(media: deletedID).isEmpty || FileManager.default.fileExists(atPath: "\(data)/store/\(original)"),
+            ContinuousClock.now < deadline
+        {
             try await Task.sleep(for: .milliseconds(300))
         }
         #expect(storedFiles(media: deletedID).isEmpty)
+        // No live media holds the bytes any more: the original went with the renditions.
+        #expect(!FileManager.default.fileExists(atPath: "\(data)/store/\(original)"))
         let deleted = try await media(deletedID)
         #expect(deleted["status"] as? String == "deleted", "\(deleted)")
         #expect(deleted["pdq"] == nil || deleted["pdq"] is NSNull, "\(deleted)")
@@ -276,6 +285,7 @@ struct ServeAPITests {
         #expect(againID != deletedID)
         let revived = try await media(againID)
         #expect(revived["sha256"] as? String == deleted["sha256"] as? String)
+        #expect(FileManager.default.fileExists(atPath: "\(data)/store/\(original)"))
         // Near-duplicate of the live copy, never of the deleted media.
         #expect(revived["duplicate_of"] as? Int == nearID, "\(revived)")
         let renditions = try #require((againView["media"] as? [String: Any])?["renditions"] as? [[String: Any]])

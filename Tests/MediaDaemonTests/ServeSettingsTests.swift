@@ -18,6 +18,19 @@ struct ServeSettingsTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("state/pg").path))
     }
 
+    @Test(arguments: ["soon", "59"])
+    func aBadOriginalGraceInTheEnvironmentIsAnErrorNamingTheVariable(grace: String) async throws {
+        let directory = URL(fileURLWithPath: "/tmp/md-set-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await DaemonProcess.run(
+            ["serve", "--data", directory.appendingPathComponent("state").path], directory: directory,
+            environment: ["MEDIADAEMON_ORIGINAL_GRACE": grace])
+        #expect(result.status == 64, "a usage error")
+        #expect(result.stderr.contains("MEDIADAEMON_ORIGINAL_GRACE must be an integer 60...31536000"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("state/pg").path))
+    }
+
     @Test func aMissingPresetDirectoryIsAnError() async throws {
         let directory = URL(fileURLWithPath: "/tmp/md-set-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

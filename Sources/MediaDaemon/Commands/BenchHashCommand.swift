@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Thumbnail
+@_spi(Benchmarks) import Thumbnail
 
 /// `mediadaemon bench hash`: photo hash time per image, from the decoded image the pipeline
 /// holds, split into its parts; one JSON line per input and a mean line last.
@@ -30,7 +30,8 @@ struct BenchHashCommand: ParsableCommand {
         var results: [HashBenchmark] = []
         for input in inputs {
             do {
-                let result = try pipeline.benchmarkHashes(input: URL(fileURLWithPath: input), repetitions: reps)
+                let url = URL(fileURLWithPath: input)
+                let result = HashBenchmark(source: url.path, try pipeline.hashTimings(input: url, repetitions: reps))
                 results.append(result)
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))
             } catch {

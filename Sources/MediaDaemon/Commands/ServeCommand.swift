@@ -30,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a claimed job is leased (heartbeats renew it a third of the way in); a killed worker's jobs run again this long after its last heartbeat.")
     var leaseSeconds: Int = 30
 
+    @Option(name: .customLong("original-grace"), help: "Seconds a stored original that no live media holds (an upload refused or failed after storing it) is kept before the maintenance removes it (env MEDIADAEMON_ORIGINAL_GRACE, default 86400).")
+    var originalGrace: Int?
+
     @Option(help: "PDQ distance (of 256) at or below which media are recorded as near-duplicates.")
     var duplicateDistance: Int = 31
 
@@ -75,6 +78,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
         guard (0...128).contains(duplicateDistance) else { throw ValidationError("--duplicate-distance must be 0...128") }
+        if let originalGrace, !ServeSettings.originalGraceSeconds.contains(originalGrace) {
+            throw ValidationError("--original-grace must be 60...31536000 seconds")
+        }
         if let port, !ServeSettings.ports.contains(port) { throw ValidationError("--port must be 0...65535") }
         if let celebrityFollowers, celebrityFollowers < 1 { throw ValidationError("--celebrity-followers must be at least 1") }
         if let dbPool, !ServeSettings.poolSizes.contains(dbPool) { throw ValidationError("--db-pool must be 1...256") }
@@ -97,8 +103,11 @@ struct ServeCommand: AsyncParsableCommand {
         let threshold = try celebrityFollowers ?? environment.integer("MEDIADAEMON_CELEBRITY_FOLLOWERS", in: 1...Int64.max) ?? 10_000
         let sessionTTL = try sessionCacheTTL ?? environment.seconds("MEDIADAEMON_SESSION_CACHE_TTL", in: ServeSettings.cacheSeconds) ?? 5
         let feedTTL = try feedCacheTTL ?? environment.seconds("MEDIADAEMON_FEED_CACHE_TTL", in: ServeSettings.cacheSeconds) ?? 1
+        let originalGrace = try originalGrace
+            ?? environment.integer("MEDIADAEMON_ORIGINAL_GRACE", in: ServeSettings.originalGraceSeconds) ?? 86_400
         // The presets own the byte limits; the upload refuses (413) what the pipeline would.
         let http = HTTPConfiguration(
+            mediaSniffer: .formats,
             maximumPhotoBytes: presets.uploadByteLimits.photo, maximumVideoBytes: presets.uploadByteLimits.video,
             host: host ?? environment.string("MEDIADAEMON_HOST") ?? "127.0.0.1",
             port: try port ?? environment.integer("MEDIADAEMON_PORT", in: ServeSettings.ports) ?? 8080,
@@ -114,7 +123,8 @@ struct ServeCommand: AsyncParsableCommand {
             databasePoolSize: try dbPool ?? environment.integer("MEDIADAEMON_DB_POOL", in: ServeSettings.poolSizes)
                 ?? ServeSettings.defaultPoolSize,
             photoWorkers: photoWorkers, videoWorkers: videoWorkers, backlogWorkers: backlogWorkers,
-            gracePeriod: .seconds(gracePeriod), leaseDuration: .seconds(leaseSeconds), duplicateDistance: duplicateDistance,
+            gracePeriod: .seconds(gracePeriod), leaseDuration: .seconds(leaseSeconds),
+            originalGracePeriod: .seconds(originalGrace), duplicateDistance: duplicateDistance,
             presets: presets, presetSource: presetSource)
     }
 

@@ -19,6 +19,9 @@ struct ServeSettings: Sendable {
     var gracePeriod: Duration
     /// How long a claimed job is leased; heartbeats renew it a third of the way in.
     var leaseDuration: Duration
+    /// How long a stored original that no live media holds is kept before the sweep removes
+    /// it (an upload refused or failed after storing its file, or lost to a crash).
+    var originalGracePeriod: Duration
     /// PDQ distance (of 256) at or below which media are recorded as near-duplicates.
     var duplicateDistance: Int
     /// The photo and video presets jobs are processed with.
@@ -37,6 +40,9 @@ extension ServeSettings {
     /// Pool sizes accepted; PostgreSQL's default max_connections is 100, so more than that
     /// needs a server configured for it.
     static let poolSizes = 1...256
+    /// Grace periods accepted for unheld originals, in seconds: at least a minute (an upload
+    /// commits within it), at most a year.
+    static let originalGraceSeconds = 60...31_536_000
     /// HTTP ports accepted; 0 picks a free one.
     static let ports = 0...65535
 
@@ -47,12 +53,17 @@ extension ServeSettings {
     /// The built-in presets (the same as the repository's `jobs/photo.json` and
     /// `jobs/video.json`, which tests hold them to), or those in `directory`: its `photo.json`
     /// and `video.json` replace the built-in ones where present. The directory must exist, so
-    /// a mistyped `--presets` is an error rather than silently the defaults.
+    /// a mistyped `--presets` is an error rather than silently the defaults. Either way the
+    /// encoders are opened with the video preset's options first (``MediaJob/Presets/check()``).
     static func presets(from directory: String?) throws -> (MediaJob.Presets, source: String) {
-        guard let directory else { return (MediaJob.Presets(), "built-in") }
+        guard let directory else {
+            let builtIn = MediaJob.Presets()
+            try builtIn.check()
+            return (builtIn, "built-in")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandFailure.internalError("preset directory \(directory) does not exist")
+            throw MediaFailure.internalError("preset directory \(directory) does not exist")
         }
         return (try MediaJob.Presets.fromDirectory(directory), directory)
     }

@@ -4,6 +4,9 @@ import Platform
 import Thumbnail
 import Transcode
 
+/// The dedup index's hash: the pipelines' are converted once (`PDQHash+Pipeline.swift`).
+private typealias PDQHash = Platform.PDQHash
+
 /// The `media.photo` and `media.video` job handlers: original from the store → pipeline in a
 /// scratch folder → every output published under the media's deterministic prefix → media row
 /// marked ready (with its near-duplicate) in the job's completion transaction.
@@ -40,15 +43,15 @@ struct MediaProcessor: Sendable {
             .appendingPathComponent("\(Self.scratchPrefix)\(job.id)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        let outcome: Processed
+        let processed: Processed
         do {
             context.reportProgress(0, stage: "processing")
-            outcome = try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
+            processed = try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
         } catch {
-            let failure = CommandFailure(error)
-            guard failure.isBadInput else {
+            let failure = MediaFailure(error)
+            guard failure.disposition.isPermanent else {
                 logger.warning("processing failed; will retry", metadata: ["code": "\(failure.code)"])
-                throw JobFailure.transient(failure.code, failure.message)
+                throw failure.jobFailure
             }
             logger.notice("input refused", metadata: ["code": "\(failure.code)"])
             let mediaID = payload.mediaID
@@ -58,15 +61,15 @@ struct MediaProcessor: Sendable {
                         mediaID: mediaID, code: failure.code, message: failure.message, on: connection)
                 }
             }
-            throw JobFailure.permanent(failure.code, failure.message)
+            throw failure.jobFailure
         }
 
         context.reportProgress(0.9, stage: "publishing")
         let manifest = PublishedManifest(
-            outcome.manifest, mediaID: payload.mediaID, presetName: outcome.presetName,
-            presetVersion: outcome.presetVersion)
+            processed.manifest, mediaID: payload.mediaID, presetName: processed.outcome.presetName,
+            presetVersion: processed.outcome.presetVersion)
         try publish(scratch, mediaID: payload.mediaID, prefix: manifest.storePrefix)
-        let record = try outcome.completionOutcome(mediaID: payload.mediaID, manifest: manifest)
+        let record = try processed.completionOutcome(manifest: manifest)
         logger.info("processed", metadata: ["prefix": "\(manifest.storePrefix)"])
         let (completion, store, jobLogger) = (self.completion, self.store, logger)
         return .completed { connection in
@@ -99,21 +102,27 @@ struct MediaProcessor: Sendable {
         case "photo":
             let manifest = try PhotoPipeline(preset: presets.photo)
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
+            let hashes = manifest.hashes
             return try Processed(
-                encoding: manifest, presetName: manifest.preset.name, presetVersion: manifest.preset.version,
-                input: manifest.input, pdq: manifest.hashes?.pdq, pdqQuality: manifest.hashes?.pdqQuality,
-                pdqVariants: manifest.hashes?.pdqDihedral ?? [], phash: manifest.hashes?.phash, frames: [])
+                mediaID: payload.mediaID, encoding: manifest, presetName: manifest.preset.name,
+                presetVersion: manifest.preset.version, input: manifest.input,
+                pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) }, pdqQuality: hashes?.pdqQuality,
+                pdqVariants: try (hashes?.pdqDihedral ?? []).map { try PDQHash(pipelineHex: $0) },
+                phash: hashes?.phash, frames: [])
         case "video":
             let manifest = try VideoPipeline(preset: presets.video, posterPreset: presets.photo)
                 .process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             let hashes = manifest.hashes
             return try Processed(
-                encoding: manifest, presetName: manifest.preset.name, presetVersion: manifest.preset.version,
-                input: manifest.input, pdq: hashes?.pdq, pdqQuality: hashes?.pdqQuality, pdqVariants: [],
-                phash: hashes?.phash,
-                frames: hashes?.frames.map { (tMs: $0.timeMs, pdq: $0.pdq, quality: $0.quality) } ?? [])
+                mediaID: payload.mediaID, encoding: manifest, presetName: manifest.preset.name,
+                presetVersion: manifest.preset.version, input: manifest.input,
+                pdq: try hashes.map { try PDQHash(pipelineHex: $0.pdq) }, pdqQuality: hashes?.pdqQuality,
+                pdqVariants: [], phash: hashes?.phash,
+                frames: try (hashes?.frames ?? []).map { frame in
+                    (tMs: frame.timeMs, hash: try PDQHash(pipelineHex: frame.pdq), quality: frame.quality)
+                })
         default:
-            throw CommandFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
+            throw MediaFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
         }
     }
 }
@@ -122,34 +131,25 @@ struct MediaProcessor: Sendable {
 private struct Processed {
     /// The pipeline's manifest, published with its folder by `PublishedManifest`.
     var manifest: any Encodable & Sendable
-    var input: Data
-    var presetName: String
-    var presetVersion: Int
-    var pdq: String?
-    var pdqQuality: Int?
-    var pdqVariants: [String]
-    var phash: String?
-    var frames: [(tMs: Int, pdq: String, quality: Int)]
+    /// What the completion records; its `manifestJSON` is filled in by `completionOutcome(manifest:)`.
+    var outcome: MediaCompletion.Outcome
 
     init(
-        encoding manifest: some Encodable & Sendable, presetName: String, presetVersion: Int, input: some Encodable,
-        pdq: String?, pdqQuality: Int?, pdqVariants: [String], phash: String?, frames: [(tMs: Int, pdq: String, quality: Int)]
+        mediaID: Int64, encoding manifest: some Encodable & Sendable, presetName: String, presetVersion: Int,
+        input: some Encodable, pdq: PDQHash?, pdqQuality: Int?, pdqVariants: [PDQHash], phash: String?,
+        frames: [(tMs: Int, hash: PDQHash, quality: Int)]
     ) throws {
         self.manifest = manifest
-        self.input = try JSONEncoder().encode(input)
-        self.presetName = presetName
-        self.presetVersion = presetVersion
-        self.pdq = pdq
-        self.pdqQuality = pdqQuality
-        self.pdqVariants = pdqVariants
-        self.phash = phash
-        self.frames = frames
+        outcome = MediaCompletion.Outcome(
+            mediaID: mediaID, manifestJSON: "", inputJSON: String(decoding: try JSONEncoder().encode(input), as: UTF8.self),
+            presetName: presetName, presetVersion: presetVersion, pdq: pdq, pdqQuality: pdqQuality,
+            pdqVariants: pdqVariants, phash: phash, frames: frames)
     }
 
-    func completionOutcome(mediaID: Int64, manifest: PublishedManifest) throws -> MediaCompletion.Outcome {
-        MediaCompletion.Outcome(
-            mediaID: mediaID, manifestJSON: try manifest.json(),
-            inputJSON: String(decoding: input, as: UTF8.self), presetName: presetName, presetVersion: presetVersion,
-            pdq: pdq, pdqQuality: pdqQuality, pdqVariants: pdqVariants, phash: phash, frames: frames)
+    /// The outcome with the manifest as published (its store prefix included).
+    func completionOutcome(manifest: PublishedManifest) throws -> MediaCompletion.Outcome {
+        var outcome = self.outcome
+        outcome.manifestJSON = try manifest.json()
+        return outcome
     }
 }

@@ -67,12 +67,11 @@ struct Daemon {
         for directory in [configuration.scratchDirectory, settings.http.uploadDirectory] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let hooks = SocialJobs.hooks(queue: { JobQueue(pool: pool, logger: logger) })
         // HTTP latencies, job durations, failures and queue depth: one registry, at /metrics.
         let metrics = PrometheusMetricsFactory.daemon()
         let queue = JobQueue(pool: pool, logger: logger)
         let api = try HTTPAPI(
-            configuration: settings.http, pool: pool, store: store, hooks: hooks, logger: logger, metrics: metrics,
+            configuration: settings.http, pool: pool, store: store, hooks: .jobQueue, logger: logger, metrics: metrics,
             refreshMetrics: {
                 do { try await queue.recordDepth(into: metrics) } catch {
                     logger.warning("queue depth unavailable for /metrics", metadata: ["error": "\(error)"])
@@ -97,7 +96,11 @@ struct Daemon {
             QueueMaintenanceService(
                 rescuer: try JobRescuer(pool: pool, logger: logger, metrics: metrics),
                 cleaner: try JobCleaner(pool: pool, logger: logger),
-                sweeper: LeftoverSweeper(
+                reconciler: try MediaReconciler(pool: pool, logger: logger, metrics: metrics),
+                originals: try OriginalSweeper(
+                    pool: pool, store: store, configuration: .init(gracePeriod: settings.originalGracePeriod),
+                    logger: logger, metrics: metrics),
+                leftovers: LeftoverSweeper(
                     targets: [
                         .storeTemporaries(store), .uploadSpool(settings.http.uploadDirectory),
                         .init(directory: configuration.scratchDirectory, prefix: MediaProcessor.scratchPrefix),

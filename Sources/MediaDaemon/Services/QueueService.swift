@@ -15,21 +15,25 @@ struct QueueService: Service {
     }
 }
 
-/// Runs the maintenance (rescuer of expired leases, retention cleaner, sweeper of files a
-/// killed process left) until graceful shutdown. Every daemon runs it; SKIP LOCKED keeps them
-/// from doing the same queue work twice, the sweeper's minimum age from removing another
-/// daemon's files in flight.
+/// Runs the maintenance (rescuer of expired leases, retention cleaner, the media reconciler,
+/// the sweep of unheld originals and the sweep of files a killed process left) until graceful
+/// shutdown. Every daemon runs it; SKIP LOCKED and try-locks keep them from doing the same
+/// work twice, the leftover sweeper's minimum age from removing another daemon's files in flight.
 struct QueueMaintenanceService: Service {
     let rescuer: JobRescuer
     let cleaner: JobCleaner
-    let sweeper: LeftoverSweeper
+    let reconciler: MediaReconciler
+    let originals: OriginalSweeper
+    let leftovers: LeftoverSweeper
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await rescuer.run() }
                 group.addTask { await cleaner.run() }
-                group.addTask { await sweeper.run() }
+                group.addTask { await reconciler.run() }
+                group.addTask { await originals.run() }
+                group.addTask { await leftovers.run() }
             }
         }
     }

@@ -30,25 +30,12 @@ public struct PDQHash: Hashable, Sendable, CustomStringConvertible {
         self.init(words[0], words[1], words[2], words[3])
     }
 
-    /// Builds a hash from 32 bytes (as stored in a `bytea` column), first byte most significant.
-    public init?(bytes: some Collection<UInt8>) {
-        guard bytes.count == 32 else { return nil }
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (index, byte) in bytes.enumerated() { words[index / 8] = words[index / 8] << 8 | UInt64(byte) }
-        self.init(words[0], words[1], words[2], words[3])
-    }
-
     /// 64 lowercase hex digits.
     public var hex: String {
         [w0, w1, w2, w3].map { word in
             let text = String(word, radix: 16)
             return String(repeating: "0", count: 16 - text.count) + text
         }.joined()
-    }
-
-    /// The 32 bytes, first byte most significant.
-    public var bytes: [UInt8] {
-        [w0, w1, w2, w3].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * $0)) } }
     }
 
     /// Number of differing bits, 0...256.

@@ -9,8 +9,8 @@
 /// Thread-safety: queries run concurrently under a read lock; appends take the write lock
 /// briefly. When the tail outgrows its bound, the appending thread rebuilds the tables while
 /// holding only the read lock (queries continue; other appends wait), then swaps them in.
-/// Appends are expected in increasing id order (catch-up by id watermark); an id may hold
-/// several hashes (a video's frames). `remove(ids:)` drops every hash of some ids.
+/// An id may hold several hashes (a video's frames). `remove(ids:)` drops every hash of some
+/// ids. `DedupIndexes` keeps the daemon's indexes in step with PostgreSQL.
 public final class PDQIndex: @unchecked Sendable {
     // @unchecked: every stored property below is read under `lock.withReadLock` and written
     // under `lock.withWriteLock`; `rebuilding` is only touched under the write lock.
@@ -19,7 +19,6 @@ public final class PDQIndex: @unchecked Sendable {
     private var ids: [Int64] = []
     private var tables: MultiIndexTable?
     private var rebuilding = false
-    private var highestID: Int64 = .min
     /// Hashes dropped by `remove(ids:)`: their slots stay (the tables hold positions) with
     /// this id, and queries skip them.
     private var removedCount = 0
@@ -38,35 +37,20 @@ public final class PDQIndex: @unchecked Sendable {
     /// Number of stored hashes (removed ones excluded).
     public var count: Int { lock.withReadLock { ids.count - removedCount } }
 
-    /// Highest id appended so far, or nil when empty: the catch-up watermark.
-    public var watermark: Int64? { lock.withReadLock { ids.isEmpty ? nil : highestID } }
-
-    /// Adds one hash.
-    public func append(id: Int64, hash: PDQHash) {
-        append(contentsOf: [(id, hash)])
-    }
-
     /// Adds hashes in bulk (one write-lock acquisition); may rebuild the tables afterwards.
-    ///
-    /// With `skippingSeen`, entries whose id is not above the current watermark are dropped, so
-    /// overlapping catch-ups never store a row twice. Returns how many were added.
-    @discardableResult
-    public func append(contentsOf entries: [Entry], skippingSeen: Bool = false) -> Int {
-        let (added, shouldRebuild) = lock.withWriteLock {
-            var added = 0
+    /// An entry with id `Int64.min` (the mark of a removed slot) is not stored.
+    public func append(contentsOf entries: [Entry]) {
+        let shouldRebuild = lock.withWriteLock {
             words.reserveCapacity(words.count + entries.count * 4)
-            for entry in entries where entry.id != Self.removedID && (!skippingSeen || ids.isEmpty || entry.id > highestID) {
+            for entry in entries where entry.id != Self.removedID {
                 words.append(contentsOf: [entry.hash.w0, entry.hash.w1, entry.hash.w2, entry.hash.w3])
                 ids.append(entry.id)
-                highestID = max(highestID, entry.id)
-                added += 1
             }
             let shouldRebuild = !rebuilding && needsRebuild
             if shouldRebuild { rebuilding = true }
-            return (added, shouldRebuild)
+            return shouldRebuild
         }
         if shouldRebuild { rebuild() }
-        return added
     }
 
     /// Drops every hash stored under one of `ids` (deleted media, or media whose hashes are about
@@ -127,26 +111,22 @@ public final class PDQIndex: @unchecked Sendable {
         }
     }
 
-    /// The closest match over the dihedral variants of a query (the caller computes the up to
-    /// 8 rotated/mirrored hashes); nil when no variant has a match within `maxDistance`.
-    /// Ties keep the earlier variant.
-    public func bestMatch(variants: [PDQHash], within maxDistance: Int = 31) -> PDQDihedralMatch? {
-        bestMatch(optionalVariants: variants, within: maxDistance)
-    }
-
-    /// `bestMatch(variants:within:)` for hex variants; variants that are not 64 hex digits are
-    /// ignored (the hasher never produces them).
-    public func bestMatch(hexVariants: [String], within maxDistance: Int = 31) -> PDQDihedralMatch? {
-        bestMatch(optionalVariants: hexVariants.map { PDQHash(hex: $0) }, within: maxDistance)
-    }
-
-    private func bestMatch(optionalVariants: [PDQHash?], within maxDistance: Int) -> PDQDihedralMatch? {
-        var best: PDQDihedralMatch?
-        for (index, variant) in optionalVariants.enumerated() {
-            guard let variant, let match = matches(for: variant, within: maxDistance).first else { continue }
-            if match.distance < best?.match.distance ?? .max {
-                best = PDQDihedralMatch(match: match, variantIndex: index)
+    /// The closest stored hash to any of `variants` (a query's PDQ and the PDQ of its rotations
+    /// and mirrors, as the photo pipeline computes them), other than those stored under
+    /// `excluding` (a re-processed media is already in the index and must not match itself);
+    /// nil when nothing is within `maxDistance`.
+    ///
+    /// Ties: the smallest distance wins, then the lowest id (the earliest media); which variant
+    /// matched does not matter, so the answer does not depend on the variants' order.
+    public func bestMatch(variants: [PDQHash], within maxDistance: Int = 31, excluding: Int64? = nil) -> PDQMatch? {
+        var best: PDQMatch?
+        for variant in variants {
+            // `matches` is sorted by (distance, id): its first eligible entry is this variant's best.
+            guard let match = matches(for: variant, within: maxDistance).first(where: { $0.id != excluding }) else {
+                continue
             }
+            if let current = best, (current.distance, current.id) <= (match.distance, match.id) { continue }
+            best = match
         }
         return best
     }

@@ -11,14 +11,3 @@ public struct PDQMatch: Hashable, Sendable {
     }
 }
 
-/// The best match over the dihedral variants of a query (rotations and mirrors).
-public struct PDQDihedralMatch: Hashable, Sendable {
-    public var match: PDQMatch
-    /// Index, in the caller's variant list, of the variant that matched closest.
-    public var variantIndex: Int
-
-    public init(match: PDQMatch, variantIndex: Int) {
-        self.match = match
-        self.variantIndex = variantIndex
-    }
-}

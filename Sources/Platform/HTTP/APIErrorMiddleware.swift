@@ -45,6 +45,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict
+        case .unprocessable: .unprocessableContent
         case .tooLarge: .contentTooLarge
         case .rateLimited: .tooManyRequests
         }

@@ -4,7 +4,7 @@ import Hummingbird
 struct EngagementRoutes: Sendable {
     let api: HTTPAPI
 
-    private struct NewComment: Decodable {
+    struct NewComment: Decodable {
         var text: String
     }
 

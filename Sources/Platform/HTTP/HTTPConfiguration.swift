@@ -11,6 +11,9 @@ public struct HTTPConfiguration: Sendable {
     public var maximumVideoBytes: Int64
     /// Largest caption, in bytes.
     public var maximumCaptionBytes: Int
+    /// Which uploads are photos, videos or refused: the media libraries' format table, given
+    /// by the composition root.
+    public var mediaSniffer: MediaSniffer
     /// Directory for uploads in flight (spooled before they go into the store).
     public var uploadDirectory: String
     /// Header, body and idle timeouts of a connection.
@@ -31,7 +34,7 @@ public struct HTTPConfiguration: Sendable {
     /// `HTTPTimeouts()`, 1024 connections, 10 uploads then
     /// 30 a minute, 60 likes then 300 a minute, 20 comments then 60 a minute.
     public init(
-        maximumPhotoBytes: Int64, maximumVideoBytes: Int64,
+        mediaSniffer: MediaSniffer, maximumPhotoBytes: Int64, maximumVideoBytes: Int64,
         host: String = "127.0.0.1", port: Int = 8080,
         maximumCaptionBytes: Int = 16 * 1024, uploadDirectory: String = "/tmp",
         timeouts: HTTPTimeouts = HTTPTimeouts(), maximumConnections: Int = 1024,
@@ -40,6 +43,7 @@ public struct HTTPConfiguration: Sendable {
         likeLimit: RateLimit = RateLimit(burst: 60, perMinute: 300),
         commentLimit: RateLimit = RateLimit(burst: 20, perMinute: 60)
     ) {
+        self.mediaSniffer = mediaSniffer
         self.host = host
         self.port = port
         self.maximumPhotoBytes = maximumPhotoBytes

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `GET /media/{key}`: objects from the store with a SHA-256 ETag, If-None-Match (304),
+/// `GET /media/{key}`: renditions (`media/<id>/…`; anything else is 404) from the store with a SHA-256 ETag, If-None-Match (304),
 /// single byte ranges (206/416) and immutable caching (keys never change content). `HEAD`
 /// answers the same status and headers without reading the object.
 struct MediaRoutes: Sendable {
@@ -20,7 +20,8 @@ struct MediaRoutes: Sendable {
 
     private func serve(_ request: Request, key text: String) async throws -> Response {
         // ObjectKey refuses `..`, `.`, absolute paths and control characters: no traversal.
-        guard let key = try? ObjectKey(text) else { throw SocialError.notFound("media") }
+        // Only renditions are public: originals (full resolution, with their metadata) never are.
+        guard let key = try? ObjectKey(text), key.isRendition else { throw SocialError.notFound("media") }
         let store = api.store
         let info: ObjectInfo
         do {

@@ -21,7 +21,8 @@ struct PostRoutes: Sendable {
     }
 
     /// Streams the body through the multipart parser into a spool file, enforcing the size
-    /// limits chunk by chunk, then stores the original and creates the post.
+    /// limits chunk by chunk, then creates the post, which stores the original once the
+    /// request is known to be valid.
     private func create(_ request: Request) async throws -> Response {
         let configuration = api.configuration
         let userID = try await api.auth.userID(request)
@@ -54,7 +55,8 @@ struct PostRoutes: Sendable {
                         filename = file
                         spool = try UploadSpool(
                             directory: configuration.uploadDirectory,
-                            limits: (configuration.maximumPhotoBytes, configuration.maximumVideoBytes))
+                            limits: (configuration.maximumPhotoBytes, configuration.maximumVideoBytes),
+                            sniffer: configuration.mediaSniffer)
                     }
                 case .data(let bytes):
                     if current == "media" {
@@ -80,14 +82,17 @@ struct PostRoutes: Sendable {
             throw SocialError(.invalid, "missing_media", "the upload needs a media file part")
         }
         let key = try ObjectKey.original(sha256: media.sha256)
-        let store = api.store
-        try await Blocking.run { _ = try store.put(key, fromFile: media.path) }
         let original = StoredOriginal(
             sha256: media.sha256, kind: media.kind, key: key.rawValue, bytes: media.bytes, originalName: filename)
         let idempotencyKey = HTTPField.Name("Idempotency-Key").flatMap { request.headers[$0] }
+        // The service validates and replays an Idempotency-Key before it calls this, so a
+        // refused request stores nothing; the file is stored under the lock of its bytes (see
+        // MediaFiles). An upload that fails after this leaves an original the sweep removes.
+        let (store, path) = (api.store, media.path)
         let post = try await api.posts.create(
             userID: userID, original: original, caption: String(decoding: caption, as: UTF8.self),
-            idempotencyKey: idempotencyKey)
+            idempotencyKey: idempotencyKey,
+            storeOriginal: { if !store.exists(key) { _ = try store.put(key, fromFile: path) } })
         api.feed.invalidate(reader: userID)
         return try JSONResponse.make(post, status: .created)
     }

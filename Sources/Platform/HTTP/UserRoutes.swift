@@ -4,7 +4,7 @@ import Hummingbird
 struct UserRoutes: Sendable {
     let api: HTTPAPI
 
-    private struct Credentials: Decodable {
+    struct Credentials: Decodable {
         var username: String
         var password: String
     }

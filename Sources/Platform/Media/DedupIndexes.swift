@@ -36,9 +36,7 @@ public final class DedupIndexes: Sendable {
                     if try row["replaces", as: Bool.self] { replaced.insert(id) }
                     if current[id] == nil { order.append(id) }
                     // Every row of a media carries its current state: the last one wins.
-                    current[id] = (
-                        try row["pdq", as: String?.self].flatMap { PDQHash(hex: $0) }, try row["has_frames", as: Bool.self]
-                    )
+                    current[id] = (try row["pdq", as: PDQHash?.self], try row["has_frames", as: Bool.self])
                     watermark = try row["seq", as: Int64.self]
                 }
                 photos.remove(ids: replaced)
@@ -48,9 +46,8 @@ public final class DedupIndexes: Sendable {
                 if !videos.isEmpty {
                     let frameRows = try connection.query(framesSQL, [PostgresArray(videos)])
                     frames.append(
-                        contentsOf: try frameRows.compactMap { row throws -> PDQIndex.Entry? in
-                            let id = try row["media_id", as: Int64.self]
-                            return PDQHash(hex: try row["pdq", as: String.self]).map { (id: id, hash: $0) }
+                        contentsOf: try frameRows.map { row throws -> PDQIndex.Entry in
+                            (id: try row["media_id", as: Int64.self], hash: try row["pdq", as: PDQHash.self])
                         })
                 }
                 if rows.count < batchSize { return }

@@ -47,11 +47,14 @@ public struct MediaLibrary: Sendable {
         }
         let sha256 = SHA256.hex(data)
         let key = try ObjectKey.original(sha256: sha256)
-        if !store.exists(key) { _ = try store.put(key, data: data) }
         let bytes = Int64(data.count)
         let insert = try MediaQuery.insertMedia.sql()
         let existing = try MediaQuery.mediaBySHA256.sql()
+        let store = self.store
         let result = try await pool.transaction { connection -> Ingested in
+            // Stored under the lock of its bytes, held until the row commits (see MediaFiles).
+            try MediaFiles.lockOriginalForWriting(sha256: sha256, on: connection)
+            if !store.exists(key) { _ = try store.put(key, data: data) }
             // The media found by SHA-256 may be deleted before it is locked: insert again then.
             var inserted = try connection.query(insert, [sha256, kind, key.rawValue, name, bytes])
             while inserted.isEmpty {
@@ -63,10 +66,8 @@ public struct MediaLibrary: Sendable {
                 inserted = try connection.query(insert, [sha256, kind, key.rawValue, name, bytes])
             }
             let id = try inserted[0]["id", as: Int64.self]
-            let job = try NewJob(
-                kind: MediaJobPayload.jobKind(for: kind),
-                encoding: MediaJobPayload(mediaID: id, kind: kind, originalKey: key.rawValue, sha256: sha256),
-                lane: lane ?? kind, priority: priority, idempotencyKey: "media:\(id)")
+            let job = try MediaJobs.processing(
+                mediaID: id, kind: kind, originalKey: key.rawValue, sha256: sha256, lane: lane, priority: priority)
             let enqueued = try JobQueue.enqueue([job], on: connection)
             return Ingested(
                 mediaID: id, sha256: sha256, kind: kind, status: "processing", exactDuplicate: false,

@@ -1,4 +1,5 @@
-/// The media records' named SQL statements, from the `-- name: X` blocks in `Media/MediaQueries`.
+/// The media records' named SQL statements, from the `-- name: X` blocks of the `.sql` files in
+/// `Media/MediaQueries` (`media.sql`, `files.sql`, `reconcile.sql`).
 enum MediaQuery: String, NamedQuery {
     case insertMedia = "InsertMedia"
     case mediaBySHA256 = "MediaBySHA256"
@@ -19,6 +20,15 @@ enum MediaQuery: String, NamedQuery {
     case reprocessCandidates = "ReprocessCandidates"
     case reprocessProgress = "ReprocessProgress"
     case postsOnMedia = "PostsOnMedia"
+    // files.sql
+    case lockOriginalShared = "LockOriginalShared"
+    case lockOriginal = "LockOriginal"
+    case tryLockOriginal = "TryLockOriginal"
+    case originalHeld = "OriginalHeld"
+    case mediaOriginal = "MediaOriginal"
+    // reconcile.sql
+    case strandedMedia = "StrandedMedia"
+    case failStrandedMedia = "FailStrandedMedia"
 
     func sql() throws -> String {
         try text

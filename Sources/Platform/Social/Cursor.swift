@@ -22,9 +22,16 @@ public struct Cursor: Sendable, Hashable {
             throw Self.invalid
         }
         let parts = plain.split(separator: ".")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]) else { throw Self.invalid }
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]),
+            Self.representableMicros.contains(micros)
+        else { throw Self.invalid }
         self.init(micros: micros, id: id)
     }
+
+    /// Years 1 through 9999 in microseconds since 1970: every position a page can end at. The
+    /// queries add the value to the epoch as an interval, and PostgreSQL fails (a 500, not a
+    /// 400) on one far outside its timestamp range.
+    static let representableMicros: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_799_999_999
 
     /// The text clients send back as `cursor=`.
     public var encoded: String {

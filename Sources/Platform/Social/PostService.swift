@@ -1,41 +1,50 @@
 import Foundation
 
-/// Posts: creation (media row + post + idempotency key in one transaction), reads, deletion
+/// Posts: creation (media row + post + idempotency key + job in one transaction), reads, deletion
 /// by the author, and profile pages.
 public struct PostService: Sendable {
     let pool: DatabasePool
     let hooks: PostHooks
 
-    /// A service on `pool` calling `hooks` after its transactions commit.
+    /// A service on `pool` calling `hooks` inside its transactions.
     public init(pool: DatabasePool, hooks: PostHooks) {
         self.pool = pool
         self.hooks = hooks
     }
 
-    /// Creates a post for a stored original. The same `idempotencyKey` from the same user
-    /// returns the first post again. An original already known by SHA-256 reuses its media
-    /// row unless that media was deleted; only a new media is enqueued for processing.
+    /// Creates a post for an original, in one transaction with its media row, its idempotency
+    /// key and its job (processing for a new media, fan-out for a post on ready media).
+    ///
+    /// The request is validated before anything is stored. The same `idempotencyKey` from the
+    /// same user returns the first post again when the content is the same, and throws 422
+    /// `idempotency_key_reused` when it is not; neither stores anything. Otherwise
+    /// `storeOriginal` puts the original into the store under the shared lock of its SHA-256,
+    /// held until the media row commits (see `MediaFiles`). An original already known by
+    /// SHA-256 reuses its media row unless that media was deleted.
     public func create(
-        userID: Int64, original: StoredOriginal, caption: String, idempotencyKey: String?
+        userID: Int64, original: StoredOriginal, caption: String, idempotencyKey: String?,
+        storeOriginal: @escaping @Sendable () throws -> Void = {}
     ) async throws -> CreatedPost {
-        guard caption.count <= 2200 else {
-            throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 characters")
-        }
-        if let key = idempotencyKey, key.isEmpty || key.utf8.count > 255 {
-            throw SocialError(.invalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 bytes")
-        }
-        let outcome = try await pool.transaction { connection -> (CreatedPost, newMedia: Int64?) in
+        try Self.validate(caption: caption, idempotencyKey: idempotencyKey)
+        let hooks = self.hooks
+        return try await pool.transaction { connection -> CreatedPost in
             if let key = idempotencyKey {
                 // Serialises retries of one key; released at commit.
                 try connection.query(SocialQuery.lockIdempotencyKey, [String(userID), key])
                 let existing = try connection.query(SocialQuery.postForIdempotencyKey, [userID, key])
                 if let row = existing.first {
-                    let post = CreatedPost(
+                    guard try row["sha256", as: String.self] == original.sha256 else {
+                        throw SocialError(
+                            .unprocessable, "idempotency_key_reused",
+                            "this Idempotency-Key was used for a different file; use a new key for a new post")
+                    }
+                    return CreatedPost(
                         postID: String(try row["id", as: Int64.self]), status: try row["status", as: String.self],
                         createdAt: try row["created_at", as: Date.self])
-                    return (post, nil)
                 }
             }
+            try MediaFiles.lockOriginalForWriting(sha256: original.sha256, on: connection)
+            try storeOriginal()
             // A known media is locked against deletion until commit; one deleted before the
             // lock no longer holds these bytes, so the insert is tried again.
             let media: [(any PostgresEncodable)?] = [
@@ -57,18 +66,26 @@ public struct PostService: Sendable {
             if let key = idempotencyKey {
                 try connection.query(SocialQuery.insertPostIdempotency, [userID, key, postID])
             }
-            let status = try connection.query(SocialQuery.mediaStatus, [mediaID])
-            let created = CreatedPost(
-                postID: String(postID), status: try status[0]["status", as: String.self],
-                createdAt: try post[0]["created_at", as: Date.self])
-            return (created, inserted.isEmpty ? nil : mediaID)
+            let status = try connection.query(SocialQuery.mediaStatus, [mediaID])[0]["status", as: String.self]
+            if !inserted.isEmpty {
+                try hooks.enqueueProcessing(mediaID, original, connection)
+            } else if status == "ready" {
+                try hooks.enqueueFanOut(postID, connection)
+            }
+            return CreatedPost(
+                postID: String(postID), status: status, createdAt: try post[0]["created_at", as: Date.self])
         }
-        if let mediaID = outcome.newMedia {
-            try await hooks.enqueueProcessing(mediaID, original)
-        } else if outcome.0.status == "ready", let postID = Int64(outcome.0.postID) {
-            try await hooks.enqueueFanOut(postID)
+    }
+
+    /// Throws 400 for a caption over 2200 characters or an Idempotency-Key that is empty or
+    /// over 255 bytes; the upload route calls it before storing anything.
+    public static func validate(caption: String, idempotencyKey: String?) throws {
+        guard caption.count <= 2200 else {
+            throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 characters")
         }
-        return outcome.0
+        if let key = idempotencyKey, key.isEmpty || key.utf8.count > 255 {
+            throw SocialError(.invalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 bytes")
+        }
     }
 
     /// A live post; 404 for unknown or deleted posts.
@@ -80,9 +97,10 @@ public struct PostService: Sendable {
 
     /// Deletes a post: 404 unknown, 403 not the author. When no live post shows its media any
     /// more, the media is marked deleted at once (the same bytes uploaded later are a new
-    /// media) and its files are removed by a job.
+    /// media) and the job removing its files is enqueued in the same transaction.
     public func delete(userID: Int64, postID: Int64) async throws {
-        let orphan = try await pool.transaction { connection -> Int64? in
+        let hooks = self.hooks
+        try await pool.transaction { connection in
             let rows = try connection.query(SocialQuery.lockPostForDelete, [postID])
             guard let row = rows.first else { throw SocialError.notFound("post") }
             guard try row["user_id", as: Int64.self] == userID else {
@@ -96,11 +114,8 @@ public struct PostService: Sendable {
             // a share lock until it commits, so it is counted or it finds the media deleted.
             try connection.query(SocialQuery.lockMediaForPostCount, [mediaID])
             let others = try connection.query(SocialQuery.otherLivePostOnMedia, [mediaID])
-            guard others.isEmpty else { return nil }
-            return try MediaCompletion.markDeleted(mediaID: mediaID, on: connection) ? mediaID : nil
-        }
-        if let mediaID = orphan {
-            try await hooks.enqueueDeletion(mediaID)
+            guard others.isEmpty, try MediaCompletion.markDeleted(mediaID: mediaID, on: connection) else { return }
+            try hooks.enqueueDeletion(mediaID, connection)
         }
     }
 

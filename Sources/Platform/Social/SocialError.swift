@@ -8,6 +8,8 @@ public struct SocialError: Error, Sendable, Equatable, CustomStringConvertible {
         case forbidden
         case notFound
         case conflict
+        /// 422: well-formed, but contradicts an earlier request (an Idempotency-Key reused).
+        case unprocessable
         case tooLarge
         case rateLimited(retryAfterSeconds: Int)
     }

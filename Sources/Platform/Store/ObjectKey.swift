@@ -29,7 +29,17 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
         guard hex.utf8.count == 64, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw StoreError(.invalidKey, "an original's key needs a 64-digit SHA-256 hex digest", path: sha256)
         }
-        return try ObjectKey("originals/\(hex.prefix(2))/\(hex)")
+        return try ObjectKey("\(originalsPrefix)\(hex.prefix(2))/\(hex)")
+    }
+
+    /// Prefix under which every original lives. Originals are private: never served.
+    public static let originalsPrefix = "originals/"
+
+    /// Whether the key lies under some media's rendition prefix (`media/<id>/…`): the only
+    /// objects the HTTP API serves.
+    public var isRendition: Bool {
+        let parts = segments
+        return parts.count >= 3 && parts[0] == "media" && Int64(parts[1]).map { $0 >= 0 } == true
     }
 
     /// Prefix under which every rendition of one media lives: `media/<id>/`.

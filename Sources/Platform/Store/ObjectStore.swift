@@ -102,6 +102,14 @@ public struct ObjectStore: Sendable {
         return stat(path(for: key), &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
+    /// When the object was last put (its file's modification time); nil when there is none.
+    /// A `stat`, unlike `head`, which may hash the whole object.
+    public func modified(_ key: ObjectKey) -> Date? {
+        var info = stat()
+        guard stat(path(for: key), &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Self.modificationDate(info)
+    }
+
     /// Removes an object; returns false when there was none. The removal is made durable.
     @discardableResult
     public func delete(_ key: ObjectKey) throws -> Bool {

@@ -1,73 +1,35 @@
-/// Incremental SHA-256 (FIPS 180-4), the module's only implementation.
+import Crypto
+
+/// Incremental SHA-256 as lowercase hex: swift-crypto's (BoringSSL's assembly, SHA extensions
+/// or AVX2 chosen at run time), the one implementation Thumbnail's content addresses use too.
 ///
 /// The store hashes multi-gigabyte files in fixed-size chunks while copying them, so the
 /// hasher keeps state between chunks and never holds the whole content; `SHA256.hex` uses it
 /// for in-memory values.
 struct SHA256Hasher {
-    private static let k: [UInt32] = [
-        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-    ]
+    private var state = Crypto.SHA256()
 
-    private var state: [UInt32] = [
-        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-    ]
-    /// Bytes of an incomplete block carried to the next `update`.
-    private var pending: [UInt8] = []
-    private var byteCount: UInt64 = 0
-
-    init() { pending.reserveCapacity(64) }
+    init() {}
 
     /// Feeds more content.
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        byteCount &+= UInt64(bytes.count)
-        var offset = 0
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, bytes.count)
-            pending.append(contentsOf: bytes[0..<take])
-            offset = take
-            if pending.count == 64 {
-                let block = pending
-                block.withUnsafeBytes { compress($0, at: 0) }
-                pending.removeAll(keepingCapacity: true)
-            }
-        }
-        while bytes.count - offset >= 64 {
-            compress(bytes, at: offset)
-            offset += 64
-        }
-        if offset < bytes.count { pending.append(contentsOf: bytes[offset...]) }
+        state.update(bufferPointer: bytes)
     }
 
     /// Feeds more content from any byte collection.
     mutating func update(_ bytes: some Collection<UInt8>) {
-        let copied: Void? = bytes.withContiguousStorageIfAvailable { buffer in
-            update(UnsafeRawBufferPointer(buffer))
-        }
-        if copied == nil { Array(bytes).withUnsafeBytes { update($0) } }
+        let fed: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
+        if fed == nil { Array(bytes).withUnsafeBytes { update($0) } }
     }
 
-    /// The digest as 64 lowercase hex digits; the hasher should not be used afterwards.
-    mutating func finalizeHex() -> String {
-        let bitLength = byteCount &* 8
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        tail.withUnsafeBytes { buffer in
-            for offset in stride(from: 0, to: buffer.count, by: 64) { compress(buffer, at: offset) }
-        }
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// The digest of everything fed so far as 64 lowercase hex digits.
+    func finalizeHex() -> String {
+        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(64)
-        for word in state {
-            for shift in stride(from: 28, through: 0, by: -4) { text.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
+        for byte in state.finalize() {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
     }
@@ -78,36 +40,4 @@ struct SHA256Hasher {
         hasher.update(bytes)
         return hasher.finalizeHex()
     }
-
-    private mutating func compress(_ buffer: UnsafeRawBufferPointer, at start: Int) {
-        var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for i in 0..<16 {
-                let o = start + i * 4
-                w[i] = UInt32(buffer[o]) << 24 | UInt32(buffer[o + 1]) << 16 | UInt32(buffer[o + 2]) << 8 | UInt32(buffer[o + 3])
-            }
-            for i in 16..<64 {
-                let x = w[i - 15], y = w[i - 2]
-                let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x >> 3)
-                let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            Self.k.withUnsafeBufferPointer { k in
-                for i in 0..<64 {
-                    let sum1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-                    let choice = (e & f) ^ (~e & g)
-                    let t1 = h &+ sum1 &+ choice &+ k[i] &+ w[i]
-                    let sum0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ sum0 &+ majority)
-                }
-            }
-        }
-        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
-    }
-}
-
-extension UInt32 {
-    fileprivate func rotatedRight(_ count: UInt32) -> UInt32 { self >> count | self << (32 - count) }
 }

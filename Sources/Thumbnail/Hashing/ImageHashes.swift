@@ -1,8 +1,8 @@
 /// PDQ (with its dihedral variants) and pHash of one image, from one pass over its pixels into
-/// reused planes (`HashPlanes`, `PDQ.Workspace`).
+/// reused planes (`HashPlanes`, `PDQWorkspace`).
 public enum ImageHashes {
-    /// PDQ and pHash of packed 8-bit pixels (`bands` 1…4; alpha ignored): the same values as
-    /// `PDQ.hash(pixels:…)` and `PerceptualHash.hash(pixels:…)`, from one pass over the pixels.
+    /// PDQ and pHash (16 lowercase hex digits) of packed 8-bit pixels (`bands` 1…4; alpha
+    /// ignored), from one pass over the pixels; the PDQ is `PDQ.hash(pixels:…)`'s.
     public static func pdqAndPHash(pixels: [UInt8], width: Int, height: Int, bands: Int) -> (pdq: PDQHash, phash: String) {
         let (dihedral, phash) = pixels.withUnsafeBufferPointer {
             compute(pixels: $0, width: width, height: height, bands: bands)
@@ -14,7 +14,7 @@ public enum ImageHashes {
         pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int
     ) -> (dihedral: [PDQHash], phash: String) {
         precondition(pixels.count == width * height * bands, "pixel buffer size mismatch")
-        return PDQ.Workspace.borrow(width: width, height: height) { workspace in
+        return PDQWorkspace.borrow(width: width, height: height) { workspace in
             fillPlanes(pixels, width: width, height: height, bands: bands, into: workspace)
             // pHash first: PDQ uses its luma plane as scratch memory.
             let phash = PerceptualHash.hash(
@@ -24,7 +24,7 @@ public enum ImageHashes {
     }
 
     static func fillPlanes(
-        _ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int, into workspace: PDQ.Workspace
+        _ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int, into workspace: PDQWorkspace
     ) {
         HashPlanes.fill(pixels, bands: bands, count: width * height, luma: workspace.luma, grey: workspace.grey)
     }

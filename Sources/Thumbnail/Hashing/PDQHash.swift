@@ -12,15 +12,21 @@ public struct PDQHash: Sendable, Hashable, CustomStringConvertible {
         self.quality = quality
     }
 
-    /// Parses 64 hex digits in the reference order (word 15 first); nil if malformed.
+    /// Parses 64 hex digits (either case) in the reference order (word 15 first); nil for
+    /// anything else (no sign, no spaces).
     public init?(hex: String, quality: Int = 100) {
         let digits = Array(hex.utf8)
         guard digits.count == 64 else { return nil }
         var words = [UInt16](repeating: 0, count: 16)
-        for index in 0..<16 {
-            let chunk = String(decoding: digits[index * 4..<index * 4 + 4], as: UTF8.self)
-            guard let word = UInt16(chunk, radix: 16) else { return nil }
-            words[15 - index] = word
+        for (index, digit) in digits.enumerated() {
+            let value: UInt8
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = digit - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            words[15 - index / 4] = words[15 - index / 4] << 4 | UInt16(value)
         }
         self.init(words: words, quality: quality)
     }

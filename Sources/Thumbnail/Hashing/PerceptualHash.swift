@@ -4,22 +4,8 @@ import Foundation
 /// (ALGORITHMS.md §1.3): Pillow's fixed-point luma and LANCZOS resize to 32×32, an
 /// unnormalised DCT-II on both axes, the top-left 8×8 (DC included) against its median.
 public enum PerceptualHash {
-    /// Hashes packed 8-bit pixels (`bands` 1…4; alpha ignored). Returns 16 lowercase hex digits.
-    public static func hash(pixels: [UInt8], width: Int, height: Int, bands: Int) -> String {
-        pixels.withUnsafeBufferPointer { hash(pixels: $0, width: width, height: height, bands: bands) }
-    }
-
-    /// As `hash(pixels:…)`, reading pixels in place (e.g. a rendition held by libvips).
-    static func hash(pixels px: UnsafeBufferPointer<UInt8>, width: Int, height: Int, bands: Int) -> String {
-        precondition(px.count == width * height * bands, "pixel buffer size mismatch")
-        let grey = [UInt8](unsafeUninitializedCapacity: width * height) { grey, initialised in
-            HashPlanes.fill(px, bands: bands, count: width * height, luma: nil, grey: grey.baseAddress!)
-            initialised = width * height
-        }
-        return grey.withUnsafeBufferPointer { hash(grey: $0, width: width, height: height) }
-    }
-
-    /// Hashes a grey plane (Pillow's "L" values, see `HashPlanes`).
+    /// Hashes a grey plane (Pillow's "L" values, see `HashPlanes`); `ImageHashes` makes the
+    /// plane from pixels.
     static func hash(grey: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> String {
         precondition(grey.count == width * height, "grey plane size mismatch")
         let small = LanczosResampler.resize(grey, width: width, height: height, toWidth: 32, toHeight: 32)

@@ -2,7 +2,8 @@ import Synchronization
 
 /// Captures GLib messages from libvips (warnings such as "premature end of JPEG file") instead
 /// of letting them reach stderr. The C callback cannot capture state, so the sink is a global
-/// behind a `Mutex`; the most recent messages are kept, bounded.
+/// behind a `Mutex`; the most recent messages are kept, bounded. They serve as context for the
+/// error a failing call reports (`VipsCall`); nothing else reads or logs them.
 enum VipsLog {
     /// One captured message.
     struct Entry: Sendable, Equatable {
@@ -36,13 +37,5 @@ enum VipsLog {
     /// them (GLib logging is process-wide): use them as context, not as the verdict.
     static func entries(since mark: Int) -> [Entry] {
         sink.withLock { state in state.entries.filter { $0.sequence >= mark } }
-    }
-
-    /// Returns and clears every captured message.
-    static func drain() -> [Entry] {
-        sink.withLock { state in
-            defer { state.entries.removeAll() }
-            return state.entries
-        }
     }
 }

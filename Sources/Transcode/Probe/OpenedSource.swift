@@ -1,9 +1,4 @@
 import Foundation
-import CAVCodec
-import CAVFormat
-import CAVUtil
-import CSwResample
-import CSwScale
 
 /// An input file that passed sniffing and every limit: its container is open, nothing decoded.
 ///

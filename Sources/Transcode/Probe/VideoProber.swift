@@ -10,15 +10,6 @@ public struct VideoProber: Sendable {
         self.limits = limits
     }
 
-    /// The container family when `url` starts like a video file we accept (`mov`, `matroska`,
-    /// `avi`, `mpegts`, `flv`), else nil. Reads only the first bytes; nothing is opened by FFmpeg.
-    ///
-    /// ISO-BMFF images (HEIC, AVIF) also start with `ftyp` and answer `mov`: sniff images first.
-    public static func sniffContainer(_ url: URL) -> String? {
-        guard let format = try? FormatSniffer.sniff(url) else { return nil }
-        return FormatSniffer.family(of: format)
-    }
-
     /// Sniffs, opens and describes `url`.
     ///
     /// - Throws: ``TranscodeError`` with `too_large` (checked before opening), `unsupported_format`,

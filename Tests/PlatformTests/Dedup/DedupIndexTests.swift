@@ -47,28 +47,39 @@ struct DedupIndexTests {
         #expect(index.matches(for: queries[0], within: 80) == bruteForce(entries, queries[0], within: 80))
     }
 
-    @Test func dihedralLookupReturnsTheClosestVariant() {
+    @Test func bestMatchOverVariantsIsTheClosestThenTheLowestID() {
         var generator = SeededGenerator(seed: 8)
+        let variants = (0..<8).map { _ in PDQHash.random(using: &generator) }
+        var entries: [PDQIndex.Entry] = (100..<300).map { (Int64($0), PDQHash.random(using: &generator)) }
+        // Two hashes 5 bits from a variant each, the lower id near the later variant, and one
+        // 12 bits from another variant.
+        entries.append((7, variants[1].flipping(5, using: &generator)))
+        entries.append((3, variants[6].flipping(5, using: &generator)))
+        entries.append((500, variants[3].flipping(12, using: &generator)))
         let index = PDQIndex(firstSealAt: 64)
-        let stored = PDQHash.random(using: &generator)
-        index.append(id: 7, hash: stored)
-        for id in 100..<300 { index.append(id: Int64(id), hash: .random(using: &generator)) }
+        index.append(contentsOf: entries.sorted { $0.id < $1.id })
 
-        var variants = (0..<8).map { _ in PDQHash.random(using: &generator) }
-        variants[3] = stored.flipping(12, using: &generator)
-        variants[5] = stored.flipping(5, using: &generator)
-        let best = index.bestMatch(hexVariants: variants.map(\.hex))
-        #expect(best == PDQDihedralMatch(match: PDQMatch(id: 7, distance: 5), variantIndex: 5))
-        #expect(index.bestMatch(variants: variants) == best)
+        #expect(index.bestMatch(variants: variants) == PDQMatch(id: 3, distance: 5))
+        #expect(index.bestMatch(variants: variants.reversed()) == PDQMatch(id: 3, distance: 5))
+        #expect(index.bestMatch(variants: variants, excluding: 3) == PDQMatch(id: 7, distance: 5))
         #expect(index.bestMatch(variants: variants, within: 4) == nil)
-        #expect(index.bestMatch(hexVariants: ["not hex", stored.hex.uppercased()])?.variantIndex == 1)
+        #expect(index.bestMatch(variants: []) == nil)
+        // The same as a brute-force scan, whatever the radius and excluded id.
+        for maxDistance in [4, 5, 12, 31, 100] {
+            for excluded in [nil, 3, 7, 500] as [Int64?] {
+                let expected = variants.flatMap { bruteForce(entries, $0, within: maxDistance) }
+                    .filter { $0.id != excluded }
+                    .min { ($0.distance, $0.id) < ($1.distance, $1.id) }
+                #expect(index.bestMatch(variants: variants, within: maxDistance, excluding: excluded) == expected)
+            }
+        }
     }
 
     @Test func concurrentAppendsWhileQuerying() async {
         var generator = SeededGenerator(seed: 99)
         let anchor = PDQHash.random(using: &generator)
         let index = PDQIndex(firstSealAt: 1_024)
-        index.append(id: 0, hash: anchor)
+        index.append(contentsOf: [(0, anchor)])
         let batches: [[PDQIndex.Entry]] = (0..<60).map { batch in
             (0..<250).map { offset in
                 let id = Int64(1 + batch * 250 + offset)
@@ -96,35 +107,26 @@ struct DedupIndexTests {
         }
         let all: [PDQIndex.Entry] = [(0, anchor)] + batches.flatMap { $0 }
         #expect(index.count == all.count)
-        #expect(index.watermark == 15_000)
         #expect(index.matches(for: anchor) == bruteForce(all, anchor, within: 31))
     }
 
-    @Test func catchUpFetchesAfterTheWatermarkWithoutDuplicates() async throws {
-        var generator = SeededGenerator(seed: 3)
-        let rows: [PDQIndex.Entry] = (1...2_500).map { (Int64($0 * 2), PDQHash.random(using: &generator)) }
-        let index = PDQIndex(firstSealAt: 512)
-        let fetch: (Int64, Int) async throws -> [PDQIndex.Entry] = { afterID, limit in
-            Array(rows.filter { $0.id > afterID }.prefix(limit))
-        }
-        #expect(try await index.catchUp(batchSize: 1_000, fetch: fetch) == 2_500)
-        #expect(index.watermark == 5_000)
-        #expect(try await index.catchUp(batchSize: 1_000, fetch: fetch) == 0)
-        // An overlapping fetch (rows already seen) stores nothing twice.
-        #expect(index.append(contentsOf: Array(rows.suffix(10)), skippingSeen: true) == 0)
-        #expect(index.count == 2_500)
-        #expect(index.matches(for: rows[17].hash, within: 0) == [PDQMatch(id: rows[17].id, distance: 0)])
-    }
-
-    @Test func hashesRoundTripThroughHexAndBytes() throws {
+    @Test func hashesRoundTripThroughHex() throws {
         var generator = SeededGenerator(seed: 1)
         let hash = PDQHash.random(using: &generator)
         #expect(PDQHash(hex: hash.hex) == hash)
         #expect(PDQHash(hex: hash.hex.uppercased()) == hash)
-        #expect(PDQHash(bytes: hash.bytes) == hash)
         #expect(PDQHash(hex: "f" + String(repeating: "0", count: 63)) == PDQHash(0xF000_0000_0000_0000, 0, 0, 0))
         #expect(PDQHash(hex: String(repeating: "g", count: 64)) == nil)
         #expect(PDQHash(hex: "abc") == nil)
         #expect(hash.distance(to: hash.flipping(17, using: &generator)) == 17)
+    }
+
+    @Test func aHashColumnThatIsNotAHashIsAnError() throws {
+        let text = "0123456789abcdef" + String(repeating: "0", count: 47) + "1"
+        #expect(try PDQHash(postgresText: text, typeOID: PostgresOID.text) == PDQHash(0x0123_4567_89AB_CDEF, 0, 0, 1))
+        for malformed in ["", "abc", String(repeating: "g", count: 64), " " + String(repeating: "0", count: 63)] {
+            let error = #expect(throws: DatabaseError.self) { try PDQHash(postgresText: malformed, typeOID: PostgresOID.text) }
+            #expect(error?.code == .decodingFailed)
+        }
     }
 }

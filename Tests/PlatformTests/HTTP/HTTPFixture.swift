@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 import Testing
+import Thumbnail
 
 @testable import Platform
 
@@ -15,11 +16,19 @@ struct HTTPFixture {
     let store: ObjectStore
     let enqueued: Recorder
 
-    /// Records the hooks' calls.
+    /// Records the hooks' calls, which then enqueue the daemon's jobs (`PostHooks.jobQueue`)
+    /// in the caller's transaction, or fail while `failing` is set.
     final class Recorder: Sendable {
         let processing = Mutex<[(Int64, MediaKind)]>([])
         let deletions = Mutex<[Int64]>([])
         let fanOuts = Mutex<[Int64]>([])
+        let failing = Mutex(false)
+
+        struct EnqueueFailed: Error {}
+
+        func check() throws {
+            if failing.withLock({ $0 }) { throw EnqueueFailed() }
+        }
     }
 
     static func make(
@@ -31,15 +40,33 @@ struct HTTPFixture {
         let root = NSTemporaryDirectory() + "mdhttp-" + UUID().uuidString.lowercased()
         let store = try ObjectStore(root: root + "/store")
         try FileManager.default.createDirectory(atPath: root + "/spool", withIntermediateDirectories: true)
+        // The daemon's sniffer (MediaDaemon's `MediaSniffer.formats`): the media format table.
+        let sniffer = MediaSniffer(length: MediaFormat.sniffLength) { head in
+            MediaFormat.sniff(head).map { $0.isVideo ? .video : .photo }
+        }
         var configuration = HTTPConfiguration(
-            maximumPhotoBytes: 20_000_000, maximumVideoBytes: 100 * 1024 * 1024, uploadDirectory: root + "/spool", social: SocialConfiguration(celebrityFollowerThreshold: 2, bcryptCost: 4))
+            mediaSniffer: sniffer, maximumPhotoBytes: 20_000_000, maximumVideoBytes: 100 * 1024 * 1024,
+            uploadDirectory: root + "/spool", social: SocialConfiguration(celebrityFollowerThreshold: 2, bcryptCost: 4))
         configuration.port = 0  // a free port: every suite talks to a real server over a socket
         configure(&configuration)
         let recorder = Recorder()
+        let queue = PostHooks.jobQueue
         let hooks = PostHooks(
-            enqueueProcessing: { id, original in recorder.processing.withLock { $0.append((id, original.kind)) } },
-            enqueueDeletion: { id in recorder.deletions.withLock { $0.append(id) } },
-            enqueueFanOut: { id in recorder.fanOuts.withLock { $0.append(id) } })
+            enqueueProcessing: { id, original, connection in
+                try recorder.check()
+                try queue.enqueueProcessing(id, original, connection)
+                recorder.processing.withLock { $0.append((id, original.kind)) }
+            },
+            enqueueDeletion: { id, connection in
+                try recorder.check()
+                try queue.enqueueDeletion(id, connection)
+                recorder.deletions.withLock { $0.append(id) }
+            },
+            enqueueFanOut: { id, connection in
+                try recorder.check()
+                try queue.enqueueFanOut(id, connection)
+                recorder.fanOuts.withLock { $0.append(id) }
+            })
         let api = try HTTPAPI(configuration: configuration, pool: pool, store: store, hooks: hooks, logger: logger)
         return HTTPFixture(api: api, pool: pool, store: store, enqueued: recorder)
     }

@@ -20,9 +20,9 @@ struct MediaDedupTests {
 
     func outcome(_ id: Int64, pdq: PDQHash, frames: [PDQHash] = []) -> MediaCompletion.Outcome {
         MediaCompletion.Outcome(
-            mediaID: id, manifestJSON: "{}", inputJSON: "{}", presetName: "test", presetVersion: 1, pdq: pdq.hex,
+            mediaID: id, manifestJSON: "{}", inputJSON: "{}", presetName: "test", presetVersion: 1, pdq: pdq,
             pdqQuality: 90, pdqVariants: [], phash: nil,
-            frames: frames.enumerated().map { (tMs: $0.offset * 1000, pdq: $0.element.hex, quality: 90) })
+            frames: frames.enumerated().map { (tMs: $0.offset * 1000, hash: $0.element, quality: 90) })
     }
 
     func ready(_ completion: MediaCompletion, _ outcome: MediaCompletion.Outcome, _ pool: DatabasePool) async throws -> MediaRecord {

@@ -7,8 +7,9 @@
 SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' || $2, 7));
 
 -- name: PostForIdempotencyKey
--- $1 user id, $2 key: the post a first request with this key created, with its media status.
-SELECT p.id, p.created_at, m.status FROM post_idempotency i
+-- $1 user id, $2 key: the post a first request with this key created, with its media status
+-- and the SHA-256 of its original (a retry must send the same file).
+SELECT p.id, p.created_at, m.status, m.sha256 FROM post_idempotency i
 JOIN posts p ON p.id = i.post_id JOIN media m ON m.id = p.media_id
 WHERE i.user_id = $1 AND i.key = $2;
 

@@ -86,7 +86,7 @@ struct FormatAgreementTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
-    @Test("serve refuses to start with such a preset in jobs/, before opening a database")
+    @Test("serve refuses to start with such a preset in its --presets directory, before opening a database")
     func serveChecksPresets() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let jobs = directory.appendingPathComponent("jobs")
@@ -94,7 +94,8 @@ struct FormatAgreementTests {
         try misspeltVideoPreset(at: jobs.appendingPathComponent("video.json"))
         // Were the preset accepted, serve would fail on this unreachable database instead.
         let result = try await DaemonProcess.run(
-            ["serve", "--no-http", "--data", directory.appendingPathComponent("data").path], directory: directory,
+            ["serve", "--no-http", "--presets", jobs.path, "--data", directory.appendingPathComponent("data").path],
+            directory: directory,
             environment: ["DATABASE_URL": "postgresql://127.0.0.1:1/none"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("invalid_preset"), "\(result.stderr)")

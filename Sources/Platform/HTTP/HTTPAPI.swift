@@ -72,6 +72,8 @@ public struct HTTPAPI: Sendable {
         EngagementRoutes(api: self).register(on: router)
         MediaRoutes(api: self).register(on: router)
         OperationsRoutes(api: self).register(on: router)
+        // Last: it wraps only the not-found responder (middleware applies to later routes).
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
 

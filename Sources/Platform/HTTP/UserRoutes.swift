@@ -26,10 +26,10 @@ struct UserRoutes: Sendable {
             return Response(status: .noContent)
         }
         router.get("/api/v1/users/{id}") { _, context in
-            try JSONResponse.make(try await api.users.profile(userID: try context.parameters.require("id", as: Int64.self)))
+            try JSONResponse.make(try await api.users.profile(userID: try PathID.require(context)))
         }
         router.get("/api/v1/users/{id}/posts") { request, context in
-            let userID = try context.parameters.require("id", as: Int64.self)
+            let userID = try PathID.require(context)
             let user = try await api.users.profile(userID: userID)
             let page = try await api.posts.posts(ofUser: userID, page: try PageParameters.page(request))
             return try JSONResponse.make(ProfilePosts(user: user, posts: page.posts, nextCursor: page.next))
@@ -37,14 +37,14 @@ struct UserRoutes: Sendable {
         router.post("/api/v1/users/{id}/follow") { request, context in
             let userID = try await api.auth.userID(request)
             let state = try await api.follows.follow(
-                follower: userID, followee: try context.parameters.require("id", as: Int64.self))
+                follower: userID, followee: try PathID.require(context))
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(state)
         }
         router.delete("/api/v1/users/{id}/follow") { request, context in
             let userID = try await api.auth.userID(request)
             let state = try await api.follows.unfollow(
-                follower: userID, followee: try context.parameters.require("id", as: Int64.self))
+                follower: userID, followee: try PathID.require(context))
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(state)
         }
@@ -61,8 +61,8 @@ enum PageParameters {
         }
         var limit: Int?
         if let text = query.get("limit") {
-            guard let value = Int(text), value >= 1 else {
-                throw SocialError(.invalid, "invalid_limit", "limit must be a positive integer")
+            guard let value = Int(text), PageRequest.limits.contains(value) else {
+                throw SocialError(.invalid, "invalid_limit", "limit must be an integer from 1 to 100")
             }
             limit = value
         }

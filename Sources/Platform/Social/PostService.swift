@@ -18,8 +18,9 @@ public struct PostService: Sendable {
     public func create(
         userID: Int64, original: StoredOriginal, caption: String, idempotencyKey: String?
     ) async throws -> CreatedPost {
-        guard caption.count <= 2200 else {
-            throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 characters")
+        try StoredText.refuseNUL(caption, field: "the caption")
+        guard StoredText.length(caption) <= 2200 else {
+            throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 code points")
         }
         if let key = idempotencyKey, key.isEmpty || key.utf8.count > 255 {
             throw SocialError(.invalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 bytes")

@@ -25,6 +25,7 @@ public struct UserService: Sendable {
         else {
             throw SocialError(.invalid, "invalid_username", "usernames are 3 to 30 characters of a-z, 0-9 and _")
         }
+        try StoredText.refuseNUL(password, field: "a password")
         guard password.utf8.count >= 8, password.utf8.count <= 72 else {
             throw SocialError(.invalid, "invalid_password", "passwords are 8 to 72 bytes long")
         }
@@ -40,6 +41,9 @@ public struct UserService: Sendable {
     /// Checks the password and opens a session; a wrong name or password is the same 401 after
     /// the same work (an unknown name is checked against `absentUserHash`).
     public func logIn(username: String, password: String) async throws -> NewSession {
+        // Cut at a NUL, "alice\0x" would be looked up as "alice".
+        try StoredText.refuseNUL(username, field: "a username")
+        try StoredText.refuseNUL(password, field: "a password")
         let rows = try await pool.query(SocialQuery.userCredentials, [username])
         let stored = try rows.first?["password_hash", as: String.self]
         let matches = await passwords.verify(password, hash: stored ?? absentUserHash)

@@ -98,6 +98,8 @@ struct Daemon {
                 rescuer: try JobRescuer(pool: pool, logger: logger, metrics: metrics),
                 cleaner: try JobCleaner(pool: pool, logger: logger)),
             QueueService(runner: runner),
+            SessionSweeperService(
+                sweeper: try SessionSweeper(pool: pool, social: settings.http.social, logger: logger)),
         ]
         if settings.httpEnabled { services.append(api.makeApplication()) }
         return services

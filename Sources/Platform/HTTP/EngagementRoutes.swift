@@ -8,7 +8,7 @@ struct EngagementRoutes: Sendable {
         var text: String
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.post("/api/v1/posts/{id}/likes") { request, context in
             let userID = try await api.auth.userID(request)
             try api.limiter.take(.like, userID: userID)
@@ -27,6 +27,7 @@ struct EngagementRoutes: Sendable {
             let postID = try PathID.require(context)
             let body = try await JSONResponse.decode(NewComment.self, from: request)
             try api.limiter.take(.comment, userID: userID)
+            try api.limiter.take(.commentOnPost, .post(postID))
             let comment = try await api.comments.add(userID: userID, postID: postID, text: body.text)
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(comment, status: .created)

@@ -63,8 +63,8 @@ public struct HTTPAPI: Sendable {
     }
 
     /// The router with every route and the metrics and error middleware.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func makeRouter() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: HTTPMetrics(factory: metrics)))
         router.add(middleware: APIErrorMiddleware(logger: logger))
         UserRoutes(api: self).register(on: router)

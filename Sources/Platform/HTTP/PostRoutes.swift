@@ -6,7 +6,7 @@ import Hummingbird
 struct PostRoutes: Sendable {
     let api: HTTPAPI
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.post("/api/v1/posts") { request, _ in try await create(request) }
         router.get("/api/v1/posts/{id}") { _, context in
             try JSONResponse.make(try await api.posts.get(postID: try PathID.require(context)))

@@ -39,6 +39,9 @@ final class BcryptPool: Sendable {
         }
     }
 
+    /// Jobs queued and not yet started.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
     private func drain() {
         while let job = state.withLock({ state -> (@Sendable () -> Void)? in
             guard !state.waiting.isEmpty else {

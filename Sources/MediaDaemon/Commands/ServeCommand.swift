@@ -69,6 +69,42 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Most HTTP connections open at once; more are closed as soon as accepted (env MEDIADAEMON_MAX_CONNECTIONS, default 1024).")
     var maxConnections: Int?
 
+    @Option(help: "Uploads per user: BURST,PER_MINUTE (default 10,30).", transform: ServeSettings.rateLimit)
+    var uploadLimit: RateLimit?
+
+    @Option(help: "Likes per user: BURST,PER_MINUTE (default 60,300).", transform: ServeSettings.rateLimit)
+    var likeLimit: RateLimit?
+
+    @Option(help: "Comments per user: BURST,PER_MINUTE (default 20,60).", transform: ServeSettings.rateLimit)
+    var commentLimit: RateLimit?
+
+    @Option(help: "Comments per post, all users together: BURST,PER_MINUTE (default 60,120).", transform: ServeSettings.rateLimit)
+    var commentPostLimit: RateLimit?
+
+    @Option(help: "Follows and unfollows per user: BURST,PER_MINUTE (default 30,60).", transform: ServeSettings.rateLimit)
+    var followLimit: RateLimit?
+
+    @Option(help: "Registrations per client address and per username: BURST,PER_MINUTE (default 10,10).", transform: ServeSettings.rateLimit)
+    var registerLimit: RateLimit?
+
+    @Option(help: "Log-ins per client address and per username: BURST,PER_MINUTE (default 20,30).", transform: ServeSettings.rateLimit)
+    var loginLimit: RateLimit?
+
+    @Option(help: "Failed log-ins of a username or an address before each further failure locks it out, for 1 s doubling up to 15 minutes (default 5). The counts are kept in the database, shared by every daemon.")
+    var loginFreeFailures: Int?
+
+    @Option(name: .customLong("trusted-proxy"), help: "IP address of a proxy whose X-Forwarded-For names the client, for rate limits (repeatable; default none: the peer is the client).")
+    var trustedProxies: [String] = []
+
+    @Option(help: "Threads that run bcrypt for log-ins and registrations (default half the cores, at least 1).")
+    var bcryptThreads: Int?
+
+    @Option(help: "Seconds after log-in a session is refused, however it is used (default 2592000, 30 days).")
+    var sessionMaxAge: Int?
+
+    @Option(help: "Seconds without use after which a session is refused (default 604800, 7 days; at least 120).")
+    var sessionIdleAge: Int?
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -84,6 +120,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let port, !ServeSettings.ports.contains(port) { throw ValidationError("--port must be 0...65535") }
         if let celebrityFollowers, celebrityFollowers < 1 { throw ValidationError("--celebrity-followers must be at least 1") }
         if let dbPool, !ServeSettings.poolSizes.contains(dbPool) { throw ValidationError("--db-pool must be 1...256") }
+        if let loginFreeFailures, loginFreeFailures < 0 { throw ValidationError("--login-free-failures must be at least 0") }
+        if let bcryptThreads, !(1...256).contains(bcryptThreads) { throw ValidationError("--bcrypt-threads must be 1...256") }
+        if let sessionMaxAge, sessionMaxAge < 60 { throw ValidationError("--session-max-age must be at least 60 seconds") }
+        if let sessionIdleAge, sessionIdleAge < 120 { throw ValidationError("--session-idle-age must be at least 120 seconds") }
         for (name, value) in [("--session-cache-ttl", sessionCacheTTL), ("--feed-cache-ttl", feedCacheTTL)] {
             if let value, !ServeSettings.cacheSeconds.contains(value) { throw ValidationError("\(name) must be 0...3600 seconds") }
         }
@@ -105,8 +145,15 @@ struct ServeCommand: AsyncParsableCommand {
         let feedTTL = try feedCacheTTL ?? environment.seconds("MEDIADAEMON_FEED_CACHE_TTL", in: ServeSettings.cacheSeconds) ?? 1
         let originalGrace = try originalGrace
             ?? environment.integer("MEDIADAEMON_ORIGINAL_GRACE", in: ServeSettings.originalGraceSeconds) ?? 86_400
+        var social = SocialConfiguration(
+            celebrityFollowerThreshold: threshold, sessionCacheTTL: ServeSettings.cacheTTL(sessionTTL),
+            feedCacheTTL: ServeSettings.cacheTTL(feedTTL))
+        if let sessionMaxAge { social.sessionMaximumAge = .seconds(sessionMaxAge) }
+        if let sessionIdleAge { social.sessionIdleAge = .seconds(sessionIdleAge) }
+        if let bcryptThreads { social.bcryptThreads = bcryptThreads }
+        if let loginFreeFailures { social.loginThrottle.freeFailures = loginFreeFailures }
         // The presets own the byte limits; the upload refuses (413) what the pipeline would.
-        let http = HTTPConfiguration(
+        var http = HTTPConfiguration(
             mediaSniffer: .formats,
             maximumPhotoBytes: presets.uploadByteLimits.photo, maximumVideoBytes: presets.uploadByteLimits.video,
             host: host ?? environment.string("MEDIADAEMON_HOST") ?? "127.0.0.1",
@@ -115,9 +162,15 @@ struct ServeCommand: AsyncParsableCommand {
             timeouts: try timeouts(environment),
             maximumConnections: try maxConnections
                 ?? environment.integer("MEDIADAEMON_MAX_CONNECTIONS", in: ServeSettings.connectionLimits) ?? 1024,
-            social: SocialConfiguration(
-                celebrityFollowerThreshold: threshold, sessionCacheTTL: ServeSettings.cacheTTL(sessionTTL),
-                feedCacheTTL: ServeSettings.cacheTTL(feedTTL)))
+            social: social,
+            trustedProxies: Set(trustedProxies))
+        http.uploadLimit = uploadLimit ?? http.uploadLimit
+        http.likeLimit = likeLimit ?? http.likeLimit
+        http.commentLimit = commentLimit ?? http.commentLimit
+        http.commentPostLimit = commentPostLimit ?? http.commentPostLimit
+        http.followLimit = followLimit ?? http.followLimit
+        http.registerLimit = registerLimit ?? http.registerLimit
+        http.loginLimit = loginLimit ?? http.loginLimit
         return ServeSettings(
             daemon: daemon, http: http, httpEnabled: !noHTTP,
             databasePoolSize: try dbPool ?? environment.integer("MEDIADAEMON_DB_POOL", in: ServeSettings.poolSizes)

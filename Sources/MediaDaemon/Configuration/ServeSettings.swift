@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Platform
 
@@ -66,6 +67,15 @@ extension ServeSettings {
             throw MediaFailure.internalError("preset directory \(directory) does not exist")
         }
         return (try MediaJob.Presets.fromDirectory(directory), directory)
+    }
+
+    /// A rate limit from `BURST,PER_MINUTE` (`--login-limit 20,30`): BURST at least 1,
+    /// PER_MINUTE at least 0.
+    static func rateLimit(_ text: String) throws -> RateLimit {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, let burst = Int(parts[0]), let perMinute = Int(parts[1]), burst >= 1, perMinute >= 0
+        else { throw ValidationError("a rate limit is BURST,PER_MINUTE (BURST ≥ 1, PER_MINUTE ≥ 0), not \(text)") }
+        return RateLimit(burst: burst, perMinute: perMinute)
     }
 
     /// A cache lifetime or timeout in seconds as a `Duration` (whole milliseconds).

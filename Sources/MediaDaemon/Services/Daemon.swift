@@ -106,6 +106,8 @@ struct Daemon {
                         .init(directory: configuration.scratchDirectory, prefix: MediaProcessor.scratchPrefix),
                     ], logger: logger)),
             QueueService(runner: runner),
+            SessionSweeperService(
+                sweeper: try SessionSweeper(pool: pool, social: settings.http.social, logger: logger)),
         ]
         if settings.httpEnabled { services.append(api.makeApplication()) }
         return services

@@ -38,3 +38,13 @@ struct QueueMaintenanceService: Service {
         }
     }
 }
+
+/// Deletes expired sessions and forgotten log-in failures until graceful shutdown. Every
+/// daemon runs it; the deletes only split the work between them.
+struct SessionSweeperService: Service {
+    let sweeper: SessionSweeper
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await sweeper.run() }
+    }
+}

@@ -67,8 +67,8 @@ public struct HTTPAPI: Sendable {
     }
 
     /// The router with every route and the metrics and error middleware.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func makeRouter() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: HTTPMetrics(factory: metrics)))
         router.add(middleware: APIErrorMiddleware(logger: logger))
         UserRoutes(api: self).register(on: router)
@@ -76,6 +76,8 @@ public struct HTTPAPI: Sendable {
         EngagementRoutes(api: self).register(on: router)
         MediaRoutes(api: self).register(on: router)
         OperationsRoutes(api: self).register(on: router)
+        // Last: it wraps only the not-found responder (middleware applies to later routes).
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
 

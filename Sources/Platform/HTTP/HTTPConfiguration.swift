@@ -28,11 +28,25 @@ public struct HTTPConfiguration: Sendable {
     public var likeLimit: RateLimit
     /// Per-user limits on comments.
     public var commentLimit: RateLimit
+    /// Per-post limits on comments (all commenters together).
+    public var commentPostLimit: RateLimit
+    /// Per-user limits on follows and unfollows.
+    public var followLimit: RateLimit
+    /// Limits on registrations, per client address and per username.
+    public var registerLimit: RateLimit
+    /// Limits on log-ins, per client address and per username (failures also back off, see
+    /// `SocialConfiguration.loginThrottle`).
+    public var loginLimit: RateLimit
+    /// Peers whose `X-Forwarded-For` names the client (exact IP addresses); the address of any
+    /// other peer is the client's.
+    public var trustedProxies: Set<String>
 
     /// The upload limits come from the presets (no default here, so there is one source).
     /// Defaults: 127.0.0.1:8080, uploads spooled in the temporary directory, the timeouts of
-    /// `HTTPTimeouts()`, 1024 connections, 10 uploads then
-    /// 30 a minute, 60 likes then 300 a minute, 20 comments then 60 a minute.
+    /// `HTTPTimeouts()`, 1024 connections, 10 uploads then 30 a minute, 60 likes then 300 a
+    /// minute, 20 comments then 60 a minute per user and 60 then 120 per post, 30 follows then
+    /// 60 a minute, 10 registrations then 10 a minute and 20 log-ins then 30 a minute per
+    /// address and per username, no proxy.
     public init(
         mediaSniffer: MediaSniffer, maximumPhotoBytes: Int64, maximumVideoBytes: Int64,
         host: String = "127.0.0.1", port: Int = 8080,
@@ -41,9 +55,19 @@ public struct HTTPConfiguration: Sendable {
         social: SocialConfiguration = SocialConfiguration(),
         uploadLimit: RateLimit = RateLimit(burst: 10, perMinute: 30),
         likeLimit: RateLimit = RateLimit(burst: 60, perMinute: 300),
-        commentLimit: RateLimit = RateLimit(burst: 20, perMinute: 60)
+        commentLimit: RateLimit = RateLimit(burst: 20, perMinute: 60),
+        commentPostLimit: RateLimit = RateLimit(burst: 60, perMinute: 120),
+        followLimit: RateLimit = RateLimit(burst: 30, perMinute: 60),
+        registerLimit: RateLimit = RateLimit(burst: 10, perMinute: 10),
+        loginLimit: RateLimit = RateLimit(burst: 20, perMinute: 30),
+        trustedProxies: Set<String> = []
     ) {
         self.mediaSniffer = mediaSniffer
+        self.commentPostLimit = commentPostLimit
+        self.followLimit = followLimit
+        self.registerLimit = registerLimit
+        self.loginLimit = loginLimit
+        self.trustedProxies = trustedProxies
         self.host = host
         self.port = port
         self.maximumPhotoBytes = maximumPhotoBytes

@@ -48,6 +48,10 @@ struct HTTPFixture {
             mediaSniffer: sniffer, maximumPhotoBytes: 20_000_000, maximumVideoBytes: 100 * 1024 * 1024,
             uploadDirectory: root + "/spool", social: SocialConfiguration(celebrityFollowerThreshold: 2, bcryptCost: 4))
         configuration.port = 0  // a free port: every suite talks to a real server over a socket
+        // Every test client registers and logs in from 127.0.0.1; tests of these limits lower them.
+        configuration.registerLimit = RateLimit(burst: 10_000, perMinute: 10_000)
+        configuration.loginLimit = RateLimit(burst: 10_000, perMinute: 10_000)
+        configuration.followLimit = RateLimit(burst: 10_000, perMinute: 10_000)
         configure(&configuration)
         let recorder = Recorder()
         let queue = PostHooks.jobQueue

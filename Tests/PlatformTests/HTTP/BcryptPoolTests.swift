@@ -37,7 +37,9 @@ struct BcryptPoolTests {
 
     @Test("a bucket refills at its rate: the clock is a parameter")
     func bucketRefill() throws {
-        let limiter = RateLimiter(configuration: HTTPConfiguration(followLimit: RateLimit(burst: 2, perMinute: 60)))
+        let limiter = RateLimiter(configuration: HTTPConfiguration(
+            mediaSniffer: MediaSniffer(length: 0) { _ in nil }, maximumPhotoBytes: 1, maximumVideoBytes: 1,
+            followLimit: RateLimit(burst: 2, perMinute: 60)))
         let start = ContinuousClock.now
         try limiter.take(.follow, userID: 1, now: start)
         try limiter.take(.follow, userID: 1, now: start)

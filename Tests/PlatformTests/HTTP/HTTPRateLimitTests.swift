@@ -99,7 +99,7 @@ struct HTTPRateLimitTests {
         // A second daemon on the same database sees the same lock.
         let other = try HTTPAPI(
             configuration: fixture.api.configuration, pool: fixture.pool, store: fixture.store,
-            hooks: PostHooks(enqueueProcessing: { _, _ in }, enqueueDeletion: { _ in }, enqueueFanOut: { _ in }),
+            hooks: PostHooks(enqueueProcessing: { _, _, _ in }, enqueueDeletion: { _, _ in }, enqueueFanOut: { _, _ in }),
             logger: Logger(label: "second-daemon"))
         try await other.makeApplication().test(.live) { client in
             let locked = try await Self.logIn(client, "alice", from: "192.0.2.11")

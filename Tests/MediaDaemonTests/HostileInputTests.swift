@@ -41,6 +41,12 @@ struct HostileInputTests {
         ("video-audio-only.mp4", .refused("no_video_stream")),
         ("video-random.mp4", .refused("unsupported_format")),
         ("video-ten-hours.mp4", .refused("too_long")),
+        // Matroska cut to a third: the clusters end long before the declared duration.
+        ("video-truncated.mkv", .refused("corrupt")),
+        // No duration in the headers: decoding stops at the limit (60 s of 120).
+        ("video-no-duration.mkv", .refused("too_long")),
+        // FFV1 is not on the decoder list.
+        ("video-ffv1.mkv", .refused("unsupported_format")),
         // The kind comes from the magic bytes, not the name (DESIGN.md): a PNG is a photo.
         ("video-png-renamed.mp4", .photo(format: "png", width: 640, height: 480)),
     ] + headerFiles

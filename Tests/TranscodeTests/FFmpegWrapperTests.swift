@@ -114,8 +114,8 @@ extension TranscodeSuite {
 
         /// One single-rung transcode built straight from the wrappers (no audio, 160x120).
         private func transcodeOnce(_ input: URL, to output: String) throws(TranscodeError) {
-            let source = try OpenedSource(url: input, limits: .default)
-            let reader = try SourceReader(container: source.container, withAudio: false)
+            let source = try OpenedSource(url: input, limits: .default, decoderCountsDuration: true)
+            let reader = try SourceReader(source: source, withAudio: false)
             let writer = try RungWriter(
                 path: output,
                 settings: .init(width: 320, height: 240, speedPreset: "ultrafast", maxrate: 400_000, bufsize: 800_000),

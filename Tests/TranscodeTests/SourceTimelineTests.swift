@@ -83,6 +83,37 @@ extension TranscodeSuite {
                 try timeline.truncation(declaredDuration: Int64.max, timeBase: Self.nanoseconds.inverted)
             }
         }
+
+        @Test func audioIsCountedFromItsFirstTimestamp() throws {
+            // Audio at 1/48000 s from 1.4 s of container start: 48000 ticks is one second.
+            var timeline = SourceTimeline(containerStart: 1_400_000)
+            let audio = AVRational(num: 1, den: 48000)
+            #expect(try timeline.decodedAudioMilliseconds(timeBase: audio) == nil)
+            #expect(try timeline.audioTimestamp(67_200, timeBase: audio) == 0)
+            #expect(try timeline.audioTimestamp(CAVUtil_NOPTS_VALUE(), timeBase: audio) == CAVUtil_NOPTS_VALUE())
+            #expect(try timeline.audioTimestamp(67_200 + 96_000, timeBase: audio) == 96_000)
+            #expect(try timeline.decodedAudioMilliseconds(timeBase: audio) == 2000)
+        }
+
+        @Test func theContainerDurationAllowsAWideMargin() throws {
+            let timeline = SourceTimeline(containerStart: 0)
+            // 6 s declared (AV_TIME_BASE is microseconds): 2 s decoded is a third, 4.5 s is enough.
+            #expect(try timeline.containerTruncation(declaredDuration: 6_000_000, decodedMs: 2000) == 6000)
+            #expect(try timeline.containerTruncation(declaredDuration: 6_000_000, decodedMs: 4500) == nil)
+            // 3 s declared: 1.2 s decoded misses only 1.8 s, under the two-second floor.
+            #expect(try timeline.containerTruncation(declaredDuration: 3_000_000, decodedMs: 1200) == nil)
+            #expect(try timeline.containerTruncation(declaredDuration: 3_000_000, decodedMs: 500) == 3000)
+            #expect(try timeline.containerTruncation(declaredDuration: CAVUtil_NOPTS_VALUE(), decodedMs: 0) == nil)
+            #expect(try timeline.containerTruncation(declaredDuration: 0, decodedMs: 0) == nil)
+        }
+
+        @Test func theDecoderPixelBudgetCoversAlignedPicturesWithinTheLimits() {
+            // 400x300 with 64 pixels of alignment room on each side: 464 * 364.
+            let limits = VideoLimits(maxBytes: 1, maxDurationMs: 1, maxLongSide: 400, maxShortSide: 300)
+            #expect(SourceReader.pixelBudget(limits) == 168_896)
+            let huge = VideoLimits(maxBytes: 1, maxDurationMs: 1, maxLongSide: Int.max, maxShortSide: Int.max)
+            #expect(SourceReader.pixelBudget(huge) == Int64.max)
+        }
     }
 }
 

@@ -14,6 +14,9 @@ struct SourceTimeline {
     /// The first and last video timestamps handed on (stream time base).
     private(set) var firstVideo: Int64?
     private(set) var lastVideo: Int64?
+    /// The first and last audio timestamps handed on (audio stream time base).
+    private(set) var firstAudio: Int64?
+    private(set) var lastAudio: Int64?
 
     /// A timeline for a container whose `start_time` is `containerStart` (`AV_NOPTS_VALUE` when unknown).
     init(containerStart: Int64) {
@@ -40,6 +43,33 @@ struct SourceTimeline {
         lastVideo = timestamp
         if firstVideo == nil { firstVideo = timestamp }
         return timestamp
+    }
+
+    /// An audio frame's timestamp shifted to start at zero (unknown stays unknown), remembered
+    /// for ``decodedAudioMilliseconds(timeBase:)``.
+    mutating func audioTimestamp(_ pts: Int64, timeBase: AVRational) throws(TranscodeError) -> Int64 {
+        let timestamp = try shifted(pts, timeBase: timeBase)
+        guard timestamp != CAVUtil_NOPTS_VALUE() else { return timestamp }
+        if firstAudio == nil { firstAudio = timestamp }
+        lastAudio = max(lastAudio ?? timestamp, timestamp)
+        return timestamp
+    }
+
+    /// Milliseconds of audio between the first and the latest timestamps; nil before any.
+    func decodedAudioMilliseconds(timeBase: AVRational) throws(TranscodeError) -> Int64? {
+        guard let first = firstAudio, let last = lastAudio else { return nil }
+        return try Self.milliseconds(from: first, to: last, timeBase: timeBase)
+    }
+
+    /// The container's declared milliseconds (`duration` in `AV_TIME_BASE` units) when
+    /// `decodedMs` falls short of half of it, and by more than two seconds: a file cut short.
+    /// The margin is wide because this compares with the whole file, not one stream. Nil when
+    /// the duration is unknown or nothing is missing.
+    func containerTruncation(declaredDuration duration: Int64, decodedMs: Int64) throws(TranscodeError) -> Int64? {
+        guard duration > 0, duration != CAVUtil_NOPTS_VALUE() else { return nil }
+        let declared = try Self.rescale(duration, from: CAVUtil_TIME_BASE_Q(), to: Self.millisecond)
+        let missing = try Self.checked(declared.subtractingReportingOverflow(decodedMs))
+        return missing > max(2000, declared / 2) ? declared : nil
     }
 
     /// Milliseconds of video between the first and last timestamps handed on; nil before any.

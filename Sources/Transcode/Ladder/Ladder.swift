@@ -28,7 +28,7 @@ final class Ladder {
     ) throws(TranscodeError) {
         self.sampler = sampler
         let reader = try SourceReader(
-            container: source.container, withAudio: source.probe.hasAudio, stallTimeout: stallTimeout)
+            source: source, withAudio: source.probe.hasAudio, stallTimeout: stallTimeout)
         self.reader = reader
         if let audioTimeBase = reader.audioTimeBase {
             audio = try AudioEncoder(

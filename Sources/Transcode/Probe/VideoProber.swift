@@ -12,10 +12,13 @@ public struct VideoProber: Sendable {
 
     /// Sniffs, opens and describes `url`.
     ///
+    /// Nothing is decoded, so a file whose headers declare no duration is refused as `too_long`
+    /// (``VideoPipeline`` accepts it and counts the decoded time instead).
+    ///
     /// - Throws: ``TranscodeError`` with `too_large` (checked before opening), `unsupported_format`,
     ///   `corrupt`, `no_video_stream`, `too_long`, `too_many_pixels`, or `io`.
     public func probe(_ url: URL) throws(TranscodeError) -> VideoProbe {
-        let opened = try OpenedSource(url: url, limits: limits)
+        let opened = try OpenedSource(url: url, limits: limits, decoderCountsDuration: false)
         return opened.probe
     }
 }

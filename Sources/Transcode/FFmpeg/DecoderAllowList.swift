@@ -1,4 +1,5 @@
 import CAVCodec
+import CAVFormat
 
 /// The codecs we decode, as the sniffing table is the list of demuxers we open.
 ///

@@ -7,9 +7,9 @@ import CAVFormat
 /// testing; a container may name any of them. Only the codecs of phone, camera and web video
 /// are opened; anything else is `unsupported_format` before a packet is decoded.
 enum DecoderAllowList {
-    /// Video codecs, by FFmpeg's codec name.
+    /// Video codecs, by FFmpeg's codec name (`flv1`: Sorenson H.263, the codec of old FLV files).
     static let video: Set<String> = [
-        "h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "mpeg2video", "mpeg1video", "h263", "mjpeg",
+        "h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "mpeg2video", "mpeg1video", "h263", "flv1", "mjpeg",
     ]
     /// Audio codecs, by FFmpeg's codec name.
     static let audio: Set<String> = [

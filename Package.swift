@@ -96,6 +96,14 @@ let package = Package(
 
         // `scripts/bench dedup`: PDQIndex query time at 1M and 10M hashes. Not a test.
         .executableTarget(name: "DedupBench", dependencies: ["Platform"], swiftSettings: swiftSettings),
+        // `scripts/fuzz`: every parser of untrusted bytes under libFuzzer, in its own build folder
+        // (release, -sanitize=fuzzer,address, -enable-testing for the internal entry points).
+        // libFuzzer's driver, weakly referenced: a build without the sanitizer still links.
+        .target(name: "CFuzzDriver"),
+        .executableTarget(
+            name: "MediaDaemonFuzz",
+            dependencies: ["Thumbnail", "Transcode", "Platform", "CAVCodec", "CAVUtil", "CFuzzDriver"],
+            swiftSettings: swiftSettings),
 
         // Test support: the worker process `QueueProcessTests` starts (crash recovery, fencing and
         // exactly-once across processes). Built with the tests, not part of the product.
@@ -119,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "PlatformTests",
             dependencies: [
-                "Platform", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Platform", "Thumbnail", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings

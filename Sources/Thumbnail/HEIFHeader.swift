@@ -6,10 +6,14 @@ enum HEIFHeader {
     /// The largest `width`×`height` among the file's `ispe` boxes, or nil when none is found.
     static func declaredSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
         var best: (width: Int, height: Int)?
+        // Areas compare saturated: two 32-bit sides can overflow Int, and an overflowing
+        // area is larger than any other (it fails the pixel limit either way).
+        func area(_ size: (width: Int, height: Int)) -> Int {
+            let product = size.width.multipliedReportingOverflow(by: size.height)
+            return product.overflow ? Int.max : product.partialValue
+        }
         walk(bytes, range: 0..<bytes.count, depth: 0) { width, height in
-            let area = width.multipliedReportingOverflow(by: height)
-            if area.overflow { best = (width, height); return }
-            if let current = best, current.width * current.height >= area.partialValue { return }
+            if let current = best, area(current) >= area((width, height)) { return }
             best = (width, height)
         }
         return best
@@ -34,7 +38,9 @@ enum HEIFHeader {
             } else if size == 0 {
                 size = range.upperBound - offset
             }
-            guard size >= header, offset + size <= range.upperBound else { return }
+            // A box's size is the file's claim (up to 2^64 - 1): compared with the bytes left,
+            // never added to the offset before it is known to fit.
+            guard size >= header, size <= range.upperBound - offset else { return }
             if type == "ispe", size >= header + 12 {
                 let width = Int(readUInt32(bytes, offset + header + 4))
                 let height = Int(readUInt32(bytes, offset + header + 8))

@@ -5,7 +5,7 @@ public import Foundation
 ///
 /// Synchronous and blocking (libvips work): run it on a dedicated thread, not the async pool.
 /// Safe to use from several threads at once; each call owns its images. All failures are
-/// `ThumbnailError`s: bad or over-limit input is permanent (`isPermanent`).
+/// `ThumbnailError`s: bad or over-limit input is permanent (`disposition.isPermanent`).
 public struct PhotoPipeline: Sendable {
     /// What to produce.
     public let preset: PhotoPreset

@@ -3,8 +3,9 @@ import Foundation
 /// An error from the Thumbnail module: what went wrong (`code`), in words (`message`), what the
 /// image library said (`cause`) and where it was thrown.
 ///
-/// Classify with `isPermanent` / `kind`, never by matching the message: bad or over-limit input
-/// is permanent (retrying cannot help), internal failures may be retried.
+/// Classify with ``disposition``, never by matching the message: bad or over-limit input is
+/// permanent (retrying cannot help), internal failures may be retried, an invalid preset is
+/// configuration.
 public struct ThumbnailError: Error, Sendable, CustomStringConvertible {
     /// A stable, machine-readable error code; `rawValue` is the snake_case wire form.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -46,23 +47,15 @@ public struct ThumbnailError: Error, Sendable, CustomStringConvertible {
         public var rawValue: String { value.rawValue }
         public var description: String { value.rawValue }
 
-        /// Whether the input itself is at fault (bad or over a limit).
-        var isInputFault: Bool {
+        /// What a failure with this code means for the job.
+        public var disposition: FailureDisposition {
             switch value {
-            case .unsupportedFormat, .tooLarge, .tooManyPixels, .tooManyFrames, .corrupt, .invalidPreset:
-                return true
-            case .io, .cancelled, .internal:
-                return false
+            case .unsupportedFormat, .corrupt: .badInput
+            case .tooLarge, .tooManyPixels, .tooManyFrames: .overLimit
+            case .invalidPreset: .configuration
+            case .io, .cancelled, .internal: .transient
             }
         }
-    }
-
-    /// Who is at fault, which decides whether a retry can help.
-    public enum Kind: String, Sendable {
-        /// The input is unusable or over a limit: permanent.
-        case badInput = "bad_input"
-        /// Something failed on our side: may be transient.
-        case `internal`
     }
 
     /// What went wrong.
@@ -89,11 +82,8 @@ public struct ThumbnailError: Error, Sendable, CustomStringConvertible {
         self.line = line
     }
 
-    /// Bad input or internal failure.
-    public var kind: Kind { code.isInputFault ? .badInput : .internal }
-
-    /// True when retrying the same input cannot succeed.
-    public var isPermanent: Bool { kind == .badInput }
+    /// What this failure means for the job (from ``code``).
+    public var disposition: FailureDisposition { code.disposition }
 
     public var description: String {
         var text = "\(code): \(message)"

@@ -1,8 +1,10 @@
+public import Thumbnail
+
 /// The one error type the Transcode module throws.
 ///
-/// Workers classify with ``code`` and ``isBadInput``, never by matching the message. A bad-input
-/// error (corrupt, unsupported or over-limit media) is permanent: retrying cannot help. Anything
-/// else is internal and may be retried.
+/// Workers classify with ``disposition``, never by matching the message. Bad input (corrupt or
+/// unsupported media) and over-limit input are permanent: retrying cannot help. An invalid
+/// preset is configuration. Anything else is internal and may be retried.
 public struct TranscodeError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, as a stable snake_case code (`corrupt`, `too_long`, …).
     ///
@@ -51,13 +53,13 @@ public struct TranscodeError: Error, CustomStringConvertible, Sendable {
         /// The snake_case name used in manifests and CLI error objects.
         public var description: String { value.rawValue }
 
-        /// Whether this code blames the input (permanent) rather than the machine or the code.
-        public var isBadInput: Bool {
+        /// What a failure with this code means for the job.
+        public var disposition: FailureDisposition {
             switch value {
-            case .unsupportedFormat, .tooLarge, .tooLong, .tooManyPixels, .noVideoStream, .corrupt:
-                true
-            case .stalled, .cancelled, .invalidPreset, .io, .internal:
-                false
+            case .unsupportedFormat, .noVideoStream, .corrupt: .badInput
+            case .tooLarge, .tooLong, .tooManyPixels: .overLimit
+            case .invalidPreset: .configuration
+            case .stalled, .cancelled, .io, .internal: .transient
             }
         }
     }
@@ -81,8 +83,8 @@ public struct TranscodeError: Error, CustomStringConvertible, Sendable {
     /// Source line that threw (for logs).
     public var line: Int
 
-    /// Whether the input is to blame (the job should fail permanently with ``code``).
-    public var isBadInput: Bool { code.isBadInput }
+    /// What this failure means for the job (from ``code``).
+    public var disposition: FailureDisposition { code.disposition }
 
     /// Makes an error; `file` and `line` default to the caller's location.
     public init(

@@ -39,7 +39,7 @@ public struct VideoPipeline: Sendable {
         input: URL, outputDirectory: URL, isCancelled: () -> Bool = { false }
     ) throws(TranscodeError) -> VideoManifest {
         try preset.validate()
-        let source = try OpenedSource(url: input, limits: preset.limits)
+        let source = try OpenedSource(url: input, limits: preset.limits, decoderCountsDuration: true)
         let probe = source.probe
         let plan = LadderPlan(
             rungs: preset.rungs, displayWidth: probe.video.displayWidth, displayHeight: probe.video.displayHeight)
@@ -123,9 +123,9 @@ public struct VideoPipeline: Sendable {
     /// - Throws: ``TranscodeError`` as for `process`, after the same limits.
     public func hash(input: URL, isCancelled: () -> Bool = { false }) throws(TranscodeError) -> VideoHashes {
         try preset.validate()
-        let source = try OpenedSource(url: input, limits: preset.limits)
+        let source = try OpenedSource(url: input, limits: preset.limits, decoderCountsDuration: true)
         let sampling = preset.sampling ?? VideoPreset.FrameSampling(posterAtMs: 1000, hashIntervalMs: 1000)
-        let reader = try SourceReader(container: source.container, withAudio: false, stallTimeout: stallTimeout)
+        let reader = try SourceReader(source: source, withAudio: false, stallTimeout: stallTimeout)
         let sampler = try FrameSampler(source: source, sampling: sampling)
         try reader.run(
             checkpoint: { () throws(TranscodeError) in

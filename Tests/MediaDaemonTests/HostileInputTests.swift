@@ -12,11 +12,15 @@ struct HostileInputTests {
         case refused(String)
         /// Processed as a photo of this format and size (the damage is harmless or only the name lies).
         case photo(format: String, width: Int, height: Int)
+        /// Processed as a video of this size and duration (nil: the container's lie leaves it
+        /// unknown); the lie is in a field the pipeline does not need.
+        case video(width: Int, height: Int, durationMs: Int?)
 
         var description: String {
             switch self {
             case .refused(let code): "refused \(code)"
             case .photo(let format, let width, let height): "photo \(format) \(width)×\(height)"
+            case .video(let width, let height, let durationMs): "video \(width)×\(height) \(durationMs.map(String.init) ?? "?") ms"
             }
         }
     }
@@ -37,8 +41,82 @@ struct HostileInputTests {
         ("video-audio-only.mp4", .refused("no_video_stream")),
         ("video-random.mp4", .refused("unsupported_format")),
         ("video-ten-hours.mp4", .refused("too_long")),
+        // Matroska cut to a third: the clusters end long before the declared duration.
+        ("video-truncated.mkv", .refused("corrupt")),
+        // No duration in the headers: decoding stops at the limit (60 s of 120).
+        ("video-no-duration.mkv", .refused("too_long")),
+        // FFV1 is not on the decoder list.
+        ("video-ffv1.mkv", .refused("unsupported_format")),
         // The kind comes from the magic bytes, not the name (DESIGN.md): a PNG is a photo.
         ("video-png-renamed.mp4", .photo(format: "png", width: 640, height: 480)),
+    ] + headerFiles
+
+    /// The files `fixtures/make-hostile-headers.py` makes: size, count and time fields that lie.
+    static let headerFiles: [(name: String, outcome: Outcome)] = [
+        // HEIF boxes whose sizes overflow an offset (the first two crashed the daemon): the box
+        // reader stops, libheif refuses the file.
+        ("heif-box-size-max-int64.heic", .refused("corrupt")),
+        ("heif-box-size-max-uint64.heic", .refused("corrupt")),
+        ("heif-nested-size-max.heic", .refused("corrupt")),
+        ("heif-box-size-below-header.heic", .refused("corrupt")),
+        ("heif-meta-size-past-end.heic", .refused("corrupt")),
+        ("heif-meta-nested-64.heic", .refused("corrupt")),
+        ("heif-ftyp-only.heic", .refused("corrupt")),
+        ("avif-ftyp-only.avif", .refused("corrupt")),
+        // Declared sizes refused by the pixel limit before libheif decodes anything; the last
+        // compares one overflowing area with another (it crashed the daemon).
+        ("heif-ispe-100000x100000.heic", .refused("too_many_pixels")),
+        ("heif-ispe-max-by-max.heic", .refused("too_many_pixels")),
+        ("heif-two-ispe-overflow.heic", .refused("too_many_pixels")),
+        ("avif-ispe-100000x100000.avif", .refused("too_many_pixels")),
+        // Broken ICC profiles are not sRGB, so the pixels go through the colour transform.
+        ("photo-icc-tag-count-max.jpg", .photo(format: "jpeg", width: 640, height: 480)),
+        ("photo-icc-tags-out-of-range.jpg", .photo(format: "jpeg", width: 640, height: 480)),
+        ("photo-icc-curve-count-max.jpg", .photo(format: "jpeg", width: 640, height: 480)),
+        ("photo-icc-size-lies.jpg", .photo(format: "jpeg", width: 640, height: 480)),
+        ("photo-icc-tag-count-max.png", .photo(format: "png", width: 640, height: 480)),
+        // JPEG metadata: 21 maximal EXIF segments and an IFD loop are dropped, not followed.
+        ("photo-exif-huge.jpg", .photo(format: "jpeg", width: 640, height: 480)),
+        ("photo-exif-ifd-loop.jpg", .photo(format: "jpeg", width: 640, height: 480)),
+        ("photo-jpeg-segment-length-1.jpg", .refused("corrupt")),
+        ("photo-jpeg-segment-past-end.jpg", .refused("corrupt")),
+        ("photo-jpeg-60000x60000.jpg", .refused("too_many_pixels")),
+        ("photo-jpeg-65535x65535.jpg", .refused("corrupt")),  // past libjpeg's 65500 ceiling
+        ("photo-jpeg-0x0.jpg", .refused("corrupt")),
+        ("photo-jpeg-magic-only.jpg", .refused("corrupt")),
+        // PNG chunk lengths of 2^31 and 2^32 - 1, and lying IHDRs.
+        ("photo-png-chunk-length-2e31.png", .refused("corrupt")),
+        ("photo-png-chunk-length-max.png", .refused("corrupt")),
+        ("photo-png-idat-length-2e31.png", .refused("corrupt")),
+        ("photo-png-width-2e31.png", .refused("corrupt")),
+        ("photo-png-0x0.png", .refused("corrupt")),
+        ("photo-png-bad-ihdr-crc.png", .refused("corrupt")),
+        ("photo-png-signature-only.png", .refused("corrupt")),
+        ("photo-gif-65535x65535.gif", .refused("too_many_pixels")),
+        ("photo-gif-header-only.gif", .refused("corrupt")),
+        ("photo-webp-canvas-16384.webp", .refused("corrupt")),  // a canvas with no frame in it
+        ("photo-webp-riff-size-max.webp", .refused("corrupt")),
+        // Nothing, or the wrong magic, whatever the name says.
+        ("photo-empty.png", .refused("unsupported_format")),
+        ("photo-empty.heic", .refused("unsupported_format")),
+        ("photo-text.jpg", .refused("unsupported_format")),
+        ("photo-pdf.jpg", .refused("unsupported_format")),
+        ("photo-svg.png", .refused("unsupported_format")),
+        ("photo-elf.gif", .refused("unsupported_format")),
+        ("video-empty.mp4", .refused("unsupported_format")),
+        ("video-text.mkv", .refused("unsupported_format")),
+        // Matroska by its magic (the format table), so FFmpeg's Matroska demuxer opens it and finds nothing.
+        ("video-ebml-magic-only.mkv", .refused("corrupt")),
+        // ISO BMFF: 64-bit sizes and decode times near ±2^63.
+        ("video-box-size-max.mp4", .refused("no_video_stream")),
+        ("video-ftyp-only.mp4", .refused("corrupt")),
+        ("video-tfdt-max.mp4", .refused("corrupt")),
+        ("video-tfdt-near-max.mp4", .refused("too_long")),
+        // Decode times from -2^63 + 2^20: the frames still rise, so the clip is made; FFmpeg
+        // works out no duration from such fragments.
+        ("video-tfdt-near-min.mp4", .video(width: 320, height: 240, durationMs: nil)),
+        // The media header claims 2^63 - 1 ticks; the movie header and the samples say 2 s.
+        ("video-mdhd-duration-max.mp4", .video(width: 320, height: 240, durationMs: 2000)),
     ]
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
@@ -141,6 +219,16 @@ struct HostileInputTests {
                     #expect(data.range(of: Data("EXIF".utf8)) == nil, "\(name) \(path) carries an EXIF chunk")
                 }
             }
+        case .video(let width, let height, let durationMs):
+            #expect(result.status == 0, "\(name): exit \(result.status)\n\(result.stdout)\n\(result.stderr)")
+            #expect(line["kind"] as? String == "video", "\(name): \(result.stdout)")
+            let described = line["input"] as? [String: Any]
+            #expect(described?["width"] as? Int == width && described?["height"] as? Int == height, "\(name): \(result.stdout)")
+            if let durationMs {
+                #expect(described?["duration_ms"] as? Int == durationMs, "\(name): \(result.stdout)")
+            }
+            let renditions = try #require(line["renditions"] as? [[String: Any]])
+            #expect(!renditions.isEmpty, "\(name): no rendition")
         }
     }
 
@@ -174,8 +262,9 @@ struct HostileInputTests {
             case .refused(let code):
                 #expect((line?["error"] as? [String: Any])?["code"] as? String == code, "\(name): \(String(describing: line))")
                 #expect(Self.files(under: out.appendingPathComponent(name)) == [], "\(name) left partial output")
-            case .photo:
-                #expect(line?["kind"] as? String == "photo", "\(name): \(String(describing: line))")
+            case .photo, .video:
+                let kind = if case .photo = outcome { "photo" } else { "video" }
+                #expect(line?["kind"] as? String == kind, "\(name): \(String(describing: line))")
                 #expect(!Self.files(under: out.appendingPathComponent(name)).isEmpty, "\(name) wrote nothing")
             }
         }

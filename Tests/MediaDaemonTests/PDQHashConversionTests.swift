@@ -31,7 +31,7 @@ struct PDQHashConversionTests {
 
     @Test func aMalformedPipelineHashIsAnErrorNotADrop() throws {
         for malformed in ["", "abc", String(repeating: "g", count: 64), "+" + String(repeating: "f", count: 63)] {
-            #expect(throws: CommandFailure.self) { try Platform.PDQHash(pipelineHex: malformed) }
+            #expect(throws: MediaFailure.self) { try Platform.PDQHash(pipelineHex: malformed) }
         }
         #expect(try Platform.PDQHash(pipelineHex: String(repeating: "0", count: 63) + "1") == Platform.PDQHash(0, 0, 0, 1))
     }

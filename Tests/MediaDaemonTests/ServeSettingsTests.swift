@@ -41,4 +41,17 @@ struct ServeSettingsTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("/nonexistent-presets"), "\(result.stderr)")
     }
+
+    @Test(arguments: ["0,5", "5", "a,b", "5,-1"])
+    func aBadRateLimitFlagIsAUsageError(limit: String) async throws {
+        let directory = URL(fileURLWithPath: "/tmp/md-set-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await DaemonProcess.run(
+            ["serve", "--data", directory.appendingPathComponent("state").path, "--login-limit", limit],
+            directory: directory)
+        #expect(result.status == 64, "a usage error")
+        #expect(result.stderr.contains("BURST,PER_MINUTE"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("state/pg").path))
+    }
 }

@@ -37,7 +37,7 @@ struct FormatAndLimitsTests {
         let svg = Data("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>".utf8)
         let error = try #require(throws: ThumbnailError.self) { try ImageProbe.probe(svg) }
         #expect(error.code == .unsupportedFormat)
-        #expect(error.isPermanent)
+        #expect(error.disposition.isPermanent)
         let tiff = Data([0x49, 0x49, 0x2A, 0x00] + [UInt8](repeating: 0, count: 100))
         #expect(throws: ThumbnailError.self) { try PhotoPipeline().hash(data: tiff) }
     }

@@ -274,7 +274,7 @@ struct PhotoPipelineTests {
             _ = try PhotoPipeline().process(data: jpeg, outputDirectory: Self.outputDirectory(), isCancelled: { true })
         }
         #expect(error.code == .cancelled)
-        #expect(!error.isPermanent)
+        #expect(!error.disposition.isPermanent)
     }
 
     @Test("renditions from raw pixels (e.g. a video poster frame)")

@@ -67,7 +67,7 @@ struct VipsWrapperTests {
                 .inMemory(input: "truncated.jpg")
         }
         #expect(error.code == .corrupt)
-        #expect(error.isPermanent)
+        #expect(error.disposition.isPermanent)
         #expect(error.message.contains("truncated.jpg"))
         #expect(error.cause?.isEmpty == false)
     }
@@ -92,7 +92,7 @@ struct VipsWrapperTests {
             _ = try VipsImage.load(SourceBytes(garbage), format: .png, input: "garbage.png")
         }
         #expect(error.code == .corrupt)
-        #expect(error.kind == .badInput)
+        #expect(error.disposition == .badInput)
         #expect(error.cause?.isEmpty == false)
         #expect(error.description.contains("corrupt"))
     }
@@ -166,6 +166,6 @@ struct VipsWrapperTests {
         #expect(ThumbnailError.Code.tooManyFrames.rawValue == "too_many_frames")
         #expect(ThumbnailError.Code.tooLarge.rawValue == "too_large")
         #expect(ThumbnailError.Code.internal.rawValue == "internal")
-        #expect(!ThumbnailError(.internal, "x").isPermanent)
+        #expect(!ThumbnailError(.internal, "x").disposition.isPermanent)
     }
 }

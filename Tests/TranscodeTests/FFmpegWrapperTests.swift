@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Thumbnail
 @testable import Transcode
 
 extension TranscodeSuite {
@@ -63,7 +64,7 @@ extension TranscodeSuite {
 
             let error = try #require(throws: TranscodeError.self) { try transcodeOnce(url, to: url.path + ".out.mp4") }
             #expect(error.code == .unsupportedFormat)
-            #expect(error.isBadInput)
+            #expect(error.disposition.isPermanent)
         }
 
         @Test func truncatedMP4IsCorruptWithFFmpegText() throws {
@@ -75,7 +76,7 @@ extension TranscodeSuite {
 
             let error = try #require(throws: TranscodeError.self) { try transcodeOnce(url, to: url.path + ".out.mp4") }
             #expect(error.code == .corrupt)
-            #expect(error.isBadInput)
+            #expect(error.disposition.isPermanent)
             let cause = try #require(error.cause)
             #expect(cause.code < 0)
             #expect(cause.message == "Invalid data found when processing input")
@@ -99,7 +100,7 @@ extension TranscodeSuite {
             do {
                 _ = try VideoPipeline().process(input: input, outputDirectory: directory.appendingPathComponent("out"))
             } catch {
-                #expect(error.isBadInput, "\(error)")
+                #expect(error.disposition.isPermanent, "\(error)")
             }
         }
 
@@ -107,14 +108,14 @@ extension TranscodeSuite {
             #expect(TranscodeError.Code.unsupportedFormat.description == "unsupported_format")
             #expect(TranscodeError.Code.tooManyPixels.description == "too_many_pixels")
             #expect(TranscodeError.Code.noVideoStream.description == "no_video_stream")
-            #expect(!TranscodeError.Code.internal.isBadInput)
-            #expect(!TranscodeError.Code.cancelled.isBadInput)
+            #expect(!TranscodeError.Code.internal.disposition.isPermanent)
+            #expect(!TranscodeError.Code.cancelled.disposition.isPermanent)
         }
 
         /// One single-rung transcode built straight from the wrappers (no audio, 160x120).
         private func transcodeOnce(_ input: URL, to output: String) throws(TranscodeError) {
-            let source = try OpenedSource(url: input, limits: .default)
-            let reader = try SourceReader(container: source.container, withAudio: false)
+            let source = try OpenedSource(url: input, limits: .default, decoderCountsDuration: true)
+            let reader = try SourceReader(source: source, withAudio: false)
             let writer = try RungWriter(
                 path: output,
                 settings: .init(width: 320, height: 240, speedPreset: "ultrafast", maxrate: 400_000, bufsize: 800_000),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Thumbnail
 import Transcode
 
 extension TranscodeSuite {
@@ -16,10 +17,29 @@ extension TranscodeSuite {
             preset.rungs.reverse()
             let error = try #require(throws: TranscodeError.self) { try preset.validate() }
             #expect(error.code == .invalidPreset)
-            #expect(!error.isBadInput)
+            #expect(error.disposition == .configuration)
             var effort = VideoPreset.default
             effort.sampling?.posterWebPEffort = 7
             #expect(throws: TranscodeError.self) { try effort.validate() }
+        }
+
+        @Test func encoderCheckOpensEveryEncoderWithThePresetsOptions() throws {
+            var misspelt = VideoPreset.default
+            misspelt.video.options = ["crff": "18"]
+            let option = try #require(throws: TranscodeError.self) { try misspelt.checkEncoders() }
+            #expect(option.code == .invalidPreset && option.disposition == .configuration)
+            #expect(option.message.contains("crff"))
+            var speed = VideoPreset.default
+            speed.video.speedPreset = "warp-speed"
+            #expect(throws: TranscodeError.self) { try speed.checkEncoders() }
+            var audio = VideoPreset.default
+            audio.audio.encoder = "no-such-encoder"
+            let missing = try #require(throws: TranscodeError.self) { try audio.checkEncoders() }
+            #expect(missing.code == .invalidPreset && missing.message.contains("no-such-encoder"))
+            // The shipped preset opens: the check refuses only what the encoders refuse.
+            var shipped: TranscodeError?
+            do { try VideoPreset.default.checkEncoders() } catch { shipped = error }
+            #expect(shipped == nil)
         }
 
         @Test func optionalPartsMayBeLeftOut() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Thumbnail
 import Transcode
 
 extension TranscodeSuite {
@@ -59,7 +60,7 @@ extension TranscodeSuite {
             for (limits, code) in cases {
                 let error = try #require(throws: TranscodeError.self) { try VideoProber(limits: limits).probe(clip) }
                 #expect(error.code == code)
-                #expect(error.isBadInput)
+                #expect(error.disposition.isPermanent)
             }
         }
 
@@ -71,8 +72,31 @@ extension TranscodeSuite {
         }
 
         @Test func sniffingNamesTheContainerFamily() throws {
-            #expect(VideoProber.sniffContainer(try Fixtures.clip("landscape-audio.mp4")) == "mov")
-            #expect(VideoProber.sniffContainer(Fixtures.repositoryRoot.appendingPathComponent("jobs/video.json")) == nil)
+            #expect(MediaFormat.sniff(try Data(contentsOf: Fixtures.clip("landscape-audio.mp4"))) == .mp4)
+            #expect(MediaFormat.sniff(try Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("jobs/video.json"))) == nil)
+        }
+
+        @Test func theFormatTableDecidesWhatIsOpened() throws {
+            let directory = try Fixtures.temporaryDirectory(named: "formats")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let avi = directory.appendingPathComponent("clip.avi")
+            let status = try Fixtures.run("/usr/bin/ffmpeg", [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "1",
+                "-c:v", "mpeg4", "-f", "avi", avi.path,
+            ])
+            #expect(status == 0)
+            #expect(try VideoProber().probe(avi).container == "avi")
+            // An ftyp naming only a brand the table does not know: FFmpeg's mov demuxer would
+            // take it, the table does not.
+            let unknown = directory.appendingPathComponent("raw.cr3")
+            try Data([0, 0, 0, 0x14] + Array("ftypcrx \u{0}\u{0}\u{0}\u{1}crx ".utf8) + [UInt8](repeating: 0, count: 4096))
+                .write(to: unknown)
+            let refused = try #require(throws: TranscodeError.self) { try VideoProber().probe(unknown) }
+            #expect(refused.code == .unsupportedFormat && refused.disposition == .badInput)
+            // A photo is not a video container.
+            let png = directory.appendingPathComponent("image.png")
+            try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 64)).write(to: png)
+            #expect(throws: TranscodeError.self) { try VideoProber().probe(png) }
         }
 
         @Test func missingFileIsIOError() throws {
@@ -80,7 +104,7 @@ extension TranscodeSuite {
                 try VideoProber().probe(URL(fileURLWithPath: "/nonexistent/clip.mp4"))
             }
             #expect(error.code == .io)
-            #expect(!error.isBadInput)
+            #expect(!error.disposition.isPermanent)
         }
     }
 }

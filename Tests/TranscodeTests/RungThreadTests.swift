@@ -20,10 +20,10 @@ extension TranscodeSuite {
         /// The same rungs written on one thread, one frame after another, each scaling from the
         /// smallest larger picture already made (what the threads do, without threads).
         private static func writeOnOneThread(_ input: URL, into directory: URL) throws -> [URL] {
-            let source = try OpenedSource(url: input, limits: preset.limits)
+            let source = try OpenedSource(url: input, limits: preset.limits, decoderCountsDuration: true)
             let probe = source.probe
             let plan = LadderPlan(rungs: preset.rungs, displayWidth: probe.video.displayWidth, displayHeight: probe.video.displayHeight)
-            let reader = try SourceReader(container: source.container, withAudio: false)
+            let reader = try SourceReader(source: source, withAudio: false)
             let outputs = plan.steps.map { directory.appendingPathComponent("\($0.rung.name).mp4") }
             let settings = Ladder.settings(plan: plan, preset: preset, frameRate: probe.video.frameRate, hlsDirectory: nil)
             let rotation = FrameRotation(clockwiseDegrees: probe.video.rotation)

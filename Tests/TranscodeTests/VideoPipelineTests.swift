@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import Thumbnail
 import Transcode
 
 extension TranscodeSuite {
@@ -178,7 +179,7 @@ extension TranscodeSuite {
                     input: Fixtures.clip("landscape-audio.mp4"), outputDirectory: directory, isCancelled: { true })
             }
             #expect(error.code == .cancelled)
-            #expect(!error.isBadInput)
+            #expect(!error.disposition.isPermanent)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
         }
 
@@ -192,7 +193,7 @@ extension TranscodeSuite {
                     input: Fixtures.clip("landscape-audio.mp4"), outputDirectory: directory)
             }
             #expect(error.code == .stalled)
-            #expect(!error.isBadInput)
+            #expect(!error.disposition.isPermanent)
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
             let hashError = try #require(throws: TranscodeError.self) {
                 try VideoPipeline(stallTimeout: .zero).hash(input: Fixtures.clip("landscape-audio.mp4"))

@@ -86,14 +86,14 @@ struct EnqueueCommand: AsyncParsableCommand {
                     let job = MediaJob(input: URL(fileURLWithPath: path))
                     let kind = try job.kind()
                     guard let data = FileManager.default.contents(atPath: path) else {
-                        throw CommandFailure.badInput(code: "unreadable", message: "cannot read \(path)")
+                        throw MediaFailure.badInput(code: "unreadable", message: "cannot read \(path)")
                     }
                     let ingested = try await library.ingest(
                         data, name: URL(fileURLWithPath: path).lastPathComponent, kind: kind.rawValue, lane: lane,
                         priority: priority)
                     FileHandle.standardOutput.write(
                         LocalRunner.withSource(try JSONEncoder().encode(ingested), source: path) + Data("\n".utf8))
-                } catch let failure as CommandFailure {
+                } catch let failure as MediaFailure {
                     failed = true
                     FileHandle.standardOutput.write(failure.json(source: path) + Data("\n".utf8))
                 }

@@ -55,7 +55,7 @@ struct MediaCommand: AsyncParsableCommand {
 func printMedia(_ record: MediaRecord) throws {
     let encoded = try JSONEncoder.printing.encode(record)
     guard var object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any] else {
-        throw CommandFailure.internalError("a media record did not encode as a JSON object")
+        throw MediaFailure.internalError("a media record did not encode as a JSON object")
     }
     if let manifest = record.manifest {
         object["manifest"] = try JSONSerialization.jsonObject(with: Data(manifest.utf8), options: [.fragmentsAllowed])

@@ -10,7 +10,8 @@ struct ProcessCommand: ParsableCommand {
         discussion: """
             With one input the outputs go into DIR; with several, into DIR/<input name>/. Each \
             printed line is the manifest with "source" (the input path) added, or an error object. \
-            Exit status: 0 all processed, 2 some input was bad or over a limit, 1 internal failure.
+            Exit status: 0 all processed, 2 some input was bad or over a limit, 1 internal failure, \
+            64 a preset the encoders refuse (nothing is processed).
             """
     )
 
@@ -38,8 +39,9 @@ struct ProcessCommand: ParsableCommand {
         var loaded = MediaJob.Presets()
         do {
             for path in preset { try loaded.load(path) }
+            try loaded.check()
         } catch {
-            let failure = CommandFailure(error)
+            let failure = MediaFailure(error)
             FileHandle.standardOutput.write(failure.json(source: preset.joined(separator: ",")) + Data("\n".utf8))
             throw ExitCode(failure.exitCode)
         }

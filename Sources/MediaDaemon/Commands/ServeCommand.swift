@@ -66,6 +66,54 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-worker-seccomp"), help: "Run the media worker processes without their system-call filter (to diagnose a decoder the filter kills).")
     var noWorkerSeccomp = false
 
+    @Option(name: .customLong("header-timeout"), help: "Seconds a request head may take from its first byte (env MEDIADAEMON_HEADER_TIMEOUT, default 10).")
+    var headerTimeout: Double?
+
+    @Option(name: .customLong("body-timeout"), help: "Longest pause, in seconds, between two reads of a request body; a stalled upload is dropped (env MEDIADAEMON_BODY_TIMEOUT, default 30).")
+    var bodyTimeout: Double?
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may wait for its next request (env MEDIADAEMON_IDLE_TIMEOUT, default 60).")
+    var idleTimeout: Double?
+
+    @Option(name: .customLong("max-connections"), help: "Most HTTP connections open at once; more are closed as soon as accepted (env MEDIADAEMON_MAX_CONNECTIONS, default 1024).")
+    var maxConnections: Int?
+
+    @Option(help: "Uploads per user: BURST,PER_MINUTE (default 10,30).", transform: ServeSettings.rateLimit)
+    var uploadLimit: RateLimit?
+
+    @Option(help: "Likes per user: BURST,PER_MINUTE (default 60,300).", transform: ServeSettings.rateLimit)
+    var likeLimit: RateLimit?
+
+    @Option(help: "Comments per user: BURST,PER_MINUTE (default 20,60).", transform: ServeSettings.rateLimit)
+    var commentLimit: RateLimit?
+
+    @Option(help: "Comments per post, all users together: BURST,PER_MINUTE (default 60,120).", transform: ServeSettings.rateLimit)
+    var commentPostLimit: RateLimit?
+
+    @Option(help: "Follows and unfollows per user: BURST,PER_MINUTE (default 30,60).", transform: ServeSettings.rateLimit)
+    var followLimit: RateLimit?
+
+    @Option(help: "Registrations per client address and per username: BURST,PER_MINUTE (default 10,10).", transform: ServeSettings.rateLimit)
+    var registerLimit: RateLimit?
+
+    @Option(help: "Log-ins per client address and per username: BURST,PER_MINUTE (default 20,30).", transform: ServeSettings.rateLimit)
+    var loginLimit: RateLimit?
+
+    @Option(help: "Failed log-ins of a username or an address before each further failure locks it out, for 1 s doubling up to 15 minutes (default 5). The counts are kept in the database, shared by every daemon.")
+    var loginFreeFailures: Int?
+
+    @Option(name: .customLong("trusted-proxy"), help: "IP address of a proxy whose X-Forwarded-For names the client, for rate limits (repeatable; default none: the peer is the client).")
+    var trustedProxies: [String] = []
+
+    @Option(help: "Threads that run bcrypt for log-ins and registrations (default half the cores, at least 1).")
+    var bcryptThreads: Int?
+
+    @Option(help: "Seconds after log-in a session is refused, however it is used (default 2592000, 30 days).")
+    var sessionMaxAge: Int?
+
+    @Option(help: "Seconds without use after which a session is refused (default 604800, 7 days; at least 120).")
+    var sessionIdleAge: Int?
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -83,8 +131,18 @@ struct ServeCommand: AsyncParsableCommand {
         if let port, !ServeSettings.ports.contains(port) { throw ValidationError("--port must be 0...65535") }
         if let celebrityFollowers, celebrityFollowers < 1 { throw ValidationError("--celebrity-followers must be at least 1") }
         if let dbPool, !ServeSettings.poolSizes.contains(dbPool) { throw ValidationError("--db-pool must be 1...256") }
+        if let loginFreeFailures, loginFreeFailures < 0 { throw ValidationError("--login-free-failures must be at least 0") }
+        if let bcryptThreads, !(1...256).contains(bcryptThreads) { throw ValidationError("--bcrypt-threads must be 1...256") }
+        if let sessionMaxAge, sessionMaxAge < 60 { throw ValidationError("--session-max-age must be at least 60 seconds") }
+        if let sessionIdleAge, sessionIdleAge < 120 { throw ValidationError("--session-idle-age must be at least 120 seconds") }
         for (name, value) in [("--session-cache-ttl", sessionCacheTTL), ("--feed-cache-ttl", feedCacheTTL)] {
             if let value, !ServeSettings.cacheSeconds.contains(value) { throw ValidationError("\(name) must be 0...3600 seconds") }
+        }
+        for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
+            if let value, !ServeSettings.timeoutSeconds.contains(value) { throw ValidationError("\(name) must be 0.1...3600 seconds") }
+        }
+        if let maxConnections, !ServeSettings.connectionLimits.contains(maxConnections) {
+            throw ValidationError("--max-connections must be 1...65536")
         }
     }
 
@@ -98,13 +156,32 @@ struct ServeCommand: AsyncParsableCommand {
         let feedTTL = try feedCacheTTL ?? environment.seconds("MEDIADAEMON_FEED_CACHE_TTL", in: ServeSettings.cacheSeconds) ?? 1
         let originalGrace = try originalGrace
             ?? environment.integer("MEDIADAEMON_ORIGINAL_GRACE", in: ServeSettings.originalGraceSeconds) ?? 86_400
-        let http = HTTPConfiguration(
+        var social = SocialConfiguration(
+            celebrityFollowerThreshold: threshold, sessionCacheTTL: ServeSettings.cacheTTL(sessionTTL),
+            feedCacheTTL: ServeSettings.cacheTTL(feedTTL))
+        if let sessionMaxAge { social.sessionMaximumAge = .seconds(sessionMaxAge) }
+        if let sessionIdleAge { social.sessionIdleAge = .seconds(sessionIdleAge) }
+        if let bcryptThreads { social.bcryptThreads = bcryptThreads }
+        if let loginFreeFailures { social.loginThrottle.freeFailures = loginFreeFailures }
+        // The presets own the byte limits; the upload refuses (413) what the pipeline would.
+        var http = HTTPConfiguration(
+            mediaSniffer: .formats,
+            maximumPhotoBytes: presets.uploadByteLimits.photo, maximumVideoBytes: presets.uploadByteLimits.video,
             host: host ?? environment.string("MEDIADAEMON_HOST") ?? "127.0.0.1",
             port: try port ?? environment.integer("MEDIADAEMON_PORT", in: ServeSettings.ports) ?? 8080,
             uploadDirectory: daemon.dataDirectory + "/uploads",
-            social: SocialConfiguration(
-                celebrityFollowerThreshold: threshold, sessionCacheTTL: ServeSettings.cacheTTL(sessionTTL),
-                feedCacheTTL: ServeSettings.cacheTTL(feedTTL)))
+            timeouts: try timeouts(environment),
+            maximumConnections: try maxConnections
+                ?? environment.integer("MEDIADAEMON_MAX_CONNECTIONS", in: ServeSettings.connectionLimits) ?? 1024,
+            social: social,
+            trustedProxies: Set(trustedProxies))
+        http.uploadLimit = uploadLimit ?? http.uploadLimit
+        http.likeLimit = likeLimit ?? http.likeLimit
+        http.commentLimit = commentLimit ?? http.commentLimit
+        http.commentPostLimit = commentPostLimit ?? http.commentPostLimit
+        http.followLimit = followLimit ?? http.followLimit
+        http.registerLimit = registerLimit ?? http.registerLimit
+        http.loginLimit = loginLimit ?? http.loginLimit
         var workers = WorkerPool.Configuration.current(
             // Tests only: makes a worker child crash on inputs carrying the fault marker.
             testFault: environment.string("MEDIADAEMON_TEST_FAULT"))
@@ -118,6 +195,19 @@ struct ServeCommand: AsyncParsableCommand {
             gracePeriod: .seconds(gracePeriod), leaseDuration: .seconds(leaseSeconds),
             originalGracePeriod: .seconds(originalGrace), duplicateDistance: duplicateDistance,
             presets: presets, presetSource: presetSource, quarantineAfter: quarantineAfter, workers: workers)
+    }
+
+    /// The HTTP timeouts: each flag, else its environment variable, else `HTTPTimeouts`' default.
+    private func timeouts(_ environment: EnvironmentValues) throws -> HTTPTimeouts {
+        let defaults = HTTPTimeouts()
+        func resolve(_ flag: Double?, _ variable: String, _ fallback: Duration) throws -> Duration {
+            guard let seconds = try flag ?? environment.seconds(variable, in: ServeSettings.timeoutSeconds) else { return fallback }
+            return ServeSettings.cacheTTL(seconds)
+        }
+        return HTTPTimeouts(
+            header: try resolve(headerTimeout, "MEDIADAEMON_HEADER_TIMEOUT", defaults.header),
+            body: try resolve(bodyTimeout, "MEDIADAEMON_BODY_TIMEOUT", defaults.body),
+            idle: try resolve(idleTimeout, "MEDIADAEMON_IDLE_TIMEOUT", defaults.idle))
     }
 
     func run() async throws {

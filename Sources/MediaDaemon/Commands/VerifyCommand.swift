@@ -48,7 +48,7 @@ struct VerifyCommand: ParsableCommand {
         do {
             names = try fixtures.inputNames()
         } catch {
-            Self.report(CommandFailure(error).message)
+            Self.report(MediaFailure(error).message)
             throw ExitCode(2)
         }
         for file in fixtures.staleExpectations(inputNames: names) {
@@ -108,7 +108,7 @@ struct VerifyCommand: ParsableCommand {
             guard !mismatches.isEmpty else { return (.matched, "ok       \(name)") }
             return (.mismatched, (["FAIL     \(name)"] + mismatches.map { "         \($0)" }).joined(separator: "\n"))
         } catch {
-            let failure = CommandFailure(error)
+            let failure = MediaFailure(error)
             return (failure.isBadInput ? .unreadable : .mismatched, "ERROR    \(name): \(failure.message)")
         }
     }
@@ -120,7 +120,7 @@ struct VerifyCommand: ParsableCommand {
         do {
             manifest = try MediaJob(input: input).process(into: directory, presets: presets)
         } catch {
-            let failure = CommandFailure(error)
+            let failure = MediaFailure(error)
             return .object(["error": .object(["code": .string(failure.code), "message": .string(failure.message)])])
         }
         return try ManifestValue.parse(manifest).removing(keys: ManifestComparison.ignoredKeys)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Platform
 
@@ -37,6 +38,10 @@ struct ServeSettings: Sendable {
 extension ServeSettings {
     /// Cache lifetimes accepted, in seconds.
     static let cacheSeconds = 0.0...3600.0
+    /// HTTP header, body and idle timeouts accepted, in seconds.
+    static let timeoutSeconds = 0.1...3600.0
+    /// HTTP connection caps accepted.
+    static let connectionLimits = 1...65536
     /// Pool sizes accepted; PostgreSQL's default max_connections is 100, so more than that
     /// needs a server configured for it.
     static let poolSizes = 1...256
@@ -53,17 +58,31 @@ extension ServeSettings {
     /// The built-in presets (the same as the repository's `jobs/photo.json` and
     /// `jobs/video.json`, which tests hold them to), or those in `directory`: its `photo.json`
     /// and `video.json` replace the built-in ones where present. The directory must exist, so
-    /// a mistyped `--presets` is an error rather than silently the defaults.
+    /// a mistyped `--presets` is an error rather than silently the defaults. Either way the
+    /// encoders are opened with the video preset's options first (``MediaJob/Presets/check()``).
     static func presets(from directory: String?) throws -> (MediaJob.Presets, source: String) {
-        guard let directory else { return (MediaJob.Presets(), "built-in") }
+        guard let directory else {
+            let builtIn = MediaJob.Presets()
+            try builtIn.check()
+            return (builtIn, "built-in")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandFailure.internalError("preset directory \(directory) does not exist")
+            throw MediaFailure.internalError("preset directory \(directory) does not exist")
         }
         return (try MediaJob.Presets.fromDirectory(directory), directory)
     }
 
-    /// A cache lifetime in seconds as a `Duration`.
+    /// A rate limit from `BURST,PER_MINUTE` (`--login-limit 20,30`): BURST at least 1,
+    /// PER_MINUTE at least 0.
+    static func rateLimit(_ text: String) throws -> RateLimit {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, let burst = Int(parts[0]), let perMinute = Int(parts[1]), burst >= 1, perMinute >= 0
+        else { throw ValidationError("a rate limit is BURST,PER_MINUTE (BURST ≥ 1, PER_MINUTE ≥ 0), not \(text)") }
+        return RateLimit(burst: burst, perMinute: perMinute)
+    }
+
+    /// A cache lifetime or timeout in seconds as a `Duration` (whole milliseconds).
     static func cacheTTL(_ seconds: Double) -> Duration {
         .milliseconds(Int64((seconds * 1000).rounded()))
     }

@@ -28,7 +28,7 @@ struct LocalRunner: Sendable {
                     do {
                         line = Self.withSource(try work(index, path), source: path)
                     } catch {
-                        let failure = CommandFailure(error)
+                        let failure = MediaFailure(error)
                         worst.withLock { current in
                             // Internal failures (1) outrank bad input (2) only when nothing else failed:
                             // 2 says "fix your input", 1 says "something is broken here".

@@ -4,37 +4,66 @@ import Transcode
 
 /// One local file run through the photo or video pipeline, for `process` and `hash`.
 ///
-/// The kind comes from the file's magic bytes: a recognised image format is a photo, anything
-/// else is offered to the video prober, which refuses what FFmpeg cannot open.
+/// The kind comes from the file's magic bytes, through ``MediaFormat``'s table (the one the
+/// HTTP upload and the pipelines use): what it does not accept is refused before any decoding.
 struct MediaJob: Sendable {
-    enum Kind: String, Sendable { case photo, video }
+    enum Kind: String, Sendable {
+        case photo, video
+
+        /// The pipeline for a format of ``MediaFormat``'s table.
+        init(_ format: MediaFormat) { self = format.isVideo ? .video : .photo }
+    }
 
     /// Presets for both kinds; `--preset` replaces the one of its kind.
     struct Presets: Sendable {
         var photo: PhotoPreset = .photo
         var video: VideoPreset = .default
 
+        /// The largest photo and video upload, in bytes: the presets own these limits, the HTTP
+        /// upload refuses (413) anything the pipeline would refuse as too large.
+        var uploadByteLimits: (photo: Int64, video: Int64) {
+            (Int64(photo.limits.maxBytes), Int64(video.limits.maxBytes))
+        }
+
         /// The built-in presets, replaced by `photo.json` / `video.json` in `directory` when
-        /// those files exist (the repository's `jobs/`).
+        /// those files exist (the repository's `jobs/`), checked with ``check()``.
         static func fromDirectory(_ directory: String) throws -> Presets {
             var presets = Presets()
             for name in ["photo.json", "video.json"] where FileManager.default.fileExists(atPath: "\(directory)/\(name)") {
                 try presets.load("\(directory)/\(name)")
             }
+            try presets.check()
             return presets
+        }
+
+        /// Opens every encoder the video preset names with its options
+        /// (`VideoPreset.checkEncoders`), so a preset they refuse stops `serve` or `process`
+        /// before any job; throws a configuration ``MediaFailure``.
+        func check() throws {
+            do {
+                try video.checkEncoders()
+            } catch {
+                throw MediaFailure(error)
+            }
         }
 
         /// Loads a preset file of either kind: a video preset has a `video` section.
         mutating func load(_ path: String) throws {
             let url = URL(fileURLWithPath: path)
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandFailure.internalError("cannot read preset \(path)")
+                throw MediaFailure.configuration(code: "invalid_preset", message: "cannot read preset \(path)")
             }
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-            if object?["video"] != nil {
-                video = try VideoPreset.load(from: url)
-            } else {
-                photo = try PhotoPreset.load(contentsOf: url)
+            do {
+                if object?["video"] != nil {
+                    video = try VideoPreset.load(from: url)
+                } else {
+                    photo = try PhotoPreset.load(contentsOf: url)
+                }
+            } catch {
+                // A preset that cannot be read is configuration, whatever the library says.
+                let failure = MediaFailure(error)
+                throw MediaFailure.configuration(code: failure.code, message: failure.message)
             }
         }
     }
@@ -43,16 +72,15 @@ struct MediaJob: Sendable {
 
     func kind() throws -> Kind {
         guard let handle = FileHandle(forReadingAtPath: input.path) else {
-            throw CommandFailure.badInput(code: "unreadable", message: "cannot open \(input.path)")
+            throw MediaFailure.badInput(code: "unreadable", message: "cannot open \(input.path)")
         }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 64)) ?? Data()
-        if ImageFormat.sniff(head) != nil { return .photo }
-        guard VideoProber.sniffContainer(input) != nil else {
-            throw CommandFailure.badInput(
+        let head = (try? handle.read(upToCount: MediaFormat.sniffLength)) ?? Data()
+        guard let format = MediaFormat.sniff(head) else {
+            throw MediaFailure.badInput(
                 code: "unsupported_format", message: "\(input.lastPathComponent) is neither a supported image nor a video container")
         }
-        return .video
+        return Kind(format)
     }
 
     /// Runs the pipeline, writing into `directory`; returns the manifest as a JSON object.
@@ -73,7 +101,7 @@ struct MediaJob: Sendable {
                 return try JSONEncoder().encode(manifest)
             }
         } catch {
-            throw CommandFailure(error)
+            throw MediaFailure(error)
         }
     }
 
@@ -96,7 +124,7 @@ struct MediaJob: Sendable {
                 return try JSONEncoder().encode(VideoPipeline(preset: presets.video).hash(input: input))
             }
         } catch {
-            throw CommandFailure(error)
+            throw MediaFailure(error)
         }
     }
 }

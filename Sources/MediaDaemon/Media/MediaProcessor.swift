@@ -21,6 +21,8 @@ struct MediaProcessor: Sendable {
     let presets: MediaJob.Presets
     /// Local scratch space for pipeline outputs before they are published.
     let scratchDirectory: String
+    /// Name prefix of a job's scratch directory (`LeftoverSweeper` removes old ones).
+    static let scratchPrefix = "job-"
     let logger: Logger
     /// The worker children that run the pipelines; nil runs them in this process.
     var workers: WorkerPool? = nil
@@ -42,7 +44,7 @@ struct MediaProcessor: Sendable {
 
         let original = store.path(for: try ObjectKey(payload.originalKey))
         let scratch = URL(fileURLWithPath: scratchDirectory)
-            .appendingPathComponent("job-\(job.id)-\(UUID().uuidString.prefix(8))")
+            .appendingPathComponent("\(Self.scratchPrefix)\(job.id)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let processed: Processed
@@ -52,10 +54,10 @@ struct MediaProcessor: Sendable {
         } catch let crash as WorkerCrash {
             throw try recordCrash(crash, job: job, mediaID: payload.mediaID, logger: logger)
         } catch {
-            let failure = CommandFailure(error)
-            guard failure.isBadInput else {
+            let failure = MediaFailure(error)
+            guard failure.disposition.isPermanent else {
                 logger.warning("processing failed; will retry", metadata: ["code": "\(failure.code)"])
-                throw JobFailure.transient(failure.code, failure.message)
+                throw failure.jobFailure
             }
             logger.notice("input refused", metadata: ["code": "\(failure.code)"])
             let mediaID = payload.mediaID
@@ -65,7 +67,7 @@ struct MediaProcessor: Sendable {
                         mediaID: mediaID, code: failure.code, message: failure.message, on: connection)
                 }
             }
-            throw JobFailure.permanent(failure.code, failure.message)
+            throw failure.jobFailure
         }
 
         context.reportProgress(0.9, stage: "publishing")
@@ -139,7 +141,7 @@ struct MediaProcessor: Sendable {
                     (tMs: frame.timeMs, hash: try PDQHash(pipelineHex: frame.pdq), quality: frame.quality)
                 })
         default:
-            throw CommandFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
+            throw MediaFailure.badInput(code: "unsupported_kind", message: "media kind \(payload.kind) is not photo or video")
         }
     }
 }

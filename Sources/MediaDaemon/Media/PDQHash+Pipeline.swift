@@ -20,7 +20,7 @@ extension Platform.PDQHash {
     /// A hash as a pipeline's manifest prints it. The pipelines print only well-formed hashes,
     /// so a malformed one is an internal error (the job is retried, nothing is recorded), never
     /// a hash silently left out of near-duplicate matching.
-    init(pipelineHex hex: String) throws(CommandFailure) {
+    init(pipelineHex hex: String) throws(MediaFailure) {
         guard let hash = Thumbnail.PDQHash(hex: hex) else {
             throw .internalError("the pipeline reported a malformed PDQ hash '\(hex.prefix(80))'")
         }

@@ -100,10 +100,17 @@ struct Daemon {
                 rescuer: try JobRescuer(pool: pool, logger: logger, metrics: metrics),
                 cleaner: try JobCleaner(pool: pool, logger: logger),
                 reconciler: try MediaReconciler(pool: pool, logger: logger, metrics: metrics),
-                sweeper: try OriginalSweeper(
+                originals: try OriginalSweeper(
                     pool: pool, store: store, configuration: .init(gracePeriod: settings.originalGracePeriod),
-                    logger: logger, metrics: metrics)),
+                    logger: logger, metrics: metrics),
+                leftovers: LeftoverSweeper(
+                    targets: [
+                        .storeTemporaries(store), .uploadSpool(settings.http.uploadDirectory),
+                        .init(directory: configuration.scratchDirectory, prefix: MediaProcessor.scratchPrefix),
+                    ], logger: logger)),
             QueueService(runner: runner, workers: workers),
+            SessionSweeperService(
+                sweeper: try SessionSweeper(pool: pool, social: settings.http.social, logger: logger)),
         ]
         if settings.httpEnabled { services.append(api.makeApplication()) }
         return services

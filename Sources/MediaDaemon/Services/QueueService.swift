@@ -18,14 +18,16 @@ struct QueueService: Service {
     }
 }
 
-/// Runs the queue's maintenance (rescuer of expired leases, retention cleaner, the media
-/// reconciler and the sweep of unheld originals) until graceful shutdown. Every daemon runs
-/// it; SKIP LOCKED and try-locks keep them from doing the same work twice.
+/// Runs the maintenance (rescuer of expired leases, retention cleaner, the media reconciler,
+/// the sweep of unheld originals and the sweep of files a killed process left) until graceful
+/// shutdown. Every daemon runs it; SKIP LOCKED and try-locks keep them from doing the same
+/// work twice, the leftover sweeper's minimum age from removing another daemon's files in flight.
 struct QueueMaintenanceService: Service {
     let rescuer: JobRescuer
     let cleaner: JobCleaner
     let reconciler: MediaReconciler
-    let sweeper: OriginalSweeper
+    let originals: OriginalSweeper
+    let leftovers: LeftoverSweeper
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -33,8 +35,19 @@ struct QueueMaintenanceService: Service {
                 group.addTask { await rescuer.run() }
                 group.addTask { await cleaner.run() }
                 group.addTask { await reconciler.run() }
-                group.addTask { await sweeper.run() }
+                group.addTask { await originals.run() }
+                group.addTask { await leftovers.run() }
             }
         }
+    }
+}
+
+/// Deletes expired sessions and forgotten log-in failures until graceful shutdown. Every
+/// daemon runs it; the deletes only split the work between them.
+struct SessionSweeperService: Service {
+    let sweeper: SessionSweeper
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await sweeper.run() }
     }
 }

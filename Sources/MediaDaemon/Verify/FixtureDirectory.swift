@@ -4,7 +4,7 @@ import Foundation
 /// one root (the repository's `fixtures/`, made by `fixtures/make-fixtures.sh`).
 ///
 /// Problems with the layout itself (no `inputs/`, an unreadable input or expectation) are
-/// `CommandFailure` bad input, so `verify` exits 2 for them rather than 1 (a mismatch).
+/// `MediaFailure` bad input, so `verify` exits 2 for them rather than 1 (a mismatch).
 struct FixtureDirectory: Sendable {
     let root: URL
 
@@ -17,7 +17,7 @@ struct FixtureDirectory: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: inputs.path)
         } catch {
-            throw CommandFailure.badInput(code: "unreadable", message: "no fixture inputs at \(inputs.path)")
+            throw MediaFailure.badInput(code: "unreadable", message: "no fixture inputs at \(inputs.path)")
         }
         return names.filter { !$0.hasPrefix(".") }.sorted()
     }
@@ -29,7 +29,7 @@ struct FixtureDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
             FileManager.default.isReadableFile(atPath: url.path)
         else {
-            throw CommandFailure.badInput(code: "unreadable", message: "cannot read fixture input \(url.path)")
+            throw MediaFailure.badInput(code: "unreadable", message: "cannot read fixture input \(url.path)")
         }
         return url
     }
@@ -52,7 +52,7 @@ struct FixtureDirectory: Sendable {
         do {
             return try ManifestValue.parse(Data(contentsOf: url))
         } catch {
-            throw CommandFailure.badInput(code: "unreadable", message: "cannot parse \(url.path): \(error)")
+            throw MediaFailure.badInput(code: "unreadable", message: "cannot parse \(url.path): \(error)")
         }
     }
 

@@ -28,7 +28,9 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let error as HTTPError {
             let (code, message) = Self.describe(error.status)
-            return JSONResponse.error(status: error.status, code: code, message: message)
+            var response = JSONResponse.error(status: error.status, code: code, message: message)
+            response.headers.append(contentsOf: error.headers)  // `Allow` of a 405
+            return response
         } catch {
             logger.error(
                 "request failed",

@@ -4,35 +4,36 @@ import Hummingbird
 struct EngagementRoutes: Sendable {
     let api: HTTPAPI
 
-    private struct NewComment: Decodable {
+    struct NewComment: Decodable {
         var text: String
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.post("/api/v1/posts/{id}/likes") { request, context in
             let userID = try await api.auth.userID(request)
             try api.limiter.take(.like, userID: userID)
-            let count = try await api.likes.like(userID: userID, postID: try context.parameters.require("id", as: Int64.self))
+            let count = try await api.likes.like(userID: userID, postID: try PathID.require(context))
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(count, status: .created)
         }
         router.delete("/api/v1/posts/{id}/likes") { request, context in
             let userID = try await api.auth.userID(request)
-            try await api.likes.unlike(userID: userID, postID: try context.parameters.require("id", as: Int64.self))
+            try await api.likes.unlike(userID: userID, postID: try PathID.require(context))
             api.feed.invalidate(reader: userID)
             return Response(status: .noContent)
         }
         router.post("/api/v1/posts/{id}/comments") { request, context in
             let userID = try await api.auth.userID(request)
-            let postID = try context.parameters.require("id", as: Int64.self)
+            let postID = try PathID.require(context)
             let body = try await JSONResponse.decode(NewComment.self, from: request)
             try api.limiter.take(.comment, userID: userID)
+            try api.limiter.take(.commentOnPost, .post(postID))
             let comment = try await api.comments.add(userID: userID, postID: postID, text: body.text)
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(comment, status: .created)
         }
         router.get("/api/v1/posts/{id}/comments") { request, context in
-            let postID = try context.parameters.require("id", as: Int64.self)
+            let postID = try PathID.require(context)
             return try JSONResponse.make(try await api.comments.list(postID: postID, page: try PageParameters.page(request)))
         }
         router.get("/api/v1/feed") { request, _ in

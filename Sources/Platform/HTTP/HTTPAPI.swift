@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import Prometheus
 
@@ -33,6 +34,8 @@ public struct HTTPAPI: Sendable {
     let logger: Logger
     let auth: BearerAuth
     let limiter: RateLimiter
+    /// Open connections against `configuration.maximumConnections`.
+    let connections: ConnectionCounter
     /// The backend of every series `/metrics` renders: the HTTP latencies recorded here and
     /// whatever else the caller records through it (job durations, failures, queue depth).
     let metrics: PrometheusMetricsFactory
@@ -60,11 +63,12 @@ public struct HTTPAPI: Sendable {
         feed = FeedService(pool: pool, configuration: configuration.social)
         auth = BearerAuth(users: users)
         limiter = RateLimiter(configuration: configuration)
+        connections = ConnectionCounter(limit: configuration.maximumConnections)
     }
 
     /// The router with every route and the metrics and error middleware.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func makeRouter() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: HTTPMetrics(factory: metrics)))
         router.add(middleware: APIErrorMiddleware(logger: logger))
         UserRoutes(api: self).register(on: router)
@@ -72,13 +76,21 @@ public struct HTTPAPI: Sendable {
         EngagementRoutes(api: self).register(on: router)
         MediaRoutes(api: self).register(on: router)
         OperationsRoutes(api: self).register(on: router)
+        // Last: it wraps only the not-found responder (middleware applies to later routes).
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
     }
 
-    /// The HTTP server as a swift-service-lifecycle `Service`, bound to the configured address.
+    /// The HTTP server as a swift-service-lifecycle `Service`, bound to the configured address,
+    /// with the configured timeouts and connection cap.
     public func makeApplication() -> some ApplicationProtocol {
-        Application(
+        let timeouts = configuration.timeouts
+        let connections = connections
+        return Application(
             router: makeRouter(),
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(responder: responder, timeouts: timeouts, connections: connections)
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediadaemon"),
             logger: logger)
     }

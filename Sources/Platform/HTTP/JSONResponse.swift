@@ -32,10 +32,15 @@ enum JSONResponse {
         } catch {
             throw SocialError(.tooLarge, "too_large", "the request body is too large")
         }
+        return try decode(type, from: Data(buffer.readableBytesView))
+    }
+
+    /// Decodes a request body already collected; 400 `invalid_json` when it does not decode.
+    static func decode<T: Decodable>(_ type: T.Type, from body: Data) throws(SocialError) -> T {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            return try decoder.decode(type, from: Data(buffer.readableBytesView))
+            return try decoder.decode(type, from: body)
         } catch {
             throw SocialError(.invalid, "invalid_json", "the body is not the expected JSON object")
         }

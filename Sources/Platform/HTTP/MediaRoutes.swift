@@ -7,7 +7,7 @@ import Hummingbird
 struct MediaRoutes: Sendable {
     let api: HTTPAPI
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.get("/media/**") { request, context in
             try await serve(request, key: context.parameters.getCatchAll().joined(separator: "/"))
         }

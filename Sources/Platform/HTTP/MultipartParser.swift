@@ -3,6 +3,10 @@ import Foundation
 /// An incremental `multipart/form-data` parser: bytes go in as they arrive, part events come
 /// out, and at most one delimiter's worth of body bytes is held back, so a part of any size
 /// streams through without being buffered.
+///
+/// Kept instead of multipart-kit's streaming parser, which holds a header line, or a run of body
+/// bytes without a CRLF, in memory until it ends: a client could make it buffer a whole upload.
+/// The `multipart` fuzz target checks this one sees the same parts however a body is split.
 struct MultipartParser {
     enum Event {
         case partStart(name: String, filename: String?)
@@ -17,7 +21,8 @@ struct MultipartParser {
     private let delimiter: [UInt8]
     private var buffer: [UInt8]
     private var state = State.preamble
-    private static let maximumHeaderBytes = 16 * 1024
+    /// Longest header block of one part, in bytes.
+    static let maximumHeaderBytes = 16 * 1024
 
     /// A parser for `boundary`; the leading CRLF makes the first delimiter look like the rest.
     init(boundary: String) {
@@ -62,10 +67,14 @@ struct MultipartParser {
                 buffer.removeFirst(2)
                 state = .headers
             case .headers:
+                // The limit holds however the body is split: a block over it fails whether its
+                // end came in the same piece or has not arrived (then even a terminator in the
+                // next 3 bytes would end it past the limit).
                 guard let end = find(Array("\r\n\r\n".utf8)) else {
-                    if buffer.count > Self.maximumHeaderBytes { throw Self.invalid }
+                    if buffer.count > Self.maximumHeaderBytes + 3 { throw Self.invalid }
                     return
                 }
+                guard end <= Self.maximumHeaderBytes else { throw Self.invalid }
                 let text = String(decoding: buffer[0..<end], as: UTF8.self)
                 buffer.removeFirst(end + 4)
                 try emit(try Self.partStart(text))

@@ -10,7 +10,7 @@ struct OperationsRoutes: Sendable {
         var status: String
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.get("/healthz") { _, _ in try JSONResponse.make(Status(status: "ok")) }
         router.get("/readyz") { _, _ in
             guard await isReady() else {

@@ -6,14 +6,14 @@ import Hummingbird
 struct PostRoutes: Sendable {
     let api: HTTPAPI
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<APIRequestContext>) {
         router.post("/api/v1/posts") { request, _ in try await create(request) }
         router.get("/api/v1/posts/{id}") { _, context in
-            try JSONResponse.make(try await api.posts.get(postID: try context.parameters.require("id", as: Int64.self)))
+            try JSONResponse.make(try await api.posts.get(postID: try PathID.require(context)))
         }
         router.delete("/api/v1/posts/{id}") { request, context in
             let userID = try await api.auth.userID(request)
-            try await api.posts.delete(userID: userID, postID: try context.parameters.require("id", as: Int64.self))
+            try await api.posts.delete(userID: userID, postID: try PathID.require(context))
             // The post leaves every feed it was in.
             api.feed.invalidateAll()
             return Response(status: .noContent)
@@ -55,7 +55,8 @@ struct PostRoutes: Sendable {
                         filename = file
                         spool = try UploadSpool(
                             directory: configuration.uploadDirectory,
-                            limits: (configuration.maximumPhotoBytes, configuration.maximumVideoBytes))
+                            limits: (configuration.maximumPhotoBytes, configuration.maximumVideoBytes),
+                            sniffer: configuration.mediaSniffer)
                     }
                 case .data(let bytes):
                     if current == "media" {

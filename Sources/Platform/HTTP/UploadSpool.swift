@@ -11,9 +11,13 @@ struct UploadSpool {
     private(set) var bytes: Int64 = 0
     private(set) var kind: MediaKind?
     private let limits: (photo: Int64, video: Int64)
+    private let sniffer: MediaSniffer
 
-    init(directory: String, limits: (photo: Int64, video: Int64)) throws {
-        path = directory + "/mediadaemon-upload-\(UUID().uuidString.lowercased())"
+    /// Name prefix of spool files (`LeftoverSweeper` removes old ones a killed daemon left).
+    static let filePrefix = "mediadaemon-upload-"
+
+    init(directory: String, limits: (photo: Int64, video: Int64), sniffer: MediaSniffer) throws {
+        path = directory + "/" + Self.filePrefix + UUID().uuidString.lowercased()
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {
@@ -21,6 +25,7 @@ struct UploadSpool {
         }
         self.handle = handle
         self.limits = limits
+        self.sniffer = sniffer
     }
 
     /// Appends a chunk: 400 `unsupported_format` once the first bytes are known and match no
@@ -28,8 +33,8 @@ struct UploadSpool {
     mutating func write(_ chunk: [UInt8]) throws {
         bytes += Int64(chunk.count)
         if kind == nil {
-            head.append(contentsOf: chunk.prefix(MediaKind.sniffLength - head.count))
-            if head.count >= MediaKind.sniffLength { try sniff() }
+            head.append(contentsOf: chunk.prefix(max(0, sniffer.length - head.count)))
+            if head.count >= sniffer.length { try sniff() }
         }
         try checkLimit()
         chunk.withUnsafeBytes { hasher.update($0) }
@@ -52,7 +57,7 @@ struct UploadSpool {
     }
 
     private mutating func sniff() throws {
-        guard let sniffed = MediaKind.sniff(head) else { throw Self.unsupported }
+        guard let sniffed = sniffer.kind(head) else { throw Self.unsupported }
         kind = sniffed
     }
 

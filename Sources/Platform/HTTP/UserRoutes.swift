@@ -4,21 +4,24 @@ import Hummingbird
 struct UserRoutes: Sendable {
     let api: HTTPAPI
 
-    private struct Credentials: Decodable {
+    struct Credentials: Decodable {
         var username: String
         var password: String
     }
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.post("/api/v1/users") { request, _ in
+    func register(on router: Router<APIRequestContext>) {
+        router.post("/api/v1/users") { request, context in
             let body = try await JSONResponse.decode(Credentials.self, from: request)
+            try limit(.register, username: body.username, request, context)
             return try JSONResponse.make(
                 try await api.users.register(username: body.username, password: body.password), status: .created)
         }
-        router.post("/api/v1/sessions") { request, _ in
+        router.post("/api/v1/sessions") { request, context in
             let body = try await JSONResponse.decode(Credentials.self, from: request)
+            let address = try limit(.logIn, username: body.username, request, context)
             return try JSONResponse.make(
-                try await api.users.logIn(username: body.username, password: body.password), status: .created)
+                try await api.users.logIn(username: body.username, password: body.password, address: address),
+                status: .created)
         }
         router.delete("/api/v1/sessions") { request, _ in
             guard let token = BearerAuth.token(request) else { throw SocialError.unauthorized }
@@ -26,28 +29,45 @@ struct UserRoutes: Sendable {
             return Response(status: .noContent)
         }
         router.get("/api/v1/users/{id}") { _, context in
-            try JSONResponse.make(try await api.users.profile(userID: try context.parameters.require("id", as: Int64.self)))
+            try JSONResponse.make(try await api.users.profile(userID: try PathID.require(context)))
         }
         router.get("/api/v1/users/{id}/posts") { request, context in
-            let userID = try context.parameters.require("id", as: Int64.self)
+            let userID = try PathID.require(context)
             let user = try await api.users.profile(userID: userID)
             let page = try await api.posts.posts(ofUser: userID, page: try PageParameters.page(request))
             return try JSONResponse.make(ProfilePosts(user: user, posts: page.posts, nextCursor: page.next))
         }
         router.post("/api/v1/users/{id}/follow") { request, context in
             let userID = try await api.auth.userID(request)
+            try api.limiter.take(.follow, userID: userID)
             let state = try await api.follows.follow(
-                follower: userID, followee: try context.parameters.require("id", as: Int64.self))
+                follower: userID, followee: try PathID.require(context))
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(state)
         }
         router.delete("/api/v1/users/{id}/follow") { request, context in
             let userID = try await api.auth.userID(request)
+            try api.limiter.take(.follow, userID: userID)
             let state = try await api.follows.unfollow(
-                follower: userID, followee: try context.parameters.require("id", as: Int64.self))
+                follower: userID, followee: try PathID.require(context))
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(state)
         }
+    }
+}
+
+extension UserRoutes {
+    /// Spends a token of the client address's budget for `action` and one of the username's;
+    /// returns the address.
+    @discardableResult
+    private func limit(
+        _ action: RateLimiter.Action, username: String, _ request: Request, _ context: APIRequestContext
+    ) throws -> String? {
+        let address = ClientAddress.of(request, context: context, trusted: api.configuration.trustedProxies)
+        if let address { try api.limiter.take(action, .address(address)) }
+        // At most 64 bytes of a name are kept: longer ones are no user's anyway.
+        try api.limiter.take(action, .username(String(decoding: username.utf8.prefix(64), as: UTF8.self)))
+        return address
     }
 }
 
@@ -61,8 +81,8 @@ enum PageParameters {
         }
         var limit: Int?
         if let text = query.get("limit") {
-            guard let value = Int(text), value >= 1 else {
-                throw SocialError(.invalid, "invalid_limit", "limit must be a positive integer")
+            guard let value = Int(text), PageRequest.limits.contains(value) else {
+                throw SocialError(.invalid, "invalid_limit", "limit must be an integer from 1 to 100")
             }
             limit = value
         }

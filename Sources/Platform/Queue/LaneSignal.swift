@@ -19,6 +19,16 @@ final class LaneSignal: @unchecked Sendable {
     /// A single-thread wake-up no waiting thread has taken yet (at most one is kept: the
     /// thread that takes it claims everything due, and passes it on when there is more).
     private var pending = false
+    /// Threads inside `wait` now.
+    private var waiting = 0
+
+    /// How many threads are blocked in `wait` now: tests await it instead of sleeping until
+    /// their threads have reached the wait.
+    var waiters: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return waiting
+    }
 
     /// The current generation, to pass to `wait(unchangedFrom:timeout:)`.
     var current: UInt64 {
@@ -48,7 +58,11 @@ final class LaneSignal: @unchecked Sendable {
     func wait(unchangedFrom observed: UInt64, timeout: Duration) {
         let deadline = Date(timeIntervalSinceNow: timeout.queueSeconds)
         condition.lock()
-        defer { condition.unlock() }
+        waiting += 1
+        defer {
+            waiting -= 1
+            condition.unlock()
+        }
         while generation == observed {
             if pending {
                 pending = false

@@ -4,7 +4,8 @@ import Foundation
 public struct CommentService: Sendable {
     let pool: DatabasePool
 
-    /// Longest comment, in characters.
+    /// Longest comment, in Unicode scalars (`StoredText.length`, as the `comments.text` CHECK
+    /// of migration 0004 counts).
     public static let maximumLength = 2200
 
     /// A service on `pool`.
@@ -12,12 +13,13 @@ public struct CommentService: Sendable {
         self.pool = pool
     }
 
-    /// Adds a comment: 400 empty or too long, 404 unknown or deleted post.
+    /// Adds a comment: 400 empty, too long or holding a NUL; 404 unknown or deleted post.
     public func add(userID: Int64, postID: Int64, text: String) async throws -> CommentView {
+        try StoredText.refuseNUL(text, field: "a comment")
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw SocialError(.invalid, "empty_comment", "a comment needs some text") }
-        guard text.count <= Self.maximumLength else {
-            throw SocialError(.invalid, "comment_too_long", "comments are at most \(Self.maximumLength) characters")
+        guard StoredText.length(text) <= Self.maximumLength else {
+            throw SocialError(.invalid, "comment_too_long", "comments are at most \(Self.maximumLength) code points")
         }
         return try await pool.transaction { connection in
             let updated = try connection.query(SocialQuery.addCommentCount, [postID])

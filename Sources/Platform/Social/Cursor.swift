@@ -22,9 +22,17 @@ public struct Cursor: Sendable, Hashable {
             throw Self.invalid
         }
         let parts = plain.split(separator: ".")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]) else { throw Self.invalid }
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]),
+            Self.positions.contains(micros)
+        else { throw Self.invalid }
         self.init(micros: micros, id: id)
     }
+
+    /// The timestamps a cursor may hold, in microseconds since 1970: 0001-01-01 up to the
+    /// position before every row (10000-01-01). The page queries turn a cursor into
+    /// `timestamptz 'epoch' + micros * interval '1 microsecond'`, which PostgreSQL refuses far
+    /// outside this range, so a cursor outside it is the client's error, not the database's.
+    static let positions: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_800_000_000
 
     /// The text clients send back as `cursor=`.
     public var encoded: String {
@@ -36,14 +44,17 @@ public struct Cursor: Sendable, Hashable {
     private static let invalid = SocialError(.invalid, "invalid_cursor", "the cursor is not valid")
 }
 
-/// One page request: an optional cursor and a limit clamped to 1...100.
+/// One page request: an optional cursor and a limit of 1...100.
 public struct PageRequest: Sendable {
     /// Where the previous page ended; nil for the first page.
     public var cursor: Cursor?
     /// Rows per page.
     public var limit: Int
 
-    /// Clamps `limit` (default 20) to 1...100.
+    /// Limits a client may ask for (`PageParameters` refuses others with 400 `invalid_limit`).
+    public static let limits = 1...100
+
+    /// Clamps `limit` (default 20) to `limits`.
     public init(cursor: Cursor? = nil, limit: Int? = nil) {
         self.cursor = cursor
         self.limit = max(1, min(limit ?? 20, 100))
@@ -51,7 +62,7 @@ public struct PageRequest: Sendable {
 
     /// SQL parameters for `(created_at, id) < cursor`: a far-future position without a cursor.
     var keys: (micros: Int64, id: Int64) {
-        // Without a cursor: a position in the year 9999, after every row.
-        (cursor?.micros ?? 253_402_300_800_000_000, cursor?.id ?? Int64.max)
+        // Without a cursor: the start of the year 10000, after every row.
+        (cursor?.micros ?? Cursor.positions.upperBound, cursor?.id ?? Int64.max)
     }
 }

@@ -1,15 +1,17 @@
 import Foundation
 import HummingbirdBcrypt
 
-/// bcrypt through hummingbird-auth, run on a dispatch queue: a hash takes tens to hundreds of
-/// milliseconds of CPU and must not hold a thread of the cooperative pool.
+/// bcrypt through hummingbird-auth, run on its own `BcryptPool`: a hash takes tens to hundreds
+/// of milliseconds of CPU and must not hold a thread of the cooperative pool or the store's.
 struct PasswordHasher: Sendable {
     let cost: UInt8
+    let pool: BcryptPool
 
     /// A bcrypt hash that `verify` accepts; passwords are at most 72 bytes (bcrypt's limit).
-    func hash(_ password: String) async -> String {
+    /// Throws 429 `busy` when the pool's queue is full.
+    func hash(_ password: String) async throws -> String {
         let cost = cost
-        return await Self.offload { Bcrypt.hash(password, cost: cost) }
+        return try await pool.run { Bcrypt.hash(password, cost: cost) }
     }
 
     /// A well-formed bcrypt hash at this cost with a random salt and digest: `verify` against
@@ -20,13 +22,8 @@ struct PasswordHasher: Sendable {
         return "$2b$" + (cost < 10 ? "0" : "") + "\(cost)$" + saltAndDigest
     }
 
-    func verify(_ password: String, hash: String) async -> Bool {
-        await Self.offload { Bcrypt.verify(password, hash: hash) }
-    }
-
-    private static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
-        }
+    /// Throws 429 `busy` when the pool's queue is full.
+    func verify(_ password: String, hash: String) async throws -> Bool {
+        try await pool.run { Bcrypt.verify(password, hash: hash) }
     }
 }

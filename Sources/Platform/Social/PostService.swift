@@ -80,8 +80,9 @@ public struct PostService: Sendable {
     /// Throws 400 for a caption over 2200 characters or an Idempotency-Key that is empty or
     /// over 255 bytes; the upload route calls it before storing anything.
     public static func validate(caption: String, idempotencyKey: String?) throws {
-        guard caption.count <= 2200 else {
-            throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 characters")
+        try StoredText.refuseNUL(caption, field: "the caption")
+        guard StoredText.length(caption) <= 2200 else {
+            throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 code points")
         }
         if let key = idempotencyKey, key.isEmpty || key.utf8.count > 255 {
             throw SocialError(.invalid, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 bytes")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Tunables of the social services; defaults match DESIGN.md.
 public struct SocialConfiguration: Sendable {
     /// Authors with at least this many followers are not fanned out; readers pull their posts.
@@ -18,14 +20,31 @@ public struct SocialConfiguration: Sendable {
     public var feedCacheTTL: Duration
     /// Most feed pages kept (a page of 20 posts is about 12 KB).
     public var feedCacheCapacity: Int
+    /// A session is refused this long after it was opened, however much it is used.
+    public var sessionMaximumAge: Duration
+    /// A session is refused when it has not been used for this long (use is recorded at most
+    /// once a minute, so this is at least two minutes).
+    public var sessionIdleAge: Duration
+    /// Threads that run bcrypt (log-in and registration); at most 32 hashes per thread wait.
+    public var bcryptThreads: Int
+    /// How failed log-ins lock a username or an address out.
+    public var loginThrottle: LoginThrottle.Configuration
 
     /// Defaults: threshold 10,000, timelines of 800, bcrypt cost 12, sessions remembered 5 s
-    /// (100,000 tokens), feed pages kept 1 s (2,048 pages).
+    /// (100,000 tokens), feed pages kept 1 s (2,048 pages), sessions live 30 days and 7 idle,
+    /// bcrypt on half the cores (at least one thread).
     public init(
         celebrityFollowerThreshold: Int64 = 10_000, timelineLength: Int = 800, bcryptCost: UInt8 = 12,
         sessionCacheTTL: Duration = .seconds(5), sessionCacheCapacity: Int = 100_000,
-        feedCacheTTL: Duration = .seconds(1), feedCacheCapacity: Int = 2048
+        feedCacheTTL: Duration = .seconds(1), feedCacheCapacity: Int = 2048,
+        sessionMaximumAge: Duration = .seconds(30 * 86_400), sessionIdleAge: Duration = .seconds(7 * 86_400),
+        bcryptThreads: Int? = nil,
+        loginThrottle: LoginThrottle.Configuration = LoginThrottle.Configuration()
     ) {
+        self.sessionMaximumAge = sessionMaximumAge
+        self.sessionIdleAge = sessionIdleAge
+        self.bcryptThreads = bcryptThreads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+        self.loginThrottle = loginThrottle
         self.celebrityFollowerThreshold = celebrityFollowerThreshold
         self.timelineLength = timelineLength
         self.bcryptCost = bcryptCost

@@ -9,6 +9,12 @@ enum SocialQuery: String, NamedQuery {
     case revokeSession = "RevokeSession"
     case userProfile = "UserProfile"
     case userExists = "UserExists"
+    case deleteExpiredSessions = "DeleteExpiredSessions"
+    // logins.sql
+    case loginLockout = "LoginLockout"
+    case recordLoginFailure = "RecordLoginFailure"
+    case clearLoginFailures = "ClearLoginFailures"
+    case deleteStaleLoginFailures = "DeleteStaleLoginFailures"
     // follows.sql
     case followeeFollowerCount = "FolloweeFollowerCount"
     case insertFollow = "InsertFollow"

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Users and sessions: registration, log-in with bcrypt, hashed revocable bearer tokens.
 public struct UserService: Sendable {
@@ -9,11 +9,19 @@ public struct UserService: Sendable {
     let absentUserHash: String
     /// Token hash → user id of live sessions, for `configuration.sessionCacheTTL`.
     let sessions: ExpiringCache<String, String, Int64>
+    /// Maximum and idle age of a session, in seconds.
+    let sessionAges: (maximum: Double, idle: Double)
+    /// Failed log-ins per username and address.
+    public let throttle: LoginThrottle
 
     /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
     public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
         self.pool = pool
-        passwords = PasswordHasher(cost: configuration.bcryptCost)
+        passwords = PasswordHasher(
+            cost: configuration.bcryptCost,
+            pool: BcryptPool(threads: configuration.bcryptThreads, maximumWaiting: 32 * configuration.bcryptThreads))
+        sessionAges = (configuration.sessionMaximumAge.queueSeconds, configuration.sessionIdleAge.queueSeconds)
+        throttle = LoginThrottle(pool: pool, configuration: configuration.loginThrottle)
         absentUserHash = passwords.unmatchableHash()
         sessions = ExpiringCache(timeToLive: configuration.sessionCacheTTL, capacity: configuration.sessionCacheCapacity)
     }
@@ -25,10 +33,11 @@ public struct UserService: Sendable {
         else {
             throw SocialError(.invalid, "invalid_username", "usernames are 3 to 30 characters of a-z, 0-9 and _")
         }
+        try StoredText.refuseNUL(password, field: "a password")
         guard password.utf8.count >= 8, password.utf8.count <= 72 else {
             throw SocialError(.invalid, "invalid_password", "passwords are 8 to 72 bytes long")
         }
-        let hash = await passwords.hash(password)
+        let hash = try await passwords.hash(password)
         do {
             let rows = try await pool.query(SocialQuery.insertUser, [username, hash])
             return RegisteredUser(userID: String(try rows[0]["id", as: Int64.self]), username: username)
@@ -38,14 +47,23 @@ public struct UserService: Sendable {
     }
 
     /// Checks the password and opens a session; a wrong name or password is the same 401 after
-    /// the same work (an unknown name is checked against `absentUserHash`).
-    public func logIn(username: String, password: String) async throws -> NewSession {
+    /// the same work (an unknown name is checked against `absentUserHash`). While the username
+    /// or the client's `address` is locked by `throttle` the answer is 429 without a check;
+    /// a failure counts against both, a success clears the username's count.
+    public func logIn(username: String, password: String, address: String? = nil) async throws -> NewSession {
+        // Cut at a NUL, "alice\0x" would be looked up as "alice".
+        try StoredText.refuseNUL(username, field: "a username")
+        try StoredText.refuseNUL(password, field: "a password")
+        let keys = LoginThrottle.keys(username: username, address: address)
+        try await throttle.check(keys: keys)
         let rows = try await pool.query(SocialQuery.userCredentials, [username])
         let stored = try rows.first?["password_hash", as: String.self]
-        let matches = await passwords.verify(password, hash: stored ?? absentUserHash)
+        let matches = try await passwords.verify(password, hash: stored ?? absentUserHash)
         guard let row = rows.first, stored != nil, matches else {
+            try await throttle.recordFailure(keys: keys)
             throw SocialError(.unauthorized, "invalid_credentials", "wrong username or password")
         }
+        try await throttle.clear(key: keys[0])
         let userID = try row["id", as: Int64.self]
         var generator = SystemRandomNumberGenerator()
         let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
@@ -53,15 +71,19 @@ public struct UserService: Sendable {
         return NewSession(token: token, userID: String(userID))
     }
 
-    /// The user a live bearer token belongs to; throws 401 for unknown or revoked tokens.
+    /// The user a live bearer token belongs to; throws 401 for unknown, revoked or expired
+    /// tokens (older than `sessionMaximumAge`, or unused for `sessionIdleAge`). `now` pins the
+    /// clock (tests); nil is the server's.
     ///
-    /// A token found live is remembered for `sessionCacheTTL` (unknown and revoked ones are
-    /// not), so a client's requests after the first skip the database.
-    public func authenticate(token: String) async throws -> Int64 {
+    /// A token found live is remembered for `sessionCacheTTL` (unknown, revoked and expired
+    /// ones are not), so a client's requests after the first skip the database, and a token
+    /// may outlive its expiry by that much.
+    public func authenticate(token: String, now: Date? = nil) async throws -> Int64 {
         let hash = Self.tokenHash(token)
         let pool = pool
+        let ages = sessionAges
         return try await sessions.value(for: hash, group: hash) {
-            let rows = try await pool.queryPrepared(SocialQuery.sessionUser, [hash])
+            let rows = try await pool.queryPrepared(SocialQuery.sessionUser, [hash, ages.maximum, ages.idle, now])
             guard let row = rows.first else { throw SocialError.unauthorized }
             return try row["user_id", as: Int64.self]
         }

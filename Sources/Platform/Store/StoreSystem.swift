@@ -97,14 +97,21 @@ enum StoreSystem {
         return info
     }
 
-    /// Creates `path` and its missing parents; concurrent creators are fine.
+    /// Creates `path` and its missing parents; concurrent creators are fine. Each directory
+    /// created is made durable by fsyncing its parent (else a crash could lose the new
+    /// directory, and with it an object renamed into it).
     static func makeDirectories(_ path: String) throws(StoreError) {
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { return }
         var prefix = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
+            let parent = prefix.isEmpty ? "/" : prefix
             prefix += "/" + component
-            if Glibc.mkdir(prefix, 0o755) != 0, errno != EEXIST { throw error("mkdir", path: prefix) }
+            if Glibc.mkdir(prefix, 0o755) == 0 {
+                try fsyncDirectory(parent)
+            } else if errno != EEXIST {
+                throw error("mkdir", path: prefix)
+            }
         }
     }
 

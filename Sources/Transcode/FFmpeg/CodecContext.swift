@@ -25,11 +25,16 @@ final class CodecContext {
         avcodec_free_context(&context)
     }
 
-    /// An opened decoder for `stream`; a codec FFmpeg cannot decode is `unsupported_format`.
-    static func decoder(for stream: UnsafeMutablePointer<AVStream>, path: String) throws(TranscodeError) -> CodecContext {
+    /// An opened decoder for `stream`; a codec off ``DecoderAllowList`` or one FFmpeg cannot
+    /// decode is `unsupported_format`. `maxPixels` bounds every picture the decoder allocates
+    /// (`max_pixels`): a larger one fails to decode instead of being allocated.
+    static func decoder(
+        for stream: UnsafeMutablePointer<AVStream>, maxPixels: Int64, path: String
+    ) throws(TranscodeError) -> CodecContext {
         guard let parameters = stream.pointee.codecpar else {
             throw TranscodeError(.corrupt, "stream \(stream.pointee.index) of \(path) has no codec parameters")
         }
+        try DecoderAllowList.check(parameters, path: path)
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             let name = String(cString: avcodec_get_name(parameters.pointee.codec_id))
             throw TranscodeError(.unsupportedFormat, "no decoder for codec \(name) in \(path)")
@@ -39,6 +44,7 @@ final class CodecContext {
         try FFmpegCall.check(
             avcodec_parameters_to_context(context.pointer, parameters), "avcodec_parameters_to_context", path: path)
         context.pointer.pointee.pkt_timebase = stream.pointee.time_base
+        context.pointer.pointee.max_pixels = maxPixels
         // As many decoding threads as cores (the library default is one).
         context.pointer.pointee.thread_count = 0
         var options = try OptionDictionary()

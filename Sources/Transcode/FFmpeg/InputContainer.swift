@@ -47,6 +47,11 @@ final class InputContainer {
     /// The demuxer's short name list, e.g. `mov,mp4,m4a,3gp,3g2,mj2`.
     var formatName: String { String(cString: context.pointee.iformat.pointee.name) }
 
+    /// The time base of the best video stream, or nil when there is none.
+    var videoTimeBase: Rational? {
+        bestStream(AVMEDIA_TYPE_VIDEO).map { Rational(streams[$0].pointee.time_base) }
+    }
+
     /// Index of the best stream of `type`, or nil.
     func bestStream(_ type: AVMediaType) -> Int? {
         let index = av_find_best_stream(context, type, -1, -1, nil, 0)

@@ -61,9 +61,9 @@ final class OutputContainer {
     }
 
     /// Writes `packet` (timestamps in `timeBase`) to `stream`, interleaving; takes the packet's data.
-    func write(_ packet: Packet, stream: Int, from timeBase: AVRational) throws(TranscodeError) {
+    func write(_ packet: Packet, stream: Int, from timeBase: Rational) throws(TranscodeError) {
         packet.pointer.pointee.stream_index = Int32(stream)
-        av_packet_rescale_ts(packet.pointer, timeBase, self.timeBase(of: stream))
+        av_packet_rescale_ts(packet.pointer, timeBase.av, self.timeBase(of: stream))
         try FFmpegCall.check(av_interleaved_write_frame(context, packet.pointer), "av_interleaved_write_frame", path: path)
     }
 

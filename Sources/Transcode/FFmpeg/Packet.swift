@@ -19,6 +19,20 @@ final class Packet {
 
     var streamIndex: Int { Int(pointer.pointee.stream_index) }
 
+    /// Bytes of payload.
+    var size: Int { Int(pointer.pointee.size) }
+
+    /// Duration in the time base of the stream or encoder it belongs to (0 when unknown).
+    var duration: Int64 {
+        get { pointer.pointee.duration }
+        set { pointer.pointee.duration = newValue }
+    }
+
+    /// Makes this (unreferenced) packet share `source`'s data (`av_packet_ref`); unref after use.
+    func reference(_ source: Packet) throws(TranscodeError) {
+        try FFmpegCall.check(av_packet_ref(pointer, source.pointer), "av_packet_ref")
+    }
+
     func unref() { av_packet_unref(pointer) }
 
     /// A new packet sharing this one's data (reference-counted, no copy).

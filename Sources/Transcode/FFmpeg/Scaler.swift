@@ -12,9 +12,9 @@ final class Scaler {
     private var source: (width: Int32, height: Int32, format: Int32) = (0, 0, -1)
     let width: Int
     let height: Int
-    let format: AVPixelFormat
+    let format: PixelFormat
 
-    init(width: Int, height: Int, format: AVPixelFormat) {
+    init(width: Int, height: Int, format: PixelFormat) {
         self.width = width
         self.height = height
         self.format = format
@@ -29,7 +29,7 @@ final class Scaler {
             sws_freeContext(context)
             context = sws_getContext(
                 frame.width, frame.height, AVPixelFormat(frame.format),
-                Int32(width), Int32(height), format,
+                Int32(width), Int32(height), format.av,
                 Int32(SWS_BICUBIC), nil, nil, nil)
             source = (frame.width, frame.height, frame.format)
             guard context != nil else {

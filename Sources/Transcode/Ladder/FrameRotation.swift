@@ -1,9 +1,3 @@
-import CAVCodec
-import CAVFormat
-import CAVUtil
-import CSwResample
-import CSwScale
-
 /// Clockwise rotation by a multiple of 90° applied to planar YUV 4:2:0 pixels.
 ///
 /// FFmpeg's libraries do not honour the display matrix (only the CLI does), so rungs rotate
@@ -24,21 +18,16 @@ struct FrameRotation: Equatable, Sendable {
 
     /// Writes `source` rotated into `destination` (YUV420P, dimensions already swapped if needed).
     func apply(_ source: Frame, into destination: Frame) {
-        let src = source.pointer.pointee
-        let dst = destination.pointer.pointee
-        let width = Int(src.width)
-        let height = Int(src.height)
-        let planes: [(UnsafeMutablePointer<UInt8>?, Int32, UnsafeMutablePointer<UInt8>?, Int32, Int)] = [
-            (src.data.0, src.linesize.0, dst.data.0, dst.linesize.0, 1),
-            (src.data.1, src.linesize.1, dst.data.1, dst.linesize.1, 2),
-            (src.data.2, src.linesize.2, dst.data.2, dst.linesize.2, 2),
-        ]
-        for (from, fromStride, to, toStride, divisor) in planes {
+        let width = source.width
+        let height = source.height
+        for (index, divisor) in [(0, 1), (1, 2), (2, 2)] {
+            let (from, fromStride) = source.plane(index)
+            let (to, toStride) = destination.plane(index)
             guard let from, let to else { continue }
             rotatePlane(
-                UnsafePointer(from), stride: Int(fromStride), width: (width + divisor - 1) / divisor,
+                UnsafePointer(from), stride: fromStride, width: (width + divisor - 1) / divisor,
                 height: (height + divisor - 1) / divisor,
-                into: to, stride: Int(toStride))
+                into: to, stride: toStride)
         }
     }
 

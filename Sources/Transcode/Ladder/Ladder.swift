@@ -1,8 +1,3 @@
-import CAVCodec
-import CAVFormat
-import CAVUtil
-import CSwResample
-import CSwScale
 import Dispatch
 
 /// One decode feeding every rung: each video frame is scaled per rung, audio is encoded once
@@ -33,12 +28,12 @@ final class Ladder {
     ) throws(TranscodeError) {
         self.sampler = sampler
         let reader = try SourceReader(
-            container: source.container, withAudio: source.probe.hasAudio, stallTimeout: stallTimeout)
+            source: source, withAudio: source.probe.hasAudio, stallTimeout: stallTimeout)
         self.reader = reader
-        if let audioStream = reader.audioStream {
+        if let audioTimeBase = reader.audioTimeBase {
             audio = try AudioEncoder(
                 codec: preset.audio.encoder, bitrate: preset.audio.bitrate, channels: preset.audio.channels,
-                sampleRate: preset.audio.sampleRate, sourceTimeBase: audioStream.pointee.time_base,
+                sampleRate: preset.audio.sampleRate, sourceTimeBase: audioTimeBase,
                 path: source.container.path)
         } else {
             audio = nil

@@ -1,8 +1,3 @@
-import CAVCodec
-import CAVFormat
-import CAVUtil
-import CSwResample
-import CSwScale
 import Dispatch
 import Foundation
 import Synchronization

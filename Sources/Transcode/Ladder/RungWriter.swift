@@ -1,9 +1,3 @@
-import CAVCodec
-import CAVFormat
-import CAVUtil
-import CSwResample
-import CSwScale
-
 /// Encodes one rung of the ladder: scale (and rotate) decoded frames, H.264 via libx264, then
 /// mux the same packets into an MP4 and, optionally, an HLS media playlist with its segments.
 ///
@@ -55,7 +49,7 @@ final class RungWriter {
     private let copy: Packet
     private let videoIndex: Int
     private let audioIndex: Int?
-    private let audioTimeBase: AVRational?
+    private let audioTimeBase: Rational?
     /// One nominal frame in the encoder's time base: the duration libx264 leaves unset.
     private let frameDuration: Int64
     /// Bytes of encoded video and audio written, for the manifest's bitrates.
@@ -68,8 +62,8 @@ final class RungWriter {
     ///   - timeBase: of the decoded frames' `pts` (the source video stream's time base).
     ///   - frameRate: the source's average frame rate (for rate control and the GOP length).
     init(
-        path: String, settings: Settings, rotation: FrameRotation, timeBase: AVRational,
-        frameRate: AVRational, audio: AudioEncoder?
+        path: String, settings: Settings, rotation: FrameRotation, timeBase: Rational,
+        frameRate: Rational, audio: AudioEncoder?
     ) throws(TranscodeError) {
         self.path = path
         self.settings = settings
@@ -78,32 +72,9 @@ final class RungWriter {
         var outputs = [mp4]
         if let hls = settings.hls { outputs.append(try OutputContainer(path: hls.playlistPath, format: "hls")) }
         self.outputs = outputs
-        encoder = try CodecContext.encoder(named: settings.encoder)
-        let context = encoder.pointer
-        context.pointee.width = Int32(settings.width)
-        context.pointee.height = Int32(settings.height)
-        context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
-        context.pointee.time_base = timeBase
-        context.pointee.framerate = frameRate
-        context.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        // MP4 and fMP4 segments both want SPS/PPS in extradata.
-        context.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
-        // x264's own thread count (frame threads + lookahead), as the ffmpeg CLI asks for: the
-        // library default of one thread encodes on the calling thread, one rung after another.
-        // A `threads` entry in the preset's options overrides it.
-        context.pointee.thread_count = 0
-        let validRate = frameRate.num > 0 && frameRate.den > 0
-        let fps = validRate ? av_q2d(frameRate) : 30
-        let gop = max(1, Int((fps * settings.gopSeconds).rounded()))
-        var options: [(String, String)] = [
-            ("preset", settings.speedPreset), ("crf", String(settings.crf)), ("g", String(gop)),
-            ("maxrate", String(settings.maxrate)), ("bufsize", String(settings.bufsize)),
-            ("profile", settings.profile),
-        ]
-        options += settings.extraOptions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        try encoder.open(options: options)
-        let perFrame = validRate ? av_inv_q(frameRate) : AVRational(num: 1, den: 30)
-        frameDuration = max(1, av_rescale_q(1, perFrame, timeBase))
+        encoder = try Self.openEncoder(settings, timeBase: timeBase, frameRate: frameRate)
+        let perFrame = frameRate.isPositive ? frameRate.inverse : Rational(1, 30)
+        frameDuration = max(1, perFrame.rescale(1, to: timeBase))
         var videoIndex = 0
         var audioIndex: Int?
         for output in outputs {
@@ -112,15 +83,15 @@ final class RungWriter {
         }
         self.videoIndex = videoIndex
         self.audioIndex = audioIndex
-        audioTimeBase = audio?.encoder.pointer.pointee.time_base
+        audioTimeBase = audio?.encoder.timeBase
         // Decoded frames are scaled in their stored orientation, then turned.
         let stored = rotation.swapsDimensions
             ? (width: settings.height, height: settings.width) : (width: settings.width, height: settings.height)
-        scaler = Scaler(width: stored.width, height: stored.height, format: AV_PIX_FMT_YUV420P)
+        scaler = Scaler(width: stored.width, height: stored.height, format: .yuv420p)
         storedWidth = stored.width
         storedHeight = stored.height
         rotated = rotation.isIdentity
-            ? nil : try Frame(width: settings.width, height: settings.height, format: AV_PIX_FMT_YUV420P)
+            ? nil : try Frame(width: settings.width, height: settings.height, format: .yuv420p)
         packet = try Packet()
         copy = try Packet()
         // bitexact: no encoder tag or creation time; nothing of the source's metadata is copied.
@@ -143,16 +114,15 @@ final class RungWriter {
     ) throws(TranscodeError) {
         try self.init(
             path: path, settings: settings, rotation: rotation,
-            timeBase: reader.videoStream.pointee.time_base, frameRate: reader.videoStream.pointee.avg_frame_rate,
+            timeBase: reader.videoTimeBase, frameRate: reader.videoFrameRate,
             audio: audio)
     }
 
     /// The RFC 6381 codec string of the encoded video (`avc1.64001f`), from the SPS in extradata.
     var codecString: String {
-        let context = encoder.pointer.pointee
-        guard let extradata = context.extradata, context.extradata_size > 0 else { return "avc1.640028" }
-        let bytes = UnsafeBufferPointer(start: extradata, count: Int(context.extradata_size))
-        return H264Parameters.codecString(extradata: bytes) ?? "avc1.640028"
+        let extradata = encoder.extradata
+        guard !extradata.isEmpty else { return "avc1.640028" }
+        return extradata.withUnsafeBufferPointer { H264Parameters.codecString(extradata: $0) } ?? "avc1.640028"
     }
 
     /// Scales, rotates and encodes one decoded frame (as ``SourceReader`` hands it on):
@@ -188,7 +158,7 @@ final class RungWriter {
         guard !isAtRungSize(input) else { return input }
         let scaled = try unheldPicture()
         try scaler.scale(input, into: scaled)
-        scaled.pointer.pointee.pts = frame.pointer.pointee.pts
+        scaled.pts = frame.pts
         return scaled
     }
 
@@ -200,7 +170,7 @@ final class RungWriter {
         if let rotated {
             try rotated.makeWritable()
             rotation.apply(upright, into: rotated)
-            rotated.pointer.pointee.pts = upright.pointer.pointee.pts
+            rotated.pts = upright.pts
             picture = rotated
         }
         try encoder.send(frame: picture, path: path)
@@ -209,15 +179,13 @@ final class RungWriter {
 
     /// Whether `frame` has the stored size and pixel format this rung encodes.
     private func isAtRungSize(_ frame: Frame) -> Bool {
-        let source = frame.pointer.pointee
-        return Int(source.width) == storedWidth && Int(source.height) == storedHeight
-            && source.format == AV_PIX_FMT_YUV420P.rawValue
+        frame.width == storedWidth && frame.height == storedHeight && frame.hasFormat(.yuv420p)
     }
 
     /// A picture of the rung's stored size whose buffers no one else references.
     private func unheldPicture() throws(TranscodeError) -> Frame {
         if let free = pictures.first(where: \.isUnshared) { return free }
-        let picture = try Frame(width: storedWidth, height: storedHeight, format: AV_PIX_FMT_YUV420P)
+        let picture = try Frame(width: storedWidth, height: storedHeight, format: .yuv420p)
         pictures.append(picture)
         return picture
     }
@@ -225,7 +193,7 @@ final class RungWriter {
     /// Writes an encoded audio packet (timestamps in the audio encoder's time base); the caller keeps it.
     func write(audio source: Packet) throws(TranscodeError) {
         guard let audioIndex, let audioTimeBase else { return }
-        audioBytes += Int(source.pointer.pointee.size)
+        audioBytes += source.size
         try writeEverywhere(source, stream: audioIndex, timeBase: audioTimeBase)
     }
 
@@ -239,17 +207,17 @@ final class RungWriter {
     private func drainVideo() throws(TranscodeError) {
         while try encoder.receive(packet: packet, path: path) {
             defer { packet.unref() }
-            videoBytes += Int(packet.pointer.pointee.size)
+            videoBytes += packet.size
             // Without a duration the muxer shortens the last frame to nothing.
-            if packet.pointer.pointee.duration <= 0 { packet.pointer.pointee.duration = frameDuration }
-            try writeEverywhere(packet, stream: videoIndex, timeBase: encoder.pointer.pointee.time_base)
+            if packet.duration <= 0 { packet.duration = frameDuration }
+            try writeEverywhere(packet, stream: videoIndex, timeBase: encoder.timeBase)
         }
     }
 
     /// Muxers take ownership of what they are given, so each gets its own reference.
-    private func writeEverywhere(_ source: Packet, stream: Int, timeBase: AVRational) throws(TranscodeError) {
+    private func writeEverywhere(_ source: Packet, stream: Int, timeBase: Rational) throws(TranscodeError) {
         for output in outputs {
-            try FFmpegCall.check(av_packet_ref(copy.pointer, source.pointer), "av_packet_ref")
+            try copy.reference(source)
             defer { copy.unref() }
             try output.write(copy, stream: stream, from: timeBase)
         }

@@ -38,7 +38,7 @@ extension VideoPreset {
         /// Keyframe interval in seconds (converted to frames with the source's frame rate).
         public var gopSeconds: Double
         /// Further encoder options by FFmpeg name (`{"tune": "film"}`); an option the encoder
-        /// does not know fails the job with `invalid_preset` instead of being ignored.
+        /// does not know is `invalid_preset` (found at start-up by `VideoPreset.checkEncoders`), never ignored.
         public var options: [String: String]
 
         /// Makes settings; see the properties.

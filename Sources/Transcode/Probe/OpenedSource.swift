@@ -1,9 +1,4 @@
 import Foundation
-import CAVCodec
-import CAVFormat
-import CAVUtil
-import CSwResample
-import CSwScale
 
 /// An input file that passed sniffing and every limit: its container is open, nothing decoded.
 ///
@@ -12,8 +7,14 @@ import CSwScale
 final class OpenedSource {
     let container: InputContainer
     let probe: VideoProbe
+    /// The limits checked here, which the reader keeps enforcing on decoded frames.
+    let limits: VideoLimits
 
-    init(url: URL, limits: VideoLimits) throws(TranscodeError) {
+    /// Opens `url` and checks it against `limits`. `decoderCountsDuration` says the frames will
+    /// be decoded by a ``SourceReader`` (which stops at the duration limit), so a file whose
+    /// headers declare no duration may pass; a probe alone refuses it.
+    init(url: URL, limits: VideoLimits, decoderCountsDuration: Bool) throws(TranscodeError) {
+        self.limits = limits
         let path = url.path
         let bytes: Int
         do {
@@ -26,6 +27,6 @@ final class OpenedSource {
         let format = try FormatSniffer.sniff(url)
         container = try InputContainer(path: path, format: format)
         probe = try VideoProbe(container: container, bytes: bytes)
-        try limits.check(probe, path: path)
+        try limits.check(probe, path: path, decoderCountsDuration: decoderCountsDuration)
     }
 }

@@ -4,9 +4,9 @@ public struct VideoLimits: Sendable, Equatable, Codable {
     public var maxBytes: Int
     /// Longest accepted duration, in milliseconds (`too_long`).
     public var maxDurationMs: Int
-    /// Longest accepted side of the displayed picture, in pixels (`too_many_pixels`).
+    /// Longest accepted side of the stored (coded) picture, in pixels (`too_many_pixels`).
     public var maxLongSide: Int
-    /// Longest accepted short side of the displayed picture, in pixels (`too_many_pixels`).
+    /// Longest accepted short side of the stored (coded) picture, in pixels (`too_many_pixels`).
     public var maxShortSide: Int
 
     /// 100 MB, 60 s, 3840×2160 (either orientation).
@@ -29,18 +29,34 @@ public struct VideoLimits: Sendable, Equatable, Codable {
     }
 
     /// Throws `too_large`, `too_long` or `too_many_pixels` for the first limit `probe` exceeds.
-    public func check(_ probe: VideoProbe, path: String) throws(TranscodeError) {
+    ///
+    /// An unknown duration (none in the headers: a Matroska file written to a pipe) passes only
+    /// when `decoderCountsDuration`, that is when the frames will be decoded by a reader that
+    /// stops at ``maxDurationMs`` of decoded time (``check(decodedMs:path:)``); a probe alone
+    /// refuses it as `too_long`. Sizes are the coded ones: what the decoder allocates.
+    public func check(_ probe: VideoProbe, path: String, decoderCountsDuration: Bool = false) throws(TranscodeError) {
         try check(bytes: probe.bytes, path: path)
-        guard probe.durationMs <= maxDurationMs else {
-            throw TranscodeError(
-                .tooLong, "\(path) lasts \(probe.durationMs) ms; the limit is \(maxDurationMs) ms")
+        guard probe.isDurationKnown || decoderCountsDuration else {
+            throw TranscodeError(.tooLong, "\(path) declares no duration; it cannot be checked against \(maxDurationMs) ms")
         }
-        let long = max(probe.video.displayWidth, probe.video.displayHeight)
-        let short = min(probe.video.displayWidth, probe.video.displayHeight)
-        guard long <= maxLongSide, short <= maxShortSide else {
+        try check(decodedMs: Int64(probe.durationMs), path: path)
+        try check(width: probe.video.width, height: probe.video.height, path: path)
+    }
+
+    /// Throws `too_long` when `decodedMs` (declared, or counted while decoding) is past the limit.
+    public func check(decodedMs: Int64, path: String) throws(TranscodeError) {
+        guard decodedMs <= Int64(maxDurationMs) else {
+            throw TranscodeError(.tooLong, "\(path) lasts \(decodedMs) ms or more; the limit is \(maxDurationMs) ms")
+        }
+    }
+
+    /// Throws `too_many_pixels` when a stored picture of `width`×`height` (either orientation)
+    /// is over the limit: checked on the headers, then on every decoded frame (the size can
+    /// change mid-stream).
+    public func check(width: Int, height: Int, path: String) throws(TranscodeError) {
+        guard max(width, height) <= maxLongSide, min(width, height) <= maxShortSide else {
             throw TranscodeError(
-                .tooManyPixels,
-                "\(path) is \(probe.video.displayWidth)x\(probe.video.displayHeight); the limit is \(maxLongSide)x\(maxShortSide)")
+                .tooManyPixels, "\(path) has a \(width)x\(height) picture; the limit is \(maxLongSide)x\(maxShortSide)")
         }
     }
 

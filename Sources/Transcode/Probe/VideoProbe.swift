@@ -4,7 +4,8 @@ public struct VideoProbe: Sendable, Equatable, Codable {
     public var container: String
     /// File size in bytes.
     public var bytes: Int
-    /// Duration in milliseconds (the container's, else the video stream's).
+    /// Duration in milliseconds (the container's, else the video stream's); 0 when the headers
+    /// declare none.
     public var durationMs: Int
     /// The stream the ladder is made from.
     public var video: VideoStreamInfo
@@ -12,6 +13,9 @@ public struct VideoProbe: Sendable, Equatable, Codable {
     public var audio: AudioStreamInfo?
     /// Every stream in the container, in container order.
     public var streams: [StreamInfo]
+
+    /// Whether the headers declare a duration (``durationMs`` is not 0).
+    public var isDurationKnown: Bool { durationMs > 0 }
 
     /// Whether the file has an audio stream the ladder will carry.
     public var hasAudio: Bool { audio != nil }

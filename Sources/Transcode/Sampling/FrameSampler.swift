@@ -1,8 +1,3 @@
-import CAVCodec
-import CAVFormat
-import CAVUtil
-import CSwResample
-import CSwScale
 import Thumbnail
 
 /// Watches the decoded video go by and keeps what the manifest needs besides the ladder:
@@ -17,7 +12,7 @@ final class FrameSampler {
     /// Mean grey level (0…255) above which a frame is not black.
     static let blackThreshold = 24.0
 
-    private let timeBase: AVRational
+    private let timeBase: Rational
     private let hashInterval: Int
     private let posterAtMs: Int
     private let hasher: SnapshotMaker
@@ -39,7 +34,7 @@ final class FrameSampler {
     ///   - displayWidth/displayHeight: upright size of the video (posters are taken at this size).
     ///   - durationMs: the probed duration, to aim the poster at mid-video in short clips.
     init(
-        timeBase: AVRational, displayWidth: Int, displayHeight: Int, rotation: FrameRotation, durationMs: Int,
+        timeBase: Rational, displayWidth: Int, displayHeight: Int, rotation: FrameRotation, durationMs: Int,
         hashIntervalMs: Int, posterAtMs: Int
     ) throws(TranscodeError) {
         self.timeBase = timeBase
@@ -52,17 +47,17 @@ final class FrameSampler {
             height: max(1, Int((Double(displayHeight) * scale).rounded())), rotation: rotation)
         poster = try SnapshotMaker(width: displayWidth, height: displayHeight, rotation: rotation)
         brightness = try SnapshotMaker(
-            width: 32, height: 32, rotation: FrameRotation(clockwiseDegrees: 0), format: AV_PIX_FMT_GRAY8)
+            width: 32, height: 32, rotation: FrameRotation(clockwiseDegrees: 0), format: .gray8)
     }
 
     /// A sampler for `source`'s video stream with the preset's settings.
     convenience init(source: OpenedSource, sampling: VideoPreset.FrameSampling) throws(TranscodeError) {
         let video = source.probe.video
-        guard let index = source.container.bestStream(AVMEDIA_TYPE_VIDEO) else {
+        guard let timeBase = source.container.videoTimeBase else {
             throw TranscodeError(.noVideoStream, "\(source.container.path) has no video stream")
         }
         try self.init(
-            timeBase: source.container.streams[index].pointee.time_base, displayWidth: video.displayWidth,
+            timeBase: timeBase, displayWidth: video.displayWidth,
             displayHeight: video.displayHeight, rotation: FrameRotation(clockwiseDegrees: video.rotation),
             durationMs: source.probe.durationMs, hashIntervalMs: sampling.hashIntervalMs,
             posterAtMs: sampling.posterAtMs)
@@ -70,14 +65,16 @@ final class FrameSampler {
 
     /// Looks at one decoded frame (its `pts` in the video stream's time base).
     func observe(_ frame: Frame) throws(TranscodeError) {
-        let pts = frame.pointer.pointee.pts
+        let pts = frame.pts
         let first = firstPts ?? pts
         firstPts = first
-        let timeMs = Int(av_rescale_q(pts - first, timeBase, AVRational(num: 1, den: 1000)))
+        let timeMs = Int(try SourceTimeline.milliseconds(from: first, to: pts, timeBase: timeBase))
         if timeMs >= nextHashMs {
             let pixels = try hasher.pixels(of: frame)
             frameHashes.append((timeMs, PDQ.hash(pixels: pixels, width: hasher.width, height: hasher.height, bands: 3)))
-            nextHashMs = (timeMs / hashInterval + 1) * hashInterval
+            // The next multiple of the interval; past Int.max (a hostile timestamp) none is due.
+            let next = (timeMs / hashInterval * hashInterval).addingReportingOverflow(hashInterval)
+            nextHashMs = next.overflow ? Int.max : next.partialValue
         }
         guard !posterIsFinal else { return }
         let reachedTarget = timeMs >= posterAtMs

@@ -1,9 +1,3 @@
-import CAVCodec
-import CAVFormat
-import CAVUtil
-import CSwResample
-import CSwScale
-
 /// Upright packed RGB pixels of one decoded frame, for hashing and poster renditions.
 struct FrameSnapshot {
     /// Packed 8-bit RGB, row-major, `width * height * 3` bytes.
@@ -22,19 +16,21 @@ final class SnapshotMaker {
     private let rotation: FrameRotation
     private let scaler: Scaler
     private let rgb: Frame
+    private let format: PixelFormat
 
     /// A maker for upright `width`×`height` snapshots of frames needing `rotation`.
-    init(width: Int, height: Int, rotation: FrameRotation, format: AVPixelFormat = AV_PIX_FMT_RGB24) throws(TranscodeError) {
+    init(width: Int, height: Int, rotation: FrameRotation, format: PixelFormat = .rgb24) throws(TranscodeError) {
         self.width = width
         self.height = height
         self.rotation = rotation
         let stored = rotation.swapsDimensions ? (width: height, height: width) : (width: width, height: height)
+        self.format = format
         scaler = Scaler(width: stored.width, height: stored.height, format: format)
         rgb = try Frame(width: stored.width, height: stored.height, format: format)
     }
 
     /// Bytes per pixel of the output format (3 for RGB24, 1 for GRAY8).
-    private var bands: Int { rgb.pointer.pointee.format == AV_PIX_FMT_GRAY8.rawValue ? 1 : 3 }
+    private var bands: Int { format.bytesPerPixel }
 
     /// The frame's pixels, upright, packed: copied (and turned) straight out of swscale's
     /// picture into the result.
@@ -44,8 +40,8 @@ final class SnapshotMaker {
         let storedWidth = rgb.width
         let storedHeight = rgb.height
         let bands = self.bands
-        let stride = Int(rgb.pointer.pointee.linesize.0)
-        guard let base = rgb.pointer.pointee.data.0 else {
+        let (data, stride) = rgb.plane(0)
+        guard let base = data else {
             throw TranscodeError(.internal, "swscale produced no picture")
         }
         let count = storedWidth * storedHeight * bands

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 import Testing
+import Thumbnail
 
 @testable import Platform
 
@@ -39,9 +40,18 @@ struct HTTPFixture {
         let root = NSTemporaryDirectory() + "mdhttp-" + UUID().uuidString.lowercased()
         let store = try ObjectStore(root: root + "/store")
         try FileManager.default.createDirectory(atPath: root + "/spool", withIntermediateDirectories: true)
+        // The daemon's sniffer (MediaDaemon's `MediaSniffer.formats`): the media format table.
+        let sniffer = MediaSniffer(length: MediaFormat.sniffLength) { head in
+            MediaFormat.sniff(head).map { $0.isVideo ? .video : .photo }
+        }
         var configuration = HTTPConfiguration(
+            mediaSniffer: sniffer, maximumPhotoBytes: 20_000_000, maximumVideoBytes: 100 * 1024 * 1024,
             uploadDirectory: root + "/spool", social: SocialConfiguration(celebrityFollowerThreshold: 2, bcryptCost: 4))
         configuration.port = 0  // a free port: every suite talks to a real server over a socket
+        // Every test client registers and logs in from 127.0.0.1; tests of these limits lower them.
+        configuration.registerLimit = RateLimit(burst: 10_000, perMinute: 10_000)
+        configuration.loginLimit = RateLimit(burst: 10_000, perMinute: 10_000)
+        configuration.followLimit = RateLimit(burst: 10_000, perMinute: 10_000)
         configure(&configuration)
         let recorder = Recorder()
         let queue = PostHooks.jobQueue

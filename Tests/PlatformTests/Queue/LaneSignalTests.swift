@@ -32,20 +32,29 @@ struct LaneSignalTests {
                 exited.countDown()
             }.start()
         }
-        // Let the threads reach their wait (a wake-up before that is kept, not lost, either way).
-        try await Task.sleep(for: .milliseconds(200))
+        // Until every thread is blocked in wait (the bound only fails the test).
+        try await Self.until { signal.waiters == 4 }
         signal.wakeOne()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while woken.value.load(ordering: .relaxed) == 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        // Give any wrongly woken thread ample time to show up.
-        try await Task.sleep(for: .milliseconds(500))
+        try await Self.until { woken.value.load(ordering: .relaxed) >= 1 }
+        // One thread left the wait; the other three are still in it.
+        #expect(signal.waiters == 3)
         #expect(woken.value.load(ordering: .relaxed) == 1)
         // A lane-wide wake-up (shutdown) releases the rest.
         signal.wake()
         try await exited.wait()
         #expect(woken.value.load(ordering: .relaxed) == 4)
+    }
+}
+
+extension LaneSignalTests {
+    /// Returns once `condition` holds; fails the test after `bound` (a failure bound, not a
+    /// delay: the condition is checked every millisecond).
+    static func until(bound: Duration = .seconds(60), _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + bound
+        while !condition() {
+            try #require(ContinuousClock.now < deadline, "condition not met within \(bound)")
+            try await Task.sleep(for: .milliseconds(1))
+        }
     }
 }
 

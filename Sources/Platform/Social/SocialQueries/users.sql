@@ -13,13 +13,41 @@ SELECT id, password_hash FROM users WHERE username = $1;
 INSERT INTO sessions (token_hash, user_id) VALUES ($1, $2);
 
 -- name: SessionUser
--- $1 token hash. No row: unknown or revoked token. Prepared once per connection (every
--- authenticated request that misses the session cache runs it).
-SELECT user_id FROM sessions WHERE token_hash = $1 AND revoked_at IS NULL;
+-- $1 token hash, $2 maximum age (seconds), $3 idle age (seconds), $4 now (NULL: the server's
+-- clock). No row: unknown, revoked or expired token (created more than the maximum age ago, or
+-- last used more than the idle age ago). A live token's last_used_at moves to now when it is a
+-- minute old or more. Prepared once per connection (every authenticated request that misses
+-- the session cache runs it).
+WITH live AS (
+    SELECT token_hash, user_id, last_used_at FROM sessions
+    WHERE token_hash = $1::text AND revoked_at IS NULL
+      AND created_at > coalesce($4::timestamptz, now()) - make_interval(secs => $2::float8)
+      AND last_used_at > coalesce($4::timestamptz, now()) - make_interval(secs => $3::float8)
+), touched AS (
+    UPDATE sessions s SET last_used_at = coalesce($4::timestamptz, now())
+    FROM live
+    WHERE s.token_hash = live.token_hash
+      AND live.last_used_at < coalesce($4::timestamptz, now()) - interval '1 minute'
+)
+SELECT user_id FROM live;
 
 -- name: RevokeSession
 -- $1 token hash. One row changed: revoked now; none: unknown or revoked already.
 UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL;
+
+-- name: DeleteExpiredSessions
+-- $1 maximum age (seconds), $2 idle age (seconds), $3 now (NULL: the server's clock), $4 rows
+-- at most. Deletes revoked and expired sessions (see SessionUser); returns how many.
+WITH gone AS (
+    DELETE FROM sessions WHERE token_hash = ANY(ARRAY(
+        SELECT token_hash FROM sessions
+        WHERE revoked_at IS NOT NULL
+           OR created_at <= coalesce($3::timestamptz, now()) - make_interval(secs => $1::float8)
+           OR last_used_at <= coalesce($3::timestamptz, now()) - make_interval(secs => $2::float8)
+        LIMIT $4::integer))
+    RETURNING 1
+)
+SELECT count(*)::int8 AS deleted FROM gone;
 
 -- name: UserProfile
 -- $1 user id. No row: no such user.

@@ -19,10 +19,10 @@ final class AudioEncoder {
 
     /// Opens an encoder (e.g. `aac`) for `channels` channels at `sampleRate` and `bitrate` bit/s.
     init(
-        codec: String, bitrate: Int, channels: Int, sampleRate: Int, sourceTimeBase: AVRational, path: String
+        codec: String, bitrate: Int, channels: Int, sampleRate: Int, sourceTimeBase: Rational, path: String
     ) throws(TranscodeError) {
         self.path = path
-        self.sourceTimeBase = sourceTimeBase
+        self.sourceTimeBase = sourceTimeBase.av
         encoder = try CodecContext.encoder(named: codec)
         let context = encoder.pointer
         av_channel_layout_default(&context.pointee.ch_layout, Int32(channels))
@@ -47,7 +47,7 @@ final class AudioEncoder {
         if nextPts == nil {
             let pts = frame.pointer.pointee.pts
             nextPts = pts == CAVUtil_NOPTS_VALUE()
-                ? 0 : av_rescale_q(pts, sourceTimeBase, encoder.pointer.pointee.time_base)
+                ? 0 : try SourceTimeline.rescale(pts, from: sourceTimeBase, to: encoder.pointer.pointee.time_base)
         }
         if let current = resampler, !current.accepts(frame) {
             // The source changed format mid-stream: drain the old converter, start a new one.
@@ -85,7 +85,7 @@ final class AudioEncoder {
             try fifo.read(into: chunk, samples: chunk.pointer.pointee.nb_samples)
             let pts = nextPts ?? 0
             chunk.pointer.pointee.pts = pts
-            nextPts = pts + Int64(chunk.pointer.pointee.nb_samples)
+            nextPts = try SourceTimeline.advanced(pts, by: chunk.pointer.pointee.nb_samples)
             try encoder.send(frame: chunk, path: path)
             try drain(emit: emit)
         }

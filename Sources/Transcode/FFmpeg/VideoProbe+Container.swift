@@ -5,7 +5,8 @@ import CSwResample
 import CSwScale
 
 extension VideoProbe {
-    /// Reads the facts from an opened container (headers and stream info only).
+    /// Reads the facts from an opened container (headers and stream info only); a video or
+    /// audio codec off ``DecoderAllowList`` is `unsupported_format`.
     init(container input: InputContainer, bytes: Int) throws(TranscodeError) {
         guard let videoIndex = input.bestStream(AVMEDIA_TYPE_VIDEO) else {
             throw TranscodeError(.noVideoStream, "\(input.path) has no video stream")
@@ -16,7 +17,11 @@ extension VideoProbe {
         guard video.width > 0, video.height > 0 else {
             throw TranscodeError(.corrupt, "\(input.path) declares a \(video.width)x\(video.height) video stream")
         }
-        audio = input.bestStream(AVMEDIA_TYPE_AUDIO).map { AudioStreamInfo(stream: streams[$0]) }
+        // Refused here, before anything is decoded (the decoders check again when they open).
+        try DecoderAllowList.check(videoStream.pointee.codecpar, path: input.path)
+        let audioIndex = input.bestStream(AVMEDIA_TYPE_AUDIO)
+        if let audioIndex { try DecoderAllowList.check(streams[audioIndex].pointee.codecpar, path: input.path) }
+        audio = audioIndex.map { AudioStreamInfo(stream: streams[$0]) }
         self.streams = streams.enumerated().map { index, stream in
             let parameters = stream.pointee.codecpar.pointee
             let kind = av_get_media_type_string(parameters.codec_type).map { String(cString: $0) } ?? "unknown"
@@ -28,8 +33,9 @@ extension VideoProbe {
         if context.duration > 0 && context.duration != CAVUtil_NOPTS_VALUE() {
             durationMs = Int(av_rescale(context.duration, 1000, Int64(CAVUtil_TIME_BASE())))
         } else if videoStream.pointee.duration > 0 {
-            durationMs = Int(av_rescale_q(videoStream.pointee.duration, videoStream.pointee.time_base,
-                                          AVRational(num: 1, den: 1000)))
+            // Checked: FFmpeg's rescale can wrap a duration near 2^63 into a negative one.
+            durationMs = Int(try SourceTimeline.rescale(
+                videoStream.pointee.duration, from: videoStream.pointee.time_base, to: AVRational(num: 1, den: 1000)))
         } else {
             durationMs = 0
         }

@@ -1,0 +1,113 @@
+public import Foundation
+public import Logging
+
+/// Removes what a killed process (kill -9, power loss) leaves behind: the store's `.tmp-*`
+/// files, upload spool files and job scratch directories. Runs at start-up and then every
+/// `interval`.
+///
+/// Several daemons may share one store or data directory, so only entries untouched for
+/// `minimumAge` go: an in-flight file is being written (its modification time moves), a job's
+/// scratch directory counts as touched when anything inside it was. `minimumAge` must exceed
+/// the longest stretch a live writer can go without writing (the HTTP body timeout bounds an
+/// upload's; a job's pipeline writes outputs as it goes).
+public struct LeftoverSweeper: Sendable {
+    /// Where leftovers are and what they are called.
+    public struct Target: Sendable {
+        /// Directory to look in.
+        public var directory: String
+        /// Name prefix of a leftover (file or directory).
+        public var prefix: String
+        /// Also look in every directory below (the store's key directories).
+        public var recursive: Bool
+
+        /// A target: entries of `directory` (and below, when `recursive`) named `prefix…`.
+        public init(directory: String, prefix: String, recursive: Bool = false) {
+            self.directory = directory
+            self.prefix = prefix
+            self.recursive = recursive
+        }
+
+        /// The store's temporary files (`put` writes `.tmp-<uuid>` beside the key).
+        public static func storeTemporaries(_ store: ObjectStore) -> Target {
+            Target(directory: store.root, prefix: ObjectKey.temporaryPrefix, recursive: true)
+        }
+
+        /// The HTTP upload spool files in `directory`.
+        public static func uploadSpool(_ directory: String) -> Target {
+            Target(directory: directory, prefix: UploadSpool.filePrefix)
+        }
+    }
+
+    /// What to sweep.
+    public var targets: [Target]
+    /// Entries untouched for at least this long are removed (default one hour).
+    public var minimumAge: Duration
+    /// Time between passes (default 15 minutes).
+    public var interval: Duration
+    let logger: Logger
+
+    /// A sweeper of `targets`.
+    public init(targets: [Target], minimumAge: Duration = .seconds(3600), interval: Duration = .seconds(900), logger: Logger) {
+        self.targets = targets
+        self.minimumAge = minimumAge
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// One pass at time `now`; returns the paths removed. Missing directories are skipped and
+    /// an entry that cannot be removed is logged, never thrown.
+    @discardableResult
+    public func runOnce(now: Date = Date()) -> [String] {
+        let cutoff = now.addingTimeInterval(-minimumAge.queueSeconds)
+        var removed: [String] = []
+        for target in targets {
+            for path in candidates(target) where Self.lastTouched(path) < cutoff {
+                do {
+                    try FileManager.default.removeItem(atPath: path)
+                    removed.append(path)
+                } catch {
+                    logger.warning("cannot remove a leftover", metadata: ["path": "\(path)", "error": "\(error)"])
+                }
+            }
+        }
+        if !removed.isEmpty { logger.info("removed leftovers", metadata: ["count": "\(removed.count)"]) }
+        return removed
+    }
+
+    /// Sweeps now and every `interval` until the task is cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            runOnce()
+            do { try await Task.sleep(for: interval) } catch { return }
+        }
+    }
+
+    private func candidates(_ target: Target) -> [String] {
+        let manager = FileManager.default
+        let names: [String]
+        if target.recursive {
+            guard let enumerator = manager.enumerator(atPath: target.directory) else { return [] }
+            names = enumerator.compactMap { $0 as? String }
+        } else {
+            names = (try? manager.contentsOfDirectory(atPath: target.directory)) ?? []
+        }
+        return names.filter { ($0.split(separator: "/").last ?? "").hasPrefix(target.prefix) }
+            .map { target.directory + "/" + $0 }
+    }
+
+    /// The newest modification time of `path` and, for a directory, of everything inside it.
+    static func lastTouched(_ path: String) -> Date {
+        let manager = FileManager.default
+        var newest = (try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantFuture
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
+            let enumerator = manager.enumerator(atPath: path)
+        {
+            for case let name as String in enumerator {
+                let date = (try? manager.attributesOfItem(atPath: path + "/" + name)[.modificationDate] as? Date) ?? .distantFuture
+                newest = max(newest, date)
+            }
+        }
+        return newest
+    }
+}

@@ -7,13 +7,13 @@ import Platform
 extension MediaProcessor {
     /// Runs the pipeline of `kind` in a worker: hands over the open original and an empty
     /// scratch folder, returns the manifest's JSON. A failure the child sorted is thrown as a
-    /// `CommandFailure` of the same kind; a child's death as `WorkerCrash`.
+    /// `MediaFailure` of the same kind; a child's death as `WorkerCrash`.
     func isolated<Manifest: Decodable>(
         _ kind: String, as type: Manifest.Type, on workers: WorkerPool, input: URL, into scratch: URL, context: JobContext
     ) throws -> (Manifest, pdqDihedral: [String]?) {
         let file = open(input.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard file >= 0 else {
-            throw CommandFailure.internalError("cannot open the original \(input.path): \(String(cString: strerror(errno)))")
+            throw MediaFailure.internalError("cannot open the original \(input.path): \(String(cString: strerror(errno)))")
         }
         defer { close(file) }
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -23,7 +23,7 @@ extension MediaProcessor {
         case .manifest(let manifest, let pdqDihedral):
             return (try JSONDecoder().decode(type, from: manifest), pdqDihedral)
         case .failure(let failure) where failure.isBadInput:
-            throw CommandFailure.badInput(code: failure.code, message: failure.message)
+            throw MediaFailure.badInput(code: failure.code, message: failure.message)
         case .failure(let failure):
             // Cancellation reached the pipeline: the queue records it from the context.
             try context.checkCancellation()

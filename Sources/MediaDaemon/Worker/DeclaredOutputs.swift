@@ -1,3 +1,4 @@
+import CDispatch  // `struct stat` and `timespec` are attributed to CDispatch under MemberImportVisibility
 import Dispatch
 import Foundation
 import Glibc
@@ -38,12 +39,12 @@ struct DeclaredOutputs: Sendable {
             // O_NOFOLLOW: the last component must not be a link; the folders were checked above.
             let file = open(root + "/" + name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
             guard file >= 0 else {
-                throw CommandFailure.internalError("declared output \(name) cannot be opened: \(String(cString: strerror(errno)))")
+                throw MediaFailure.internalError("declared output \(name) cannot be opened: \(String(cString: strerror(errno)))")
             }
             defer { close(file) }
             var info = stat()
             guard fstat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-                throw CommandFailure.internalError("declared output \(name) is not a regular file")
+                throw MediaFailure.internalError("declared output \(name) is not a regular file")
             }
             _ = try store.put(
                 try ObjectKey.rendition(mediaID: mediaID, storePrefix: prefix, path: name), fromFile: "/proc/self/fd/\(file)")
@@ -54,14 +55,14 @@ struct DeclaredOutputs: Sendable {
     private static func checkSafe(_ name: String, under root: String, isFolder: Bool) throws {
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         guard !name.isEmpty, !name.hasPrefix("/"), !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
-            throw CommandFailure.internalError("declared output \(name) is not a plain relative path")
+            throw MediaFailure.internalError("declared output \(name) is not a plain relative path")
         }
         var path = root
         for part in isFolder ? parts[...] : parts.dropLast() {
             path += "/" + part
             var info = stat()
             guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw CommandFailure.internalError("declared output \(name) crosses \(path), which is not a folder")
+                throw MediaFailure.internalError("declared output \(name) crosses \(path), which is not a folder")
             }
         }
     }

@@ -20,7 +20,7 @@ struct WorkerChannel: Sendable {
     static func pair() throws -> (WorkerChannel, WorkerChannel) {
         var ends: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            throw CommandFailure.internalError("socketpair failed: \(String(cString: strerror(errno)))")
+            throw MediaFailure.internalError("socketpair failed: \(String(cString: strerror(errno)))")
         }
         return (WorkerChannel(descriptor: ends[0]), WorkerChannel(descriptor: ends[1]))
     }
@@ -31,7 +31,7 @@ struct WorkerChannel: Sendable {
         let frame = try message.frame()
         let sent = frame.withUnsafeBytes { md_send_message(descriptor, $0.baseAddress, $0.count, file) }
         guard sent == frame.count else {
-            throw CommandFailure.internalError("sending to the worker failed: \(String(cString: strerror(errno)))")
+            throw MediaFailure.internalError("sending to the worker failed: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -54,8 +54,8 @@ struct WorkerChannel: Sendable {
         switch count {
         case 0: return .closed
         case -1 where errno == ECONNRESET: return .closed
-        case -2: throw CommandFailure.internalError("worker frame over \(WorkerMessage.maximumFrame) bytes")
-        case ..<0: throw CommandFailure.internalError("receiving from the worker failed: \(String(cString: strerror(errno)))")
+        case -2: throw MediaFailure.internalError("worker frame over \(WorkerMessage.maximumFrame) bytes")
+        case ..<0: throw MediaFailure.internalError("receiving from the worker failed: \(String(cString: strerror(errno)))")
         default: break
         }
         do {

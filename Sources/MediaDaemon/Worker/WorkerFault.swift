@@ -41,17 +41,17 @@ enum WorkerFault: Sendable, Equatable {
         case .openSocket:
             let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard socket >= 0 else {
-                throw CommandFailure.badInput(code: "test_fault_socket_refused", message: "socket: \(String(cString: strerror(errno)))")
+                throw MediaFailure.badInput(code: "test_fault_socket_refused", message: "socket: \(String(cString: strerror(errno)))")
             }
             Glibc.close(socket)
-            throw CommandFailure.badInput(code: "test_fault_socket_opened", message: "the worker opened a TCP socket")
+            throw MediaFailure.badInput(code: "test_fault_socket_opened", message: "the worker opened a TCP socket")
         case .openFile(let target):
             let file = open(target, O_RDONLY | O_CLOEXEC)
             guard file >= 0 else {
-                throw CommandFailure.badInput(code: "test_fault_file_refused", message: "open: \(String(cString: strerror(errno)))")
+                throw MediaFailure.badInput(code: "test_fault_file_refused", message: "open: \(String(cString: strerror(errno)))")
             }
             Glibc.close(file)
-            throw CommandFailure.badInput(code: "test_fault_file_opened", message: "the worker opened \(target)")
+            throw MediaFailure.badInput(code: "test_fault_file_opened", message: "the worker opened \(target)")
         }
     }
 }

@@ -78,10 +78,10 @@ struct WorkerLoop {
                     .process(input: inputURL, outputDirectory: output, isCancelled: isCancelled)
                 return .result(manifest: try JSONEncoder().encode(manifest), pdqDihedral: nil)
             default:
-                throw CommandFailure.badInput(code: "unsupported_kind", message: "media kind \(job.kind) is not photo or video")
+                throw MediaFailure.badInput(code: "unsupported_kind", message: "media kind \(job.kind) is not photo or video")
             }
         } catch {
-            let failure = CommandFailure(error)
+            let failure = MediaFailure(error)
             return .failure(WorkerFailure(code: failure.code, message: failure.message, isBadInput: failure.isBadInput))
         }
     }

@@ -30,7 +30,7 @@ struct WorkerJob: Codable, Sendable, Equatable {
     var scratchDirectory: String
 }
 
-/// A job the child finished without outputs, sorted as `CommandFailure` sorts it.
+/// A job the child finished without outputs, sorted as `MediaFailure` sorts it.
 struct WorkerFailure: Codable, Sendable, Equatable {
     var code: String
     var message: String
@@ -47,7 +47,7 @@ extension WorkerMessage {
     func frame() throws -> Data {
         let body = try JSONEncoder().encode(self)
         guard body.count + 5 <= Self.maximumFrame else {
-            throw CommandFailure.internalError("worker message of \(body.count) bytes exceeds the frame limit")
+            throw MediaFailure.internalError("worker message of \(body.count) bytes exceeds the frame limit")
         }
         var frame = Data([Self.version])
         let length = UInt32(body.count)
@@ -61,14 +61,14 @@ extension WorkerMessage {
     init(frame: Data) throws {
         let bytes = [UInt8](frame)
         guard bytes.count >= 5, bytes.count <= Self.maximumFrame else {
-            throw CommandFailure.internalError("worker frame of \(bytes.count) bytes is malformed")
+            throw MediaFailure.internalError("worker frame of \(bytes.count) bytes is malformed")
         }
         guard bytes[0] == Self.version else {
-            throw CommandFailure.internalError("worker protocol version \(bytes[0]), expected \(Self.version)")
+            throw MediaFailure.internalError("worker protocol version \(bytes[0]), expected \(Self.version)")
         }
         let length = Int(bytes[1]) << 24 | Int(bytes[2]) << 16 | Int(bytes[3]) << 8 | Int(bytes[4])
         guard length == bytes.count - 5 else {
-            throw CommandFailure.internalError("worker frame declares \(length) bytes, carries \(bytes.count - 5)")
+            throw MediaFailure.internalError("worker frame declares \(length) bytes, carries \(bytes.count - 5)")
         }
         self = try JSONDecoder().decode(WorkerMessage.self, from: Data(bytes[5...]))
     }

@@ -1,3 +1,4 @@
+import CDispatch  // `struct stat` and `timespec` are attributed to CDispatch under MemberImportVisibility
 import CSpawnShim
 import Dispatch
 import Foundation
@@ -57,14 +58,14 @@ struct WorkerProcess: Sendable {
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard spawned == 0 else {
             parentEnd.close()
-            throw CommandFailure.internalError("could not start a worker (\(executable)): \(String(cString: strerror(spawned)))")
+            throw MediaFailure.internalError("could not start a worker (\(executable)): \(String(cString: strerror(spawned)))")
         }
         let worker = WorkerProcess(pid: pid, channel: parentEnd)
         guard worker.channel.waitReadable(timeoutMilliseconds: startTimeoutMilliseconds),
             case .message(.ready, nil)? = try? worker.channel.receive()
         else {
             worker.stop()
-            throw CommandFailure.internalError("a worker process did not start (\(executable) \(arguments.joined(separator: " ")))")
+            throw MediaFailure.internalError("a worker process did not start (\(executable) \(arguments.joined(separator: " ")))")
         }
         return worker
     }

@@ -47,11 +47,11 @@ struct WorkerSandbox: Sendable {
         let pointers = names.map { UnsafePointer<CChar>($0) }
         let installed = pointers.withUnsafeBufferPointer { CSeccomp_install_deny_list($0.baseAddress, $0.count) }
         guard installed == 0 else {
-            throw CommandFailure.internalError("installing the seccomp filter failed: \(String(cString: strerror(-installed)))")
+            throw MediaFailure.internalError("installing the seccomp filter failed: \(String(cString: strerror(-installed)))")
         }
     }
 
     private func check(_ result: Int32, _ what: String) throws {
-        guard result == 0 else { throw CommandFailure.internalError("\(what) failed: \(String(cString: strerror(errno)))") }
+        guard result == 0 else { throw MediaFailure.internalError("\(what) failed: \(String(cString: strerror(errno)))") }
     }
 }

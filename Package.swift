@@ -1,13 +1,21 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// `scripts/fuzz` builds with MEDIADAEMON_FUZZ=1 (in its own folder, .build-fuzz): our own Swift
+/// targets then get libFuzzer's coverage and AddressSanitizer, and `-enable-testing` for the
+/// internal entry points. Dependencies (NIO, Hummingbird, swift-crypto…) compile without: we
+/// fuzz our parsers, and instrumenting the whole graph made the first build several times longer.
+let fuzzing = Context.environment["MEDIADAEMON_FUZZ"] == "1"
+let fuzzSettings: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])] : []
+let fuzzLinkerSettings: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])] : []
+
 /// Settings every Swift target shares: internal imports by default keep C types out of public
 /// APIs, `any` is spelled out for existentials.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),
-]
+] + fuzzSettings
 
 let package = Package(
     name: "MediaDaemon",
@@ -97,13 +105,14 @@ let package = Package(
         // `scripts/bench dedup`: PDQIndex query time at 1M and 10M hashes. Not a test.
         .executableTarget(name: "DedupBench", dependencies: ["Platform"], swiftSettings: swiftSettings),
         // `scripts/fuzz`: every parser of untrusted bytes under libFuzzer, in its own build folder
-        // (release, -sanitize=fuzzer,address, -enable-testing for the internal entry points).
+        // (MEDIADAEMON_FUZZ=1, see `fuzzSettings`).
         // libFuzzer's driver, weakly referenced: a build without the sanitizer still links.
         .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "MediaDaemonFuzz",
             dependencies: ["Thumbnail", "Transcode", "Platform", "CAVCodec", "CAVUtil", "CFuzzDriver"],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings,
+            linkerSettings: fuzzLinkerSettings),
 
         // Test support: the worker process `QueueProcessTests` starts (crash recovery, fencing and
         // exactly-once across processes). Built with the tests, not part of the product.

@@ -8,16 +8,10 @@ struct JobsCancelCommand: AsyncParsableCommand {
         abstract: "Cancel a job.",
         discussion: "An available job is cancelled at once; a running job's handler is told at its next heartbeat.")
 
-    @OptionGroup var options: GlobalOptions
-
-    @Argument(help: "The job id.")
-    var id: Int64
-
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var job: JobArguments
 
     func run() async throws {
-        let id = id
+        let (id, options, json) = (job.id, job.options, job.json)
         let state: JobState
         do {
             state = try await JobsCommand.withQueue(options, label: "mediadaemon.jobs") { try await $0.cancel(id: id) }

@@ -6,20 +6,14 @@ import Platform
 struct JobsShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one job, with its error history.")
 
-    @OptionGroup var options: GlobalOptions
-
-    @Argument(help: "The job id.")
-    var id: Int64
-
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var arguments: JobArguments
 
     func run() async throws {
-        let id = id
+        let (id, options) = (arguments.id, arguments.options)
         guard let job = try await JobsCommand.withQueue(options, label: "mediadaemon.jobs", { try await $0.job(id: id) }) else {
             throw JobsCommand.fail("no job \(id)")
         }
-        if json {
+        if arguments.json {
             try JobsCommand.printJSON(job)
             return
         }

@@ -18,8 +18,7 @@ struct ProcessCommand: ParsableCommand {
     @Option(help: "Preset file (photo or video, see jobs/); the built-in defaults otherwise.")
     var preset: [String] = []
 
-    @Option(help: "Inputs processed at once (default: number of cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var local: LocalInputs
 
     @Flag(help: "Print each photo's per-stage milliseconds (decode, renditions, hashes, SHA-256) to stderr, one JSON line per input.")
     var timings = false
@@ -27,15 +26,8 @@ struct ProcessCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Output directory.")
     var outputDirectory: String
 
-    @Argument(help: "Input files.")
-    var inputs: [String]
-
-    func validate() throws {
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        guard !inputs.isEmpty else { throw ValidationError("give at least one input file") }
-    }
-
     func run() throws {
+        let (workers, inputs) = (local.workers, local.inputs)
         var loaded = MediaJob.Presets()
         do {
             for path in preset { try loaded.load(path) }

@@ -85,14 +85,6 @@ public struct OriginalSweeper: Sendable {
     /// Runs a pass every `interval` until the task is cancelled. Failures are logged and the
     /// next pass tries again.
     public func run() async {
-        while !Task.isCancelled {
-            do {
-                try await runOnce()
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("original sweep failed", metadata: ["error": "\(error)"])
-            }
-            do { try await Task.sleep(for: configuration.interval) } catch { return }
-        }
+        await MaintenanceLoop.run(every: configuration.interval, logger: logger, failure: "original sweep failed") { _ = try await runOnce() }
     }
 }

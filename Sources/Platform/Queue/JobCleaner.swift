@@ -78,14 +78,6 @@ public struct JobCleaner: Sendable {
 
     /// Runs a pass every `interval` until the task is cancelled.
     public func run() async {
-        while !Task.isCancelled {
-            do {
-                try await runOnce()
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("cleaning pass failed", metadata: ["error": "\(error)"])
-            }
-            do { try await Task.sleep(for: configuration.interval) } catch { return }
-        }
+        await MaintenanceLoop.run(every: configuration.interval, logger: logger, failure: "cleaning pass failed") { _ = try await runOnce() }
     }
 }

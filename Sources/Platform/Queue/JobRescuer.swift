@@ -112,14 +112,6 @@ public struct JobRescuer: Sendable {
     /// Runs a pass every `interval` until the task is cancelled. Failures are logged and the
     /// next pass tries again.
     public func run() async {
-        while !Task.isCancelled {
-            do {
-                try await runOnce()
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("rescue pass failed", metadata: ["error": "\(error)"])
-            }
-            do { try await Task.sleep(for: configuration.interval) } catch { return }
-        }
+        await MaintenanceLoop.run(every: configuration.interval, logger: logger, failure: "rescue pass failed") { _ = try await runOnce() }
     }
 }

@@ -32,32 +32,9 @@ enum FFmpegCall {
     ) throws(TranscodeError) -> Int32 {
         guard result < 0 else { return result }
         throw error(
-            result, operation, path: path, invalidData: invalidData, otherwise: otherwise, outOfMemory: outOfMemory,
+            result, operation, path: path,
+            code: classify(result, invalidData: invalidData, otherwise: otherwise, outOfMemory: outOfMemory),
             file: file, line: line)
-    }
-
-    /// Builds the error for a negative `result` without throwing it.
-    static func error(
-        _ result: Int32,
-        _ operation: String,
-        path: String? = nil,
-        invalidData: TranscodeError.Code = .corrupt,
-        otherwise: TranscodeError.Code = .internal,
-        outOfMemory: TranscodeError.Code = .internal,
-        file: String = #fileID,
-        line: Int = #line
-    ) -> TranscodeError {
-        let text = errorText(result)
-        var message = "\(operation) failed"
-        if let path { message += " for \(path)" }
-        message += ": \(text)"
-        return TranscodeError(
-            classify(result, invalidData: invalidData, otherwise: otherwise, outOfMemory: outOfMemory),
-            message,
-            cause: .init(code: result, message: text),
-            file: file,
-            line: line
-        )
     }
 
     /// Unwraps what an allocating call returned; `nil` means out of memory (or a bad argument).
@@ -68,7 +45,7 @@ enum FFmpegCall {
         line: Int = #line
     ) throws(TranscodeError) -> Pointer {
         guard let pointer else {
-            throw error(CAVUtil_AVERROR_ENOMEM(), operation, file: file, line: line)
+            throw error(CAVUtil_AVERROR_ENOMEM(), operation, path: nil, code: .internal, file: file, line: line)
         }
         return pointer
     }
@@ -90,6 +67,17 @@ enum FFmpegCall {
 
     /// Whether `result` is `AVERROR_EOF`.
     static func isEndOfFile(_ result: Int32) -> Bool { result == CAVUtil_AVERROR_EOF() }
+
+    /// The error for a negative `result`, classified as `code` by the caller.
+    private static func error(
+        _ result: Int32, _ operation: String, path: String?, code: TranscodeError.Code, file: String, line: Int
+    ) -> TranscodeError {
+        let text = errorText(result)
+        var message = "\(operation) failed"
+        if let path { message += " for \(path)" }
+        message += ": \(text)"
+        return TranscodeError(code, message, cause: .init(code: result, message: text), file: file, line: line)
+    }
 
     private static func classify(
         _ result: Int32, invalidData: TranscodeError.Code, otherwise: TranscodeError.Code,

@@ -342,7 +342,7 @@ struct QueueRunnerTests {
         let claimed = try #require(try await fixture.record(id).leaseExpiresAt)
         // Beats push the expiry forward: wait until two have moved it past the claim's.
         var extensions: [Date] = []
-        try await awaitCondition("two heartbeats extend the lease", interval: .milliseconds(20)) {
+        try await awaitCondition(interval: .milliseconds(20), "two heartbeats extend the lease") {
             let expiry = try #require(try await fixture.record(id).leaseExpiresAt)
             if expiry > (extensions.last ?? claimed) { extensions.append(expiry) }
             return extensions.count >= 2

@@ -20,6 +20,7 @@ public final class DatabaseListener: Sendable {
     private let logger: Logger
     private let closing = Atomic<Bool>(false)
     private let connections: ConnectionCount
+    private let waits = Atomic<Int>(0)
 
     /// Connects and listens before returning, so no notification sent after this returns is
     /// missed. `configuration.size` is ignored: a listener has exactly one connection.
@@ -53,6 +54,10 @@ public final class DatabaseListener: Sendable {
     public var interruptions: Int {
         max(connections.value.load(ordering: .relaxed) - 1, 0)
     }
+
+    /// How many waits (`next`, `dispatch`) are on the listener's connection now, past getting
+    /// it: tests await this instead of sleeping until a wait has begun.
+    var waiting: Int { waits.load(ordering: .acquiring) }
 
     /// The next notification, or nil when `timeout` passes without one.
     ///
@@ -100,7 +105,9 @@ public final class DatabaseListener: Sendable {
             do {
                 return try await pool.withConnection(cancellation: JobCancellation(wake: wake)) {
                     [self, reconnected] connection, cancellation in
-                    try body(connection, { cancellation.isCancelled || closing.load(ordering: .acquiring) }, reconnected)
+                    waits.add(1, ordering: .acquiringAndReleasing)
+                    defer { waits.subtract(1, ordering: .acquiringAndReleasing) }
+                    return try body(connection, { cancellation.isCancelled || closing.load(ordering: .acquiring) }, reconnected)
                 }
             } catch let error as DatabaseError where error.code == .cancelled && closing.load(ordering: .acquiring) {
                 throw DatabaseError(.poolClosed, "the listener is closed")

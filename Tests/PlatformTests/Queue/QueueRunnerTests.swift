@@ -201,7 +201,11 @@ struct QueueRunnerTests {
         let secondMayReturn = DispatchSemaphore(value: 0)
         let slowMayReturn = DispatchSemaphore(value: 0)
         let runner = try QueueRunner(
-            configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 3)], grace: .seconds(1)),
+            // No heartbeat during the test: one would wait on the held row with the runner's only
+            // pool connection, and the release at the end of the grace period behind it.
+            configuration: fixture.runnerConfiguration(
+                lanes: [.init("default", threads: 3)], leaseDuration: .seconds(600), heartbeatInterval: .seconds(300),
+                grace: .seconds(1)),
             handlers: [
                 "first": { _, _ in
                     allRunning.countDown()
@@ -227,12 +231,20 @@ struct QueueRunnerTests {
         try locker.execute("BEGIN")
         _ = try locker.query("SELECT id FROM jobs WHERE id = $1 FOR UPDATE", [ids[0]])
         firstMayReturn.signal()
-        try await Task.sleep(for: .milliseconds(300))
+        try await awaitCondition("the completer's statement waits for the row lock") {
+            try await fixture.pool.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )[0].decode(Int.self, column: "n") >= 1
+        }
         secondMayReturn.signal()
-        try await Task.sleep(for: .milliseconds(300))
+        // The second job's handler returned: its completion is queued behind the held statement.
+        try await awaitCondition("the second job is handed to the completer") {
+            runner.running.snapshot.contains { $0.job.id == ids[1] && $0.isHandedOver }
+        }
         runner.shutdown()
-        // Past the grace period, let the held statement go on.
-        try await Task.sleep(for: .seconds(2))
+        // Past the grace period (the slow job is released then), let the held statement go on.
+        try await awaitCondition("the grace period ends") { try await fixture.record(ids[2]).state == .available }
+        #expect(try await fixture.record(ids[1]).state == .running)
         try locker.execute("COMMIT")
         try await task.value
 
@@ -250,6 +262,8 @@ struct QueueRunnerTests {
         let flakyDone = Countdown(1)
         let cancellable = Countdown(1)
         let stopped = Countdown(1)
+        let longContext = Mutex<JobContext?>(nil)
+        let nextStep = DispatchSemaphore(value: 0)
         let runner = try QueueRunner(
             configuration: fixture.runnerConfiguration(
                 lanes: [.init("default", threads: 1), .init("video", threads: 1)], heartbeatInterval: .milliseconds(100),
@@ -263,13 +277,14 @@ struct QueueRunnerTests {
                 },
                 "long": { _, context in
                     defer { stopped.countDown() }
+                    try context.checkCancellation()
+                    context.reportProgress(0.5, stage: "step")
+                    longContext.withLock { $0 = context }
                     cancellable.countDown()
-                    // Work in small steps, checking for cancellation between them.
-                    for step in 0..<6000 {
-                        try context.checkCancellation()
-                        context.reportProgress(Double(step) / 6000, stage: "step")
-                        Thread.sleep(forTimeInterval: 0.01)
-                    }
+                    // The first step lasts until the test has cancelled the job; the check
+                    // before the next step must stop the handler.
+                    _ = nextStep.wait(timeout: .now() + 60)
+                    try context.checkCancellation()
                     return .completed
                 },
             ], logger: logger)
@@ -282,6 +297,11 @@ struct QueueRunnerTests {
         let task = Task { try await runner.run() }
         try await cancellable.wait()
         #expect(try await fixture.queue.cancel(id: ids[3]) == .running)
+        // A heartbeat carries the request to the running handler.
+        try await awaitCondition("the handler learns of the cancellation") {
+            longContext.withLock { $0?.cancellationReason } == .cancelRequested
+        }
+        nextStep.signal()
         try await stopped.wait()
         try await flakyDone.wait()
         runner.shutdown()
@@ -319,17 +339,20 @@ struct QueueRunnerTests {
         let id = try await fixture.queue.enqueue(NewJob(kind: "encode", lane: "video")).id
         let task = Task { try await runner.run() }
         try await midway.wait()
-        let claimed = try await fixture.record(id)
-        // Outlive the twelve-second lease; the rescuer (server clock) must find nothing to do
-        // because every beat pushes the expiry forward. Sixty beats per lease leave room for a
-        // test process whose shared threads are busy with other suites' blocking work.
-        let rescuer = try JobRescuer(pool: fixture.pool, configuration: .init(stallTimeout: nil), logger: logger)
-        for _ in 0..<3 {
-            try await Task.sleep(for: .milliseconds(5000))
-            #expect(try await rescuer.runOnce().rescued.isEmpty)
+        let claimed = try #require(try await fixture.record(id).leaseExpiresAt)
+        // Beats push the expiry forward: wait until two have moved it past the claim's.
+        var extensions: [Date] = []
+        try await awaitCondition(interval: .milliseconds(20), "two heartbeats extend the lease") {
+            let expiry = try #require(try await fixture.record(id).leaseExpiresAt)
+            if expiry > (extensions.last ?? claimed) { extensions.append(expiry) }
+            return extensions.count >= 2
         }
+        // At the first extended expiry the claim's lease is over, yet the rescuer (clock pinned
+        // there) finds the job alive: the second beat already moved its expiry further.
+        let rescuer = try JobRescuer(pool: fixture.pool, configuration: .init(stallTimeout: nil), logger: logger)
+        #expect(try await rescuer.runOnce(now: extensions[0]).rescued.isEmpty)
         let beating = try await fixture.record(id)
-        #expect(try #require(beating.leaseExpiresAt) > #require(claimed.leaseExpiresAt))
+        #expect(try #require(beating.leaseExpiresAt) > extensions[0])
         #expect(beating.progress == 0.5 && beating.stage == "encode")
         finish.signal()
         try await done.wait()

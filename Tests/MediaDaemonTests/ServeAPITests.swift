@@ -108,7 +108,9 @@ struct ServeAPITests {
             ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
              "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"])
 
-        let (daemon, base) = try await startServer(["--celebrity-followers", "2"])
+        // Uploads: 8 at once, then 1 a minute, so carol's twelfth attempt below is refused however
+        // slowly the machine sends them (the default refills one every two seconds).
+        let (daemon, base) = try await startServer(["--celebrity-followers", "2", "--upload-limit", "8,1"])
         defer { daemon.signal(SIGTERM) }
         func json(_ method: String, _ path: String, token: String? = nil, _ body: String? = nil) async throws -> Reply {
             try await self.json(base, method, path, token: token, body)

@@ -31,7 +31,9 @@ struct ProcessCommand: ParsableCommand {
         var loaded = MediaJob.Presets()
         do {
             for path in preset { try loaded.load(path) }
-            try loaded.check()
+            // Only a loaded file can name options the encoders refuse: the built-in presets
+            // are held to jobs/ and to the encoders by PresetTests.
+            if !preset.isEmpty { try loaded.check() }
         } catch {
             let failure = MediaFailure(error)
             FileHandle.standardOutput.write(failure.json(source: preset.joined(separator: ",")) + Data("\n".utf8))

@@ -4,7 +4,7 @@
 /// Bad input and over-limit input are permanent (the job goes dead, the CLI exits 2);
 /// transient failures retry (exit 1); a configuration failure (a preset the encoders refuse)
 /// is found when `serve` or `process` starts, which then refuses to start.
-public enum FailureDisposition: String, Sendable, Hashable {
+public enum FailureDisposition: String, Sendable, Hashable, Codable {
     /// The input is unusable: not a format we accept, damaged, or missing what we need.
     case badInput = "bad_input"
     /// The input is well formed but over one of the limits.

@@ -28,7 +28,7 @@ struct WorkerMessageTests {
         huge.append(Data(repeating: 0x20, count: 1 << 20))
         #expect(throws: (any Error).self) { try WorkerMessage(frame: huge) }
         #expect(throws: (any Error).self) {
-            try WorkerMessage.failure(.init(code: "x", message: String(repeating: "a", count: 1 << 20), isBadInput: true)).frame()
+            try WorkerMessage.failure(.init(.badInput(code: "x", message: String(repeating: "a", count: 1 << 20)))).frame()
         }
     }
 

@@ -26,7 +26,7 @@ struct MediaFailure: Error, Sendable, CustomStringConvertible {
         MediaFailure(disposition: .transient, code: "internal", message: message)
     }
 
-    private init(disposition: FailureDisposition, code: String, message: String) {
+    init(disposition: FailureDisposition, code: String, message: String) {
         self.disposition = disposition
         self.code = code
         self.message = message

@@ -2,12 +2,13 @@ import Foundation
 import Glibc
 import Logging
 import Platform
+import Thumbnail
 
 /// Running a media job in a worker child, and what a child's death means for the job.
 extension MediaProcessor {
     /// Runs the pipeline of `kind` in a worker: hands over the open original and an empty
-    /// scratch folder, returns the manifest's JSON. A failure the child sorted is thrown as a
-    /// `MediaFailure` of the same kind; a child's death as `WorkerCrash`.
+    /// scratch folder, returns the manifest's JSON. A failure the child sorted is thrown as the
+    /// same `MediaFailure` (code and disposition); a child's death as `WorkerCrash`.
     func isolated<Manifest: Decodable>(
         _ kind: String, as type: Manifest.Type, on workers: WorkerPool, input: URL, into scratch: URL, context: JobContext
     ) throws -> (Manifest, pdqDihedral: [String]?) {
@@ -22,12 +23,10 @@ extension MediaProcessor {
         switch try workers.run(job, input: file, context: context) {
         case .manifest(let manifest, let pdqDihedral):
             return (try JSONDecoder().decode(type, from: manifest), pdqDihedral)
-        case .failure(let failure) where failure.isBadInput:
-            throw MediaFailure.badInput(code: failure.code, message: failure.message)
         case .failure(let failure):
             // Cancellation reached the pipeline: the queue records it from the context.
-            try context.checkCancellation()
-            throw JobFailure.transient(failure.code, failure.message)
+            if !failure.disposition.isPermanent { try context.checkCancellation() }
+            throw failure.mediaFailure
         }
     }
 

@@ -81,8 +81,7 @@ struct WorkerLoop {
                 throw MediaFailure.badInput(code: "unsupported_kind", message: "media kind \(job.kind) is not photo or video")
             }
         } catch {
-            let failure = MediaFailure(error)
-            return .failure(WorkerFailure(code: failure.code, message: failure.message, isBadInput: failure.isBadInput))
+            return .failure(WorkerFailure(MediaFailure(error)))
         }
     }
 }

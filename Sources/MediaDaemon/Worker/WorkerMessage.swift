@@ -30,11 +30,19 @@ struct WorkerJob: Codable, Sendable, Equatable {
     var scratchDirectory: String
 }
 
-/// A job the child finished without outputs, sorted as `MediaFailure` sorts it.
+/// A job the child finished without outputs: the child's `MediaFailure`, disposition included,
+/// so the parent acts on it exactly as on a failure in its own process.
 struct WorkerFailure: Codable, Sendable, Equatable {
     var code: String
     var message: String
-    var isBadInput: Bool
+    var disposition: FailureDisposition
+
+    init(_ failure: MediaFailure) {
+        (code, message, disposition) = (failure.code, failure.message, failure.disposition)
+    }
+
+    /// The failure as the child sorted it.
+    var mediaFailure: MediaFailure { MediaFailure(disposition: disposition, code: code, message: message) }
 }
 
 extension WorkerMessage {

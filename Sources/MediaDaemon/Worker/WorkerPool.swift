@@ -22,6 +22,19 @@ final class WorkerPool: Sendable {
         var memoryLimit: UInt64 = 2 << 30
         /// The seccomp filter (`--no-worker-seccomp` turns it off).
         var seccomp = true
+        /// A fixed time budget for every job (`--worker-job-timeout`), in place of the one
+        /// `WorkerWatchdog.budget` derives from the kind, the input's size and the preset.
+        var jobTimeout: Duration? = nil
+        /// How long a job's progress may stand still before its child is killed
+        /// (`--worker-stall-timeout`; the queue's stall timeout by default).
+        var stallTimeout: Duration = WorkerWatchdog.defaultStallWindow
+
+        /// The watchdog for a job of `kind` on an input of `inputBytes` under `presets`.
+        func watchdog(kind: String, inputBytes: Int64, presets: MediaJob.Presets) -> WorkerWatchdog {
+            WorkerWatchdog(
+                budget: jobTimeout ?? WorkerWatchdog.budget(kind: kind, inputBytes: inputBytes, presets: presets),
+                stallWindow: stallTimeout)
+        }
 
         /// The child's arguments after the executable.
         var arguments: [String] {
@@ -58,12 +71,12 @@ final class WorkerPool: Sendable {
         spawner.start { [unowned self] in try spawn() }
     }
 
-    /// Runs `job` on an idle child or a new one. Throws `WorkerCrash` when the child died
-    /// holding it, or the context's cancellation.
-    func run(_ job: WorkerJob, input: Int32, context: JobContext) throws -> WorkerProcess.Reply {
+    /// Runs `job` on an idle child or a new one, under `watchdog`. Throws `WorkerCrash` when
+    /// the child died holding it or the watchdog killed it, or the context's cancellation.
+    func run(_ job: WorkerJob, input: Int32, context: some WorkerJobContext, watchdog: WorkerWatchdog) throws -> WorkerProcess.Reply {
         let worker = try idle.withLock { $0.popLast() } ?? start()
         do {
-            let reply = try worker.run(job, input: input, context: context)
+            let reply = try worker.run(job, input: input, context: context, watchdog: watchdog)
             crashesInARow.withLock { $0 = 0 }
             idle.withLock { $0.append(worker) }
             return reply

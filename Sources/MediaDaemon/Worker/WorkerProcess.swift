@@ -76,10 +76,11 @@ struct WorkerProcess: Sendable {
     /// Hands `job` and the open `input` to the child and waits for its reply, relaying progress
     /// into `context` and a cancel from it.
     ///
-    /// Throws `WorkerCrash` when the child dies holding the job (it is reaped), or the
+    /// Throws `WorkerCrash` when the child dies holding the job (it is reaped) or when
+    /// `watchdog` kills it (over its budget or stalled: `killedBy` says which), or the
     /// context's cancellation after killing a child that did not stop in `cancelGrace` (an
-    /// ordered kill, not a crash).
-    func run(_ job: WorkerJob, input: Int32, context: JobContext) throws -> Reply {
+    /// ordered kill, not a crash; the watchdog stands down once a cancel was sent).
+    func run(_ job: WorkerJob, input: Int32, context: some WorkerJobContext, watchdog: WorkerWatchdog) throws -> Reply {
         var stage = "handover"
         do {
             try channel.send(.job(job), attaching: input)
@@ -89,6 +90,7 @@ struct WorkerProcess: Sendable {
             throw JobFailure.transient("worker_unavailable", gone.description)
         }
         var cancelledAt: ContinuousClock.Instant?
+        var watch = WorkerWatchdog.Watch(watchdog, started: .now)
         while true {
             if context.isCancelled, cancelledAt == nil {
                 try? channel.send(.cancel)
@@ -97,6 +99,11 @@ struct WorkerProcess: Sendable {
             if let cancelledAt, ContinuousClock.now - cancelledAt > Self.cancelGrace {
                 stop()
                 try context.checkCancellation()
+            }
+            if cancelledAt == nil, let verdict = watch.verdict(at: .now) {
+                var killed = reap(stage: stage, detail: "killed by the watchdog (\(watchdog.description))", kill: true)
+                killed.killedBy = verdict
+                throw killed
             }
             guard channel.waitReadable(timeoutMilliseconds: 200) else { continue }
             let received: WorkerChannel.Received
@@ -110,6 +117,7 @@ struct WorkerProcess: Sendable {
                 throw reap(stage: stage, detail: "channel closed")
             case .message(.progress(let fraction, let reported), _):
                 stage = String(reported.prefix(64))
+                watch.observe(fraction: fraction, stage: stage, at: .now)
                 context.reportProgress(fraction.isFinite ? fraction * 0.9 : 0, stage: stage)
             case .message(.result(let manifest, let pdqDihedral), _):
                 return .manifest(manifest, pdqDihedral: pdqDihedral)

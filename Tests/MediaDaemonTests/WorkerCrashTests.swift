@@ -170,6 +170,29 @@ struct WorkerCrashTests {
         #expect(crashLines(open).isEmpty)
     }
 
+    @Test func aWorkerThatOpensAFileOutsideItsScratchIsRefusedByLandlockAndWithoutItTheFileOpens() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let faulty = try await faultyImage()
+        // Readable by anyone (0644 in a 0755 folder): only Landlock stands between it and the child.
+        let secret = directory.appendingPathComponent("secret.txt")
+        try Data("not for workers".utf8).write(to: secret)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret.path)
+
+        let (sandboxed, _, upload, _) = try await startServe(fault: "open-file:\(secret.path)")
+        #expect(try await upload(faulty) == 201)
+        let rows = try await settled(count: 1, until: .now + .seconds(120))
+        sandboxed.signal(SIGTERM)
+        _ = await sandboxed.waitForExit()
+        #expect(rows.first?["error_code"] as? String == "test_fault_file_refused", "\(rows)")
+        #expect(crashLines(sandboxed).isEmpty)
+
+        let (open, _, uploadOpen, _) = try await startServe(fault: "open-file:\(secret.path)", ["--no-worker-landlock"])
+        defer { open.signal(SIGTERM) }
+        #expect(try await uploadOpen(faulty) == 201)
+        let openRows = try await settled(count: 1, until: .now + .seconds(120))
+        #expect(openRows.first?["error_code"] as? String == "test_fault_file_opened", "\(openRows)")
+    }
+
     @Test(arguments: Fault.all)
     func crashingInputIsQuarantinedWhileServeKeepsServing(fault: Fault) async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -245,6 +268,21 @@ struct WorkerCrashTests {
             // Scrubbed: none of serve's environment (HOME, DATABASE_URL…) reaches a child.
             #expect(names.isSubset(of: ["SWIFT_BACKTRACE", "LC_ALL", "PATH", "MEDIADAEMON_TEST_FAULT"]), "\(names)")
             #expect(environment.contains("SWIFT_BACKTRACE=enable=no"))
+            // Serve runs as root here (as in CI): its children run as nobody, with no capabilities.
+            if getuid() == 0 {
+                // A replacement child may still be starting: its sandbox is complete once the
+                // seccomp filter, the last step before it says it is ready, is in place.
+                let ready = ContinuousClock.now + .seconds(30)
+                while !proc("/proc/\(worker)/status").contains("Seccomp:\t2"), ContinuousClock.now < ready {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                let status = proc("/proc/\(worker)/status").split(separator: "\n")
+                let uids = status.first { $0.hasPrefix("Uid:") }?.split(whereSeparator: \.isWhitespace).dropFirst().compactMap { UInt32($0) }
+                let nobody = try #require(getpwnam("nobody")).pointee.pw_uid
+                #expect(uids == [nobody, nobody, nobody, nobody], "\(status)")
+                #expect(status.contains("CapEff:\t0000000000000000"), "\(status)")
+                #expect(status.contains("NoNewPrivs:\t1"), "\(status)")
+            }
         }
     }
 }

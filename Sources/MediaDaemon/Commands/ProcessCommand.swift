@@ -55,10 +55,14 @@ struct ProcessCommand: ParsableCommand {
         let timings = self.timings
         let status: Int32
         if isolated {
-            let pool = WorkerPool(
-                configuration: .current(testFault: ProcessInfo.processInfo.environment["MEDIADAEMON_TEST_FAULT"]),
-                metrics: NOOPMetricsHandler.instance)
+            var configuration = WorkerPool.Configuration.current(
+                testFault: ProcessInfo.processInfo.environment["MEDIADAEMON_TEST_FAULT"])
+            // Sandboxed as serve's: as nobody when run as root, Landlock on the scratch folder.
+            configuration.user = try WorkerUser.forChildren(named: "nobody")
             let scratch = try WorkerScratch.make()
+            try configuration.user?.own(scratch.path)
+            configuration.scratchRoot = scratch.path
+            let pool = WorkerPool(configuration: configuration, metrics: NOOPMetricsHandler.instance)
             defer {
                 pool.shutdown()
                 try? FileManager.default.removeItem(at: scratch)

@@ -66,6 +66,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-worker-seccomp"), help: "Run the media worker processes without their system-call filter (to diagnose a decoder the filter kills).")
     var noWorkerSeccomp = false
 
+    @Option(name: .customLong("worker-user"), help: "Account the media worker processes run as when serve runs as root (they never run as root; serve refuses to start when the account does not exist).")
+    var workerUser: String = "nobody"
+
+    @Flag(name: .customLong("no-worker-landlock"), help: "Run the media worker processes without their Landlock file-system rules (to diagnose a decoder that needs a path they close).")
+    var noWorkerLandlock = false
+
     @Option(name: .customLong("worker-job-timeout"), help: "Seconds every media job may run in its worker process before the process is killed and the attempt fails as timed_out (default: a budget from the media kind, the input's size and the preset's limits).")
     var workerJobTimeout: Int?
 
@@ -196,6 +202,12 @@ struct ServeCommand: AsyncParsableCommand {
             testFault: environment.string("MEDIADAEMON_TEST_FAULT"))
         workers.memoryLimit = UInt64(workerMemory) << 20
         workers.seccomp = !noWorkerSeccomp
+        do {
+            workers.user = try WorkerUser.forChildren(named: workerUser)
+        } catch {
+            throw ValidationError(MediaFailure(error).message)
+        }
+        workers.scratchRoot = noWorkerLandlock ? nil : daemon.scratchDirectory
         workers.jobTimeout = workerJobTimeout.map { .seconds($0) }
         workers.stallTimeout = .seconds(workerStallTimeout)
         return ServeSettings(

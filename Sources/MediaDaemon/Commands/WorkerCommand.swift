@@ -16,11 +16,22 @@ struct WorkerCommand: ParsableCommand {
     @Flag(help: "Run without the seccomp filter.")
     var noSeccomp = false
 
+    @Option(help: "Become this uid (with --gid) before anything else.")
+    var uid: UInt32?
+
+    @Option(help: "Become this gid.")
+    var gid: UInt32?
+
+    @Option(help: "Folder of the jobs' scratch folders: with it, Landlock closes the file system but for it and a few read-only system paths.")
+    var scratch: String?
+
     func run() throws {
+        var sandbox = WorkerSandbox(memoryLimit: memoryLimit, seccomp: !noSeccomp, scratchRoot: scratch)
+        if let uid, let gid { sandbox.identity = (uid, gid) }
         WorkerLoop(
             channel: WorkerChannel(descriptor: Self.channelDescriptor),
             fault: WorkerFault(ProcessInfo.processInfo.environment["MEDIADAEMON_TEST_FAULT"]),
-            sandbox: WorkerSandbox(memoryLimit: memoryLimit, seccomp: !noSeccomp)
+            sandbox: sandbox
         ).run()
     }
 }

@@ -22,6 +22,8 @@ extension WorkerPool {
         var info = stat()
         let bytes = fstat(file, &info) == 0 ? Int64(info.st_size) : 0
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        // The child writes here as the worker account; serve, as root, still publishes and removes it.
+        try configuration.user?.own(scratch.path)
         let job = WorkerJob(kind: kind, photoPreset: presets.photo, videoPreset: presets.video, scratchDirectory: scratch.path)
         return try run(
             job, input: file, context: context,

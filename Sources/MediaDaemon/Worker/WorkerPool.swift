@@ -36,9 +36,16 @@ final class WorkerPool: Sendable {
                 stallWindow: stallTimeout)
         }
 
+        /// The account children run as (serve runs as root), or nil to keep serve's.
+        var user: WorkerUser? = nil
+        /// The folder the jobs' scratch folders are made in: the one writable path under
+        /// Landlock. nil runs the children without Landlock (`--no-worker-landlock`).
+        var scratchRoot: String? = nil
+
         /// The child's arguments after the executable.
         var arguments: [String] {
             ["worker", "--memory-limit", "\(memoryLimit)"] + (seccomp ? [] : ["--no-seccomp"])
+                + (user.map { ["--uid", "\($0.uid)", "--gid", "\($0.gid)"] } ?? []) + (scratchRoot.map { ["--scratch", $0] } ?? [])
         }
 
         /// This executable, with the scrubbed environment; `testFault` is passed on as

@@ -34,12 +34,19 @@ static inline int CSeccomp_limit_data(unsigned long long bytes) {
 
 /// Installs a filter that allows every system call except `denied` (a list of names), which
 /// kill the whole process (SIGSYS). Names this kernel's libseccomp does not know are skipped.
+/// The filter goes on every thread of the process (SCMP_FLTATR_CTL_TSYNC: the kernel applies
+/// it to all threads at once, or fails), not only the calling one.
 /// `socket` is the one exception: an AF_UNIX socket fails with EACCES instead (glibc's name
 /// service probes nscd that way and falls back to /etc/passwd), any other family kills.
 /// Returns 0, or a negative errno.
 static inline int CSeccomp_install_deny_list(const char *const *denied, size_t count) {
     scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ALLOW);
     if (filter == NULL) return -ENOMEM;
+    int synchronised = seccomp_attr_set(filter, SCMP_FLTATR_CTL_TSYNC, 1);
+    if (synchronised < 0) {
+        seccomp_release(filter);
+        return synchronised;
+    }
     int socket_number = seccomp_syscall_resolve_name("socket");
     for (size_t i = 0; i < count; i++) {
         int number = seccomp_syscall_resolve_name(denied[i]);
@@ -119,6 +126,8 @@ static inline int CSeccomp_landlock_restrict(int ruleset) {
 
 /// Becomes `uid`/`gid` for good (real, effective and saved ids, no supplementary groups),
 /// which drops every capability a root process had; then checks that root cannot be regained.
+/// glibc's setgroups/setresgid/setresuid change every thread of the process (they signal the
+/// others to make the same call); a raw syscall(2) would change the calling thread alone.
 /// Returns 0, a negative errno, or -EPERM when setuid(0) still succeeds.
 static inline int CSeccomp_become(uid_t uid, gid_t gid) {
     if (setgroups(0, NULL) != 0) return -errno;

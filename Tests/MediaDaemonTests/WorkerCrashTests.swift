@@ -268,20 +268,31 @@ struct WorkerCrashTests {
             // Scrubbed: none of serve's environment (HOME, DATABASE_URL…) reaches a child.
             #expect(names.isSubset(of: ["SWIFT_BACKTRACE", "LC_ALL", "PATH", "MEDIADAEMON_TEST_FAULT"]), "\(names)")
             #expect(environment.contains("SWIFT_BACKTRACE=enable=no"))
-            // Serve runs as root here (as in CI): its children run as nobody, with no capabilities.
-            if getuid() == 0 {
-                // Known gap: `worker` runs its sandbox steps on a Dispatch thread (the command is
-                // reached through the async main), so the process's main thread — the one
-                // /proc/<pid>/status shows — keeps uid 0, its capabilities and no filter. The
-                // worker threads themselves run as nobody under the filter and Landlock (the
-                // Landlock and seccomp tests pass). Fix: run `worker` on the main thread.
-                let status = proc("/proc/\(worker)/status").split(separator: "\n")
-                let uids = status.first { $0.hasPrefix("Uid:") }?.split(whereSeparator: \.isWhitespace).dropFirst().compactMap { UInt32($0) }
-                let nobody = try #require(getpwnam("nobody")).pointee.pw_uid
-                withKnownIssue("the worker's main thread is not sandboxed") {
-                    #expect(uids == [nobody, nobody, nobody, nobody], "\(status)")
-                    #expect(status.contains("CapEff:\t0000000000000000"), "\(status)")
-                    #expect(status.contains("NoNewPrivs:\t1"), "\(status)")
+            // A child still starting has not reached its sandbox yet: wait until its filter (the
+            // last step, on every thread at once) is in place.
+            let ready = ContinuousClock.now + .seconds(30)
+            while !proc("/proc/\(worker)/status").contains("Seccomp:\t2"), ContinuousClock.now < ready {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            // Every thread of the child (the main one included) is sandboxed: no capabilities, no
+            // new privileges, the seccomp filter (mode 2) and, as serve runs as root here (as in
+            // CI), the uid and gid of nobody.
+            let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(worker)/task")
+            #expect(threads.contains("\(worker)"), "\(threads)")
+            let nobody = try #require(getpwnam("nobody")).pointee
+            for thread in threads {
+                let status = proc("/proc/\(worker)/task/\(thread)/status")
+                let fields = Dictionary(
+                    status.split(separator: "\n").map { line in
+                        (String(line.prefix { $0 != ":" }), line.drop { $0 != ":" }.dropFirst().split(whereSeparator: \.isWhitespace).map(String.init))
+                    }, uniquingKeysWith: { first, _ in first })
+                #expect(fields["CapEff"] == ["0000000000000000"], "thread \(thread): \(status)")
+                #expect(fields["NoNewPrivs"] == ["1"], "thread \(thread): \(status)")
+                #expect(fields["Seccomp"] == ["2"], "thread \(thread): \(status)")
+                if getuid() == 0 {
+                    #expect(fields["Uid"] == Array(repeating: "\(nobody.pw_uid)", count: 4), "thread \(thread): \(status)")
+                    #expect(fields["Gid"] == Array(repeating: "\(nobody.pw_gid)", count: 4), "thread \(thread): \(status)")
+                    #expect(fields["Groups"] == [], "thread \(thread): \(status)")
                 }
             }
         }

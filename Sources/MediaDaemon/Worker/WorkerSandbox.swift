@@ -4,7 +4,8 @@ import Foundation
 import Glibc
 
 /// What a worker child gives up (Linux): set in two steps, `enter()` as the child starts and
-/// `lockDown()` once start-up is over, before the first job.
+/// `lockDown()` once start-up is over, before the first job. Both run on the main thread while
+/// it is the process's only thread, so every thread started afterwards inherits all of it.
 ///
 /// - when serve runs as root: the unprivileged `identity` (`--worker-user`, default `nobody`):
 ///   no supplementary groups, real/effective/saved uid and gid changed, so every capability is
@@ -68,7 +69,17 @@ struct WorkerSandbox: Sendable {
     ]
 
     /// The first step, before any library starts. Exits when serve is already gone.
+    ///
+    /// Refuses to run unless the process has a single thread: Landlock's restrict_self and
+    /// PR_SET_NO_NEW_PRIVS change the calling thread only (threads started later inherit them),
+    /// so a thread already running would escape the sandbox. `MediaDaemonMain` calls this on the
+    /// main thread before anything starts another one.
     func enter() throws {
+        let threads = Self.threads()
+        guard threads.count == 1 else {
+            throw MediaFailure.internalError(
+                "the worker sandbox must be set up while the process has one thread; /proc/self/task lists \(threads)")
+        }
         if let identity {
             let became = CSeccomp_become(identity.uid, identity.gid)
             guard became == 0 else {
@@ -122,6 +133,11 @@ struct WorkerSandbox: Sendable {
         }
         let restricted = CSeccomp_landlock_restrict(ruleset)
         guard restricted == 0 else { throw MediaFailure.internalError("landlock: \(String(cString: strerror(-restricted)))") }
+    }
+
+    /// The ids of this process's threads (/proc/self/task); empty when /proc cannot be read.
+    static func threads() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
     }
 
     private func check(_ result: Int32, _ what: String) throws {

@@ -170,15 +170,33 @@ struct WorkerCrashTests {
         #expect(crashLines(open).isEmpty)
     }
 
-    @Test func aWorkerThatOpensAFileOutsideItsScratchIsRefusedByLandlockAndWithoutItTheFileOpens() async throws {
+    /// Where the file a sandboxed child tries to read lies.
+    enum SecretPlace: String, CaseIterable, Sendable {
+        /// Outside serve's data folder.
+        case outside
+        /// In serve's scratch folder, in a job folder of another child's folder.
+        case anotherChildsJob
+    }
+
+    @Test(arguments: SecretPlace.allCases)
+    func aWorkerThatOpensAFileOutsideItsScratchIsRefusedByLandlockAndWithoutItTheFileOpens(place: SecretPlace) async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let faulty = try await faultyImage()
-        // Readable by anyone (0644 in a 0755 folder): only Landlock stands between it and the child.
-        let secret = directory.appendingPathComponent("secret.txt")
-        try Data("not for workers".utf8).write(to: secret)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret.path)
+        let secret =
+            switch place {
+            case .outside: directory.appendingPathComponent("secret.txt")
+            case .anotherChildsJob: URL(fileURLWithPath: data + "/scratch/w-99-0badf00d/job-1-0badf00d/secret.txt")
+            }
+        // Readable by anyone (0644 in 0755 folders): only Landlock stands between it and the child.
+        func plant() throws {
+            try FileManager.default.createDirectory(
+                at: secret.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            try Data("not for workers".utf8).write(to: secret)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret.path)
+        }
 
         let (sandboxed, _, upload, _) = try await startServe(fault: "open-file:\(secret.path)")
+        try plant()
         #expect(try await upload(faulty) == 201)
         let rows = try await settled(count: 1, until: .now + .seconds(120))
         sandboxed.signal(SIGTERM)
@@ -188,6 +206,7 @@ struct WorkerCrashTests {
 
         let (open, _, uploadOpen, _) = try await startServe(fault: "open-file:\(secret.path)", ["--no-worker-landlock"])
         defer { open.signal(SIGTERM) }
+        try plant()
         #expect(try await uploadOpen(faulty) == 201)
         let openRows = try await settled(count: 1, until: .now + .seconds(120))
         #expect(openRows.first?["error_code"] as? String == "test_fault_file_opened", "\(openRows)")

@@ -57,7 +57,8 @@ struct ProcessCommand: ParsableCommand {
         if isolated {
             var configuration = WorkerPool.Configuration.current(
                 testFault: ProcessInfo.processInfo.environment["MEDIADAEMON_TEST_FAULT"])
-            // Sandboxed as serve's: as nobody when run as root, Landlock on the scratch folder.
+            // Sandboxed as serve's: as nobody when run as root, Landlock on each child's folder in
+            // the scratch folder (which the worker account must be able to traverse).
             configuration.user = try WorkerUser.forChildren(named: "nobody")
             let scratch = try WorkerScratch.make()
             try configuration.user?.own(scratch.path)

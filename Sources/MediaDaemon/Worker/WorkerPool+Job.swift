@@ -4,8 +4,9 @@ import Glibc
 
 extension WorkerPool {
     /// Runs the pipeline of `kind` (`photo` or `video`) on the file at `input` in a child: hands
-    /// over the open file and `scratch` (created empty here), under the watchdog this pool's
-    /// configuration gives the kind, the file's size and `presets`.
+    /// over the open file and a new folder (in the child's own, moved to `scratch` when it
+    /// answers: see `run`), under the watchdog this pool's configuration gives the kind, the
+    /// file's size and `presets`.
     ///
     /// Returns the child's reply. Throws `WorkerCrash` when the child died or the watchdog
     /// killed it, the context's cancellation, or an internal `MediaFailure` when the input
@@ -21,12 +22,9 @@ extension WorkerPool {
         // The size the budget grows with is the parent's own fact, taken from the descriptor it hands over.
         var info = stat()
         let bytes = fstat(file, &info) == 0 ? Int64(info.st_size) : 0
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        // The child writes here as the worker account; serve, as root, still publishes and removes it.
-        try configuration.user?.own(scratch.path)
         let job = WorkerJob(kind: kind, photoPreset: presets.photo, videoPreset: presets.video, scratchDirectory: scratch.path)
         return try run(
-            job, input: file, context: context,
+            job, input: file, in: scratch, context: context,
             watchdog: configuration.watchdog(kind: kind, inputBytes: bytes, presets: presets))
     }
 }

@@ -13,8 +13,8 @@ import Glibc
 /// - no new privileges (`PR_SET_NO_NEW_PRIVS`), and SIGKILL when serve dies (`PR_SET_PDEATHSIG`,
 ///   armed after the identity change, which would clear it);
 /// - no core dumps; `RLIMIT_DATA` at `memoryLimit` bytes;
-/// - Landlock (`readOnlyPaths`): the file system is closed except the scratch root (read and
-///   write), and read-only the few system paths the decoders use after start-up. The input
+/// - Landlock (`readOnlyPaths`): the file system is closed except the child's own scratch folder
+///   (read and write), and read-only the few system paths the decoders use after start-up. The input
 ///   arrives as an open descriptor (Landlock checks opens, not reads of a descriptor already
 ///   held), and the child copies it into the job's scratch folder to open it by path there;
 /// - a seccomp filter that kills the process (SIGSYS) on any system call a decoder never makes:
@@ -26,7 +26,8 @@ struct WorkerSandbox: Sendable {
     var seccomp: Bool
     /// The uid and gid to become; nil keeps the parent's (it is not root).
     var identity: (uid: UInt32, gid: UInt32)? = nil
-    /// The folder whose subfolders are the jobs' scratch folders (read-write under Landlock);
+    /// This child's own scratch folder (`WorkerScratch`), whose subfolders are its jobs'
+    /// folders: the one read-write path under Landlock, so no child reaches another's jobs.
     /// nil turns Landlock off (diagnosis: `serve --no-worker-landlock`).
     var scratchRoot: String? = nil
 

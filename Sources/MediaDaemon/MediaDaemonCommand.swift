@@ -1,7 +1,6 @@
 import ArgumentParser
 
-/// `mediadaemon`: the media back end's daemon and operator CLI.
-@main
+/// `mediadaemon`: the media back end's daemon and operator CLI (entered through `MediaDaemonMain`).
 struct MediaDaemonCommand: AsyncParsableCommand {
     static let version = "0.1.0"
 

@@ -182,7 +182,9 @@ struct HostileInputTests {
         let out = Self.outputDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
 
-        let result = try await DaemonProcess.run(["process", "--out", out.path, input.path], directory: out.deletingLastPathComponent())
+        // Isolated, as serve runs them: a decoder crash would fail the file, not the command.
+        let result = try await DaemonProcess.run(
+            ["process", "--isolated", "--out", out.path, input.path], directory: out.deletingLastPathComponent())
         let lines = try Self.objects(result.stdout)
         #expect(lines.count == 1, "\(name): \(result.stdout)\n\(result.stderr)")
         let line = try #require(lines.first)
@@ -232,24 +234,30 @@ struct HostileInputTests {
         }
     }
 
-    /// All files in one run with two workers: the good ones still process, each bad one gets its
-    /// own error line and an empty folder, and the process's peak RSS stays far below what any
-    /// decoded bomb would need (10 G pixels for the lying PNG header).
+    /// All files in one run with two isolated workers: the good ones still process, each bad one
+    /// gets its own error line and an empty folder, and the peak RSS of every process of the run
+    /// (the command and each worker child it reaps) stays far below what any decoded bomb would
+    /// need (10 G pixels for the lying PNG header).
     @Test func allAtOnceWithBoundedMemory() async throws {
         let inputs = try await Self.expected.asyncMap { try await Self.input($0.name) }
         let out = Self.outputDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
 
-        // python3 reports the child's peak RSS (KB, from wait4's rusage) on its last stderr line.
+        // python3 reports the peak RSS (KB) of the largest process among its waited-for
+        // descendants: the command and every worker child the command reaped (RUSAGE_CHILDREN
+        // covers grandchildren once their parent waited for them, and the command reaps each
+        // child it starts before it exits).
         let measure = """
-            import resource, subprocess, sys
-            status = subprocess.run(sys.argv[1:]).returncode
+            import os, resource, subprocess, sys
+            child = subprocess.Popen(sys.argv[1:])
+            _, status, _ = os.wait4(child.pid, 0)
             print("peak_rss_kb", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
-            sys.exit(status)
+            sys.exit(os.waitstatus_to_exitcode(status))
             """
         let result = try await ChildProcess(
             "/usr/bin/env",
-            ["python3", "-c", measure, DaemonProcess.binary, "process", "--workers", "2", "--out", out.path] + inputs.map(\.path),
+            ["python3", "-c", measure, DaemonProcess.binary, "process", "--isolated", "--workers", "2", "--out", out.path]
+                + inputs.map(\.path),
             directory: out.deletingLastPathComponent()
         ).waitForExit()
         #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")

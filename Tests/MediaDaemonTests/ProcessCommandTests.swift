@@ -72,6 +72,87 @@ struct ProcessCommandTests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("good.jpg/640.jpg").path))
     }
 
+    /// A 2-second 320×240 H.264 clip with a tone.
+    private func makeVideo(_ name: String) async throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        let ffmpeg = try ChildProcess(
+            "/usr/bin/ffmpeg",
+            [
+                "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
+                "sine=frequency=440", "-t", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", url.path,
+            ],
+            directory: directory)
+        let status = await ffmpeg.waitForExit().status
+        #expect(status == 0)
+        return url
+    }
+
+    /// Relative path → bytes of every regular file under `root`.
+    private func contents(under root: URL) throws -> [String: Data] {
+        var found: [String: Data] = [:]
+        let walker = FileManager.default.enumerator(atPath: root.path)
+        while let path = walker?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let url = root.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                found[path] = try Data(contentsOf: url)
+            }
+        }
+        return found
+    }
+
+    @Test func isolatedRunsWriteTheSameFilesAndManifestsAsInProcessRuns() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let photo = try await makeJPEG("photo.jpg")
+        let video = try await makeVideo("clip.mp4")
+        let inProcess = directory.appendingPathComponent("in-process")
+        let isolated = directory.appendingPathComponent("isolated")
+        let plain = try await DaemonProcess.run(
+            ["process", "--workers", "2", "--out", inProcess.path, photo.path, video.path], directory: directory)
+        let sandboxed = try await DaemonProcess.run(
+            ["process", "--isolated", "--workers", "2", "--out", isolated.path, photo.path, video.path], directory: directory)
+        #expect(plain.status == 0 && sandboxed.status == 0, "\(plain.stderr)\n\(sandboxed.stdout)\n\(sandboxed.stderr)")
+
+        // Lines come in order of completion: compare them by source.
+        func bySource(_ text: String) throws -> [String: NSDictionary] {
+            Dictionary(uniqueKeysWithValues: try lines(text).map { ($0["source"] as? String ?? "", $0 as NSDictionary) })
+        }
+        let expected = try bySource(plain.stdout)
+        #expect(expected.count == 2 && expected[video.path]?["kind"] as? String == "video")
+        #expect(try bySource(sandboxed.stdout) == expected)
+        let files = try contents(under: inProcess)
+        #expect(files.keys.contains("photo.jpg/640.jpg") && files.keys.contains { $0.hasPrefix("clip.mp4/hls/") }, "\(files.keys)")
+        let isolatedFiles = try contents(under: isolated)
+        #expect(isolatedFiles.keys.sorted() == files.keys.sorted())
+        for (path, bytes) in files {
+            #expect(isolatedFiles[path] == bytes, "\(path) differs")
+        }
+    }
+
+    @Test func aWorkerCrashFailsItsFileAloneAsWorkerCrashed() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = try await makeJPEG("good.jpg")
+        let faulty = try await makeJPEG("faulty.jpg")
+        // The test hook's marker after the image's last byte (restated from WorkerFault on purpose).
+        let handle = try FileHandle(forWritingTo: faulty)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("MEDIADAEMON-TEST-FAULT".utf8))
+        try handle.close()
+
+        let out = directory.appendingPathComponent("out")
+        let result = try await DaemonProcess.run(
+            ["process", "--isolated", "--workers", "2", "--out", out.path, faulty.path, good.path], directory: directory,
+            environment: ["MEDIADAEMON_TEST_FAULT": "c-abort"])
+        #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")
+        let bySource = Dictionary(uniqueKeysWithValues: try lines(result.stdout).map { ($0["source"] as? String ?? "", $0) })
+        let error = bySource[faulty.path]?["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "worker_crashed", "\(result.stdout)")
+        #expect((error?["message"] as? String)?.contains("SIGABRT") == true, "\(result.stdout)")
+        #expect(bySource[good.path]?["kind"] as? String == "photo", "\(result.stdout)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("good.jpg/640.jpg").path))
+        #expect(try contents(under: out.appendingPathComponent("faulty.jpg")).isEmpty)
+    }
+
     @Test func hashPrintsPDQAndPHash() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let input = try await makeJPEG("hash.jpg")

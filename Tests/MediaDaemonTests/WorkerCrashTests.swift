@@ -83,7 +83,7 @@ struct WorkerCrashTests {
     /// `serve` with `fault` armed, a user, and an upload function with that user's token.
     private func startServe(
         fault: String, _ options: [String] = []
-    ) async throws -> (daemon: ChildProcess, base: String, upload: (String) async throws -> Int) {
+    ) async throws -> (daemon: ChildProcess, base: String, upload: (String) async throws -> Int, get: (String) async throws -> Int) {
         try? FileManager.default.removeItem(atPath: data)
         let daemon = try DaemonProcess.start(
             ["serve", "--data", data, "--port", "0", "--photo-workers", "1"] + options, directory: directory,
@@ -98,9 +98,13 @@ struct WorkerCrashTests {
         #expect(try await curl(["-X", "POST"] + json + [base + "/api/v1/users"]).status == 201)
         let session = try await curl(["-X", "POST"] + json + [base + "/api/v1/sessions"])
         let token = try #require(self.json(session.body)["token"] as? String)
-        return (daemon, base, { file in
-            try await self.curl(["-H", "Authorization: Bearer \(token)", "-F", "media=@\(file)", base + "/api/v1/posts"]).status
-        })
+        return (
+            daemon, base,
+            { file in
+                try await self.curl(["-H", "Authorization: Bearer \(token)", "-F", "media=@\(file)", base + "/api/v1/posts"]).status
+            },
+            { path in try await self.curl(["-H", "Authorization: Bearer \(token)", base + path]).status }
+        )
     }
 
     /// `media list` once no media is processing (or at `deadline`).
@@ -118,11 +122,37 @@ struct WorkerCrashTests {
         daemon.stderr.components(separatedBy: "\n").filter { $0.hasSuffix("] worker crashed") }
     }
 
+    /// A fault the hook commits, how the parent must see each of its two deaths (the signal, or
+    /// the watchdog's verdict), and the serve options that arm it.
+    struct Fault: Sendable, CustomTestStringConvertible {
+        var name: String
+        var cause: String
+        var options: [String] = []
+        /// The log line of each death: a crash, or the watchdog's kill.
+        var logSuffix: String { ["timed_out", "stalled"].contains(cause) ? "] worker killed by the watchdog" : "] worker crashed" }
+        var testDescription: String { "\(name) → \(cause)" }
+
+        static let all: [Fault] = [
+            Fault(name: "c-abort", cause: "SIGABRT"),
+            // A Swift runtime trap is `ud2` on x86_64 (SIGILL), `brk` on arm64 (SIGTRAP).
+            Fault(name: "swift-trap", cause: hostIsARM ? "SIGTRAP" : "SIGILL"),
+            // A child that hangs: killed at its budget, or when its progress stands still.
+            Fault(name: "hang", cause: "timed_out", options: ["--worker-job-timeout", "3"]),
+            Fault(name: "hang", cause: "stalled", options: ["--worker-stall-timeout", "2"]),
+        ]
+
+        static var hostIsARM: Bool {
+            var name = utsname()
+            uname(&name)
+            return withUnsafeBytes(of: name.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }.hasPrefix("a")
+        }
+    }
+
     @Test func aWorkerThatOpensASocketDiesOfSIGSYSAndWithoutTheFilterTheSocketOpens() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let faulty = try await faultyImage()
 
-        let (filtered, _, upload) = try await startServe(fault: "open-socket")
+        let (filtered, _, upload, _) = try await startServe(fault: "open-socket")
         #expect(try await upload(faulty) == 201)
         let rows = try await settled(count: 1, until: .now + .seconds(120))
         filtered.signal(SIGTERM)
@@ -132,7 +162,7 @@ struct WorkerCrashTests {
         #expect(crashes.count == 2 && crashes.allSatisfy { $0.contains("signal=SIGSYS") }, "\(crashes)")
 
         // Control: the same input with the filter off opens its socket and no child dies.
-        let (open, _, uploadOpen) = try await startServe(fault: "open-socket", ["--no-worker-seccomp"])
+        let (open, _, uploadOpen, _) = try await startServe(fault: "open-socket", ["--no-worker-seccomp"])
         defer { open.signal(SIGTERM) }
         #expect(try await uploadOpen(faulty) == 201)
         let openRows = try await settled(count: 1, until: .now + .seconds(120))
@@ -140,25 +170,70 @@ struct WorkerCrashTests {
         #expect(crashLines(open).isEmpty)
     }
 
-    @Test func crashingInputIsQuarantinedWhileServeKeepsServing() async throws {
+    /// Where the file a sandboxed child tries to read lies.
+    enum SecretPlace: String, CaseIterable, Sendable {
+        /// Outside serve's data folder.
+        case outside
+        /// In serve's scratch folder, in a job folder of another child's folder.
+        case anotherChildsJob
+    }
+
+    @Test(arguments: SecretPlace.allCases)
+    func aWorkerThatOpensAFileOutsideItsScratchIsRefusedByLandlockAndWithoutItTheFileOpens(place: SecretPlace) async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let faulty = try await faultyImage()
+        let secret =
+            switch place {
+            case .outside: directory.appendingPathComponent("secret.txt")
+            case .anotherChildsJob: URL(fileURLWithPath: data + "/scratch/w-99-0badf00d/job-1-0badf00d/secret.txt")
+            }
+        // Readable by anyone (0644 in 0755 folders): only Landlock stands between it and the child.
+        func plant() throws {
+            try FileManager.default.createDirectory(
+                at: secret.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+            try Data("not for workers".utf8).write(to: secret)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret.path)
+        }
+
+        let (sandboxed, _, upload, _) = try await startServe(fault: "open-file:\(secret.path)")
+        try plant()
+        #expect(try await upload(faulty) == 201)
+        let rows = try await settled(count: 1, until: .now + .seconds(120))
+        sandboxed.signal(SIGTERM)
+        _ = await sandboxed.waitForExit()
+        #expect(rows.first?["error_code"] as? String == "test_fault_file_refused", "\(rows)")
+        #expect(crashLines(sandboxed).isEmpty)
+
+        let (open, _, uploadOpen, _) = try await startServe(fault: "open-file:\(secret.path)", ["--no-worker-landlock"])
+        defer { open.signal(SIGTERM) }
+        try plant()
+        #expect(try await uploadOpen(faulty) == 201)
+        let openRows = try await settled(count: 1, until: .now + .seconds(120))
+        #expect(openRows.first?["error_code"] as? String == "test_fault_file_opened", "\(openRows)")
+    }
+
+    @Test(arguments: Fault.all)
+    func crashingInputIsQuarantinedWhileServeKeepsServing(fault: Fault) async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = try await image("good.jpg", size: "800x600")
         let faulty = try await faultyImage()
-        let (daemon, base, upload) = try await startServe(fault: "c-abort")
+        let (daemon, base, upload, get) = try await startServe(fault: fault.name, fault.options)
         defer { daemon.signal(SIGTERM) }
 
         #expect(try await upload(faulty) == 201)
         #expect(try await upload(good) == 201)
-        // Until both media settle, the daemon answers health checks and accepts uploads.
+        // Until both media settle, the daemon answers health checks, feed reads and uploads.
         let deadline = ContinuousClock.now + .seconds(180)
         var rows: [[String: Any]] = []
         for _ in 0..<2 {
             #expect(try await curl([base + "/healthz"]).status == 200)
+            #expect(try await get("/api/v1/feed") == 200)
             #expect(try await upload(good) == 201)
             rows = try await settled(count: 0, until: .now)
         }
         while ContinuousClock.now < deadline {
             #expect(try await curl([base + "/healthz"]).status == 200)
+            #expect(try await get("/api/v1/feed") == 200)
             // Uploads of the same bytes share one media: two media in all.
             rows = try await settled(count: 2, until: .now)
             if rows.count >= 2, !rows.contains(where: { $0["status"] as? String == "processing" }) { break }
@@ -173,12 +248,20 @@ struct WorkerCrashTests {
 
         // Exactly two children died, both attributed to the faulty input's job, and serve is the
         // process it was (kill 0 would fail for a restarted one: the test holds the original pid).
-        let crashLines = crashLines(daemon)
-        #expect(crashLines.count == 2, "\(crashLines)")
-        #expect(crashLines.allSatisfy { $0.contains("SIGABRT") && $0.contains("media_id=\(faultyRow["id"] ?? "")") }, "\(crashLines)")
+        let crashLines = daemon.stderr.components(separatedBy: "\n").filter { $0.hasSuffix(fault.logSuffix) }
+        #expect(crashLines.count == 2, "\(crashLines)\n\(daemon.stderr.suffix(3000))")
+        #expect(
+            crashLines.allSatisfy { $0.contains("=\(fault.cause)") && $0.contains("media_id=\(faultyRow["id"] ?? "")") },
+            "\(crashLines)")
         #expect(kill(daemon.pid, 0) == 0)
         let metrics = String(decoding: try await curl([base + "/metrics"]).body, as: UTF8.self)
-        #expect(metrics.contains(#"mediadaemon_worker_crashes_total{cause="SIGABRT"} 2"#), "\(metrics.prefix(4000))")
+        #expect(metrics.contains("mediadaemon_worker_crashes_total{cause=\"\(fault.cause)\"} 2"), "\(metrics.prefix(4000))")
+        // The faulty job's history: the first attempt lost to the fault (categorised), the second quarantined.
+        let dead = try await DaemonProcess.run(["jobs", "list", "--data", data, "--state", "dead", "--json"], directory: directory)
+        let jobs = (try? JSONSerialization.jsonObject(with: Data(dead.stdout.utf8))) as? [[String: Any]] ?? []
+        let codes = jobs.map { ($0["errors"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } }
+        let lost = ["timed_out", "stalled"].contains(fault.cause) ? fault.cause : "worker_crashed"
+        #expect(codes == [[lost, "quarantined"]], "\(dead.stdout)\n\(dead.stderr)")
 
         // The live worker child holds only stdin/stdout/stderr and its channel: not the HTTP
         // listening socket nor any other descriptor of serve.
@@ -204,6 +287,33 @@ struct WorkerCrashTests {
             // Scrubbed: none of serve's environment (HOME, DATABASE_URL…) reaches a child.
             #expect(names.isSubset(of: ["SWIFT_BACKTRACE", "LC_ALL", "PATH", "MEDIADAEMON_TEST_FAULT"]), "\(names)")
             #expect(environment.contains("SWIFT_BACKTRACE=enable=no"))
+            // A child still starting has not reached its sandbox yet: wait until its filter (the
+            // last step, on every thread at once) is in place.
+            let ready = ContinuousClock.now + .seconds(30)
+            while !proc("/proc/\(worker)/status").contains("Seccomp:\t2"), ContinuousClock.now < ready {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            // Every thread of the child (the main one included) is sandboxed: no capabilities, no
+            // new privileges, the seccomp filter (mode 2) and, as serve runs as root here (as in
+            // CI), the uid and gid of nobody.
+            let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(worker)/task")
+            #expect(threads.contains("\(worker)"), "\(threads)")
+            let nobody = try #require(getpwnam("nobody")).pointee
+            for thread in threads {
+                let status = proc("/proc/\(worker)/task/\(thread)/status")
+                let fields = Dictionary(
+                    status.split(separator: "\n").map { line in
+                        (String(line.prefix { $0 != ":" }), line.drop { $0 != ":" }.dropFirst().split(whereSeparator: \.isWhitespace).map(String.init))
+                    }, uniquingKeysWith: { first, _ in first })
+                #expect(fields["CapEff"] == ["0000000000000000"], "thread \(thread): \(status)")
+                #expect(fields["NoNewPrivs"] == ["1"], "thread \(thread): \(status)")
+                #expect(fields["Seccomp"] == ["2"], "thread \(thread): \(status)")
+                if getuid() == 0 {
+                    #expect(fields["Uid"] == Array(repeating: "\(nobody.pw_uid)", count: 4), "thread \(thread): \(status)")
+                    #expect(fields["Gid"] == Array(repeating: "\(nobody.pw_gid)", count: 4), "thread \(thread): \(status)")
+                    #expect(fields["Groups"] == [], "thread \(thread): \(status)")
+                }
+            }
         }
     }
 }

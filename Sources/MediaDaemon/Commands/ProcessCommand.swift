@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import Synchronization
 
 /// `mediadaemon process`: run the pipeline on local files, without a database.
@@ -26,6 +27,13 @@ struct ProcessCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Output directory.")
     var outputDirectory: String
 
+    @Flag(help: "Run each file in a sandboxed worker process, as serve does: a decoder that crashes or hangs fails that file alone (worker_crashed, timed_out, stalled).")
+    var isolated = false
+
+    func validate() throws {
+        if isolated && timings { throw ValidationError("--timings measures the in-process run; drop --isolated") }
+    }
+
     func run() throws {
         let (workers, inputs) = (local.workers, local.inputs)
         var loaded = MediaJob.Presets()
@@ -44,9 +52,33 @@ struct ProcessCommand: ParsableCommand {
         let root = URL(fileURLWithPath: outputDirectory)
         let single = inputs.count == 1
         let names = OutputNames(inputs)
-        let status = LocalRunner(workers: workers).run(inputs) { index, path in
-            let directory = single ? root : root.appendingPathComponent(names[index])
-            return try MediaJob(input: URL(fileURLWithPath: path)).process(into: directory, presets: presets, timings: timings)
+        let timings = self.timings
+        let status: Int32
+        if isolated {
+            var configuration = WorkerPool.Configuration.current(
+                testFault: ProcessInfo.processInfo.environment["MEDIADAEMON_TEST_FAULT"])
+            // Sandboxed as serve's: as nobody when run as root, Landlock on each child's folder in
+            // the scratch folder (which the worker account must be able to traverse).
+            configuration.user = try WorkerUser.forChildren(named: "nobody")
+            let scratch = try WorkerScratch.make()
+            try configuration.user?.own(scratch.path)
+            configuration.scratchRoot = scratch.path
+            let pool = WorkerPool(configuration: configuration, metrics: NOOPMetricsHandler.instance)
+            defer {
+                pool.shutdown()
+                try? FileManager.default.removeItem(at: scratch)
+            }
+            status = LocalRunner(workers: workers).run(inputs) { index, path in
+                let directory = single ? root : root.appendingPathComponent(names[index])
+                return try pool.processFile(
+                    URL(fileURLWithPath: path), into: directory, scratch: scratch.appendingPathComponent("job-\(index)"),
+                    presets: presets)
+            }
+        } else {
+            status = LocalRunner(workers: workers).run(inputs) { index, path in
+                let directory = single ? root : root.appendingPathComponent(names[index])
+                return try MediaJob(input: URL(fileURLWithPath: path)).process(into: directory, presets: presets, timings: timings)
+            }
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -66,6 +66,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-worker-seccomp"), help: "Run the media worker processes without their system-call filter (to diagnose a decoder the filter kills).")
     var noWorkerSeccomp = false
 
+    @Option(name: .customLong("worker-user"), help: "Account the media worker processes run as when serve runs as root (they never run as root; serve refuses to start when the account does not exist).")
+    var workerUser: String = "nobody"
+
+    @Flag(name: .customLong("no-worker-landlock"), help: "Run the media worker processes without their Landlock file-system rules (to diagnose a decoder that needs a path they close).")
+    var noWorkerLandlock = false
+
+    @Option(name: .customLong("worker-job-timeout"), help: "Seconds every media job may run in its worker process before the process is killed and the attempt fails as timed_out (default: a budget from the media kind, the input's size and the preset's limits).")
+    var workerJobTimeout: Int?
+
+    @Option(name: .customLong("worker-stall-timeout"), help: "Seconds a media job's progress may stand still before its worker process is killed and the attempt fails as stalled.")
+    var workerStallTimeout: Int = 600
+
     @Option(name: .customLong("header-timeout"), help: "Seconds a request head may take from its first byte (env MEDIADAEMON_HEADER_TIMEOUT, default 10).")
     var headerTimeout: Double?
 
@@ -122,6 +134,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("worker counts must be at least 1")
         }
         guard (256...1_048_576).contains(workerMemory) else { throw ValidationError("--worker-memory must be 256...1048576 MiB") }
+        guard (1...86_400).contains(workerJobTimeout ?? 1), (1...86_400).contains(workerStallTimeout) else {
+            throw ValidationError("--worker-job-timeout and --worker-stall-timeout must be 1...86400 seconds")
+        }
         guard (1...100).contains(quarantineAfter) else { throw ValidationError("--quarantine-after must be 1...100") }
         guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
         guard (0...128).contains(duplicateDistance) else { throw ValidationError("--duplicate-distance must be 0...128") }
@@ -187,6 +202,14 @@ struct ServeCommand: AsyncParsableCommand {
             testFault: environment.string("MEDIADAEMON_TEST_FAULT"))
         workers.memoryLimit = UInt64(workerMemory) << 20
         workers.seccomp = !noWorkerSeccomp
+        do {
+            workers.user = try WorkerUser.forChildren(named: workerUser)
+        } catch {
+            throw ValidationError(MediaFailure(error).message)
+        }
+        workers.scratchRoot = noWorkerLandlock ? nil : daemon.scratchDirectory
+        workers.jobTimeout = workerJobTimeout.map { .seconds($0) }
+        workers.stallTimeout = .seconds(workerStallTimeout)
         return ServeSettings(
             daemon: daemon, http: http, httpEnabled: !noHTTP,
             databasePoolSize: try dbPool ?? environment.integer("MEDIADAEMON_DB_POOL", in: ServeSettings.poolSizes)

@@ -12,15 +12,7 @@ extension MediaProcessor {
     func isolated<Manifest: Decodable>(
         _ kind: String, as type: Manifest.Type, on workers: WorkerPool, input: URL, into scratch: URL, context: JobContext
     ) throws -> (Manifest, pdqDihedral: [String]?) {
-        let file = open(input.path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard file >= 0 else {
-            throw MediaFailure.internalError("cannot open the original \(input.path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(file) }
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let job = WorkerJob(
-            kind: kind, photoPreset: presets.photo, videoPreset: presets.video, scratchDirectory: scratch.path)
-        switch try workers.run(job, input: file, context: context) {
+        switch try workers.process(kind: kind, input: input, into: scratch, presets: presets, context: context) {
         case .manifest(let manifest, let pdqDihedral):
             return (try JSONDecoder().decode(type, from: manifest), pdqDihedral)
         case .failure(let failure):
@@ -30,21 +22,30 @@ extension MediaProcessor {
         }
     }
 
-    /// Records a worker's death against the one job it held (fenced by the attempt) and
-    /// returns the failure to throw: `worker_crashed`, retried on a fresh child, or
-    /// `quarantined` (the media fails) once the input has crashed `quarantineAfter` children.
+    /// Records a worker's death (or the watchdog's kill) against the one job it held (fenced by
+    /// the attempt) and returns the failure to throw: `worker_crashed`, `timed_out` or
+    /// `stalled`, retried on a fresh child, or `quarantined` (the media fails) once the input
+    /// has cost `quarantineAfter` children in a row. Ordered kills (cancel, shutdown) never get here.
     func recordCrash(_ crash: WorkerCrash, job: Job, mediaID: Int64, logger: Logger) throws -> JobFailure {
-        let message = "worker crashed: \(crash.cause) during \(crash.stage) (\(crash.detail))"
-        logger.error(
-            "worker crashed",
-            metadata: ["signal": "\(crash.cause)", "stage": "\(crash.stage)", "detail": "\(crash.detail)"])
+        let message: String
+        if crash.killedBy == nil {
+            message = "worker crashed: \(crash.cause) during \(crash.stage) (\(crash.detail))"
+            logger.error(
+                "worker crashed",
+                metadata: ["signal": "\(crash.cause)", "stage": "\(crash.stage)", "detail": "\(crash.detail)"])
+        } else {
+            message = "worker \(crash.code == "stalled" ? "stalled" : "timed out"): killed during \(crash.stage) (\(crash.detail))"
+            logger.error(
+                "worker killed by the watchdog",
+                metadata: ["code": "\(crash.code)", "stage": "\(crash.stage)", "detail": "\(crash.detail)"])
+        }
         let (pool, quarantineAfter) = (self.pool, self.quarantineAfter)
         let kill = try LaneThread.wait {
             try await JobQueue(pool: pool, logger: Logger(label: "mediadaemon.worker"))
-                .recordWorkerKill(job, error: "worker_crashed: \(crash.cause)", quarantineAfter: quarantineAfter)
+                .recordWorkerKill(job, error: "\(crash.code): \(crash.cause)", quarantineAfter: quarantineAfter)
         }
         guard let kill, kill.quarantined else {
-            return JobFailure.transient("worker_crashed", message, retryAfter: .seconds(1))
+            return JobFailure.transient(crash.code, message, retryAfter: .seconds(1))
         }
         let quarantined = "\(message); input quarantined after \(kill.kills) crashes in a row"
         logger.notice("input quarantined", metadata: ["kills": "\(kill.kills)"])

@@ -107,6 +107,8 @@ struct Daemon {
                     targets: [
                         .storeTemporaries(store), .uploadSpool(settings.http.uploadDirectory),
                         .init(directory: configuration.scratchDirectory, prefix: MediaProcessor.scratchPrefix),
+                        // Worker children's own folders (with any job inside) that a killed serve left.
+                        .init(directory: configuration.scratchDirectory, prefix: WorkerScratch.childPrefix),
                     ], logger: logger)),
             QueueService(runner: runner, workers: workers),
             SessionSweeperService(

@@ -27,6 +27,37 @@ struct DeclaredOutputs: Sendable {
     /// name that escapes the folder, crosses a symbolic link or is not a regular file fails the
     /// job: a worker wrote something it should not have.
     func publish(from scratch: URL, to store: ObjectStore, mediaID: Int64, prefix: String) throws {
+        try forEach(in: scratch) { name, file in
+            _ = try store.put(
+                try ObjectKey.rendition(mediaID: mediaID, storePrefix: prefix, path: name), fromFile: "/proc/self/fd/\(file)")
+        }
+    }
+
+    /// Copies every declared file under `scratch` to the same relative path under `directory`
+    /// (`process --isolated`), with the same checks as `publish`.
+    func copy(from scratch: URL, to directory: URL) throws {
+        try forEach(in: scratch) { name, file in
+            let target = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let output = open(target.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard output >= 0 else {
+                throw MediaFailure.internalError("cannot write \(target.path): \(String(cString: strerror(errno)))")
+            }
+            defer { close(output) }
+            while true {
+                let sent = sendfile(output, file, nil, 1 << 20)
+                if sent == 0 { break }
+                if sent < 0, errno == EINTR { continue }
+                guard sent > 0 else {
+                    throw MediaFailure.internalError("copying \(name) failed: \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+    }
+
+    /// Opens each declared file under `scratch` (`O_NOFOLLOW`, regular files only, parents
+    /// checked to be real folders) and hands its relative name and descriptor to `body`.
+    private func forEach(in scratch: URL, _ body: (String, Int32) throws -> Void) throws {
         let root = scratch.standardizedFileURL.path
         var names = Set(files)
         for folder in folders {
@@ -46,8 +77,7 @@ struct DeclaredOutputs: Sendable {
             guard fstat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
                 throw MediaFailure.internalError("declared output \(name) is not a regular file")
             }
-            _ = try store.put(
-                try ObjectKey.rendition(mediaID: mediaID, storePrefix: prefix, path: name), fromFile: "/proc/self/fd/\(file)")
+            try body(name, file)
         }
     }
 

@@ -2,12 +2,15 @@ import Foundation
 import Glibc
 
 /// TEST ONLY: a fault a worker child commits on purpose, so tests can crash a child the way a
-/// decoder bug would. Set through `MEDIADAEMON_TEST_FAULT` (`swift-trap`, `c-abort`,
+/// decoder bug would. Set through `MEDIADAEMON_TEST_FAULT` (`swift-trap`, `c-abort`, `hang`,
 /// `open-socket`, `open-file:<path>`), which only tests set; a child honours it only for an
 /// input whose bytes contain `marker`, so other inputs in the same run are processed normally.
 enum WorkerFault: Sendable, Equatable {
     case swiftTrap
     case cAbort
+    /// Never returns and never reports progress again, like a decoder in an endless loop (the
+    /// parent's watchdog kills it).
+    case hang
     /// Opens a TCP socket (the seccomp filter kills the child with SIGSYS).
     case openSocket
     /// Opens `path` for reading.
@@ -21,6 +24,7 @@ enum WorkerFault: Sendable, Equatable {
         switch value {
         case "swift-trap": self = .swiftTrap
         case "c-abort": self = .cAbort
+        case "hang": self = .hang
         case "open-socket": self = .openSocket
         case let value? where value.hasPrefix("open-file:") && value.count > "open-file:".count:
             self = .openFile(String(value.dropFirst("open-file:".count)))
@@ -38,6 +42,8 @@ enum WorkerFault: Sendable, Equatable {
             _ = limit[limit.count]  // out of bounds: the runtime traps
         case .cAbort:
             abort()
+        case .hang:
+            while true { sleep(3600) }
         case .openSocket:
             let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard socket >= 0 else {

@@ -22,10 +22,31 @@ final class WorkerPool: Sendable {
         var memoryLimit: UInt64 = 2 << 30
         /// The seccomp filter (`--no-worker-seccomp` turns it off).
         var seccomp = true
+        /// A fixed time budget for every job (`--worker-job-timeout`), in place of the one
+        /// `WorkerWatchdog.budget` derives from the kind, the input's size and the preset.
+        var jobTimeout: Duration? = nil
+        /// How long a job's progress may stand still before its child is killed
+        /// (`--worker-stall-timeout`; the queue's stall timeout by default).
+        var stallTimeout: Duration = WorkerWatchdog.defaultStallWindow
 
-        /// The child's arguments after the executable.
-        var arguments: [String] {
+        /// The watchdog for a job of `kind` on an input of `inputBytes` under `presets`.
+        func watchdog(kind: String, inputBytes: Int64, presets: MediaJob.Presets) -> WorkerWatchdog {
+            WorkerWatchdog(
+                budget: jobTimeout ?? WorkerWatchdog.budget(kind: kind, inputBytes: inputBytes, presets: presets),
+                stallWindow: stallTimeout)
+        }
+
+        /// The account children run as (serve runs as root), or nil to keep serve's.
+        var user: WorkerUser? = nil
+        /// The folder each child gets a folder of its own in (`WorkerScratch`): the one
+        /// writable path under that child's Landlock ruleset. nil runs the children without
+        /// Landlock and without folders of their own (`--no-worker-landlock`).
+        var scratchRoot: String? = nil
+
+        /// The child's arguments after the executable; `scratch` is its own folder.
+        func arguments(scratch: String?) -> [String] {
             ["worker", "--memory-limit", "\(memoryLimit)"] + (seccomp ? [] : ["--no-seccomp"])
+                + (user.map { ["--uid", "\($0.uid)", "--gid", "\($0.gid)"] } ?? []) + (scratch.map { ["--scratch", $0] } ?? [])
         }
 
         /// This executable, with the scrubbed environment; `testFault` is passed on as
@@ -51,6 +72,8 @@ final class WorkerPool: Sendable {
     private let spawner = WorkerSpawner()
     /// Crashes in a row (reset by a job a child finished), for the start-up backoff.
     private let crashesInARow = Mutex(0)
+    /// Children started so far (numbers their scratch folders).
+    private let childrenStarted = Mutex(0)
 
     init(configuration: Configuration, metrics: any MetricsFactory) {
         self.configuration = configuration
@@ -58,14 +81,39 @@ final class WorkerPool: Sendable {
         spawner.start { [unowned self] in try spawn() }
     }
 
-    /// Runs `job` on an idle child or a new one. Throws `WorkerCrash` when the child died
-    /// holding it, or the context's cancellation.
-    func run(_ job: WorkerJob, input: Int32, context: JobContext) throws -> WorkerProcess.Reply {
-        let worker = try idle.withLock { $0.popLast() } ?? start()
+    /// Runs `job` on an idle child or a new one, under `watchdog`, in a new folder of that
+    /// child's own scratch folder named as `scratch` is, moved to `scratch` once the child
+    /// answered (before it can take another job). `scratch` must not exist yet, and be on the
+    /// file system of the pool's `scratchRoot`.
+    ///
+    /// Throws `WorkerCrash` when the child died holding it or the watchdog killed it (its
+    /// folder is gone with it), or the context's cancellation.
+    func run(
+        _ job: WorkerJob, input: Int32, in scratch: URL, context: some WorkerJobContext, watchdog: WorkerWatchdog
+    ) throws -> WorkerProcess.Reply {
+        let worker = try takeIdle() ?? start()
+        let folder = WorkerScratch.jobFolder(for: scratch, in: worker.scratch)
+        var job = job
+        job.scratchDirectory = folder
         do {
-            let reply = try worker.run(job, input: input, context: context)
-            crashesInARow.withLock { $0 = 0 }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            // The child writes here as the worker account; serve, as root, still publishes and removes it.
+            try configuration.user?.own(folder)
+        } catch {
             idle.withLock { $0.append(worker) }
+            throw error
+        }
+        do {
+            let reply = try worker.run(job, input: input, context: context, watchdog: watchdog)
+            crashesInARow.withLock { $0 = 0 }
+            // Out of the child's reach before it is handed its next job.
+            let moved = folder == scratch.path || rename(folder, scratch.path) == 0
+            let failure = moved ? nil : String(cString: strerror(errno))
+            if !moved { try? FileManager.default.removeItem(atPath: folder) }
+            idle.withLock { $0.append(worker) }
+            if let failure {
+                throw MediaFailure.internalError("moving \(folder) to \(scratch.path) failed: \(failure)")
+            }
             return reply
         } catch let crash as WorkerCrash {
             crashesInARow.withLock { $0 += 1 }
@@ -85,6 +133,16 @@ final class WorkerPool: Sendable {
             return workers
         }
         workers.forEach { $0.retire() }
+    }
+
+    /// An idle child whose scratch folder is still the one its Landlock rule holds; others
+    /// (their folder was swept while they waited) are retired.
+    private func takeIdle() -> WorkerProcess? {
+        while let worker = idle.withLock({ $0.popLast() }) {
+            if worker.scratchIsIntact { return worker }
+            worker.retire()
+        }
+        return nil
     }
 
     /// The pids of the idle children (for tests and logs).
@@ -123,7 +181,20 @@ final class WorkerPool: Sendable {
         var environment = configuration.environment
         // serve's libvips thread choice (LibvipsThreads), set after the configuration was made.
         if let concurrency = getenv("VIPS_CONCURRENCY") { environment["VIPS_CONCURRENCY"] = String(cString: concurrency) }
-        return try WorkerProcess.spawn(
-            executable: configuration.executable, arguments: configuration.arguments, environment: environment)
+        let number = childrenStarted.withLock { started in
+            defer { started += 1 }
+            return started
+        }
+        let scratch = try configuration.scratchRoot.map {
+            try WorkerScratch.makeChildFolder(in: $0, number: number, user: configuration.user)
+        }
+        do {
+            return try WorkerProcess.spawn(
+                executable: configuration.executable, arguments: configuration.arguments(scratch: scratch),
+                environment: environment, scratch: scratch)
+        } catch {
+            if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+            throw error
+        }
     }
 }

@@ -17,6 +17,12 @@ struct WorkerProcess: Sendable {
 
     let pid: pid_t
     let channel: WorkerChannel
+    /// The child's own scratch folder (`WorkerScratch`), removed once the child is gone; nil
+    /// when it has none (Landlock off).
+    var scratch: String? = nil
+    /// The device and inode `scratch` had when the child started: its Landlock rule holds that
+    /// folder, not one made later at the same path.
+    private var scratchIdentity: (device: UInt64, inode: UInt64)? = nil
 
     /// How long a child gets to stop after a cancel before the parent kills it.
     static let cancelGrace: Duration = .seconds(10)
@@ -25,7 +31,10 @@ struct WorkerProcess: Sendable {
     /// parent's stdout and stderr, default signal handling and `environment` alone.
     /// Returns once the child said it is ready (start-up over, sandbox in place); a child that
     /// dies or stays silent for `startTimeout` is a failed start, not any job's crash.
-    static func spawn(executable: String, arguments: [String], environment: [String: String]) throws -> WorkerProcess {
+    /// `scratch` is the child's own folder, named in `arguments`; it is removed with the child.
+    static func spawn(
+        executable: String, arguments: [String], environment: [String: String], scratch: String? = nil
+    ) throws -> WorkerProcess {
         let (parentEnd, childEnd) = try WorkerChannel.pair()
         defer { childEnd.close() }
         var actions = posix_spawn_file_actions_t()
@@ -60,7 +69,9 @@ struct WorkerProcess: Sendable {
             parentEnd.close()
             throw MediaFailure.internalError("could not start a worker (\(executable)): \(String(cString: strerror(spawned)))")
         }
-        let worker = WorkerProcess(pid: pid, channel: parentEnd)
+        var worker = WorkerProcess(pid: pid, channel: parentEnd)
+        worker.scratch = scratch
+        worker.scratchIdentity = scratch.flatMap(WorkerScratch.identity(of:))
         guard worker.channel.waitReadable(timeoutMilliseconds: startTimeoutMilliseconds),
             case .message(.ready, nil)? = try? worker.channel.receive()
         else {
@@ -76,10 +87,11 @@ struct WorkerProcess: Sendable {
     /// Hands `job` and the open `input` to the child and waits for its reply, relaying progress
     /// into `context` and a cancel from it.
     ///
-    /// Throws `WorkerCrash` when the child dies holding the job (it is reaped), or the
+    /// Throws `WorkerCrash` when the child dies holding the job (it is reaped) or when
+    /// `watchdog` kills it (over its budget or stalled: `killedBy` says which), or the
     /// context's cancellation after killing a child that did not stop in `cancelGrace` (an
-    /// ordered kill, not a crash).
-    func run(_ job: WorkerJob, input: Int32, context: JobContext) throws -> Reply {
+    /// ordered kill, not a crash; the watchdog stands down once a cancel was sent).
+    func run(_ job: WorkerJob, input: Int32, context: some WorkerJobContext, watchdog: WorkerWatchdog) throws -> Reply {
         var stage = "handover"
         do {
             try channel.send(.job(job), attaching: input)
@@ -89,6 +101,7 @@ struct WorkerProcess: Sendable {
             throw JobFailure.transient("worker_unavailable", gone.description)
         }
         var cancelledAt: ContinuousClock.Instant?
+        var watch = WorkerWatchdog.Watch(watchdog, started: .now)
         while true {
             if context.isCancelled, cancelledAt == nil {
                 try? channel.send(.cancel)
@@ -97,6 +110,11 @@ struct WorkerProcess: Sendable {
             if let cancelledAt, ContinuousClock.now - cancelledAt > Self.cancelGrace {
                 stop()
                 try context.checkCancellation()
+            }
+            if cancelledAt == nil, let verdict = watch.verdict(at: .now) {
+                var killed = reap(stage: stage, detail: "killed by the watchdog (\(watchdog.description))", kill: true)
+                killed.killedBy = verdict
+                throw killed
             }
             guard channel.waitReadable(timeoutMilliseconds: 200) else { continue }
             let received: WorkerChannel.Received
@@ -110,6 +128,7 @@ struct WorkerProcess: Sendable {
                 throw reap(stage: stage, detail: "channel closed")
             case .message(.progress(let fraction, let reported), _):
                 stage = String(reported.prefix(64))
+                watch.observe(fraction: fraction, stage: stage, at: .now)
                 context.reportProgress(fraction.isFinite ? fraction * 0.9 : 0, stage: stage)
             case .message(.result(let manifest, let pdqDihedral), _):
                 return .manifest(manifest, pdqDihedral: pdqDihedral)
@@ -127,12 +146,27 @@ struct WorkerProcess: Sendable {
         kill(pid, SIGKILL)
         channel.close()
         _ = Self.wait(pid)
+        removeScratch()
     }
 
     /// Closes the channel: an idle child exits by itself on end-of-stream. Then reaps it.
     func retire() {
         channel.close()
         _ = Self.wait(pid)
+        removeScratch()
+    }
+
+    /// False when the child's scratch folder is gone or was replaced (a sweep removed it while
+    /// the child was idle): its Landlock rule no longer covers any folder a job could use.
+    var scratchIsIntact: Bool {
+        guard let scratch else { return true }
+        guard let now = WorkerScratch.identity(of: scratch), let then = scratchIdentity else { return false }
+        return now == then
+    }
+
+    /// Removes the scratch folder of a child that is gone (reaped), with any job's files in it.
+    private func removeScratch() {
+        if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
     }
 
     /// Reaps a child that broke: gives a dying one a moment to finish dying (its status is the
@@ -152,6 +186,7 @@ struct WorkerProcess: Sendable {
             kill(pid, SIGKILL)
             status = Self.wait(pid) ?? 0
         }
+        removeScratch()
         let signal = status & 0x7f
         return WorkerCrash(
             signal: signal != 0 ? signal : nil, exitStatus: signal == 0 ? (status >> 8) & 0xff : nil, stage: stage,

@@ -1,4 +1,6 @@
+import CDispatch  // `struct stat` is attributed to CDispatch under MemberImportVisibility
 import Foundation
+import Glibc
 
 /// An input file that passed sniffing and every limit: its container is open, nothing decoded.
 ///
@@ -16,13 +18,13 @@ final class OpenedSource {
     init(url: URL, limits: VideoLimits, decoderCountsDuration: Bool) throws(TranscodeError) {
         self.limits = limits
         let path = url.path
-        let bytes: Int
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            bytes = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        } catch {
-            throw TranscodeError(.io, "cannot stat \(path): \(error.localizedDescription)")
+        // stat, not FileManager's lstat: a worker child opens its input as /proc/self/fd/N, a
+        // link whose own size is not the file's.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw TranscodeError(.io, "cannot stat \(path): \(String(cString: strerror(errno)))")
         }
+        let bytes = Int(info.st_size)
         try limits.check(bytes: bytes, path: path)
         let format = try FormatSniffer.sniff(url)
         container = try InputContainer(path: path, format: format)

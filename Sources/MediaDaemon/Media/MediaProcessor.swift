@@ -43,8 +43,9 @@ struct MediaProcessor: Sendable {
         logger[metadataKey: "media_id"] = "\(payload.mediaID)"
 
         let original = store.path(for: try ObjectKey(payload.originalKey))
+        try LeftoverOwner.claim(scratchDirectory)
         let scratch = URL(fileURLWithPath: scratchDirectory)
-            .appendingPathComponent("\(Self.scratchPrefix)\(job.id)-\(UUID().uuidString.prefix(8))")
+            .appendingPathComponent("\(Self.scratchPrefix)\(LeftoverOwner.tag)-\(job.id)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let processed: Processed

@@ -17,7 +17,8 @@ struct UploadSpool {
     static let filePrefix = "mediadaemon-upload-"
 
     init(directory: String, limits: (photo: Int64, video: Int64), sniffer: MediaSniffer) throws {
-        path = directory + "/" + Self.filePrefix + UUID().uuidString.lowercased()
+        do { try LeftoverOwner.claim(directory) } catch { throw SpoolError(message: "cannot claim the upload spool directory: \(error)") }
+        path = directory + "/" + Self.filePrefix + LeftoverOwner.tag + "-" + UUID().uuidString.lowercased()
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {

@@ -5,11 +5,13 @@ public import Logging
 /// files, upload spool files and job scratch directories. Runs at start-up and then every
 /// `interval`.
 ///
-/// Several daemons may share one store or data directory, so only entries untouched for
-/// `minimumAge` go: an in-flight file is being written (its modification time moves), a job's
-/// scratch directory counts as touched when anything inside it was. `minimumAge` must exceed
-/// the longest stretch a live writer can go without writing (the HTTP body timeout bounds an
-/// upload's; a job's pipeline writes outputs as it goes).
+/// Several daemons may share one store or data directory. An entry named with the tag of a
+/// writer known to be dead (`LeftoverOwner`: its lock in the directory is free) goes at once,
+/// so a daemon restarted after a kill -9 clears what the killed one left. Any other entry goes
+/// only once untouched for `minimumAge`: an in-flight file is being written (its modification
+/// time moves), a job's scratch directory counts as touched when anything inside it was.
+/// `minimumAge` must exceed the longest stretch a live writer can go without writing (the
+/// HTTP body timeout bounds an upload's; a job's pipeline writes outputs as it goes).
 public struct LeftoverSweeper: Sendable {
     /// Where leftovers are and what they are called.
     public struct Target: Sendable {
@@ -61,7 +63,12 @@ public struct LeftoverSweeper: Sendable {
         let cutoff = now.addingTimeInterval(-minimumAge.queueSeconds)
         var removed: [String] = []
         for target in targets {
-            for path in candidates(target) where Self.lastTouched(path) < cutoff {
+            let dead = LeftoverOwner.abandoned(in: target.directory)
+            defer { LeftoverOwner.release(dead, in: target.directory) }
+            for path in candidates(target) {
+                let name = path.split(separator: "/").last ?? ""
+                let owner = LeftoverOwner.tag(in: name, after: target.prefix)
+                guard owner.map({ dead[$0] != nil }) == true || Self.lastTouched(path) < cutoff else { continue }
                 do {
                     try FileManager.default.removeItem(atPath: path)
                     removed.append(path)
@@ -91,8 +98,12 @@ public struct LeftoverSweeper: Sendable {
         } else {
             names = (try? manager.contentsOfDirectory(atPath: target.directory)) ?? []
         }
-        return names.filter { ($0.split(separator: "/").last ?? "").hasPrefix(target.prefix) }
-            .map { target.directory + "/" + $0 }
+        return names.filter { name in
+            let last = name.split(separator: "/").last ?? ""
+            return last.hasPrefix(target.prefix) && last != LeftoverOwner.directoryName
+                && !name.hasPrefix(LeftoverOwner.directoryName + "/")
+        }
+        .map { target.directory + "/" + $0 }
     }
 
     /// The newest modification time of `path` and, for a directory, of everything inside it.

@@ -4,7 +4,8 @@ import Glibc
 
 /// A file-system object store: each object is one file under `root`, named by its key.
 ///
-/// Writes are atomic and durable: `put` writes `.tmp-<uuid>` in the destination directory,
+/// Writes are atomic and durable: `put` writes `.tmp-<tag>-<uuid>` in the destination directory
+/// (the tag is this process's `LeftoverOwner` mark),
 /// fsyncs it, renames it over the key and fsyncs the directory, so a reader (on this machine
 /// or another sharing the file system) sees either the old object or the whole new one, never
 /// a partial file. Concurrent puts of one key leave exactly one complete object (the last
@@ -130,7 +131,8 @@ public struct ObjectStore: Sendable {
         let destination = path(for: key)
         let directory = String(destination[..<destination.lastIndex(of: "/")!])
         try StoreSystem.makeDirectories(directory)
-        let temporary = directory + "/" + ObjectKey.temporaryPrefix + UUID().uuidString.lowercased()
+        try LeftoverOwner.claim(root)
+        let temporary = directory + "/" + ObjectKey.temporaryPrefix + LeftoverOwner.tag + "-" + UUID().uuidString.lowercased()
         var created = try StoreSystem.createNew(temporary)
         if created == nil {
             // A concurrent `delete(prefix:)` removed the emptied directory; make it again, once.

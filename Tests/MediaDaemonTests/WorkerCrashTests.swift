@@ -136,9 +136,10 @@ struct WorkerCrashTests {
             Fault(name: "c-abort", cause: "SIGABRT"),
             // A Swift runtime trap is `ud2` on x86_64 (SIGILL), `brk` on arm64 (SIGTRAP).
             Fault(name: "swift-trap", cause: hostIsARM ? "SIGTRAP" : "SIGILL"),
-            // A child that hangs: killed at its budget, or when its progress stands still.
-            Fault(name: "hang", cause: "timed_out", options: ["--worker-job-timeout", "3"]),
-            Fault(name: "hang", cause: "stalled", options: ["--worker-stall-timeout", "2"]),
+            // A child that hangs: killed at its budget, or when its progress stands still. The
+            // windows are wide enough that the good photo beside it, on a loaded machine, fits.
+            Fault(name: "hang", cause: "timed_out", options: ["--worker-job-timeout", "12"]),
+            Fault(name: "hang", cause: "stalled", options: ["--worker-stall-timeout", "12"]),
         ]
 
         static var hostIsARM: Bool {

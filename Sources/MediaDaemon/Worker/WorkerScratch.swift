@@ -1,18 +1,20 @@
 import CDispatch  // `struct stat` is attributed to CDispatch under MemberImportVisibility
 import Foundation
 import Glibc
+import Platform
 
 /// Scratch folders the worker children write into before the parent copies out what their
 /// manifests declare.
 ///
-/// Each child has a folder of its own in the scratch directory (`w-<n>-<random>`, the only
+/// Each child has a folder of its own in the scratch directory (`w-<tag>-<n>-<random>`, the
+/// tag being serve's `LeftoverOwner` mark, so a sweep removes a killed serve's at once; the only
 /// writable path under its Landlock ruleset), and a job runs in a folder inside it named as
 /// the caller named the job's folder. When the child answers, the parent moves the job's
 /// folder out to the caller's path, beside the children's folders, before the child gets its
 /// next job: no child can read or change another job's files, running or published.
 ///
-///     <scratch>/w-0-1a2b3c4d/job-42-5e6f7a8b/   job 42, running in child 0
-///     <scratch>/job-41-9c0d1e2f/                job 41, answered, being published
+///     <scratch>/w-<tag>-0-1a2b3c4d/job-<tag>-42-5e6f7a8b/   job 42, running in child 0
+///     <scratch>/job-<tag>-41-9c0d1e2f/                      job 41, answered, being published
 enum WorkerScratch {
     /// Name prefix of a child's own folder (`LeftoverSweeper` removes those a killed daemon left).
     static let childPrefix = "w-"
@@ -27,7 +29,8 @@ enum WorkerScratch {
     /// Creates the folder of the pool's `number`th child in `directory`, owned by `user` (the
     /// account the child runs as; nil keeps this process's), and returns its path.
     static func makeChildFolder(in directory: String, number: Int, user: WorkerUser?) throws -> String {
-        let path = directory + "/" + childPrefix + "\(number)-\(UUID().uuidString.prefix(8).lowercased())"
+        try LeftoverOwner.claim(directory)
+        let path = directory + "/" + childPrefix + "\(LeftoverOwner.tag)-\(number)-\(UUID().uuidString.prefix(8).lowercased())"
         try FileManager.default.createDirectory(
             atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         do {

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `serve` can be started again at once after it crashed: its listening socket is
+/// close-on-exec, so the Swift runtime's crash backtracer (which it spawns with everything
+/// inheritable) cannot keep the port bound, and the backtracer is configured
+/// non-interactive and quick even when nobody set SWIFT_BACKTRACE.
+@Suite("serve restarts at once after a crash", .serialized)
+struct ServeRestartTests {
+    @Test func theListenerIsCloseOnExecAndACrashedServesPortIsFreeAtOnce() async throws {
+        let harness = try ServeHarness(prefix: "md-restart")
+        defer { try? FileManager.default.removeItem(at: harness.directory) }
+        let (daemon, port) = try await harness.start(unsetting: ["SWIFT_BACKTRACE"])
+
+        // Started without the variable, serve runs with a non-interactive backtracer.
+        let environment = ServeHarness.proc("/proc/\(daemon.pid)/environ").split(separator: "\0")
+        let setting = try #require(environment.first { $0.hasPrefix("SWIFT_BACKTRACE=") }, "\(environment)")
+        #expect(setting.contains("enable=yes") && setting.contains("interactive=no"), "\(setting)")
+
+        // The listening socket's descriptor flags carry O_CLOEXEC (octal 02000000).
+        let inode = try #require(ServeHarness.listeningInode(port: port))
+        let held = ServeHarness.descriptors(of: daemon.pid)
+        let listener = try #require(held.first { $0.value == "socket:[\(inode)]" }?.key, "\(held)")
+        let flagsLine = try #require(
+            ServeHarness.proc("/proc/\(daemon.pid)/fdinfo/\(listener)").split(separator: "\n").first { $0.hasPrefix("flags:") })
+        let flags = try #require(Int(flagsLine.dropFirst("flags:".count).trimmingCharacters(in: .whitespaces), radix: 8))
+        #expect(flags & 0o2000000 != 0, "\(flagsLine)")
+
+        // A crash signal starts the runtime's backtracer as serve's child; killing serve while it
+        // runs leaves it orphaned (blocked on its memory-server socket). The port must be free
+        // at once all the same: a new serve binds it.
+        daemon.signal(SIGILL)
+        var backtracer: pid_t?
+        let spawned = await harness.eventually(within: 30) {
+            backtracer = ServeHarness.children(of: daemon.pid).first { $0.name == "swift-backtrace" }?.pid
+            return backtracer != nil
+        }
+        #expect(spawned)
+        if let backtracer {
+            let arguments = ServeHarness.proc("/proc/\(backtracer)/cmdline").split(separator: "\0").map(String.init)
+            #expect(arguments.contains("--interactive") && arguments.contains("false"), "\(arguments)")
+            #expect(!ServeHarness.descriptors(of: backtracer).values.contains("socket:[\(inode)]"))
+        }
+        daemon.signal(SIGKILL)
+        #expect(await harness.eventually(within: 10) { kill(daemon.pid, 0) != 0 })
+
+        let (again, againPort) = try await harness.start(port: port)
+        #expect(againPort == port)
+        #expect(!again.stderr.contains("Address already in use"), "\(again.stderr)")
+        // An orphan blocked on its memory server never exits by itself.
+        if let backtracer { kill(backtracer, SIGKILL) }
+        // The first serve's output pipes close once the orphan is gone.
+        _ = await daemon.waitForExit()
+        again.signal(SIGTERM)
+        _ = await again.waitForExit()
+        // The first serve's cluster outlived it and the second adopted it: stop it here.
+        _ = try await DaemonProcess.run(["db", "stop", "--data", harness.data], directory: harness.directory)
+    }
+}

@@ -40,6 +40,11 @@ struct ServeRestartTests {
             return backtracer != nil
         }
         #expect(spawned)
+        // An orphan blocked on its memory server never exits by itself; nor does the cluster.
+        defer {
+            if let backtracer { kill(backtracer, SIGKILL) }
+            if let postmaster = harness.postmaster() { kill(postmaster, SIGTERM) }
+        }
         if let backtracer {
             let arguments = ServeHarness.proc("/proc/\(backtracer)/cmdline").split(separator: "\0").map(String.init)
             #expect(arguments.contains("--interactive") && arguments.contains("false"), "\(arguments)")
@@ -51,13 +56,10 @@ struct ServeRestartTests {
         let (again, againPort) = try await harness.start(port: port)
         #expect(againPort == port)
         #expect(!again.stderr.contains("Address already in use"), "\(again.stderr)")
-        // An orphan blocked on its memory server never exits by itself.
-        if let backtracer { kill(backtracer, SIGKILL) }
-        // The first serve's output pipes close once the orphan is gone.
-        _ = await daemon.waitForExit()
         again.signal(SIGTERM)
         _ = await again.waitForExit()
         // The first serve's cluster outlived it and the second adopted it: stop it here.
-        _ = try await DaemonProcess.run(["db", "stop", "--data", harness.data], directory: harness.directory)
+        let stopped = try await DaemonProcess.run(["db", "stop", "--data", harness.data], directory: harness.directory)
+        #expect(stopped.status == 0, "\(stopped.stderr)")
     }
 }

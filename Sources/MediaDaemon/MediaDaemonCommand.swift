@@ -20,6 +20,7 @@ struct MediaDaemonCommand: AsyncParsableCommand {
     /// Configures `serve`'s crash backtracer (which may re-execute the process), then runs
     /// the command line.
     static func main() async {
+        BacktraceSetting.launchBacktracerIfAsked()
         BacktraceSetting.applyToServe()
         await main(nil)
     }

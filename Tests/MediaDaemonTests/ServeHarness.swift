@@ -108,6 +108,13 @@ struct ServeHarness {
         return nil
     }
 
+    /// True when `pid` has exited (reaped, or a zombie its new parent has not reaped yet).
+    static func isGone(_ pid: pid_t) -> Bool {
+        let stat = proc("/proc/\(pid)/stat")
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
+    }
+
     /// The pids whose parent is `pid`, with their command names.
     static func children(of pid: pid_t) -> [(pid: pid_t, name: String)] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []

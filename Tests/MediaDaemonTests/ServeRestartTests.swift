@@ -7,8 +7,8 @@ import Testing
 
 /// `serve` can be started again at once after it crashed: its listening socket is
 /// close-on-exec, so the Swift runtime's crash backtracer (which it spawns with everything
-/// inheritable) cannot keep the port bound, and the backtracer is configured
-/// non-interactive and quick even when nobody set SWIFT_BACKTRACE.
+/// inheritable) cannot keep the port bound, and the backtracer is configured non-interactive,
+/// quick and dying with serve even when nobody set SWIFT_BACKTRACE.
 @Suite("serve restarts at once after a crash", .serialized)
 struct ServeRestartTests {
     @Test func theListenerIsCloseOnExecAndACrashedServesPortIsFreeAtOnce() async throws {
@@ -40,7 +40,7 @@ struct ServeRestartTests {
             return backtracer != nil
         }
         #expect(spawned)
-        // An orphan blocked on its memory server never exits by itself; nor does the cluster.
+        // Should the backtracer outlive serve after all, it would never exit; nor does the cluster.
         defer {
             if let backtracer { kill(backtracer, SIGKILL) }
             if let postmaster = harness.postmaster() { kill(postmaster, SIGTERM) }
@@ -51,7 +51,9 @@ struct ServeRestartTests {
             #expect(!ServeHarness.descriptors(of: backtracer).values.contains("socket:[\(inode)]"))
         }
         daemon.signal(SIGKILL)
-        #expect(await harness.eventually(within: 10) { kill(daemon.pid, 0) != 0 })
+        #expect(await harness.eventually(within: 10) { ServeHarness.isGone(daemon.pid) })
+        // It does not outlive the crashed process: its launcher armed SIGKILL on that death.
+        if let backtracer { #expect(await harness.eventually(within: 5) { ServeHarness.isGone(backtracer) }) }
 
         let (again, againPort) = try await harness.start(port: port)
         #expect(againPort == port)

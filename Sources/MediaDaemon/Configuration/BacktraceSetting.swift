@@ -15,7 +15,7 @@ import Foundation
 /// meanwhile (a supervisor's SIGKILL), the backtracer blocks for ever on its memory-server
 /// socket, whose other end it inherited too. The daemon's default is a non-interactive trace of
 /// the crashed thread with symbol names (no inline frames or line numbers) to standard error,
-/// and the runtime starts this executable in place of `swift-backtrace` (`swift-backtrace=`
+/// and the runtime starts this executable in place of `swift-backtrace` (the `swift-backtrace=`
 /// key): it arms SIGKILL on its parent's death and a 10 s alarm, both of which survive
 /// `execve`, then becomes the real backtracer. An operator's own `SWIFT_BACKTRACE` is kept as
 /// it is. Worker children run with `enable=no` (WorkerPool).
@@ -35,10 +35,11 @@ enum BacktraceSetting {
     static func applyToServe(arguments: [String] = CommandLine.arguments) {
         guard arguments.count > 1, arguments[1] == "serve", getenv(variable) == nil else { return }
         // Without the real backtracer to hand over to, the launcher would only fail: skip it.
-        let launcher = realBacktracer() == nil ? "" : ",swift-backtrace=/proc/self/exe"
+        let executable = ownExecutable()
+        let launcher = realBacktracer() == nil ? "" : ",swift-backtrace=\(executable)"
         guard setenv(variable, daemonDefault + launcher, 1) == 0 else { return }
         let argv = arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", argv)
+        execv(executable, argv)
         // Still here: the exec failed. Unset it again, so the environment tells the truth.
         unsetenv(variable)
         argv.forEach { free($0) }
@@ -55,6 +56,16 @@ enum BacktraceSetting {
         let argv = arguments.map { strdup($0) } + [nil]
         execv(real, argv)
         _exit(1)
+    }
+
+    /// This executable's path, so the process keeps its name (`/proc/self/exe` would name it
+    /// "exe" in ps and in backtraces); the link itself when the file was replaced since.
+    static func ownExecutable() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return "/proc/self/exe" }
+        let path = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return path.hasSuffix(" (deleted)") || access(path, X_OK) != 0 || path.contains(",") ? "/proc/self/exe" : path
     }
 
     /// Where the runtime would find `swift-backtrace`: `libexec/swift/linux/` beside the

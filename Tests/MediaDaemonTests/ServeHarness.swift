@@ -97,6 +97,12 @@ struct ServeHarness {
         return result
     }
 
+    /// The `flags:` of descriptor `number` of `pid` (octal in /proc/<pid>/fdinfo), nil if closed.
+    static func descriptorFlags(of pid: pid_t, _ number: Int) -> Int? {
+        let line = proc("/proc/\(pid)/fdinfo/\(number)").split(separator: "\n").first { $0.hasPrefix("flags:") }
+        return line.flatMap { Int($0.dropFirst("flags:".count).trimmingCharacters(in: .whitespaces), radix: 8) }
+    }
+
     /// The inode of the TCP socket listening on `port` (from /proc/net/tcp: state 0A).
     static func listeningInode(port: Int) -> String? {
         let hexPort = String(format: ":%04X", port)

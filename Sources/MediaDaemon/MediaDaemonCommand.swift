@@ -15,4 +15,12 @@ struct MediaDaemonCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, MigrateCommand.self, DBCommand.self, ProcessCommand.self, HashCommand.self, EnqueueCommand.self, JobsCommand.self, BenchCommand.self, MediaCommand.self, ReprocessCommand.self, VerifyCommand.self, WorkerCommand.self],
         defaultSubcommand: nil
     )
+
+    /// Configures `serve`'s crash backtracer (which may re-execute the process), then runs
+    /// the command line.
+    static func main() async {
+        BacktraceSetting.launchBacktracerIfAsked()
+        BacktraceSetting.applyToServe()
+        await main(nil)
+    }
 }

@@ -26,7 +26,12 @@ struct DBCommand: ParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() throws {
-            try options.embeddedCluster().stop()
+            let cluster = try options.embeddedCluster()
+            // A running serve would only start it again (it supervises its cluster).
+            guard let unused = try ClusterUseLock.exclusiveIfUnused(clusterDirectory: cluster.directory) else {
+                throw ValidationError("a running serve uses this cluster: stop serve instead (it stops the cluster it started)")
+            }
+            try withExtendedLifetime(unused) { try cluster.stop() }
             print("stopped")
         }
     }

@@ -10,9 +10,10 @@ import UnixSignals
 ///
 /// Starts the embedded cluster when no external database is configured, applies pending
 /// migrations, then runs the workers (photo, video and backlog lanes), the queue's
-/// maintenance, the database monitor and the HTTP API. On a signal they shut down in reverse
-/// order (running jobs finish within the grace period, the rest are released) and the
-/// embedded cluster stops.
+/// maintenance, the database monitor and the HTTP API; an embedded cluster is supervised
+/// (restarted when its postmaster dies). On a signal they shut down in reverse order (running
+/// jobs finish within the grace period, the rest are released) and the embedded cluster stops
+/// if this daemon started it.
 struct Daemon {
     let settings: ServeSettings
 
@@ -25,7 +26,7 @@ struct Daemon {
             "mediadaemon \(MediaDaemonCommand.version) starting",
             metadata: ["data": "\(configuration.dataDirectory)", "presets": "\(settings.presetSource)"])
 
-        let database = try DatabaseHandle.open(configuration, logger: logger)
+        let database = try DatabaseHandle.open(configuration, serving: true, logger: logger)
         defer {
             do { try database.close() } catch { logger.error("stopping the embedded database failed: \(error)") }
         }
@@ -33,7 +34,9 @@ struct Daemon {
         do {
             let applied = try await Migrator(logger: logger).migrate(pool)
             logger.info("schema ready", metadata: ["migrations_applied": "\(applied.count)"])
-            let services = try makeServices(databaseURL: database.url, pool: pool, logger: logger)
+            var services = try makeServices(databaseURL: database.url, pool: pool, logger: logger)
+            // First, so it stops last: the other services drain against a live database.
+            if let cluster = database.cluster { services.insert(ClusterSupervisor(cluster: cluster, logger: logger), at: 0) }
             let group = ServiceGroup(
                 configuration: .init(
                     services: services.map { .init(service: $0) },
@@ -114,7 +117,8 @@ struct Daemon {
             SessionSweeperService(
                 sweeper: try SessionSweeper(pool: pool, social: settings.http.social, logger: logger)),
         ]
-        if settings.httpEnabled { services.append(api.makeApplication()) }
+        // Once listening: NIO opens its sockets and event loops without close-on-exec.
+        if settings.httpEnabled { services.append(api.makeApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) })) }
         return services
     }
 }

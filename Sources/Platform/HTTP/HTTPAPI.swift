@@ -83,7 +83,10 @@ public struct HTTPAPI: Sendable {
 
     /// The HTTP server as a swift-service-lifecycle `Service`, bound to the configured address,
     /// with the configured timeouts and connection cap.
-    public func makeApplication() -> some ApplicationProtocol {
+    ///
+    /// - Parameter onListening: called once the listening socket is bound (the process uses it
+    ///   to make that socket, which NIO opens without it, close-on-exec).
+    public func makeApplication(onListening: @escaping @Sendable () -> Void = {}) -> some ApplicationProtocol {
         let timeouts = configuration.timeouts
         let connections = connections
         return Application(
@@ -92,6 +95,7 @@ public struct HTTPAPI: Sendable {
                 GuardedHTTP1Channel(responder: responder, timeouts: timeouts, connections: connections)
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediadaemon"),
+            onServerRunning: { _ in onListening() },
             logger: logger)
     }
 }

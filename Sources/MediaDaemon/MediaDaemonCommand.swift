@@ -16,11 +16,4 @@ struct MediaDaemonCommand: AsyncParsableCommand {
         defaultSubcommand: nil
     )
 
-    /// Configures `serve`'s crash backtracer (which may re-execute the process), then runs
-    /// the command line.
-    static func main() async {
-        BacktraceSetting.launchBacktracerIfAsked()
-        BacktraceSetting.applyToServe()
-        await main(nil)
-    }
 }

@@ -12,10 +12,14 @@ import Glibc
 /// runs on a Dispatch thread after the main thread has left (`dispatch_main` ends it): set up
 /// there, the sandbox missed the process's main thread.
 ///
-/// Every other command runs `MediaDaemonCommand` on the async runtime, as `@main` on it would.
+/// Before anything else, the process may turn out to be `serve`'s crash backtracer launcher, or
+/// `serve` re-executing itself with its backtracer setting (`BacktraceSetting`). Every other
+/// command runs `MediaDaemonCommand` on the async runtime, as `@main` on it would.
 @main
 enum MediaDaemonMain {
     static func main() {
+        BacktraceSetting.launchBacktracerIfAsked()
+        BacktraceSetting.applyToServe()
         let arguments = CommandLine.arguments.dropFirst()
         if arguments.first == WorkerCommand.configuration.commandName {
             WorkerCommand.runOnMainThread(Array(arguments.dropFirst()))

@@ -62,9 +62,13 @@ public struct LeftoverSweeper: Sendable {
     public func runOnce(now: Date = Date()) -> [String] {
         let cutoff = now.addingTimeInterval(-minimumAge.queueSeconds)
         var removed: [String] = []
+        // Dead owners per directory, held for the whole pass: several targets may share one
+        // directory, and a dead owner's lock file goes only after all of them are swept.
+        var deadOwners: [String: [String: Int32]] = [:]
+        defer { for (directory, owners) in deadOwners { LeftoverOwner.release(owners, in: directory) } }
         for target in targets {
-            let dead = LeftoverOwner.abandoned(in: target.directory)
-            defer { LeftoverOwner.release(dead, in: target.directory) }
+            if deadOwners[target.directory] == nil { deadOwners[target.directory] = LeftoverOwner.abandoned(in: target.directory) }
+            let dead = deadOwners[target.directory] ?? [:]
             for path in candidates(target) {
                 let name = path.split(separator: "/").last ?? ""
                 let owner = LeftoverOwner.tag(in: name, after: target.prefix)

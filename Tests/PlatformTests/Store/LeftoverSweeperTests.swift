@@ -89,14 +89,22 @@ struct LeftoverSweeperTests {
                 scratch + "/job-\(tag)-42-abcd/poster.jpg",
             ]
             try FileManager.default.createDirectory(atPath: scratch + "/job-\(tag)-42-abcd", withIntermediateDirectories: true)
+            // A second kind of leftover in the same folder (a worker child's own folder).
+            try FileManager.default.createDirectory(atPath: scratch + "/w-\(tag)-0-ef01", withIntermediateDirectories: true)
             for path in paths { #expect(FileManager.default.createFile(atPath: path, contents: Data([1]))) }
             files[tag] = paths
         }
         let sweeper = LeftoverSweeper(
-            targets: [.init(directory: store, prefix: ".tmp-", recursive: true), .uploadSpool(spool), .init(directory: scratch, prefix: "job-")],
+            targets: [
+                .init(directory: store, prefix: ".tmp-", recursive: true), .uploadSpool(spool), .init(directory: scratch, prefix: "job-"),
+                .init(directory: scratch, prefix: "w-"),
+            ],
             minimumAge: .seconds(3600), logger: Logger(label: "sweeper-test"))
         let removed = Set(sweeper.runOnce().map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        let expected = Set([store + "/media/7/.tmp-\(dead)-1f2e", spool + "/mediadaemon-upload-\(dead)-3d4c", scratch + "/job-\(dead)-42-abcd"]
+        let expected = Set([
+            store + "/media/7/.tmp-\(dead)-1f2e", spool + "/mediadaemon-upload-\(dead)-3d4c", scratch + "/job-\(dead)-42-abcd",
+            scratch + "/w-\(dead)-0-ef01",
+        ]
             .map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         #expect(removed == expected)
         for path in (files[live] ?? []) + (files[unknown] ?? []) { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
@@ -109,7 +117,7 @@ struct LeftoverSweeperTests {
         // The live writer dies: its files go on the next pass, the unknown writer's still stay.
         held.forEach { close($0) }
         held = []
-        #expect(sweeper.runOnce().count == 3)
+        #expect(sweeper.runOnce().count == 4)
         for path in files[live] ?? [] { #expect(!FileManager.default.fileExists(atPath: path), "\(path)") }
         for path in files[unknown] ?? [] { #expect(FileManager.default.fileExists(atPath: path), "\(path)") }
     }

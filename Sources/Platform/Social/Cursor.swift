@@ -1,7 +1,11 @@
 import Foundation
 
-/// An opaque keyset position `(created_at, id)` for newest-first pages: base64url of the
-/// timestamp in microseconds since 1970 and the row id.
+/// A keyset position `(created_at, id)` for newest-first pages, sent to clients as
+/// `<micros>.<id>`: the row's `created_at` in microseconds since 1970 (at most 16 digits, an
+/// optional `-`) and its id (at most 18 digits). That grammar is `openapi.yaml`'s cursor
+/// pattern: every text it admits is a position PostgreSQL can compare (years 1653 to 2286),
+/// so what a client may send and what the server accepts are the same set. Clients treat it
+/// as opaque and send back the `next_cursor` they were given.
 public struct Cursor: Sendable, Hashable {
     /// Microseconds since 1970 of the last row's `created_at`.
     public var micros: Int64
@@ -14,31 +18,34 @@ public struct Cursor: Sendable, Hashable {
         self.id = id
     }
 
-    /// Parses a client's cursor; throws a 400 `invalid_cursor` for anything that is not one.
+    /// Parses a client's cursor; throws a 400 `invalid_cursor` for anything outside the grammar.
     public init(decoding text: String) throws(SocialError) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else {
-            throw Self.invalid
-        }
-        let parts = plain.split(separator: ".")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]),
-            Self.positions.contains(micros)
+        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 2, let micros = Self.number(parts[0], digits: Self.microsDigits, signed: true),
+            let id = Self.number(parts[1], digits: Self.idDigits, signed: false)
         else { throw Self.invalid }
         self.init(micros: micros, id: id)
     }
 
-    /// The timestamps a cursor may hold, in microseconds since 1970: 0001-01-01 up to the
-    /// position before every row (10000-01-01). The page queries turn a cursor into
-    /// `timestamptz 'epoch' + micros * interval '1 microsecond'`, which PostgreSQL refuses far
-    /// outside this range, so a cursor outside it is the client's error, not the database's.
-    static let positions: ClosedRange<Int64> = -62_135_596_800_000_000...253_402_300_800_000_000
+    /// Most digits of the timestamp: 10^16 µs is 317 years either side of 1970, well inside
+    /// what `timestamptz 'epoch' + micros * interval '1 microsecond'` can represent.
+    static let microsDigits = 16
+    /// Most digits of the id: every such number fits `Int64`.
+    static let idDigits = 18
+    /// The grammar as a regular expression, for `openapi.yaml` (`HTTPOpenAPITests` holds the
+    /// file to it).
+    static let pattern = "^-?[0-9]{1,\(microsDigits)}\\.[0-9]{1,\(idDigits)}$"
 
     /// The text clients send back as `cursor=`.
-    public var encoded: String {
-        Data("\(micros).\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    public var encoded: String { "\(micros).\(id)" }
+
+    /// A decimal of 1...`digits` ASCII digits, after a `-` when `signed`.
+    private static func number(_ text: Substring.UTF8View, digits: Int, signed: Bool) -> Int64? {
+        var body = text
+        if signed, body.first == UInt8(ascii: "-") { body = body.dropFirst() }
+        guard (1...digits).contains(body.count), body.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
+        return Int64(String(decoding: text, as: UTF8.self))
     }
 
     private static let invalid = SocialError(.invalid, "invalid_cursor", "the cursor is not valid")
@@ -63,6 +70,6 @@ public struct PageRequest: Sendable {
     /// SQL parameters for `(created_at, id) < cursor`: a far-future position without a cursor.
     var keys: (micros: Int64, id: Int64) {
         // Without a cursor: the start of the year 10000, after every row.
-        (cursor?.micros ?? Cursor.positions.upperBound, cursor?.id ?? Int64.max)
+        (cursor?.micros ?? 253_402_300_800_000_000, cursor?.id ?? Int64.max)
     }
 }

@@ -44,4 +44,14 @@ struct HTTPOpenAPITests {
         #expect(registered.subtracting(documented).isEmpty, "not documented: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "not registered: \(documented.subtracting(registered))")
     }
+
+    /// The spec's cursor pattern is the decoder's grammar, so a schema-valid cursor is never a
+    /// 400 (YAML doubles the backslash inside double quotes).
+    @Test("openapi.yaml's cursor pattern is Cursor's grammar, for requests and next_cursor")
+    func cursorPattern() throws {
+        let yaml = try Self.specification()
+        let quoted = "pattern: \"" + Cursor.pattern.replacingOccurrences(of: "\\", with: "\\\\") + "\""
+        #expect(yaml.components(separatedBy: quoted).count - 1 == 2, "\(quoted) is not the Cursor parameter's and NextCursor's")
+        #expect(Cursor.pattern == #"^-?[0-9]{1,16}\.[0-9]{1,18}$"#)
+    }
 }

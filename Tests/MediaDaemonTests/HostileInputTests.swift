@@ -47,6 +47,8 @@ struct HostileInputTests {
         ("video-no-duration.mkv", .refused("too_long")),
         // FFV1 is not on the decoder list.
         ("video-ffv1.mkv", .refused("unsupported_format")),
+        // A 100:1 sample aspect ratio would make renditions 32000 pixels wide: a lie, refused.
+        ("video-sar-100-to-1.mp4", .refused("unsupported_format")),
         // The kind comes from the magic bytes, not the name (DESIGN.md): a PNG is a photo.
         ("video-png-renamed.mp4", .photo(format: "png", width: 640, height: 480)),
     ] + headerFiles

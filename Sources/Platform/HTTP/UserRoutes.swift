@@ -76,6 +76,8 @@ enum PageParameters {
     static func page(_ request: Request) throws -> PageRequest {
         let query = request.uri.queryParameters
         var cursor: Cursor?
+        // An empty `cursor=` is the first page (clients send back a null next_cursor as ""),
+        // as the spec's parameter pattern says.
         if let text = query.get("cursor"), !text.isEmpty {
             cursor = try Cursor(decoding: text)
         }

@@ -45,13 +45,17 @@ struct HTTPOpenAPITests {
         #expect(documented.subtracting(registered).isEmpty, "not registered: \(documented.subtracting(registered))")
     }
 
-    /// The spec's cursor pattern is the decoder's grammar, so a schema-valid cursor is never a
-    /// 400 (YAML doubles the backslash inside double quotes).
-    @Test("openapi.yaml's cursor pattern is Cursor's grammar, for requests and next_cursor")
+    /// The spec's cursor patterns are the decoder's grammar, so a schema-valid cursor is never
+    /// a 400: `next_cursor` is a position, the parameter a position or empty (the first page).
+    /// YAML doubles the backslash inside double quotes.
+    @Test("openapi.yaml's cursor patterns are Cursor's grammar, for next_cursor and the parameter")
     func cursorPattern() throws {
         let yaml = try Self.specification()
-        let quoted = "pattern: \"" + Cursor.pattern.replacingOccurrences(of: "\\", with: "\\\\") + "\""
-        #expect(yaml.components(separatedBy: quoted).count - 1 == 2, "\(quoted) is not the Cursor parameter's and NextCursor's")
+        func quoted(_ pattern: String) -> String { "pattern: \"" + pattern.replacingOccurrences(of: "\\", with: "\\\\") + "\"" }
         #expect(Cursor.pattern == #"^-?[0-9]{1,16}\.[0-9]{1,18}$"#)
+        let position = quoted(Cursor.pattern)
+        #expect(yaml.components(separatedBy: position).count - 1 == 1, "NextCursor's pattern is not \(position)")
+        let parameter = quoted("^(" + Cursor.pattern.dropFirst().dropLast() + ")?$")
+        #expect(yaml.components(separatedBy: parameter).count - 1 == 1, "the Cursor parameter's pattern is not \(parameter)")
     }
 }

@@ -26,8 +26,9 @@ struct HTTPSpecAgreementTests {
                     #expect(try response.errorCode() == "invalid_cursor")
                 }
             }
-            // The grammar's oldest and newest positions (years 1653 and 2286) still page.
-            for cursor in ["-9999999999999999.1", "9999999999999999.999999999999999999"] {
+            // The grammar's oldest and newest positions (years 1653 and 2286) still page, and an
+            // empty cursor is the first page (the parameter's pattern admits it).
+            for cursor in ["-9999999999999999.1", "9999999999999999.999999999999999999", ""] {
                 for path in ["/api/v1/feed", "/api/v1/users/\(alice.id)/posts", "/api/v1/posts/\(postID)/comments"] {
                     let response = try await client.send(.get, "\(path)?cursor=\(cursor)", token: alice.token)
                     #expect(response.status == .ok, "\(path) \(cursor)")

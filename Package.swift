@@ -70,17 +70,22 @@ let package = Package(
             dependencies: ["Thumbnail", "CAVUtil", "CAVCodec", "CAVFormat", "CSwScale", "CSwResample"],
             swiftSettings: swiftSettings
         ),
+        // Platform's parsers of untrusted bytes (multipart, cursors, object keys, byte ranges,
+        // request bodies) and the errors they throw: Foundation only, so `MediaDaemonFuzz` builds
+        // them without NIO, Hummingbird and the rest. Platform re-exports it.
+        .target(name: "PlatformWire", path: "Sources/Platform/Wire", swiftSettings: swiftSettings),
         // Database, migrations, queue, store, services. Never imports libvips or FFmpeg.
         .target(
             name: "Platform",
             dependencies: [
-                "CLibPQ", "CSpawnShim", "CLibCrypto",
+                "PlatformWire", "CLibPQ", "CSpawnShim", "CLibCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
+            exclude: ["Wire"],
             resources: [
                 .copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries"), .copy("Social/SocialQueries"),
             ],
@@ -110,7 +115,7 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "MediaDaemonFuzz",
-            dependencies: ["Thumbnail", "Transcode", "Platform", "CAVCodec", "CAVUtil", "CFuzzDriver"],
+            dependencies: ["Thumbnail", "Transcode", "PlatformWire", "CAVCodec", "CAVUtil", "CFuzzDriver"],
             swiftSettings: swiftSettings,
             linkerSettings: fuzzLinkerSettings),
 

@@ -4,20 +4,15 @@ import Hummingbird
 struct UserRoutes: Sendable {
     let api: HTTPAPI
 
-    struct Credentials: Decodable {
-        var username: String
-        var password: String
-    }
-
     func register(on router: Router<APIRequestContext>) {
         router.post("/api/v1/users") { request, context in
-            let body = try await JSONResponse.decode(Credentials.self, from: request)
+            let body = try await JSONResponse.decode(JSONRequest.Credentials.self, from: request)
             try limit(.register, username: body.username, request, context)
             return try JSONResponse.make(
                 try await api.users.register(username: body.username, password: body.password), status: .created)
         }
         router.post("/api/v1/sessions") { request, context in
-            let body = try await JSONResponse.decode(Credentials.self, from: request)
+            let body = try await JSONResponse.decode(JSONRequest.Credentials.self, from: request)
             let address = try limit(.logIn, username: body.username, request, context)
             return try JSONResponse.make(
                 try await api.users.logIn(username: body.username, password: body.password, address: address),

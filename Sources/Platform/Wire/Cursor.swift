@@ -29,12 +29,12 @@ public struct Cursor: Sendable, Hashable {
 
     /// Most digits of the timestamp: 10^16 µs is 317 years either side of 1970, well inside
     /// what `timestamptz 'epoch' + micros * interval '1 microsecond'` can represent.
-    static let microsDigits = 16
+    package static let microsDigits = 16
     /// Most digits of the id: every such number fits `Int64`.
-    static let idDigits = 18
+    package static let idDigits = 18
     /// The grammar as a regular expression, for `openapi.yaml` (`HTTPOpenAPITests` holds the
     /// file to it).
-    static let pattern = "^-?[0-9]{1,\(microsDigits)}\\.[0-9]{1,\(idDigits)}$"
+    package static let pattern = "^-?[0-9]{1,\(microsDigits)}\\.[0-9]{1,\(idDigits)}$"
 
     /// The text clients send back as `cursor=`.
     public var encoded: String { "\(micros).\(id)" }
@@ -49,27 +49,4 @@ public struct Cursor: Sendable, Hashable {
     }
 
     private static let invalid = SocialError(.invalid, "invalid_cursor", "the cursor is not valid")
-}
-
-/// One page request: an optional cursor and a limit of 1...100.
-public struct PageRequest: Sendable {
-    /// Where the previous page ended; nil for the first page.
-    public var cursor: Cursor?
-    /// Rows per page.
-    public var limit: Int
-
-    /// Limits a client may ask for (`PageParameters` refuses others with 400 `invalid_limit`).
-    public static let limits = 1...100
-
-    /// Clamps `limit` (default 20) to `limits`.
-    public init(cursor: Cursor? = nil, limit: Int? = nil) {
-        self.cursor = cursor
-        self.limit = max(1, min(limit ?? 20, 100))
-    }
-
-    /// SQL parameters for `(created_at, id) < cursor`: a far-future position without a cursor.
-    var keys: (micros: Int64, id: Int64) {
-        // Without a cursor: the start of the year 10000, after every row.
-        (cursor?.micros ?? 253_402_300_800_000_000, cursor?.id ?? Int64.max)
-    }
 }

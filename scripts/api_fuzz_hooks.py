@@ -1,11 +1,19 @@
 """Schemathesis hooks for `scripts/bench api-fuzz` (loaded through SCHEMATHESIS_HOOKS).
 
-openapi.yaml lists the formats an upload's `media` part may be (its `encoding` contentType):
-the server sniffs the bytes and refuses anything else with 400 `unsupported_format`. Random
-bytes are not such a file, so positive test cases draw real ones from fixtures/inputs, as
-Schemathesis' guide to custom media types does. Negative cases still send arbitrary bytes.
+Two things openapi.yaml states in words, which a schema cannot generate by itself:
+
+- The formats an upload's `media` part may be (its `encoding` contentType): the server sniffs
+  the bytes and refuses anything else with 400 `unsupported_format`. Random bytes are not such
+  a file, so positive test cases draw real ones from fixtures/inputs, as Schemathesis' guide to
+  custom media types does. Negative cases still send arbitrary bytes.
+- An Idempotency-Key is a fresh random identifier per intended post: the same key with another
+  file is 422 `idempotency_key_reused` (the IETF Idempotency-Key draft's answer), which is the
+  server being right, not a rejected valid request. Generated keys repeat across test cases
+  (Hypothesis likes "0"), so a schema-valid key is replaced by a fresh UUID when sent; keys
+  outside the schema (empty, over 255 bytes) go as generated, for the 400 they must get.
 """
 
+import uuid
 from pathlib import Path
 
 import schemathesis
@@ -21,3 +29,10 @@ SAMPLES = {
 
 for media_type, names in SAMPLES.items():
     schemathesis.openapi.media_type(media_type, st.sampled_from([(INPUTS / name).read_bytes() for name in names]))
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    key = (case.headers or {}).get("Idempotency-Key")
+    if isinstance(key, str) and 1 <= len(key.encode()) <= 255:
+        case.headers["Idempotency-Key"] = str(uuid.uuid4())

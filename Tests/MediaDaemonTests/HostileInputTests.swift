@@ -115,8 +115,9 @@ struct HostileInputTests {
         ("video-tfdt-max.mp4", .refused("corrupt")),
         ("video-tfdt-near-max.mp4", .refused("too_long")),
         // Decode times from -2^63 + 2^20: the frames still rise, so the clip is made; FFmpeg
-        // works out no duration from such fragments.
-        ("video-tfdt-near-min.mp4", .video(width: 320, height: 240, durationMs: nil)),
+        // works out no duration from such fragments, so the manifest has the decoded one
+        // (50 frames at 25 fps), not 0.
+        ("video-tfdt-near-min.mp4", .video(width: 320, height: 240, durationMs: 2000)),
         // The media header claims 2^63 - 1 ticks; the movie header and the samples say 2 s.
         ("video-mdhd-duration-max.mp4", .video(width: 320, height: 240, durationMs: 2000)),
     ]

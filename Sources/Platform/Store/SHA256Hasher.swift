@@ -25,8 +25,8 @@ struct SHA256Hasher {
         if fed == nil { Array(bytes).withUnsafeBytes { update($0) } }
     }
 
-    /// The digest of everything fed so far as 64 lowercase hex digits (the state is final
-    /// after this, as swift-crypto's was: feed a new hasher for another digest).
+    /// The digest of everything fed so far as 64 lowercase hex digits (computed on a copy of
+    /// the state, so feeding may go on after it).
     func finalizeHex() -> String {
         var copy = state
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))

@@ -56,7 +56,8 @@ public struct VideoLimits: Sendable, Equatable, Codable {
         let swaps = video.rotation == 90 || video.rotation == 270
         let shown = swaps ? video.displayHeight : video.displayWidth
         let limit = Self.maxSampleAspectStretch
-        // Sides are Int32 values from the headers: multiplying by 4 cannot overflow Int.
+        // Stored sides are Int32 values, so `width * limit` fits; `shown` (up to 2^62 for a
+        // lying ratio) is multiplied only once it is known to be at most that.
         guard shown <= video.width * limit, shown * limit >= video.width else {
             throw TranscodeError(
                 .unsupportedFormat,

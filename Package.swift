@@ -3,8 +3,8 @@ import PackageDescription
 
 /// `scripts/fuzz` builds with MEDIADAEMON_FUZZ=1 (in its own folder, .build-fuzz): our own Swift
 /// targets then get libFuzzer's coverage and AddressSanitizer, and `-enable-testing` for the
-/// internal entry points. Dependencies (NIO, Hummingbird, swift-crypto…) compile without: we
-/// fuzz our parsers, and instrumenting the whole graph made the first build several times longer.
+/// internal entry points. Dependencies compile without: we fuzz our parsers, and instrumenting
+/// the whole graph made the first build several times longer.
 let fuzzing = Context.environment["MEDIADAEMON_FUZZ"] == "1"
 let fuzzSettings: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])] : []
 let fuzzLinkerSettings: [LinkerSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])] : []
@@ -31,8 +31,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        // SHA-256 (BoringSSL's assembly) for content addresses, ETags, tokens and checksums.
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // C libraries: one system-library target per pkg-config file, bridges in shim.h.
@@ -49,6 +47,10 @@ let package = Package(
         .systemLibrary(name: "CSwScale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
         .systemLibrary(name: "CSwResample", pkgConfig: "libswresample", providers: [.apt(["libswresample-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // SHA-256 for content addresses, ETags, tokens and checksums: OpenSSL's libcrypto (its
+        // assembly, SHA extensions or AVX2 chosen at run time), which libpq links anyway. It
+        // replaced swift-crypto, whose BoringSSL build was 130 s of CPU in every cold build.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // posix_spawn's close-from file action, which the Glibc module does not expose.
         .target(name: "CSpawnShim"),
         // The media worker children's system-call filter (and the prctl calls around it).
@@ -58,8 +60,7 @@ let package = Package(
         .target(
             name: "Thumbnail",
             dependencies: [
-                "CVips", "CVipsShim", "CWebP", "CJPEGShim",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CVips", "CVipsShim", "CWebP", "CJPEGShim", "CLibCrypto",
             ],
             swiftSettings: swiftSettings
         ),
@@ -69,18 +70,22 @@ let package = Package(
             dependencies: ["Thumbnail", "CAVUtil", "CAVCodec", "CAVFormat", "CSwScale", "CSwResample"],
             swiftSettings: swiftSettings
         ),
+        // Platform's parsers of untrusted bytes (multipart, cursors, object keys, byte ranges,
+        // request bodies) and the errors they throw: Foundation only, so `MediaDaemonFuzz` builds
+        // them without NIO, Hummingbird and the rest. Platform re-exports it.
+        .target(name: "PlatformWire", path: "Sources/Platform/Wire", swiftSettings: swiftSettings),
         // Database, migrations, queue, store, services. Never imports libvips or FFmpeg.
         .target(
             name: "Platform",
             dependencies: [
-                "CLibPQ", "CSpawnShim",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "PlatformWire", "CLibPQ", "CSpawnShim", "CLibCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
+            exclude: ["Wire"],
             resources: [
                 .copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries"), .copy("Social/SocialQueries"),
             ],
@@ -110,7 +115,7 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "MediaDaemonFuzz",
-            dependencies: ["Thumbnail", "Transcode", "Platform", "CAVCodec", "CAVUtil", "CFuzzDriver"],
+            dependencies: ["Thumbnail", "Transcode", "PlatformWire", "CAVCodec", "CAVUtil", "CFuzzDriver"],
             swiftSettings: swiftSettings,
             linkerSettings: fuzzLinkerSettings),
 

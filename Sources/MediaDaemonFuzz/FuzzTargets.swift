@@ -1,5 +1,5 @@
 import Foundation
-@testable import Platform
+@testable import PlatformWire
 @testable import Thumbnail
 @testable import Transcode
 
@@ -59,9 +59,9 @@ enum FuzzTargets {
         guard let selector = bytes.first else { return }
         let body = Data(bytes.dropFirst())
         if selector & 1 == 0 {
-            _ = try? JSONResponse.decode(UserRoutes.Credentials.self, from: body)
+            _ = try? JSONRequest.decode(JSONRequest.Credentials.self, from: body)
         } else {
-            _ = try? JSONResponse.decode(EngagementRoutes.NewComment.self, from: body)
+            _ = try? JSONRequest.decode(JSONRequest.NewComment.self, from: body)
         }
     }
 
@@ -75,7 +75,7 @@ enum FuzzTargets {
     /// non-empty run of the object's bytes.
     private static func byteRange(_ bytes: UnsafeBufferPointer<UInt8>) {
         let size = bytes.prefix(4).reduce(Int64(0)) { $0 << 8 | Int64($1) }
-        guard let range = MediaRoutes.parseRange(text(bytes.dropFirst(4))),
+        guard let range = ByteRange.parse(header: text(bytes.dropFirst(4))),
             let resolved = try? range.resolve(size: size)
         else { return }
         require(resolved.lowerBound >= 0 && resolved.upperBound <= size && !resolved.isEmpty, "\(range) resolved to \(resolved) of \(size)")

@@ -1,4 +1,4 @@
-@testable import Platform
+@testable import PlatformWire
 
 /// The multipart parser fed one body whole and in small pieces: both must see the same parts
 /// (names, file names, bytes) and end the same way, and a part's header block over the limit

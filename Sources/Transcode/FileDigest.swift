@@ -2,7 +2,7 @@ import Foundation
 import Thumbnail
 
 /// SHA-256 of a file, streamed through the photo pipeline's digest (`SHA256Digest`,
-/// swift-crypto) a megabyte at a time, so a video is never held in memory whole.
+/// libcrypto) a megabyte at a time, so a video is never held in memory whole.
 enum FileDigest {
     /// Lowercase hex SHA-256 of the file at `url`.
     static func sha256(of url: URL) throws(TranscodeError) -> String {

@@ -85,7 +85,8 @@ public struct VideoManifest: Sendable, Equatable, Codable {
         public var bytes: Int
         /// Lowercase hex SHA-256 of the file.
         public var sha256: String
-        /// Duration in milliseconds.
+        /// Duration in milliseconds: the headers' when they declare one, otherwise what was
+        /// decoded (first to last frame plus one frame period), never 0 for a decoded video.
         public var durationMs: Int
         /// Clockwise degrees applied for display: 0, 90, 180 or 270.
         public var rotation: Int

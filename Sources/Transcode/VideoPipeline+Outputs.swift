@@ -2,9 +2,10 @@ import Foundation
 import Thumbnail
 
 extension VideoPipeline {
-    /// Average bit/s of `bytes` spread over the source's duration.
-    func bitrate(_ bytes: Int, _ probe: VideoProbe) -> Int {
-        Int(Double(bytes * 8) / max(Double(probe.durationMs) / 1000, 0.001))
+    /// Average bit/s of `bytes` spread over `durationMs` (declared, or decoded when the
+    /// headers declare none).
+    func bitrate(_ bytes: Int, durationMs: Int) -> Int {
+        Int(Double(bytes) * 8 / max(Double(durationMs) / 1000, 0.001))
     }
 
     /// A sampler for the preset's poster and hash settings, or nil when sampling is off.
@@ -74,12 +75,12 @@ extension VideoPipeline {
 
     /// BANDWIDTH is the measured peak segment rate, AVERAGE-BANDWIDTH the whole-file average.
     func masterPlaylist(
-        plan: LadderPlan, results: [Ladder.Result], probe: VideoProbe, folder: URL
+        plan: LadderPlan, results: [Ladder.Result], probe: VideoProbe, durationMs: Int, folder: URL
     ) throws(TranscodeError) -> HLSMasterPlaylist {
         var variants: [HLSMasterPlaylist.Variant] = []
         for (step, result) in zip(plan.steps, results) {
             let uri = "\(step.rung.name).m3u8"
-            let average = bitrate(result.videoBytes + result.audioBytes, probe)
+            let average = bitrate(result.videoBytes + result.audioBytes, durationMs: durationMs)
             let peak = try HLSMediaPlaylist.peakBitrate(
                 playlist: folder.appendingPathComponent(uri), segmentSeconds: preset.hls?.segmentSeconds ?? 2)
             variants.append(

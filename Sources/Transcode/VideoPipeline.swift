@@ -51,6 +51,7 @@ public struct VideoPipeline: Sendable {
         if preset.sampling != nil { folders.append(OutputStaging.posterFolder) }
 
         let results: [Ladder.Result]
+        let durationMs: Int
         var poster: VideoManifest.Poster?
         var hashes: VideoHashes?
         let sha256: String
@@ -71,9 +72,12 @@ public struct VideoPipeline: Sendable {
                 if isCancelled() { throw TranscodeError(.cancelled, "processing \(input.path) was cancelled") }
             }
             results = ladder.results
+            // Headers that declare no duration (Matroska written to a pipe): what was decoded.
+            durationMs = probe.isDurationKnown ? probe.durationMs : Int(clamping: try ladder.decodedDurationMs() ?? 0)
             if preset.hls != nil {
                 let folder = staging.partialFolder(OutputStaging.hlsFolder)
-                let master = try masterPlaylist(plan: plan, results: results, probe: probe, folder: folder)
+                let master = try masterPlaylist(
+                    plan: plan, results: results, probe: probe, durationMs: durationMs, folder: folder)
                 try staging.write(master.text, named: "master.m3u8", inFolder: OutputStaging.hlsFolder)
             }
             if let sampler {
@@ -103,14 +107,14 @@ public struct VideoPipeline: Sendable {
                 VideoManifest.Rendition(
                     name: step.rung.name, format: "mp4", width: step.width, height: step.height,
                     bytes: try staging.size(of: staging.finals[index]), path: staging.names[index], codec: "h264",
-                    videoBitrate: bitrate(results[index].videoBytes, probe),
-                    audioBitrate: bitrate(results[index].audioBytes, probe)))
+                    videoBitrate: bitrate(results[index].videoBytes, durationMs: durationMs),
+                    audioBitrate: bitrate(results[index].audioBytes, durationMs: durationMs)))
         }
         return VideoManifest(
             preset: .init(name: preset.name, version: preset.version),
             input: .init(
                 format: probe.container, width: probe.video.width, height: probe.video.height, bytes: probe.bytes,
-                sha256: sha256, durationMs: probe.durationMs, rotation: probe.video.rotation,
+                sha256: sha256, durationMs: durationMs, rotation: probe.video.rotation,
                 hasAudio: probe.hasAudio),
             renditions: renditions,
             hls: preset.hls == nil ? nil : "\(OutputStaging.hlsFolder)/master.m3u8",

@@ -47,6 +47,8 @@ struct HostileInputTests {
         ("video-no-duration.mkv", .refused("too_long")),
         // FFV1 is not on the decoder list.
         ("video-ffv1.mkv", .refused("unsupported_format")),
+        // A 100:1 sample aspect ratio would make renditions 32000 pixels wide: a lie, refused.
+        ("video-sar-100-to-1.mp4", .refused("unsupported_format")),
         // The kind comes from the magic bytes, not the name (DESIGN.md): a PNG is a photo.
         ("video-png-renamed.mp4", .photo(format: "png", width: 640, height: 480)),
     ] + headerFiles
@@ -113,8 +115,9 @@ struct HostileInputTests {
         ("video-tfdt-max.mp4", .refused("corrupt")),
         ("video-tfdt-near-max.mp4", .refused("too_long")),
         // Decode times from -2^63 + 2^20: the frames still rise, so the clip is made; FFmpeg
-        // works out no duration from such fragments.
-        ("video-tfdt-near-min.mp4", .video(width: 320, height: 240, durationMs: nil)),
+        // works out no duration from such fragments, so the manifest has the decoded one
+        // (50 frames at 25 fps), not 0.
+        ("video-tfdt-near-min.mp4", .video(width: 320, height: 240, durationMs: 2000)),
         // The media header claims 2^63 - 1 ticks; the movie header and the samples say 2 s.
         ("video-mdhd-duration-max.mp4", .video(width: 320, height: 240, durationMs: 2000)),
     ]

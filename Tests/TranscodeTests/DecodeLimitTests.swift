@@ -19,12 +19,12 @@ extension TranscodeSuite {
             return preset
         }
 
-        /// 30 s of 160x120 at 10 fps in Matroska with the segment's Duration element blanked
+        /// `seconds` of 160x120 at 10 fps in Matroska with the segment's Duration element blanked
         /// (turned into a Void element of the same size): no duration anywhere in the headers.
-        private static func matroskaWithoutDuration(in directory: URL) throws -> URL {
+        private static func matroskaWithoutDuration(in directory: URL, seconds: Int = 30) throws -> URL {
             let muxed = directory.appendingPathComponent("muxed.mkv")
             try ffmpeg([
-                "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "30", "-c:v", "libx264",
+                "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "\(seconds)", "-c:v", "libx264",
                 "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-f", "matroska", muxed.path,
             ])
             var bytes = [UInt8](try Data(contentsOf: muxed))
@@ -88,6 +88,41 @@ extension TranscodeSuite {
             ])
             let probe = try VideoProber(limits: limits).probe(stretched)
             #expect(probe.video.width == 320 && probe.video.displayWidth == 1280)
+        }
+
+        /// 320x240 declared 100:1 would be encoded 32000 pixels wide: refused before decoding,
+        /// as a lie about the picture, not an over-limit one (its stored size is within limits).
+        @Test func anExtremeSampleAspectRatioIsUnsupported() throws {
+            let directory = try Fixtures.temporaryDirectory(named: "sar-extreme")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            for (sar, name) in [("100/1", "wide.mp4"), ("1/100", "narrow.mp4")] {
+                let input = directory.appendingPathComponent(name)
+                try Self.ffmpeg([
+                    "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10,setsar=\(sar)", "-t", "1", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-pix_fmt", "yuv420p", input.path,
+                ])
+                let error = try #require(throws: TranscodeError.self) { try VideoProber().probe(input) }
+                #expect(error.code == .unsupportedFormat && error.disposition == .badInput, "\(sar): \(error)")
+                let processed = try #require(throws: TranscodeError.self) {
+                    try VideoPipeline().process(input: input, outputDirectory: directory.appendingPathComponent("out-\(name)"))
+                }
+                #expect(processed.code == .unsupportedFormat)
+            }
+        }
+
+        /// A file whose headers declare no duration records what was decoded (3 s at 10 fps:
+        /// first to last frame is 2.9 s, plus the last frame's 0.1 s), not 0, and its bit rates
+        /// are spread over that time.
+        @Test func noDeclaredDurationRecordsTheDecodedOne() throws {
+            let directory = try Fixtures.temporaryDirectory(named: "decoded-duration")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let input = try Self.matroskaWithoutDuration(in: directory, seconds: 3)
+            let manifest = try VideoPipeline().process(input: input, outputDirectory: directory.appendingPathComponent("out"))
+            #expect(abs(manifest.input.durationMs - 3000) <= 100, "\(manifest.input.durationMs)")
+            let rendition = try #require(manifest.renditions.first)
+            let bits = Double(rendition.bytes * 8)
+            // The video is nearly all of the file: its rate is within a factor of 2 of bytes/3 s.
+            #expect(Double(rendition.videoBitrate) > bits / 3 / 2 && Double(rendition.videoBitrate) < bits / 3 * 2, "\(rendition)")
         }
 
         @Test func aPictureGrowingMidStreamIsRefused() throws {

@@ -4,10 +4,6 @@ import Hummingbird
 struct EngagementRoutes: Sendable {
     let api: HTTPAPI
 
-    struct NewComment: Decodable {
-        var text: String
-    }
-
     func register(on router: Router<APIRequestContext>) {
         router.post("/api/v1/posts/{id}/likes") { request, context in
             let userID = try await api.auth.userID(request)
@@ -25,7 +21,7 @@ struct EngagementRoutes: Sendable {
         router.post("/api/v1/posts/{id}/comments") { request, context in
             let userID = try await api.auth.userID(request)
             let postID = try PathID.require(context)
-            let body = try await JSONResponse.decode(NewComment.self, from: request)
+            let body = try await JSONResponse.decode(JSONRequest.NewComment.self, from: request)
             try api.limiter.take(.comment, userID: userID)
             try api.limiter.take(.commentOnPost, .post(postID))
             let comment = try await api.comments.add(userID: userID, postID: postID, text: body.text)

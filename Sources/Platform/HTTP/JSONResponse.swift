@@ -23,7 +23,8 @@ enum JSONResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// Decodes a small JSON body (at most 64 KB); 400 `invalid_json` when it does not decode.
+    /// Decodes a small JSON body (at most 64 KB) as ``JSONRequest`` says; 400 `invalid_json`
+    /// when it does not decode.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         var request = request
         let buffer: ByteBuffer
@@ -32,18 +33,7 @@ enum JSONResponse {
         } catch {
             throw SocialError(.tooLarge, "too_large", "the request body is too large")
         }
-        return try decode(type, from: Data(buffer.readableBytesView))
-    }
-
-    /// Decodes a request body already collected; 400 `invalid_json` when it does not decode.
-    static func decode<T: Decodable>(_ type: T.Type, from body: Data) throws(SocialError) -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        do {
-            return try decoder.decode(type, from: body)
-        } catch {
-            throw SocialError(.invalid, "invalid_json", "the body is not the expected JSON object")
-        }
+        return try JSONRequest.decode(type, from: Data(buffer.readableBytesView))
     }
 
     private struct ErrorBody: Encodable {

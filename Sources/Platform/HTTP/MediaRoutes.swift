@@ -39,7 +39,7 @@ struct MediaRoutes: Sendable {
         {
             return Response(status: .notModified, headers: headers)
         }
-        if let header = request.headers[.range], let range = Self.parseRange(header) {
+        if let header = request.headers[.range], let range = ByteRange.parse(header: header) {
             let bounds: Range<Int64>
             do {
                 bounds = try range.resolve(size: info.size, key: key.rawValue)
@@ -72,18 +72,4 @@ struct MediaRoutes: Sendable {
         }
     }
 
-    /// One `bytes=` range; nil for anything else (several ranges, other units), which is then
-    /// ignored and the whole object served, as RFC 9110 allows.
-    static func parseRange(_ header: String) -> ByteRange? {
-        guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
-        let spec = header.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)
-        let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return nil }
-        switch (Int64(parts[0]), Int64(parts[1])) {
-        case (let first?, let last?): return .closed(first: first, last: last)
-        case (let first?, nil) where parts[1].isEmpty: return .from(first)
-        case (nil, let count?) where parts[0].isEmpty: return .suffix(count)
-        default: return nil
-        }
-    }
 }

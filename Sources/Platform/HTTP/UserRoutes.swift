@@ -4,20 +4,15 @@ import Hummingbird
 struct UserRoutes: Sendable {
     let api: HTTPAPI
 
-    struct Credentials: Decodable {
-        var username: String
-        var password: String
-    }
-
     func register(on router: Router<APIRequestContext>) {
         router.post("/api/v1/users") { request, context in
-            let body = try await JSONResponse.decode(Credentials.self, from: request)
+            let body = try await JSONResponse.decode(JSONRequest.Credentials.self, from: request)
             try limit(.register, username: body.username, request, context)
             return try JSONResponse.make(
                 try await api.users.register(username: body.username, password: body.password), status: .created)
         }
         router.post("/api/v1/sessions") { request, context in
-            let body = try await JSONResponse.decode(Credentials.self, from: request)
+            let body = try await JSONResponse.decode(JSONRequest.Credentials.self, from: request)
             let address = try limit(.logIn, username: body.username, request, context)
             return try JSONResponse.make(
                 try await api.users.logIn(username: body.username, password: body.password, address: address),
@@ -76,6 +71,8 @@ enum PageParameters {
     static func page(_ request: Request) throws -> PageRequest {
         let query = request.uri.queryParameters
         var cursor: Cursor?
+        // An empty `cursor=` is the first page (clients send back a null next_cursor as ""),
+        // as the spec's parameter pattern says.
         if let text = query.get("cursor"), !text.isEmpty {
             cursor = try Cursor(decoding: text)
         }

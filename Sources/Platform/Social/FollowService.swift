@@ -9,13 +9,15 @@ public struct FollowService: Sendable {
         self.configuration = configuration
     }
 
-    /// `follower` follows `followee`: 404 unknown user, 409 already following, 400 oneself.
+    /// `follower` follows `followee`: 404 unknown user, 409 already following, 403 oneself
+    /// (a well-formed request the caller may not make, like Twitter's "You can't follow
+    /// yourself").
     ///
     /// A follower whose timeline is materialised gets the followee's recent posts in it at once
     /// (unless the followee is above the celebrity threshold: those are pulled on read).
     public func follow(follower: Int64, followee: Int64) async throws -> FollowState {
         guard follower != followee else {
-            throw SocialError(.invalid, "cannot_follow_self", "you cannot follow yourself")
+            throw SocialError(.forbidden, "cannot_follow_self", "you cannot follow yourself")
         }
         let threshold = configuration.celebrityFollowerThreshold
         let backfill = configuration.timelineLength
@@ -35,14 +37,16 @@ public struct FollowService: Sendable {
     }
 
     /// Stops following: the followee's posts leave the follower's timeline and future posts
-    /// are not fanned out to it. 404 for an unknown user or when not following.
+    /// are not fanned out to it. 404 for an unknown user. Idempotent, as a `DELETE` is: not
+    /// following already answers `following: false`, so a retried request gets the state it
+    /// asked for instead of an error.
     public func unfollow(follower: Int64, followee: Int64) async throws -> FollowState {
         try await pool.transaction { connection in
             let deleted = try connection.query(SocialQuery.deleteFollow, [follower, followee])
             guard deleted.affectedRows == 1 else {
                 let exists = try connection.query(SocialQuery.userExists, [followee])
                 if exists.isEmpty { throw SocialError.notFound("user") }
-                throw SocialError(.notFound, "not_following", "you do not follow this user")
+                return FollowState(following: false)
             }
             try Self.adjustCounts(connection, follower: follower, followee: followee, by: -1)
             try connection.query(SocialQuery.deleteAuthorFromTimeline, [follower, followee])

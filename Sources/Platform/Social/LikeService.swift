@@ -21,12 +21,14 @@ public struct LikeService: Sendable {
         }
     }
 
-    /// Removes a like: 404 when the post is unknown or was not liked by this user.
+    /// Removes a like: 404 when the post is unknown or deleted. Idempotent, as a `DELETE` is:
+    /// a post this user does not like answers as if the like had just been removed.
     public func unlike(userID: Int64, postID: Int64) async throws {
         try await pool.transaction { connection in
             let deleted = try connection.query(SocialQuery.deleteLike, [userID, postID])
             guard deleted.affectedRows == 1 else {
-                throw SocialError(.notFound, "not_liked", "no like of yours on this post")
+                if try connection.query(SocialQuery.livePost, [postID]).isEmpty { throw SocialError.notFound("post") }
+                return
             }
             try connection.query(SocialQuery.subtractLikeCount, [postID])
         }

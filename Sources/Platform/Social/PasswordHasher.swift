@@ -7,11 +7,18 @@ struct PasswordHasher: Sendable {
     let cost: UInt8
     let pool: BcryptPool
 
-    /// A bcrypt hash that `verify` accepts; passwords are at most 72 bytes (bcrypt's limit).
-    /// Throws 429 `busy` when the pool's queue is full.
+    /// A bcrypt hash that `verify` accepts. Throws 429 `busy` when the pool's queue is full.
     func hash(_ password: String) async throws -> String {
-        let cost = cost
-        return try await pool.run { Bcrypt.hash(password, cost: cost) }
+        let (cost, input) = (cost, Self.bcryptInput(password))
+        return try await pool.run { Bcrypt.hash(input, cost: cost) }
+    }
+
+    /// What bcrypt is given: the password itself when it fits bcrypt's 72 bytes, otherwise
+    /// `sha256:` and its SHA-256 in hex (71 bytes), so that every byte of a long password
+    /// counts instead of bcrypt silently ignoring those past the 72nd. Passwords of up to 72
+    /// bytes hash as they always did.
+    static func bcryptInput(_ password: String) -> String {
+        password.utf8.count <= 72 ? password : "sha256:" + SHA256.hex(Array(password.utf8))
     }
 
     /// A well-formed bcrypt hash at this cost with a random salt and digest: `verify` against
@@ -24,6 +31,7 @@ struct PasswordHasher: Sendable {
 
     /// Throws 429 `busy` when the pool's queue is full.
     func verify(_ password: String, hash: String) async throws -> Bool {
-        try await pool.run { Bcrypt.verify(password, hash: hash) }
+        let input = Self.bcryptInput(password)
+        return try await pool.run { Bcrypt.verify(input, hash: hash) }
     }
 }

@@ -25,7 +25,7 @@ public struct PostService: Sendable {
         userID: Int64, original: StoredOriginal, caption: String, idempotencyKey: String?,
         storeOriginal: @escaping @Sendable () throws -> Void = {}
     ) async throws -> CreatedPost {
-        try Self.validate(caption: caption, idempotencyKey: idempotencyKey)
+        try Self.validate(caption: caption, idempotencyKey: idempotencyKey, filename: original.originalName)
         let hooks = self.hooks
         return try await pool.transaction { connection -> CreatedPost in
             if let key = idempotencyKey {
@@ -77,10 +77,12 @@ public struct PostService: Sendable {
         }
     }
 
-    /// Throws 400 for a caption over 2200 characters or an Idempotency-Key that is empty or
-    /// over 255 bytes; the upload route calls it before storing anything.
-    public static func validate(caption: String, idempotencyKey: String?) throws {
+    /// Throws 400 for a caption over 2200 characters, an Idempotency-Key that is empty or over
+    /// 255 bytes, or a NUL in the caption or the file name (`invalid_text`: the stored name
+    /// would be cut at it); the upload route calls it before storing anything.
+    public static func validate(caption: String, idempotencyKey: String?, filename: String? = nil) throws {
         try StoredText.refuseNUL(caption, field: "the caption")
+        if let filename { try StoredText.refuseNUL(filename, field: "the file name") }
         guard StoredText.length(caption) <= 2200 else {
             throw SocialError(.invalid, "caption_too_long", "captions are at most 2200 code points")
         }

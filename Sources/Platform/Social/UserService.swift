@@ -26,7 +26,9 @@ public struct UserService: Sendable {
         sessions = ExpiringCache(timeToLive: configuration.sessionCacheTTL, capacity: configuration.sessionCacheCapacity)
     }
 
-    /// Creates a user: username of 3–30 characters `a-z`, `0-9`, `_`; password of 8–72 bytes.
+    /// Creates a user: username of 3–30 characters `a-z`, `0-9`, `_`; password of 8–72
+    /// characters (Unicode scalars, as `openapi.yaml`'s minLength and maxLength count them;
+    /// `PasswordHasher` hashes one longer than bcrypt's 72 bytes whole).
     public func register(username: String, password: String) async throws -> RegisteredUser {
         guard username.utf8.count >= 3, username.utf8.count <= 30,
             username.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 95 })
@@ -34,8 +36,8 @@ public struct UserService: Sendable {
             throw SocialError(.invalid, "invalid_username", "usernames are 3 to 30 characters of a-z, 0-9 and _")
         }
         try StoredText.refuseNUL(password, field: "a password")
-        guard password.utf8.count >= 8, password.utf8.count <= 72 else {
-            throw SocialError(.invalid, "invalid_password", "passwords are 8 to 72 bytes long")
+        guard (8...72).contains(StoredText.length(password)) else {
+            throw SocialError(.invalid, "invalid_password", "passwords are 8 to 72 characters long")
         }
         let hash = try await passwords.hash(password)
         do {

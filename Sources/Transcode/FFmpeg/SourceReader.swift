@@ -40,6 +40,21 @@ final class SourceReader {
     /// The audio stream's time base, when audio is decoded.
     var audioTimeBase: Rational? { audioStream.map { Rational($0.pointee.time_base) } }
 
+    /// How long the decoded media lasts, in milliseconds: the first to the last video frame
+    /// plus one frame period (the last frame is shown for one), or the decoded audio when it is
+    /// longer. Nil before any video frame. For a file whose headers declare no duration this is
+    /// the only duration there is; valid after ``run(checkpoint:video:audio:)``.
+    func decodedDurationMs() throws(TranscodeError) -> Int64? {
+        guard let videoMs = try timeline.decodedMilliseconds(timeBase: videoStream.pointee.time_base) else { return nil }
+        let rate = videoStream.pointee.avg_frame_rate
+        // A frame period of at most a second: a rate below 1 fps is a broken header.
+        let periodMs = rate.num > 0 && rate.den > 0 ? min(1000, Int64((1000 * Double(rate.den) / Double(rate.num)).rounded())) : 0
+        let audioMs = try audioStream.flatMap { stream throws(TranscodeError) in
+            try timeline.decodedAudioMilliseconds(timeBase: stream.pointee.time_base)
+        }
+        return max(videoMs.addingReportingOverflow(periodMs).partialValue, audioMs ?? 0)
+    }
+
     /// Opens decoders for the best video stream (and audio stream, when `withAudio`) of the
     /// source's container; the source's limits bound what they decode.
     init(

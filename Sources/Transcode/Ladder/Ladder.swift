@@ -75,6 +75,10 @@ final class Ladder {
         return Double(width * height) / reference * rate / 30
     }
 
+    /// The decoded duration in milliseconds (``SourceReader/decodedDurationMs()``); valid after
+    /// ``run(checkpoint:)``.
+    func decodedDurationMs() throws(TranscodeError) -> Int64? { try reader.decodedDurationMs() }
+
     /// Per rung, in plan order; valid after ``run(checkpoint:)``.
     var results: [Result] {
         writers.map { Result(videoBytes: $0.videoBytes, audioBytes: $0.audioBytes, codec: $0.codecString) }

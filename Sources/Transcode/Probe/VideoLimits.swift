@@ -41,6 +41,29 @@ public struct VideoLimits: Sendable, Equatable, Codable {
         }
         try check(decodedMs: Int64(probe.durationMs), path: path)
         try check(width: probe.video.width, height: probe.video.height, path: path)
+        try check(stretch: probe.video, path: path)
+    }
+
+    /// The most a sample aspect ratio may widen or narrow the stored picture (4:1 either way;
+    /// anamorphic video uses at most about 2:1). The renditions are made at the displayed
+    /// shape, so a file declaring 100:1 would have the encoders write pictures a hundred times
+    /// wider than anything decoded: such a ratio is a lie, refused as `unsupported_format`.
+    public static let maxSampleAspectStretch = 4
+
+    /// Throws `unsupported_format` when the displayed width (before rotation) is more than
+    /// ``maxSampleAspectStretch`` times the stored width, or less than its inverse.
+    func check(stretch video: VideoStreamInfo, path: String) throws(TranscodeError) {
+        let swaps = video.rotation == 90 || video.rotation == 270
+        let shown = swaps ? video.displayHeight : video.displayWidth
+        let limit = Self.maxSampleAspectStretch
+        // Stored sides are Int32 values, so `width * limit` fits; `shown` (up to 2^62 for a
+        // lying ratio) is multiplied only once it is known to be at most that.
+        guard shown <= video.width * limit, shown * limit >= video.width else {
+            throw TranscodeError(
+                .unsupportedFormat,
+                "\(path) declares a sample aspect ratio of \(video.sampleAspectRatio), which shows its \(video.width)x\(video.height) "
+                    + "picture \(shown) wide; at most \(limit):1 either way is supported")
+        }
     }
 
     /// Throws `too_long` when `decodedMs` (declared, or counted while decoding) is past the limit.

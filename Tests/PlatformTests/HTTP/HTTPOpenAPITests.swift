@@ -44,4 +44,18 @@ struct HTTPOpenAPITests {
         #expect(registered.subtracting(documented).isEmpty, "not documented: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "not registered: \(documented.subtracting(registered))")
     }
+
+    /// The spec's cursor patterns are the decoder's grammar, so a schema-valid cursor is never
+    /// a 400: `next_cursor` is a position, the parameter a position or empty (the first page).
+    /// YAML doubles the backslash inside double quotes.
+    @Test("openapi.yaml's cursor patterns are Cursor's grammar, for next_cursor and the parameter")
+    func cursorPattern() throws {
+        let yaml = try Self.specification()
+        func quoted(_ pattern: String) -> String { "pattern: \"" + pattern.replacingOccurrences(of: "\\", with: "\\\\") + "\"" }
+        #expect(Cursor.pattern == #"^-?[0-9]{1,16}\.[0-9]{1,18}$"#)
+        let position = quoted(Cursor.pattern)
+        #expect(yaml.components(separatedBy: position).count - 1 == 1, "NextCursor's pattern is not \(position)")
+        let parameter = quoted("^(" + Cursor.pattern.dropFirst().dropLast() + ")?$")
+        #expect(yaml.components(separatedBy: parameter).count - 1 == 1, "the Cursor parameter's pattern is not \(parameter)")
+    }
 }

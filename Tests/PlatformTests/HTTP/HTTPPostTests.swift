@@ -209,6 +209,24 @@ struct HTTPPostTests {
         }
     }
 
+    @Test("a NUL in the media part's file name is 400 invalid_text and stores nothing; a plain name is kept whole")
+    func nulInFilename() async throws {
+        let fixture = try await HTTPFixture.make()
+        try await fixture.test { client in
+            let alice = try await client.user("alice")
+            let refused = try await Self.upload(client, alice, Self.multipart(Self.jpeg(seed: 9), filename: "evil\u{0}.jpg.exe"))
+            #expect(refused.status == .badRequest)
+            #expect(try refused.errorCode() == "invalid_text")
+            #expect(try await fixture.pool.query("SELECT id FROM media", []).isEmpty)
+            #expect(fixture.enqueued.processing.withLock { $0.isEmpty })
+
+            let kept = try await Self.upload(client, alice, Self.multipart(Self.jpeg(seed: 9), filename: "holiday 1.jpg"))
+            #expect(kept.status == .created)
+            let names = try await fixture.pool.query("SELECT original_name FROM media", [])
+            #expect(try names.map { try $0["original_name", as: String.self] } == ["holiday 1.jpg"])
+        }
+    }
+
     @Test("uploads, likes and comments are rate limited per user with Retry-After")
     func rateLimits() async throws {
         let fixture = try await HTTPFixture.make {

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("HTTP follows, likes, comments, profiles")
 struct HTTPSocialTests {
-    @Test("follow and unfollow keep both counts; 409 twice, 404 unknown")
+    @Test("follow and unfollow keep both counts; 409 twice, 404 unknown, 403 oneself, unfollow idempotent")
     func follows() async throws {
         let fixture = try await HTTPFixture.make()
         try await fixture.test { client in
@@ -20,7 +20,9 @@ struct HTTPSocialTests {
             #expect(again.status == .conflict)
             #expect(try again.errorCode() == "already_following")
             #expect(try await client.send(.post, "/api/v1/users/424242/follow", token: alice.token).status == .notFound)
-            #expect(try await client.send(.post, "/api/v1/users/\(alice.id)/follow", token: alice.token).status == .badRequest)
+            let oneself = try await client.send(.post, "/api/v1/users/\(alice.id)/follow", token: alice.token)
+            #expect(oneself.status == .forbidden)
+            #expect(try oneself.errorCode() == "cannot_follow_self")
 
             #expect(try await client.send(.get, "/api/v1/users/\(bob.id)").object()["follower_count"] as? Int == 1)
             #expect(try await client.send(.get, "/api/v1/users/\(alice.id)").object()["following_count"] as? Int == 1)
@@ -28,13 +30,16 @@ struct HTTPSocialTests {
             let unfollow = try await client.send(.delete, "/api/v1/users/\(bob.id)/follow", token: alice.token)
             #expect(unfollow.status == .ok)
             #expect(try unfollow.object()["following"] as? Bool == false)
-            #expect(try await client.send(.delete, "/api/v1/users/\(bob.id)/follow", token: alice.token).status == .notFound)
+            // Not following any more: the same answer again, and the counts are not touched twice.
+            let unfollowAgain = try await client.send(.delete, "/api/v1/users/\(bob.id)/follow", token: alice.token)
+            #expect(unfollowAgain.status == .ok)
+            #expect(try unfollowAgain.object()["following"] as? Bool == false)
             #expect(try await client.send(.delete, "/api/v1/users/424242/follow", token: alice.token).status == .notFound)
             #expect(try await client.send(.get, "/api/v1/users/\(bob.id)").object()["follower_count"] as? Int == 0)
         }
     }
 
-    @Test("like is 201 with the count, a second like 409, unlike 204, unknown post 404")
+    @Test("like is 201 with the count, a second like 409, unlike 204 (twice too), unknown post 404")
     func likes() async throws {
         let fixture = try await HTTPFixture.make()
         try await fixture.test { client in
@@ -49,8 +54,9 @@ struct HTTPSocialTests {
             #expect(try twice.errorCode() == "already_liked")
             #expect(try await client.send(.get, "/api/v1/posts/\(postID)").object()["like_count"] as? Int == 1)
             #expect(try await client.send(.delete, "/api/v1/posts/\(postID)/likes", token: alice.token).status == .noContent)
-            #expect(try await client.send(.delete, "/api/v1/posts/\(postID)/likes", token: alice.token).status == .notFound)
+            #expect(try await client.send(.delete, "/api/v1/posts/\(postID)/likes", token: alice.token).status == .noContent)
             #expect(try await client.send(.get, "/api/v1/posts/\(postID)").object()["like_count"] as? Int == 0)
+            #expect(try await client.send(.delete, "/api/v1/posts/777777/likes", token: alice.token).status == .notFound)
             #expect(try await client.send(.post, "/api/v1/posts/777777/likes", token: alice.token).status == .notFound)
         }
     }

@@ -70,6 +70,10 @@ struct HTTPUserTests {
         #"{"username": "Alice", "password": "password123"}"#,
         #"{"username": "al ice", "password": "password123"}"#,
         #"{"username": "alice", "password": "short"}"#,
+        // 7 characters, 28 bytes: lengths are characters, as the spec's minLength counts.
+        "{\"username\": \"alice\", \"password\": \"" + String(repeating: "\u{1F600}", count: 7) + "\"}",
+        // 73 characters.
+        #"{"username": "alice", "password": "\#(String(repeating: "a", count: 73))"}"#,
         #"{"username": "alice"}"#,
         "not json",
     ])
@@ -79,6 +83,24 @@ struct HTTPUserTests {
             let response = try await client.send(.post, "/api/v1/users", json: body)
             #expect(response.status == .badRequest)
             _ = try response.errorCode()
+        }
+    }
+
+    /// 72 four-byte characters are 288 bytes: accepted (the spec counts characters), and every
+    /// one of them counts, though bcrypt itself reads 72 bytes.
+    @Test("a password of 72 characters over 72 bytes registers and only it logs in")
+    func longMultibytePassword() async throws {
+        let fixture = try await HTTPFixture.make()
+        try await fixture.test { client in
+            let password = String(repeating: "\u{1F600}", count: 71) + "\u{1F601}"
+            let nearly = String(repeating: "\u{1F600}", count: 72)
+            func body(_ password: String) throws -> String {
+                String(decoding: try JSONSerialization.data(withJSONObject: ["username": "emoji", "password": password]), as: UTF8.self)
+            }
+            #expect(try await client.send(.post, "/api/v1/users", json: try body(password)).status == .created)
+            #expect(try await client.send(.post, "/api/v1/sessions", json: try body(password)).status == .created)
+            let wrong = try await client.send(.post, "/api/v1/sessions", json: try body(nearly))
+            #expect(wrong.status == .unauthorized)
         }
     }
 

@@ -30,9 +30,9 @@ public struct SocialError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(code): \(message)" }
 
-    static func notFound(_ what: String) -> SocialError {
+    package static func notFound(_ what: String) -> SocialError {
         SocialError(.notFound, "not_found", "\(what) not found")
     }
 
-    static let unauthorized = SocialError(.unauthorized, "unauthorized", "a valid bearer token is required")
+    package static let unauthorized = SocialError(.unauthorized, "unauthorized", "a valid bearer token is required")
 }

@@ -7,8 +7,8 @@ import Foundation
 /// Kept instead of multipart-kit's streaming parser, which holds a header line, or a run of body
 /// bytes without a CRLF, in memory until it ends: a client could make it buffer a whole upload.
 /// The `multipart` fuzz target checks this one sees the same parts however a body is split.
-struct MultipartParser {
-    enum Event {
+package struct MultipartParser {
+    package enum Event {
         case partStart(name: String, filename: String?)
         case data([UInt8])
         case partEnd
@@ -22,16 +22,16 @@ struct MultipartParser {
     private var buffer: [UInt8]
     private var state = State.preamble
     /// Longest header block of one part, in bytes.
-    static let maximumHeaderBytes = 16 * 1024
+    package static let maximumHeaderBytes = 16 * 1024
 
     /// A parser for `boundary`; the leading CRLF makes the first delimiter look like the rest.
-    init(boundary: String) {
+    package init(boundary: String) {
         delimiter = Array("\r\n--\(boundary)".utf8)
         buffer = Array("\r\n".utf8)
     }
 
     /// The boundary of a `multipart/form-data` content type, nil for any other type.
-    static func boundary(contentType: String) -> String? {
+    package static func boundary(contentType: String) -> String? {
         let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
         for part in parts.dropFirst() where part.lowercased().hasPrefix("boundary=") {
@@ -42,10 +42,10 @@ struct MultipartParser {
         return nil
     }
 
-    var isFinished: Bool { state == .done }
+    package var isFinished: Bool { state == .done }
 
     /// Consumes `bytes`, reporting events in order; throws 400 `invalid_multipart` on bad framing.
-    mutating func feed(_ bytes: some Sequence<UInt8>, emit: (Event) throws -> Void) throws {
+    package mutating func feed(_ bytes: some Sequence<UInt8>, emit: (Event) throws -> Void) throws {
         buffer.append(contentsOf: bytes)
         while true {
             switch state {
@@ -140,5 +140,5 @@ struct MultipartParser {
         throw invalid
     }
 
-    static let invalid = SocialError(.invalid, "invalid_multipart", "the body is not valid multipart/form-data")
+    package static let invalid = SocialError(.invalid, "invalid_multipart", "the body is not valid multipart/form-data")
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A requested byte range of an object, with HTTP `Range` semantics.
 public enum ByteRange: Sendable, Hashable {
     /// Bytes `first` through `last`, both inclusive (`bytes=first-last`); `last` past the end
@@ -26,6 +28,21 @@ public enum ByteRange: Sendable, Hashable {
         case .suffix(let count):
             guard count > 0, size > 0 else { throw unsatisfiable() }
             return max(0, size - count)..<size
+        }
+    }
+
+    /// One `bytes=` range of a `Range` header; nil for anything else (several ranges, other
+    /// units), which is then ignored and the whole object served, as RFC 9110 allows.
+    package static func parse(header: String) -> ByteRange? {
+        guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
+        let spec = header.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)
+        let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        switch (Int64(parts[0]), Int64(parts[1])) {
+        case (let first?, let last?): return .closed(first: first, last: last)
+        case (let first?, nil) where parts[1].isEmpty: return .from(first)
+        case (nil, let count?) where parts[0].isEmpty: return .suffix(count)
+        default: return nil
         }
     }
 }

@@ -13,7 +13,7 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Longest accepted segment, in UTF-8 bytes (the usual file-name limit).
     public static let maximumSegmentLength = 255
     /// Prefix of the temporary files `put` writes; no key segment may start with it.
-    static let temporaryPrefix = ".tmp-"
+    package static let temporaryPrefix = ".tmp-"
 
     /// Validates `rawValue`; throws `StoreError` with code `invalidKey` when it is unsafe.
     public init(_ rawValue: String) throws(StoreError) {
@@ -84,7 +84,7 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// Checks a key, or with `allowingPartialPrefix` a listing prefix (which may be empty, end
     /// in `/`, or end in a partial segment).
-    static func validate(_ text: String, allowingPartialPrefix: Bool) throws(StoreError) {
+    package static func validate(_ text: String, allowingPartialPrefix: Bool) throws(StoreError) {
         func refuse(_ reason: String) -> StoreError {
             StoreError(.invalidKey, "invalid object key: \(reason)", path: text.debugDescription)
         }

@@ -318,16 +318,21 @@ struct ChaosTests {
         return []
     }
 
+    /// `.tmp-*` files in the store under the data directory `data` (the owners' lock folder
+    /// aside): none may remain once no put is in flight.
+    static func storeTemporaries(under data: String) -> [String] {
+        let store = FileManager.default.enumerator(atPath: data + "/store")?.compactMap { $0 as? String } ?? []
+        return store.filter { path in
+            let name = (path as NSString).lastPathComponent
+            return name.hasPrefix(".tmp-") && name != ".tmp-owners" && !path.hasPrefix(".tmp-owners/")
+        }
+    }
+
     /// Temporaries a killed process left: `.tmp-*` files in the store (the owners' lock folder
     /// aside), spool files, scratch directories.
     static func leftovers(under data: String) throws -> [String] {
         let manager = FileManager.default
-        var found: [String] = []
-        let store = manager.enumerator(atPath: data + "/store")?.compactMap { $0 as? String } ?? []
-        found += store.filter { path in
-            let name = (path as NSString).lastPathComponent
-            return name.hasPrefix(".tmp-") && name != ".tmp-owners" && !path.hasPrefix(".tmp-owners/")
-        }
+        var found = storeTemporaries(under: data)
         for folder in ["uploads", "scratch"] {
             let names = (try? manager.contentsOfDirectory(atPath: "\(data)/\(folder)")) ?? []
             found += names.filter { $0 != ".tmp-owners" }.map { "\(folder)/\($0)" }

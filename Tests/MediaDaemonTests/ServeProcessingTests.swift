@@ -105,8 +105,7 @@ struct ServeProcessingTests {
         }
 
         // No temporary files are left in the store.
-        let leftovers = FileManager.default.enumerator(atPath: "\(data)/store")?.compactMap { $0 as? String }
-            .filter { ($0 as NSString).lastPathComponent.hasPrefix(".tmp") } ?? []
+        let leftovers = ChaosTests.storeTemporaries(under: data)
         #expect(leftovers.isEmpty, "\(leftovers)")
 
         // Reprocessing: counted by --dry-run, waited for with progress, and idempotent per run.
@@ -227,8 +226,7 @@ struct ServeProcessingTests {
         let job = try await DaemonProcess.run(["jobs", "show", "\(jobID)", "--data", data], directory: directory)
         #expect(job.stdout.contains("state:     succeeded"), "\(job.stdout)")
         #expect(job.stdout.contains("attempts:  2/"), "\(job.stdout)")
-        let leftovers = FileManager.default.enumerator(atPath: "\(data)/store")?.compactMap { $0 as? String }
-            .filter { ($0 as NSString).lastPathComponent.hasPrefix(".tmp-") } ?? []
+        let leftovers = ChaosTests.storeTemporaries(under: data)
         #expect(leftovers.isEmpty, "\(leftovers)")
 
         rescuer.signal(SIGTERM)

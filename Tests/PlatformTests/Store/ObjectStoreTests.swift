@@ -19,9 +19,11 @@ final class ObjectStoreTests {
     }
 
     /// Every file under the store's root whose name marks an in-flight write.
+    /// `.tmp-*` files left in the store (the folder of the writers' lock files is not one).
     func temporaryFiles() -> [String] {
-        (FileManager.default.subpaths(atPath: directory) ?? []).filter {
-            ($0.split(separator: "/").last ?? "").hasPrefix(".tmp-")
+        let owners = LeftoverOwner.directoryName
+        return (FileManager.default.subpaths(atPath: directory) ?? []).filter {
+            ($0.split(separator: "/").last ?? "").hasPrefix(".tmp-") && $0 != owners && !$0.hasPrefix(owners + "/")
         }
     }
 

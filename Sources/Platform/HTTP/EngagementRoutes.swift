@@ -32,6 +32,12 @@ struct EngagementRoutes: Sendable {
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(comment, status: .created)
         }
+        router.delete("/api/v1/posts/{id}/comments/{comment_id}") { request, context in
+            let userID = try await api.auth.userID(request)
+            try await api.comments.delete(
+                userID: userID, postID: try PathID.require(context), commentID: try PathID.require(context, "comment_id"))
+            return Response(status: .noContent)
+        }
         router.get("/api/v1/posts/{id}/comments") { request, context in
             let postID = try PathID.require(context)
             return try JSONResponse.make(try await api.comments.list(postID: postID, page: try PageParameters.page(request)))

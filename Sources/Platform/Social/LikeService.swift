@@ -1,4 +1,7 @@
-/// Likes: one per user and post, `posts.like_count` changed in the same transaction.
+/// Likes: one `likes` row per user and post, exact and transactional. The post's count moves
+/// through `like_deltas` (a +1 or -1 row written in the like's transaction, folded into
+/// `posts.like_count` in batches by `LikeDeltaFolder`), so likers of one hot post never queue
+/// on its row lock. The like's notification event commits with it.
 public struct LikeService: Sendable {
     let pool: DatabasePool
 
@@ -7,28 +10,35 @@ public struct LikeService: Sendable {
         self.pool = pool
     }
 
-    /// Likes a post and returns the new count: 404 unknown or deleted post, 409 already liked.
+    /// Likes a post and returns the new count (folded count plus pending deltas, this like
+    /// included): 404 unknown or deleted post, 409 already liked.
     public func like(userID: Int64, postID: Int64) async throws -> LikeCount {
         try await pool.transaction { connection in
-            // The row lock taken here serialises concurrent likes of one post.
-            let updated = try connection.query(SocialQuery.addLikeCount, [postID])
-            guard let row = updated.first else { throw SocialError.notFound("post") }
             let inserted = try connection.query(SocialQuery.insertLike, [userID, postID])
-            guard inserted.affectedRows == 1 else {
+            guard let row = inserted.first else { throw SocialError.notFound("post") }
+            guard try row["inserted", as: Int64.self] == 1 else {
                 throw SocialError(.conflict, "already_liked", "you already like this post")
             }
-            return LikeCount(likeCount: try row["like_count", as: Int64.self])
+            try connection.query(SocialQuery.insertLikeDelta, [postID, Int16(1)])
+            try NotificationEvents.record(
+                .like, recipient: try row["author_id", as: Int64.self], actor: userID, postID: postID, on: connection)
+            let count = try connection.query(SocialQuery.currentLikeCount, [postID])
+            return LikeCount(likeCount: try count[0]["like_count", as: Int64.self])
         }
     }
 
-    /// Removes a like: 404 when the post is unknown or was not liked by this user.
+    /// Removes a like (and its notification, if not yet read): 404 when the post is unknown or
+    /// was not liked by this user.
     public func unlike(userID: Int64, postID: Int64) async throws {
         try await pool.transaction { connection in
             let deleted = try connection.query(SocialQuery.deleteLike, [userID, postID])
-            guard deleted.affectedRows == 1 else {
+            guard let row = deleted.first else {
                 throw SocialError(.notFound, "not_liked", "no like of yours on this post")
             }
-            try connection.query(SocialQuery.subtractLikeCount, [postID])
+            try connection.query(SocialQuery.insertLikeDelta, [postID, Int16(-1)])
+            try NotificationEvents.record(
+                .like, recipient: try row["author_id", as: Int64.self], actor: userID, postID: postID, retract: true,
+                on: connection)
         }
     }
 }

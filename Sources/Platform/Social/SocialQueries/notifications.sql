@@ -1,0 +1,142 @@
+-- Notifications (NotificationEvents, NotificationFolder, NotificationService; migration 0016
+-- draws the lifecycle). Events are written by the cause's transaction; the folder coalesces
+-- them under one advisory lock, which every statement that takes a change number also holds.
+
+-- name: InsertNotificationEvent
+-- $1 recipient, $2 actor, $3 kind, $4 post id (NULL for follows), $5 true for a retraction.
+-- Nothing when the actor is the recipient (acting on your own post). Wakes the folders at
+-- commit.
+WITH event AS (
+    INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
+    SELECT $1, $2, $3, $4::int8, $5 WHERE $1::int8 <> $2::int8
+    RETURNING id
+)
+SELECT pg_notify('notification_events', '') FROM event;
+
+-- name: InsertMentionEvents
+-- $1 actor, $2 post id, $3 lower-case usernames mentioned, $4 true for a retraction. One
+-- event per existing user other than the actor.
+WITH events AS (
+    INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
+    SELECT u.id, $1, 'mention', $2, $4 FROM users u WHERE u.username = ANY($3::text[]) AND u.id <> $1::int8
+    RETURNING id
+)
+SELECT pg_notify('notification_events', '') FROM events LIMIT 1;
+
+-- name: InsertMediaEvents
+-- $1 media id, $2 'post_ready' or 'post_failed'. One event per live post on the media, only
+-- while it is still processing (run before the media row changes), so reprocessing a ready
+-- media notifies nobody again.
+WITH events AS (
+    INSERT INTO notification_events (recipient_id, actor_id, kind, post_id)
+    SELECT p.user_id, p.user_id, $2, p.id FROM posts p JOIN media m ON m.id = p.media_id
+    WHERE p.media_id = $1 AND NOT p.deleted AND m.status = 'processing'
+    RETURNING id
+)
+SELECT pg_notify('notification_events', '') FROM events LIMIT 1;
+
+-- name: LockNotificationChanges
+-- Held until commit by the folder and by read marking: change numbers are taken and committed
+-- in one order, so a reader that saw change N will see every later change as > N.
+SELECT pg_advisory_xact_lock(hashtextextended('notification_changes', 16));
+
+-- name: TakeNotificationEvents
+-- $1 most events. Deletes and returns the oldest events (the caller folds them in id order).
+DELETE FROM notification_events WHERE id IN (SELECT id FROM notification_events ORDER BY id LIMIT $1)
+RETURNING id, recipient_id, actor_id, kind, post_id, retract, created_at;
+
+-- name: OpenNotification
+-- $1 recipient, $2 kind, $3 post id (NULL for follows), $4 the event's time, $5 the kind's
+-- window in seconds. The newest unread notification the event folds into, if any.
+SELECT id FROM notifications
+WHERE recipient_id = $1 AND kind = $2 AND post_id IS NOT DISTINCT FROM $3::int8 AND read_at IS NULL
+  AND window_start > $4::timestamptz - make_interval(secs => $5::float8)
+ORDER BY id DESC LIMIT 1;
+
+-- name: InsertNotification
+-- $1 recipient, $2 kind, $3 post id or NULL, $4 the event's time. No row when the recipient or
+-- the post no longer exists (the event is dropped).
+INSERT INTO notifications (recipient_id, kind, post_id, window_start, latest_at)
+SELECT $1, $2, $3::int8, $4, $4
+WHERE EXISTS (SELECT 1 FROM users WHERE id = $1)
+  AND ($3::int8 IS NULL OR EXISTS (SELECT 1 FROM posts WHERE id = $3::int8))
+RETURNING id;
+
+-- name: AddNotificationActor
+-- $1 notification, $2 actor, $3 the event's time.
+INSERT INTO notification_actors (notification_id, actor_id, weight, acted_at) VALUES ($1, $2, 1, $3)
+ON CONFLICT (notification_id, actor_id) DO UPDATE
+SET weight = notification_actors.weight + 1, acted_at = greatest(notification_actors.acted_at, excluded.acted_at);
+
+-- name: LowerNotificationActor
+-- $1 recipient, $2 kind, $3 post id or NULL, $4 actor. Takes one event of the actor off the
+-- newest unread notification that holds it; no row when there is none (read, or never folded).
+UPDATE notification_actors a SET weight = a.weight - 1
+WHERE a.actor_id = $4 AND a.notification_id = (
+    SELECT n.id FROM notifications n JOIN notification_actors held ON held.notification_id = n.id
+    WHERE n.recipient_id = $1 AND n.kind = $2 AND n.post_id IS NOT DISTINCT FROM $3::int8
+      AND n.read_at IS NULL AND held.actor_id = $4 AND held.weight > 0
+    ORDER BY n.id DESC LIMIT 1)
+RETURNING a.notification_id;
+
+-- name: RefreshNotification
+-- $1 notification, $2 actors to keep in `actors`. Recounts the actors, keeps the newest few and
+-- the latest time, and takes a new change number. Returns the recipient, to wake its streams.
+UPDATE notifications n
+SET actor_count = s.count, actors = s.actors, latest_at = coalesce(s.latest, n.latest_at),
+    change = nextval('notification_changes')
+FROM (
+    SELECT count(*)::int4 AS count, max(acted_at) AS latest,
+           ARRAY(SELECT actor_id FROM notification_actors WHERE notification_id = $1 AND weight > 0
+                 ORDER BY acted_at DESC, actor_id DESC LIMIT $2) AS actors
+    FROM notification_actors WHERE notification_id = $1 AND weight > 0
+) s
+WHERE n.id = $1
+RETURNING n.recipient_id;
+
+-- name: NotifyRecipients
+-- $1 recipient ids: wakes their streams on every daemon at commit.
+SELECT pg_notify('notifications', r::text) FROM unnest($1::int8[]) AS r;
+
+-- name: NotificationsPage
+-- $1 recipient; $2 and $3 the cursor (microseconds since 1970 of latest_at, notification id;
+-- see Cursor.swift); $4 rows (a page's size plus one). Newest first; retracted ones (no actors
+-- left) and those on deleted posts are not shown.
+SELECT * FROM notification_views
+WHERE recipient_id = $1 AND actor_count > 0 AND NOT post_deleted
+  AND (latest_at, id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+ORDER BY latest_at DESC, id DESC LIMIT $4;
+
+-- name: NotificationChanges
+-- $1 recipient, $2 the last change the client has, $3 rows at most. Every notification
+-- changed since, oldest change first, retracted ones included (the client drops them).
+SELECT * FROM notification_views WHERE recipient_id = $1 AND change > $2 ORDER BY change LIMIT $3;
+
+-- name: LatestNotificationChange
+-- $1 recipient: where a stream without Last-Event-ID starts.
+SELECT coalesce(max(change), 0)::int8 AS change FROM notifications WHERE recipient_id = $1;
+
+-- name: UnreadNotificationCount
+-- $1 recipient.
+SELECT count(*)::int8 AS unread FROM notifications
+WHERE recipient_id = $1 AND read_at IS NULL AND actor_count > 0;
+
+-- name: MarkNotificationsRead
+-- $1 recipient, $2 the highest notification id to mark. Each marked row takes a change number
+-- (the caller holds LockNotificationChanges).
+UPDATE notifications SET read_at = now(), change = nextval('notification_changes')
+WHERE recipient_id = $1 AND read_at IS NULL AND id <= $2
+RETURNING id;
+
+-- name: DeleteOldNotifications
+-- $1 age in seconds, $2 now (NULL: the server's clock), $3 rows at most. Deletes read
+-- notifications read longer ago than the age, and retracted ones as old; returns how many.
+WITH gone AS (
+    DELETE FROM notifications WHERE id = ANY(ARRAY(
+        SELECT id FROM notifications
+        WHERE read_at <= coalesce($2::timestamptz, now()) - make_interval(secs => $1::float8)
+           OR (actor_count = 0 AND latest_at <= coalesce($2::timestamptz, now()) - make_interval(secs => $1::float8))
+        LIMIT $3::integer))
+    RETURNING 1
+)
+SELECT count(*)::int8 AS deleted FROM gone;

@@ -113,6 +113,12 @@ struct Daemon {
                 sweeper: try SessionSweeper(pool: pool, social: settings.http.social, logger: logger)),
         ]
         if settings.httpEnabled { services.append(api.makeApplication()) }
+        let notifications = settings.http.notifications
+        services.append(
+            NotificationServices(
+                hub: api.hub, likes: LikeDeltaFolder(pool: pool, batch: notifications.likeFoldBatch, logger: logger),
+                retention: NotificationRetention(pool: pool, retention: notifications.retention),
+                configuration: notifications, logger: logger))
         return services
     }
 }

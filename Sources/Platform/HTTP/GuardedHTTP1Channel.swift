@@ -16,12 +16,13 @@ struct GuardedHTTP1Channel: ServerChildChannel {
         // Failing the setup would surface as an error on the listening channel and stop the
         // accept loop; a connection past the cap is set up and closed at once instead.
         let admitted = connections.acquire()
+        let slot = NIOLoopBound(ConnectionSlot(connections, held: admitted), eventLoop: channel.eventLoop)
         if admitted {
-            channel.closeFuture.whenComplete { [connections] _ in connections.release() }
+            channel.closeFuture.whenComplete { _ in slot.value.release() }
         }
         let deadline = NIOLoopBound(ConnectionDeadline(channel: channel, timeouts: timeouts), eventLoop: channel.eventLoop)
         let inner = HTTP1Channel(
-            responder: responder, configuration: .init(additionalChannelHandlers: [RequestProgressWatcher(deadline)]))
+            responder: responder, configuration: .init(additionalChannelHandlers: [RequestProgressWatcher(deadline, slot: slot)]))
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(RequestStartWatcher(deadline))
         }.flatMap {
@@ -39,5 +40,25 @@ struct GuardedHTTP1Channel: ServerChildChannel {
 
     func handle(value: Value, logger: Logger) async {
         await HTTP1Channel(responder: responder).handle(value: value, logger: logger)
+    }
+}
+
+/// A connection's place under the ordinary connection cap. A notification stream gives it
+/// back when its request head arrives: streams have caps of their own (`NotificationHub`), so
+/// long-lived streams never crowd out ordinary requests. Confined to the channel's event loop.
+final class ConnectionSlot {
+    private let counter: ConnectionCounter
+    private var held: Bool
+
+    init(_ counter: ConnectionCounter, held: Bool) {
+        self.counter = counter
+        self.held = held
+    }
+
+    /// Gives the place back (at most once).
+    func release() {
+        guard held else { return }
+        held = false
+        counter.release()
     }
 }

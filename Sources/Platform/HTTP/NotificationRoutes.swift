@@ -10,6 +10,16 @@ struct NotificationRoutes: Sendable {
         var upTo: String?
     }
 
+    /// The live stream's route.
+    static let streamPath = "/api/v1/notifications/stream"
+
+    /// Whether a request target (path and query) is the live stream's.
+    static func isStream(path: String) -> Bool {
+        guard path.hasPrefix(streamPath) else { return false }
+        let rest = path.dropFirst(streamPath.count)
+        return rest.isEmpty || rest.hasPrefix("?")
+    }
+
     func register(on router: Router<APIRequestContext>) {
         router.get("/api/v1/notifications") { request, _ in
             let userID = try await api.auth.userID(request)
@@ -36,7 +46,7 @@ struct NotificationRoutes: Sendable {
             let userID = try await api.auth.userID(request)
             return try JSONResponse.make(try await api.notifications.newTicket(userID: userID), status: .created)
         }
-        router.get("/api/v1/notifications/stream") { request, _ in
+        router.get(RouterPath(Self.streamPath)) { request, _ in
             // A ticket (EventSource cannot send Authorization) or a bearer token; a bearer
             // token is never accepted in the URL.
             let userID: Int64

@@ -217,4 +217,20 @@ struct HTTPNotificationTests {
             for stream in open { stream.disconnect() }
         }
     }
+
+    @Test("open streams leave the ordinary connection cap: with a cap of 2, two streams and a request fit")
+    func streamsApartFromConnectionCap() async throws {
+        let fixture = try await HTTPFixture.make {
+            Self.configure(&$0)
+            $0.maximumConnections = 2
+        }
+        try await fixture.test { client in
+            let bob = try await client.user("bob")
+            let open = [try await Self.stream(client, bob), try await Self.stream(client, bob), try await Self.stream(client, bob)]
+            let connection = try RawConnection(port: try #require(client.port))
+            let status = await connection.exchange("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            #expect(status == "HTTP/1.1 200 OK")
+            for stream in open { stream.disconnect() }
+        }
+    }
 }

@@ -135,6 +135,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between heartbeats on an idle notification stream (default 15).")
     var streamHeartbeat: Double?
 
+    @Flag(name: .customLong("inline-like-counts"), help: "Update a post's like count in each like's transaction (the behaviour before batching, kept for `scripts/bench likes` to measure against).")
+    var inlineLikeCounts = false
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -212,6 +215,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let likeFoldInterval { http.notifications.likeFoldInterval = ServeSettings.cacheTTL(likeFoldInterval) }
         if let streamsPerUser { http.notifications.streamsPerUser = streamsPerUser }
         if let maxStreams { http.notifications.maximumStreams = maxStreams }
+        http.notifications.foldsLikeCounts = !inlineLikeCounts
         if let streamHeartbeat { http.notifications.heartbeatInterval = ServeSettings.cacheTTL(streamHeartbeat) }
         var workers = WorkerPool.Configuration.current(
             // Tests only: makes a worker child crash on inputs carrying the fault marker.

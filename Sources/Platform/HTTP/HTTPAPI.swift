@@ -62,7 +62,7 @@ public struct HTTPAPI: Sendable {
         users = UserService(pool: pool, configuration: configuration.social)
         posts = PostService(pool: pool, hooks: hooks)
         follows = FollowService(pool: pool, configuration: configuration.social)
-        likes = LikeService(pool: pool)
+        likes = LikeService(pool: pool, foldsCounts: configuration.notifications.foldsLikeCounts)
         comments = CommentService(pool: pool)
         feed = FeedService(pool: pool, configuration: configuration.social)
         try configuration.notifications.validate()

@@ -4,10 +4,14 @@
 /// on its row lock. The like's notification event commits with it.
 public struct LikeService: Sendable {
     let pool: DatabasePool
+    /// Whether counts move through `like_deltas` (else the post row is updated in the like's
+    /// transaction; see `NotificationConfiguration.foldsLikeCounts`).
+    let foldsCounts: Bool
 
     /// A service on `pool`.
-    public init(pool: DatabasePool) {
+    public init(pool: DatabasePool, foldsCounts: Bool = true) {
         self.pool = pool
+        self.foldsCounts = foldsCounts
     }
 
     /// Likes a post and returns the new count (folded count plus pending deltas, this like
@@ -19,10 +23,15 @@ public struct LikeService: Sendable {
             guard try row["inserted", as: Int64.self] == 1 else {
                 throw SocialError(.conflict, "already_liked", "you already like this post")
             }
-            try connection.query(SocialQuery.insertLikeDelta, [postID, Int16(1)])
             try NotificationEvents.record(
                 .like, recipient: try row["author_id", as: Int64.self], actor: userID, postID: postID, on: connection)
-            let count = try connection.query(SocialQuery.currentLikeCount, [postID])
+            let count: QueryResult
+            if foldsCounts {
+                try connection.query(SocialQuery.insertLikeDelta, [postID, Int16(1)])
+                count = try connection.query(SocialQuery.currentLikeCount, [postID])
+            } else {
+                count = try connection.query(SocialQuery.addLikeCount, [postID, Int64(1)])
+            }
             return LikeCount(likeCount: try count[0]["like_count", as: Int64.self])
         }
     }
@@ -35,7 +44,11 @@ public struct LikeService: Sendable {
             guard let row = deleted.first else {
                 throw SocialError(.notFound, "not_liked", "no like of yours on this post")
             }
-            try connection.query(SocialQuery.insertLikeDelta, [postID, Int16(-1)])
+            if foldsCounts {
+                try connection.query(SocialQuery.insertLikeDelta, [postID, Int16(-1)])
+            } else {
+                try connection.query(SocialQuery.addLikeCount, [postID, Int64(-1)])
+            }
             try NotificationEvents.record(
                 .like, recipient: try row["author_id", as: Int64.self], actor: userID, postID: postID, retract: true,
                 on: connection)

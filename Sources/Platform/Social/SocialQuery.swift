@@ -29,6 +29,7 @@ enum SocialQuery: String, NamedQuery {
     case currentLikeCount = "CurrentLikeCount"
     case tryLockLikeFold = "TryLockLikeFold"
     case foldLikeDeltas = "FoldLikeDeltas"
+    case addLikeCount = "AddLikeCount"
     // comments.sql
     case addCommentCount = "AddCommentCount"
     case insertComment = "InsertComment"

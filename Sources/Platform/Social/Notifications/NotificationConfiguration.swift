@@ -31,6 +31,10 @@ public struct NotificationConfiguration: Sendable, Hashable {
     public var likeFoldInterval: Duration = .seconds(1)
     /// Delta rows folded per statement.
     public var likeFoldBatch = 50_000
+    /// False: each like updates `posts.like_count` in its own transaction, as before the
+    /// deltas (every liker of a post waits on its row lock). Kept to measure against
+    /// (`scripts/bench likes`); true is the default.
+    public var foldsLikeCounts = true
 
     /// The defaults.
     public init() {}

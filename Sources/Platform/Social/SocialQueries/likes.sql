@@ -45,3 +45,8 @@ WITH taken AS (
 UPDATE posts p SET like_count = p.like_count + s.delta FROM sums s
 WHERE p.id = s.post_id
 RETURNING p.id, s.rows;
+
+-- name: AddLikeCount
+-- `--like-counts inline` only (the behaviour before like_deltas, kept to measure against):
+-- $1 post id, $2 +1 or -1. The row lock taken here serialises concurrent likes of one post.
+UPDATE posts SET like_count = like_count + $2::int8 WHERE id = $1 AND NOT deleted RETURNING like_count;

@@ -46,14 +46,13 @@ struct NotificationFoldTests {
         // While another daemon holds the fold lock, a pass skips and folds nothing.
         _ = try await likes.like(userID: likers[0], postID: postID)
         let holder = try DatabasePool(url: fixture.pool.configuration.url, size: 1, logger: .init(label: "holder"))
-        let held = try await holder.withConnection { connection in
-            try connection.execute("BEGIN")
-            return try connection.query("SELECT pg_try_advisory_xact_lock(hashtextextended('like_deltas', 16)) AS l")[0]["l", as: Bool.self]
-        }
+        // A session lock on the same key stands for another daemon's fold in progress.
+        let key = "hashtextextended('like_deltas', 16)"
+        let held = try await holder.query("SELECT pg_try_advisory_lock(\(key)) AS l")[0]["l", as: Bool.self]
         #expect(held)
         let skipped = try await folder.runOnce()
         #expect(!skipped.ran && skipped.deltas == 0)
-        try await holder.withConnection { try $0.execute("COMMIT") }
+        try await holder.query("SELECT pg_advisory_unlock(\(key))")
         #expect(try await folder.runOnce().deltas == 1)
         #expect(try await fixture.api.posts.get(postID: postID).likeCount == 31)
         await holder.close()

@@ -45,13 +45,9 @@ public struct NotificationFolder: Sendable {
             guard let id = try fold(row, on: connection) else { continue }
             if seen.insert(id).inserted { touched.append(id) }
         }
-        var recipients = Set<Int64>()
-        for id in touched {
-            let refreshed = try connection.query(SocialQuery.refreshNotification, [id, Int32(clamping: configuration.actorsShown)])
-            if let row = refreshed.first { recipients.insert(try row["recipient_id", as: Int64.self]) }
-        }
-        if !recipients.isEmpty {
-            try connection.query(SocialQuery.notifyRecipients, [PostgresArray(recipients.sorted())])
+        if !touched.isEmpty {
+            try connection.query(
+                SocialQuery.refreshNotifications, [PostgresArray(touched), Int32(clamping: configuration.actorsShown)])
         }
         return events.count
     }
@@ -71,19 +67,9 @@ public struct NotificationFolder: Sendable {
             let lowered = try connection.query(SocialQuery.lowerNotificationActor, [recipient, kind.rawValue, postID, actor])
             return try lowered.first?["notification_id", as: Int64.self]
         }
-        var target: Int64?
-        let window = configuration.window(kind)
-        if window > .zero {
-            let open = try connection.query(
-                SocialQuery.openNotification, [recipient, kind.rawValue, postID, at, window.queueSeconds])
-            target = try open.first?["id", as: Int64.self]
-        }
-        if target == nil {
-            let inserted = try connection.query(SocialQuery.insertNotification, [recipient, kind.rawValue, postID, at])
-            target = try inserted.first?["id", as: Int64.self]
-        }
-        guard let target else { return nil }
-        try connection.query(SocialQuery.addNotificationActor, [target, actor, at])
-        return target
+        let folded = try connection.query(
+            SocialQuery.foldNotificationEvent,
+            [recipient, kind.rawValue, postID, actor, at, configuration.window(kind).queueSeconds])
+        return try folded.first?["notification_id", as: Int64.self]
     }
 }

@@ -45,28 +45,29 @@ SELECT pg_advisory_xact_lock(hashtextextended('notification_changes', 16));
 DELETE FROM notification_events WHERE id IN (SELECT id FROM notification_events ORDER BY id LIMIT $1)
 RETURNING id, recipient_id, actor_id, kind, post_id, retract, created_at;
 
--- name: OpenNotification
--- $1 recipient, $2 kind, $3 post id (NULL for follows), $4 the event's time, $5 the kind's
--- window in seconds. The newest unread notification the event folds into, if any.
-SELECT id FROM notifications
-WHERE recipient_id = $1 AND kind = $2 AND post_id IS NOT DISTINCT FROM $3::int8 AND read_at IS NULL
-  AND window_start > $4::timestamptz - make_interval(secs => $5::float8)
-ORDER BY id DESC LIMIT 1;
-
--- name: InsertNotification
--- $1 recipient, $2 kind, $3 post id or NULL, $4 the event's time. No row when the recipient or
--- the post no longer exists (the event is dropped).
-INSERT INTO notifications (recipient_id, kind, post_id, window_start, latest_at)
-SELECT $1, $2, $3::int8, $4, $4
-WHERE EXISTS (SELECT 1 FROM users WHERE id = $1)
-  AND ($3::int8 IS NULL OR EXISTS (SELECT 1 FROM posts WHERE id = $3::int8))
-RETURNING id;
-
--- name: AddNotificationActor
--- $1 notification, $2 actor, $3 the event's time.
-INSERT INTO notification_actors (notification_id, actor_id, weight, acted_at) VALUES ($1, $2, 1, $3)
+-- name: FoldNotificationEvent
+-- $1 recipient, $2 kind, $3 post id (NULL for follows), $4 actor, $5 the event's time, $6 the
+-- kind's window in seconds (0: never coalesce). Adds the actor to the newest unread
+-- notification of that recipient, kind and post whose window holds the event, or to a new one;
+-- returns that notification's id. No row when the recipient or the post no longer exists (the
+-- event is dropped). One statement, so a fold costs one round trip per event.
+WITH open AS (
+    SELECT id FROM notifications
+    WHERE recipient_id = $1 AND kind = $2 AND post_id IS NOT DISTINCT FROM $3::int8 AND read_at IS NULL
+      AND window_start > $5::timestamptz - make_interval(secs => $6::float8)
+    ORDER BY id DESC LIMIT 1
+), created AS (
+    INSERT INTO notifications (recipient_id, kind, post_id, window_start, latest_at)
+    SELECT $1, $2, $3::int8, $5, $5
+    WHERE NOT EXISTS (SELECT 1 FROM open) AND EXISTS (SELECT 1 FROM users WHERE id = $1)
+      AND ($3::int8 IS NULL OR EXISTS (SELECT 1 FROM posts WHERE id = $3::int8))
+    RETURNING id
+)
+INSERT INTO notification_actors (notification_id, actor_id, weight, acted_at)
+SELECT id, $4, 1, $5 FROM (SELECT id FROM open UNION ALL SELECT id FROM created) AS target
 ON CONFLICT (notification_id, actor_id) DO UPDATE
-SET weight = notification_actors.weight + 1, acted_at = greatest(notification_actors.acted_at, excluded.acted_at);
+SET weight = notification_actors.weight + 1, acted_at = greatest(notification_actors.acted_at, excluded.acted_at)
+RETURNING notification_id;
 
 -- name: LowerNotificationActor
 -- $1 recipient, $2 kind, $3 post id or NULL, $4 actor. Takes one event of the actor off the
@@ -79,20 +80,25 @@ WHERE a.actor_id = $4 AND a.notification_id = (
     ORDER BY n.id DESC LIMIT 1)
 RETURNING a.notification_id;
 
--- name: RefreshNotification
--- $1 notification, $2 actors to keep in `actors`. Recounts the actors, keeps the newest few and
--- the latest time, and takes a new change number. Returns the recipient, to wake its streams.
-UPDATE notifications n
-SET actor_count = s.count, actors = s.actors, latest_at = coalesce(s.latest, n.latest_at),
-    change = nextval('notification_changes')
-FROM (
-    SELECT count(*)::int4 AS count, max(acted_at) AS latest,
-           ARRAY(SELECT actor_id FROM notification_actors WHERE notification_id = $1 AND weight > 0
+-- name: RefreshNotifications
+-- $1 notification ids, $2 actors to keep in `actors`. Recounts each one's actors, keeps the
+-- newest few and the latest time, gives each a new change number, and wakes the recipients'
+-- streams on every daemon at commit (NOTIFY notifications, payload the recipient id).
+WITH counted AS (
+    SELECT n.id, count(a.actor_id)::int4 AS count, max(a.acted_at) AS latest,
+           ARRAY(SELECT actor_id FROM notification_actors WHERE notification_id = n.id AND weight > 0
                  ORDER BY acted_at DESC, actor_id DESC LIMIT $2) AS actors
-    FROM notification_actors WHERE notification_id = $1 AND weight > 0
-) s
-WHERE n.id = $1
-RETURNING n.recipient_id;
+    FROM notifications n LEFT JOIN notification_actors a ON a.notification_id = n.id AND a.weight > 0
+    WHERE n.id = ANY($1::int8[])
+    GROUP BY n.id
+), refreshed AS (
+    UPDATE notifications n
+    SET actor_count = c.count, actors = c.actors, latest_at = coalesce(c.latest, n.latest_at),
+        change = nextval('notification_changes')
+    FROM counted c WHERE n.id = c.id
+    RETURNING n.recipient_id
+)
+SELECT pg_notify('notifications', recipient_id::text) FROM (SELECT DISTINCT recipient_id FROM refreshed) AS r;
 
 -- name: NotifyRecipients
 -- $1 recipient ids: wakes their streams on every daemon at commit.

@@ -112,6 +112,27 @@ struct NotificationFoldTests {
         #expect(try await api.notifications.page(userID: ann, page: PageRequest()).notifications.isEmpty)
     }
 
+    @Test("a post's media becoming ready notifies its author once, with the 150 rendition; failing notifies too")
+    func mediaFinished() async throws {
+        let fixture = try await HTTPFixture.make()
+        let api = fixture.api
+        let ann = try #require(Int64(try await api.users.register(username: "ann", password: "password123").userID))
+        let ready = try await fixture.readyPost(userID: ann)
+        // Processed again (a reprocess): the media is no longer processing, so nobody is told twice.
+        let mediaID = try await fixture.pool.query("SELECT media_id FROM posts WHERE id = $1", [ready])[0]["media_id", as: Int64.self]
+        try await fixture.pool.transaction { try NotificationEvents.mediaFinished(mediaID: mediaID, ready: true, on: $0) }
+        let failing = try await fixture.readyPost(userID: ann, ready: false)
+        let failingMedia = try await fixture.pool.query("SELECT media_id FROM posts WHERE id = $1", [failing])[0]["media_id", as: Int64.self]
+        try await fixture.pool.transaction { try MediaCompletion.markFailed(mediaID: failingMedia, code: "corrupt", message: "x", on: $0) }
+        _ = try await api.hub.folder.runOnce()
+        let page = try await api.notifications.page(userID: ann, page: PageRequest())
+        let byPost = Dictionary(grouping: page.notifications, by: { $0.postID ?? "" })
+        #expect(byPost[String(ready)]?.map(\.kind) == ["post_ready"])
+        #expect(byPost[String(ready)]?.first?.text == "Your post is ready")
+        #expect(byPost[String(ready)]?.first?.imageURL?.hasSuffix("150.jpg") == true)
+        #expect(byPost[String(failing)]?.map(\.kind) == ["post_failed"])
+    }
+
     @Test("mentions: @names of 3 to 30 name characters, once each, not inside words or addresses")
     func mentions() {
         #expect(Mentions.usernames(in: "hi @Ada, @bob_1 and @ada again") == ["ada", "bob_1"])

@@ -17,29 +17,30 @@ public struct LikeService: Sendable {
     /// Likes a post and returns the new count (folded count plus pending deltas, this like
     /// included): 404 unknown or deleted post, 409 already liked.
     public func like(userID: Int64, postID: Int64) async throws -> LikeCount {
-        try await pool.transaction { connection in
-            let inserted = try connection.query(SocialQuery.insertLike, [userID, postID])
+        try await pool.transaction { [foldsCounts] connection in
+            // Inline counting, as before the deltas: the post row is locked first and held to
+            // the commit, which serialises every liker of the post.
+            var inline: Int64?
+            if !foldsCounts {
+                let counted = try connection.query(SocialQuery.addLikeCount, [postID, Int64(1)])
+                guard let row = counted.first else { throw SocialError.notFound("post") }
+                inline = try row["like_count", as: Int64.self]
+            }
+            let inserted = try connection.query(foldsCounts ? SocialQuery.likeWithDelta : SocialQuery.insertLike, [userID, postID])
             guard let row = inserted.first else { throw SocialError.notFound("post") }
             guard try row["inserted", as: Int64.self] == 1 else {
                 throw SocialError(.conflict, "already_liked", "you already like this post")
             }
             try NotificationEvents.record(
                 .like, recipient: try row["author_id", as: Int64.self], actor: userID, postID: postID, on: connection)
-            let count: QueryResult
-            if foldsCounts {
-                try connection.query(SocialQuery.insertLikeDelta, [postID, Int16(1)])
-                count = try connection.query(SocialQuery.currentLikeCount, [postID])
-            } else {
-                count = try connection.query(SocialQuery.addLikeCount, [postID, Int64(1)])
-            }
-            return LikeCount(likeCount: try count[0]["like_count", as: Int64.self])
+            return LikeCount(likeCount: try inline ?? row["like_count", as: Int64.self])
         }
     }
 
     /// Removes a like (and its notification, if not yet read): 404 when the post is unknown or
     /// was not liked by this user.
     public func unlike(userID: Int64, postID: Int64) async throws {
-        try await pool.transaction { connection in
+        try await pool.transaction { [foldsCounts] connection in
             let deleted = try connection.query(SocialQuery.deleteLike, [userID, postID])
             guard let row = deleted.first else {
                 throw SocialError(.notFound, "not_liked", "no like of yours on this post")

@@ -26,7 +26,7 @@ enum SocialQuery: String, NamedQuery {
     case insertLike = "InsertLike"
     case deleteLike = "DeleteLike"
     case insertLikeDelta = "InsertLikeDelta"
-    case currentLikeCount = "CurrentLikeCount"
+    case likeWithDelta = "LikeWithDelta"
     case tryLockLikeFold = "TryLockLikeFold"
     case foldLikeDeltas = "FoldLikeDeltas"
     case addLikeCount = "AddLikeCount"

@@ -58,6 +58,26 @@ struct NotificationFoldTests {
         await holder.close()
     }
 
+    @Test("inline counting (--inline-like-counts) updates the post row in the like's transaction, no deltas")
+    func inlineCounts() async throws {
+        let fixture = try await HTTPFixture.make()
+        let ann = try #require(Int64(try await fixture.api.users.register(username: "ann", password: "password123").userID))
+        let ben = try #require(Int64(try await fixture.api.users.register(username: "ben", password: "password123").userID))
+        let postID = try await fixture.readyPost(userID: ann)
+        let inline = LikeService(pool: fixture.pool, foldsCounts: false)
+        #expect(try await inline.like(userID: ben, postID: postID).likeCount == 1)
+        await #expect(throws: SocialError(.conflict, "already_liked", "you already like this post")) {
+            try await inline.like(userID: ben, postID: postID)
+        }
+        let rows = try await fixture.pool.query(
+            "SELECT like_count, (SELECT count(*) FROM like_deltas)::int8 AS pending FROM posts WHERE id = $1", [postID])
+        #expect(try rows[0]["like_count", as: Int64.self] == 1)
+        #expect(try rows[0]["pending", as: Int64.self] == 0)
+        try await inline.unlike(userID: ben, postID: postID)
+        #expect(try await fixture.api.posts.get(postID: postID).likeCount == 0)
+        await #expect(throws: SocialError.notFound("post")) { try await inline.like(userID: ben, postID: postID + 99) }
+    }
+
     @Test("comments and mentions notify; deleting the comment retracts both; only its or the post's author may")
     func commentDeletion() async throws {
         let fixture = try await HTTPFixture.make()

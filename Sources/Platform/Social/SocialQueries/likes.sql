@@ -22,11 +22,19 @@ RETURNING p.user_id AS author_id;
 -- $1 post id, $2 +1 or -1.
 INSERT INTO like_deltas (post_id, delta) VALUES ($1, $2);
 
--- name: CurrentLikeCount
--- $1 post id: the folded count plus the deltas not folded yet, as this transaction sees them
--- (its own delta included).
-SELECT p.like_count + coalesce((SELECT sum(delta) FROM like_deltas WHERE post_id = $1), 0)::int8 AS like_count
-FROM posts p WHERE p.id = $1;
+-- name: LikeWithDelta
+-- $1 user id, $2 post id. InsertLike and InsertLikeDelta in one statement (the folded path):
+-- no row: unknown or deleted post; inserted 0: already liked. Returns the post's author and
+-- the new count: the folded count plus the deltas not folded yet plus this like's.
+WITH post AS (SELECT id, user_id, like_count FROM posts WHERE id = $2 AND NOT deleted),
+inserted AS (
+    INSERT INTO likes (user_id, post_id) SELECT $1, id FROM post ON CONFLICT DO NOTHING RETURNING post_id
+),
+delta AS (INSERT INTO like_deltas (post_id, delta) SELECT post_id, 1 FROM inserted RETURNING delta)
+SELECT post.user_id AS author_id, (SELECT count(*) FROM inserted)::int8 AS inserted,
+       (post.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = post.id), 0)
+        + (SELECT count(*) FROM delta))::int8 AS like_count
+FROM post;
 
 -- name: TryLockLikeFold
 -- One folder at a time across daemons (a second one skips its pass): with one folder, a -1 can

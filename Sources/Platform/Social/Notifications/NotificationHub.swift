@@ -5,8 +5,9 @@ import Synchronization
 /// streams open here by user, and the notification folder's loop.
 ///
 /// A NOTIFY on `notifications` (sent by whichever daemon folded or marked read, at commit)
-/// wakes the recipient's streams here, which then read their changes from the database; a
-/// NOTIFY on `notification_events` wakes the folder. Nothing that matters lives only here:
+/// wakes the recipient's streams here, which then read their changes from the database. The
+/// folder is woken by `foldSoon()` after this daemon's own social writes, by a NOTIFY on
+/// `notification_events` (media completions), and by its poll. Nothing that matters lives only here:
 /// streams resume from change numbers stored in PostgreSQL, and a NOTIFY lost while the
 /// listener reconnects is made up for by waking every stream and the folder once, by the
 /// folder's poll and by each stream's re-read on its heartbeat.
@@ -54,6 +55,13 @@ public final class NotificationHub: Sendable {
 
     /// True once the LISTEN connection is up (tests wait for it before writing).
     public var isListening: Bool { listening.load(ordering: .acquiring) }
+
+    /// Asks this daemon's folder to run now: called after a write that recorded notification
+    /// events has committed (likes, comments, follows and mentions send no NOTIFY, see
+    /// `InsertNotificationEvent`). Other daemons' folders find the events by polling.
+    public func foldSoon() {
+        folderWake.yield()
+    }
 
     /// Takes a stream place for `userID`: 429 `too_many_streams` past the per-user or the
     /// daemon's stream cap, 503-like 429 once the hub has stopped.

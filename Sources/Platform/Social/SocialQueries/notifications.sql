@@ -4,29 +4,23 @@
 
 -- name: InsertNotificationEvent
 -- $1 recipient, $2 actor, $3 kind, $4 post id (NULL for follows), $5 true for a retraction.
--- Nothing when the actor is the recipient (acting on your own post). Wakes the folders at
--- commit.
-WITH event AS (
-    INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
-    SELECT $1, $2, $3, $4::int8, $5 WHERE $1::int8 <> $2::int8
-    RETURNING id
-)
-SELECT pg_notify('notification_events', '') FROM event;
+-- Nothing when the actor is the recipient (acting on your own post). No NOTIFY here: a
+-- transaction that notifies takes PostgreSQL's one notify lock from its commit record to its
+-- end, which would serialise every like's commit; the writer's daemon wakes its folder after
+-- the commit instead (NotificationHub.foldSoon) and every folder also polls.
+INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
+SELECT $1, $2, $3, $4::int8, $5 WHERE $1::int8 <> $2::int8;
 
 -- name: InsertMentionEvents
 -- $1 actor, $2 post id, $3 lower-case usernames mentioned, $4 true for a retraction. One
--- event per existing user other than the actor.
-WITH events AS (
-    INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
-    SELECT u.id, $1, 'mention', $2, $4 FROM users u WHERE u.username = ANY($3::text[]) AND u.id <> $1::int8
-    RETURNING id
-)
-SELECT pg_notify('notification_events', '') FROM events LIMIT 1;
+-- event per existing user other than the actor (no NOTIFY, as InsertNotificationEvent).
+INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
+SELECT u.id, $1, 'mention', $2, $4 FROM users u WHERE u.username = ANY($3::text[]) AND u.id <> $1::int8;
 
 -- name: InsertMediaEvents
 -- $1 media id, $2 'post_ready' or 'post_failed'. One event per live post on the media, only
 -- while it is still processing (run before the media row changes), so reprocessing a ready
--- media notifies nobody again.
+-- media notifies nobody again. Job completions are rare: these wake the folders by NOTIFY.
 WITH events AS (
     INSERT INTO notification_events (recipient_id, actor_id, kind, post_id)
     SELECT p.user_id, p.user_id, $2, p.id FROM posts p JOIN media m ON m.id = p.media_id

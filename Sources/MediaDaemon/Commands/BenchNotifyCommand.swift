@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// `mediadaemon bench notify`: end-to-end latency of live notifications through a running
-/// `serve`: streams open for the authors of posts 1…S, then likes of those posts, each timed
+/// `serve`: streams open for the authors of posts 1…S, then likes of those posts (on a fixed
+/// schedule of `rate` a second, so a burst's queue is not what is measured), each timed
 /// from its request (and from its 201, which follows the commit) to the stream event that
 /// shows it. A stream event with `actor_count` n shows the recipient's first n likes (they are
 /// sent one after another per recipient). Prints one JSON line. Data from `scripts/bench notify`.
@@ -26,7 +27,11 @@ struct BenchNotifyCommand: AsyncParsableCommand {
     @Option(help: "Connections sending likes.")
     var connections = 8
 
+    @Option(help: "Likes per second, all connections together, on a fixed schedule (0: as fast as they go).")
+    var rate = 200
+
     private struct Report: Encodable {
+        var rate: Int
         var streams: Int
         var likes: Int
         var delivered: Int
@@ -48,13 +53,13 @@ struct BenchNotifyCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard streams >= 1, likes >= streams, connections >= 1, connections <= streams else {
-            throw ValidationError("likes ≥ streams ≥ connections ≥ 1")
+        guard streams >= 1, likes >= streams, connections >= 1, connections <= streams, rate >= 0 else {
+            throw ValidationError("likes ≥ streams ≥ connections ≥ 1, rate ≥ 0")
         }
     }
 
     func run() async throws {
-        let (port, streams, likes, connections, firstAuthor) = (port, streams, likes, connections, firstAuthor)
+        let (port, streams, likes, connections, firstAuthor, rate) = (port, streams, likes, connections, firstAuthor, rate)
         let perRecipient = (0..<streams).map { r in (likes - r + streams - 1) / streams }
         let timelines = perRecipient.map(Timeline.init)
         let tally = BenchTally()
@@ -78,11 +83,18 @@ struct BenchNotifyCommand: AsyncParsableCommand {
             }
         }
         while tally.connected.load(ordering: .acquiring) < streams { try await Task.sleep(for: .milliseconds(10)) }
+        let start = clock.now
         await onThreads(connections) { lane in
             guard let connection = try? BenchHTTPConnection(port: port) else { return }
             // Like k is by user k + 1 of post (k mod streams) + 1; a recipient's likes go in order.
             for k in 0..<likes where (k % streams) % connections == lane {
                 let (r, index) = (k % streams, k / streams)
+                // Like k is due at k / rate seconds: latency, not a queue built by a burst.
+                if rate > 0 {
+                    let due = start + .microseconds(Int64(k) * 1_000_000 / Int64(rate))
+                    let wait = clock.now.duration(to: due)
+                    if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)) }
+                }
                 timelines[r].sent.withLock { $0[index] = clock.now }
                 let status = connection.request("POST", "/api/v1/posts/\(r + 1)/likes", token: benchToken(k + 1))
                 timelines[r].acked.withLock { $0[index] = clock.now }
@@ -104,7 +116,7 @@ struct BenchNotifyCommand: AsyncParsableCommand {
             }
         }
         let report = Report(
-            streams: streams, likes: likes, delivered: fromRequest.count, from_request: LatencySummary(fromRequest),
+            rate: rate, streams: streams, likes: likes, delivered: fromRequest.count, from_request: LatencySummary(fromRequest),
             from_ack: LatencySummary(fromAck))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -44,6 +44,7 @@ enum SocialQuery: String, NamedQuery {
     case lockNotificationChanges = "LockNotificationChanges"
     case takeNotificationEvents = "TakeNotificationEvents"
     case foldNotificationEvent = "FoldNotificationEvent"
+    case foldNotificationEventsAdded = "FoldNotificationEventsAdded"
     case lowerNotificationActor = "LowerNotificationActor"
     case refreshNotifications = "RefreshNotifications"
     case notifyRecipients = "NotifyRecipients"

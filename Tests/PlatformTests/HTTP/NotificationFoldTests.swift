@@ -42,6 +42,14 @@ struct NotificationFoldTests {
         #expect(try rows[0]["likes", as: Int64.self] == 30)
         #expect(try rows[0]["pending", as: Int64.self] == 0)
         #expect(try await fixture.api.posts.get(postID: postID).likeCount == 30)
+        // All 50 events fold in one pass (runs of likes, each unlike on its own, in order):
+        // one notification with the 30 who still like the post.
+        #expect(try await fixture.api.hub.folder.runOnce() >= 50)
+        let page = try await fixture.api.notifications.page(userID: authorID, page: PageRequest())
+        let likeNotes = page.notifications.filter { $0.kind == "like" }
+        #expect(likeNotes.count == 1)
+        #expect(likeNotes.first?.actorCount == 30)
+        #expect(likeNotes.first?.actors.count == 3)
 
         // While another daemon holds the fold lock, a pass skips and folds nothing.
         _ = try await likes.like(userID: likers[0], postID: postID)

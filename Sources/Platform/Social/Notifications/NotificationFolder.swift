@@ -34,42 +34,84 @@ public struct NotificationFolder: Sendable {
         }
     }
 
-    /// One transaction's worth: the oldest events, in id order.
+    /// One transaction's worth: the oldest events, in id order. Runs of added events that
+    /// coalesce fold in one statement; a retraction, or an event that never coalesces, ends a
+    /// run and is folded on its own, so the order of a like and its unlike is kept.
     private func foldBatch(on connection: DatabaseConnection) throws -> Int {
         try connection.query(SocialQuery.lockNotificationChanges)
-        let events = try connection.query(SocialQuery.takeNotificationEvents, [Int32(clamping: configuration.foldBatch)])
+        let rows = try connection.query(SocialQuery.takeNotificationEvents, [Int32(clamping: configuration.foldBatch)])
+        var events: [Event] = []
+        for row in rows {
+            let kindText = try row["kind", as: String.self]
+            guard let kind = NotificationEvents.Kind(rawValue: kindText) else {
+                logger.warning("notification event of unknown kind dropped", metadata: ["kind": "\(kindText)"])
+                continue
+            }
+            events.append(
+                Event(
+                    id: try row["id", as: Int64.self], recipient: try row["recipient_id", as: Int64.self],
+                    actor: try row["actor_id", as: Int64.self], kind: kind, postID: try row["post_id", as: Int64?.self],
+                    at: try row["created_at", as: Date.self], retract: try row["retract", as: Bool.self]))
+        }
         var touched: [Int64] = []
         var seen = Set<Int64>()
-        let sorted = try events.map { row in (try row["id", as: Int64.self], row) }.sorted { $0.0 < $1.0 }
-        for (_, row) in sorted {
-            guard let id = try fold(row, on: connection) else { continue }
-            if seen.insert(id).inserted { touched.append(id) }
+        func changed(_ ids: [Int64]) {
+            for id in ids where seen.insert(id).inserted { touched.append(id) }
         }
+        var run: [Event] = []
+        for event in events.sorted(by: { $0.id < $1.id }) {
+            if !event.retract, configuration.window(event.kind) > .zero {
+                run.append(event)
+                continue
+            }
+            changed(try foldAdded(run, on: connection))
+            run = []
+            changed(try fold(event, on: connection).map { [$0] } ?? [])
+        }
+        changed(try foldAdded(run, on: connection))
         if !touched.isEmpty {
             try connection.query(
                 SocialQuery.refreshNotifications, [PostgresArray(touched), Int32(clamping: configuration.actorsShown)])
         }
-        return events.count
+        return rows.count
     }
 
-    /// Folds one event; the notification it changed, if any.
-    private func fold(_ event: DatabaseRow, on connection: DatabaseConnection) throws -> Int64? {
-        let kindText = try event["kind", as: String.self]
-        guard let kind = NotificationEvents.Kind(rawValue: kindText) else {
-            logger.warning("notification event of unknown kind dropped", metadata: ["kind": "\(kindText)"])
-            return nil
-        }
-        let recipient = try event["recipient_id", as: Int64.self]
-        let actor = try event["actor_id", as: Int64.self]
-        let postID = try event["post_id", as: Int64?.self]
-        let at = try event["created_at", as: Date.self]
-        if try event["retract", as: Bool.self] {
-            let lowered = try connection.query(SocialQuery.lowerNotificationActor, [recipient, kind.rawValue, postID, actor])
+    /// An event as taken from the outbox.
+    private struct Event {
+        var id: Int64
+        var recipient: Int64
+        var actor: Int64
+        var kind: NotificationEvents.Kind
+        var postID: Int64?
+        var at: Date
+        var retract: Bool
+    }
+
+    /// Folds a run of added, coalescing events in one statement; the notifications changed.
+    private func foldAdded(_ run: [Event], on connection: DatabaseConnection) throws -> [Int64] {
+        guard !run.isEmpty else { return [] }
+        let folded = try connection.query(
+            SocialQuery.foldNotificationEventsAdded,
+            [
+                PostgresArray(run.map(\.recipient)), PostgresArray(run.map(\.kind.rawValue)), PostgresNullableArray(run.map(\.postID)),
+                PostgresArray(run.map(\.actor)), PostgresArray(run.map(\.at)),
+                PostgresArray(run.map { configuration.window($0.kind).queueSeconds }),
+            ])
+        return try folded.map { try $0["notification_id", as: Int64.self] }
+    }
+
+    /// Folds one event (a retraction, or a kind that never coalesces); the notification it
+    /// changed, if any.
+    private func fold(_ event: Event, on connection: DatabaseConnection) throws -> Int64? {
+        let kind = event.kind.rawValue
+        if event.retract {
+            let lowered = try connection.query(
+                SocialQuery.lowerNotificationActor, [event.recipient, kind, event.postID, event.actor])
             return try lowered.first?["notification_id", as: Int64.self]
         }
         let folded = try connection.query(
             SocialQuery.foldNotificationEvent,
-            [recipient, kind.rawValue, postID, actor, at, configuration.window(kind).queueSeconds])
+            [event.recipient, kind, event.postID, event.actor, event.at, configuration.window(event.kind).queueSeconds])
         return try folded.first?["notification_id", as: Int64.self]
     }
 }

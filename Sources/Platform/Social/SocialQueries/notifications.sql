@@ -63,6 +63,48 @@ ON CONFLICT (notification_id, actor_id) DO UPDATE
 SET weight = notification_actors.weight + 1, acted_at = greatest(notification_actors.acted_at, excluded.acted_at)
 RETURNING notification_id;
 
+-- name: FoldNotificationEventsAdded
+-- A run of added events (no retraction among them, every kind one that coalesces) in one
+-- statement: $1 recipients, $2 kinds, $3 post ids (NULL for follows), $4 actors, $5 the events'
+-- times, $6 each event's window in seconds. Per (recipient, kind, post): the newest unread
+-- notification whose window holds the run's first event there, or a new one (not when the
+-- recipient or the post no longer exists); each actor is added with its number of events.
+-- Returns the notifications changed (one row per actor). Equivalent to FoldNotificationEvent
+-- per event, except that a run spanning more than a window (a backlog) folds into one.
+WITH events AS (
+    SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[], $4::int8[], $5::timestamptz[], $6::float8[])
+        AS e (recipient_id, kind, post_id, actor_id, at, window_s)
+), grouped AS (
+    SELECT recipient_id, kind, post_id, min(at) AS first_at, max(window_s) AS window_s
+    FROM events GROUP BY recipient_id, kind, post_id
+), keys AS (
+    SELECT g.*, (
+        SELECT n.id FROM notifications n
+        WHERE n.recipient_id = g.recipient_id AND n.kind = g.kind AND n.post_id IS NOT DISTINCT FROM g.post_id
+          AND n.read_at IS NULL AND n.window_start > g.first_at - make_interval(secs => g.window_s)
+        ORDER BY n.id DESC LIMIT 1) AS open_id
+    FROM grouped g
+), created AS (
+    INSERT INTO notifications (recipient_id, kind, post_id, window_start, latest_at)
+    SELECT k.recipient_id, k.kind, k.post_id, k.first_at, k.first_at FROM keys k
+    WHERE k.open_id IS NULL AND EXISTS (SELECT 1 FROM users u WHERE u.id = k.recipient_id)
+      AND (k.post_id IS NULL OR EXISTS (SELECT 1 FROM posts p WHERE p.id = k.post_id))
+    RETURNING id, recipient_id, kind, post_id
+), targets AS (
+    SELECT k.recipient_id, k.kind, k.post_id, coalesce(k.open_id, c.id) AS id
+    FROM keys k LEFT JOIN created c
+      ON c.recipient_id = k.recipient_id AND c.kind = k.kind AND c.post_id IS NOT DISTINCT FROM k.post_id
+)
+INSERT INTO notification_actors (notification_id, actor_id, weight, acted_at)
+SELECT t.id, e.actor_id, count(*)::int4, max(e.at)
+FROM events e JOIN targets t
+  ON t.recipient_id = e.recipient_id AND t.kind = e.kind AND t.post_id IS NOT DISTINCT FROM e.post_id
+WHERE t.id IS NOT NULL
+GROUP BY t.id, e.actor_id
+ON CONFLICT (notification_id, actor_id) DO UPDATE
+SET weight = notification_actors.weight + excluded.weight, acted_at = greatest(notification_actors.acted_at, excluded.acted_at)
+RETURNING notification_id;
+
 -- name: LowerNotificationActor
 -- $1 recipient, $2 kind, $3 post id or NULL, $4 actor. Takes one event of the actor off the
 -- newest unread notification that holds it; no row when there is none (read, or never folded).

@@ -126,6 +126,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without use after which a session is refused (default 604800, 7 days; at least 120).")
     var sessionIdleAge: Int?
 
+    @Option(help: "Seconds within which likes of one post fold into one notification (default 3600).")
+    var likeCoalesceWindow: Int?
+
+    @Option(help: "Seconds within which comments (and mentions) on one post fold into one notification (default 600).")
+    var commentCoalesceWindow: Int?
+
+    @Option(help: "Days read notifications are kept before the maintenance deletes them (default 30).")
+    var notificationRetentionDays: Int?
+
+    @Option(help: "Seconds between folds of pending like deltas into posts' like counts: how far a read count may lag (default 1).")
+    var likeFoldInterval: Double?
+
+    @Option(help: "Notification streams one user may hold open on this daemon (default 5).")
+    var streamsPerUser: Int?
+
+    @Option(help: "Notification streams this daemon holds open, all users together; apart from --max-connections (default 4096).")
+    var maxStreams: Int?
+
+    @Option(help: "Seconds between heartbeats on an idle notification stream (default 15).")
+    var streamHeartbeat: Double?
+
+    @Flag(name: .customLong("inline-like-counts"), help: "Update a post's like count in each like's transaction (the behaviour before batching, kept for `scripts/bench likes` to measure against).")
+    var inlineLikeCounts = false
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -159,6 +183,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxConnections, !ServeSettings.connectionLimits.contains(maxConnections) {
             throw ValidationError("--max-connections must be 1...65536")
         }
+        try ServeSettings.validateNotificationFlags(
+            windows: [likeCoalesceWindow, commentCoalesceWindow], retentionDays: notificationRetentionDays,
+            foldInterval: likeFoldInterval, streams: [streamsPerUser, maxStreams], heartbeat: streamHeartbeat)
     }
 
     /// The settings for this run: each flag, else its environment variable, else the default.
@@ -197,6 +224,14 @@ struct ServeCommand: AsyncParsableCommand {
         http.followLimit = followLimit ?? http.followLimit
         http.registerLimit = registerLimit ?? http.registerLimit
         http.loginLimit = loginLimit ?? http.loginLimit
+        if let likeCoalesceWindow { http.notifications.likeWindow = .seconds(likeCoalesceWindow) }
+        if let commentCoalesceWindow { http.notifications.commentWindow = .seconds(commentCoalesceWindow) }
+        if let notificationRetentionDays { http.notifications.retention = .seconds(notificationRetentionDays * 86_400) }
+        if let likeFoldInterval { http.notifications.likeFoldInterval = ServeSettings.cacheTTL(likeFoldInterval) }
+        if let streamsPerUser { http.notifications.streamsPerUser = streamsPerUser }
+        if let maxStreams { http.notifications.maximumStreams = maxStreams }
+        http.notifications.foldsLikeCounts = !inlineLikeCounts
+        if let streamHeartbeat { http.notifications.heartbeatInterval = ServeSettings.cacheTTL(streamHeartbeat) }
         var workers = WorkerPool.Configuration.current(
             // Tests only: makes a worker child crash on inputs carrying the fault marker.
             testFault: environment.string("MEDIADAEMON_TEST_FAULT"))

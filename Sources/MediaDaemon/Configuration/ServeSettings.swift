@@ -83,4 +83,24 @@ extension ServeSettings {
     static func cacheTTL(_ seconds: Double) -> Duration {
         .milliseconds(Int64((seconds * 1000).rounded()))
     }
+
+    /// Checks the notification flags: windows 0...7 days, retention 1...3650 days, like fold
+    /// interval 0.05...60 s, stream caps 1...65536, heartbeat 1...300 s.
+    static func validateNotificationFlags(
+        windows: [Int?], retentionDays: Int?, foldInterval: Double?, streams: [Int?], heartbeat: Double?
+    ) throws {
+        for window in windows.compactMap({ $0 }) where !(0...604_800).contains(window) {
+            throw ValidationError("coalescing windows must be 0...604800 seconds")
+        }
+        if let retentionDays, !(1...3650).contains(retentionDays) {
+            throw ValidationError("--notification-retention-days must be 1...3650")
+        }
+        if let foldInterval, !(0.05...60).contains(foldInterval) {
+            throw ValidationError("--like-fold-interval must be 0.05...60 seconds")
+        }
+        for cap in streams.compactMap({ $0 }) where !(1...65536).contains(cap) {
+            throw ValidationError("stream caps must be 1...65536")
+        }
+        if let heartbeat, !(1...300).contains(heartbeat) { throw ValidationError("--stream-heartbeat must be 1...300 seconds") }
+    }
 }

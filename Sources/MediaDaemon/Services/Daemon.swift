@@ -119,6 +119,12 @@ struct Daemon {
         ]
         // Once listening: NIO opens its sockets and event loops without close-on-exec.
         if settings.httpEnabled { services.append(api.makeApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) })) }
+        let notifications = settings.http.notifications
+        services.append(
+            NotificationServices(
+                hub: api.hub, likes: LikeDeltaFolder(pool: pool, batch: notifications.likeFoldBatch, logger: logger),
+                retention: NotificationRetention(pool: pool, retention: notifications.retention),
+                configuration: notifications, logger: logger))
         return services
     }
 }

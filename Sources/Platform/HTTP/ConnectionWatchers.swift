@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
 
@@ -24,7 +25,8 @@ final class RequestStartWatcher: ChannelInboundHandler, RemovableChannelHandler 
 }
 
 /// After the HTTP decoder: a complete head starts the body timeout, the request's end stops
-/// it, the response's end starts the idle timeout.
+/// it, the response's end starts the idle timeout; a notification stream's head takes the
+/// connection out of the ordinary connection cap.
 final class RequestProgressWatcher: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -32,14 +34,19 @@ final class RequestProgressWatcher: ChannelDuplexHandler, RemovableChannelHandle
     typealias OutboundOut = HTTPResponsePart
 
     private let deadline: NIOLoopBound<ConnectionDeadline>
+    private let slot: NIOLoopBound<ConnectionSlot>
 
-    init(_ deadline: NIOLoopBound<ConnectionDeadline>) {
+    init(_ deadline: NIOLoopBound<ConnectionDeadline>, slot: NIOLoopBound<ConnectionSlot>) {
         self.deadline = deadline
+        self.slot = slot
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: deadline.value.requestPart(isHead: true, isEnd: false)
+        case .head(let head):
+            deadline.value.requestPart(isHead: true, isEnd: false)
+            // A stream leaves the ordinary connection cap; the stream caps count it instead.
+            if head.method == .get, NotificationRoutes.isStream(path: head.path ?? "") { slot.value.release() }
         case .body: deadline.value.requestPart(isHead: false, isEnd: false)
         case .end: deadline.value.requestPart(isHead: false, isEnd: true)
         }

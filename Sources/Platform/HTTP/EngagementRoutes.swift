@@ -9,12 +9,14 @@ struct EngagementRoutes: Sendable {
             let userID = try await api.auth.userID(request)
             try api.limiter.take(.like, userID: userID)
             let count = try await api.likes.like(userID: userID, postID: try PathID.require(context))
+            api.hub.foldSoon()
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(count, status: .created)
         }
         router.delete("/api/v1/posts/{id}/likes") { request, context in
             let userID = try await api.auth.userID(request)
             try await api.likes.unlike(userID: userID, postID: try PathID.require(context))
+            api.hub.foldSoon()
             api.feed.invalidate(reader: userID)
             return Response(status: .noContent)
         }
@@ -25,8 +27,16 @@ struct EngagementRoutes: Sendable {
             try api.limiter.take(.comment, userID: userID)
             try api.limiter.take(.commentOnPost, .post(postID))
             let comment = try await api.comments.add(userID: userID, postID: postID, text: body.text)
+            api.hub.foldSoon()
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(comment, status: .created)
+        }
+        router.delete("/api/v1/posts/{id}/comments/{comment_id}") { request, context in
+            let userID = try await api.auth.userID(request)
+            try await api.comments.delete(
+                userID: userID, postID: try PathID.require(context), commentID: try PathID.require(context, "comment_id"))
+            api.hub.foldSoon()
+            return Response(status: .noContent)
         }
         router.get("/api/v1/posts/{id}/comments") { request, context in
             let postID = try PathID.require(context)

@@ -16,12 +16,13 @@ struct GuardedHTTP1Channel: ServerChildChannel {
         // Failing the setup would surface as an error on the listening channel and stop the
         // accept loop; a connection past the cap is set up and closed at once instead.
         let admitted = connections.acquire()
+        let slot = NIOLoopBound(ConnectionSlot(connections, held: admitted), eventLoop: channel.eventLoop)
         if admitted {
-            channel.closeFuture.whenComplete { [connections] _ in connections.release() }
+            channel.closeFuture.whenComplete { _ in slot.value.release() }
         }
         let deadline = NIOLoopBound(ConnectionDeadline(channel: channel, timeouts: timeouts), eventLoop: channel.eventLoop)
         let inner = HTTP1Channel(
-            responder: responder, configuration: .init(additionalChannelHandlers: [RequestProgressWatcher(deadline)]))
+            responder: responder, configuration: .init(additionalChannelHandlers: [RequestProgressWatcher(deadline, slot: slot)]))
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(RequestStartWatcher(deadline))
         }.flatMap {

@@ -27,6 +27,10 @@ public struct HTTPAPI: Sendable {
     public let comments: CommentService
     /// The feed, including `fanOut(postID:)` for the `feed.fanout` job.
     public let feed: FeedService
+    /// Notifications: lists, read marks, stream tickets.
+    public let notifications: NotificationService
+    /// Live notifications and the notification folder: run `hub.run()` beside the server.
+    public let hub: NotificationHub
 
     let pool: DatabasePool
     let store: ObjectStore
@@ -58,9 +62,12 @@ public struct HTTPAPI: Sendable {
         users = UserService(pool: pool, configuration: configuration.social)
         posts = PostService(pool: pool, hooks: hooks)
         follows = FollowService(pool: pool, configuration: configuration.social)
-        likes = LikeService(pool: pool)
+        likes = LikeService(pool: pool, foldsCounts: configuration.notifications.foldsLikeCounts)
         comments = CommentService(pool: pool)
         feed = FeedService(pool: pool, configuration: configuration.social)
+        try configuration.notifications.validate()
+        notifications = NotificationService(pool: pool, configuration: configuration.notifications)
+        hub = NotificationHub(pool: pool, configuration: configuration.notifications, logger: logger)
         auth = BearerAuth(users: users)
         limiter = RateLimiter(configuration: configuration)
         connections = ConnectionCounter(limit: configuration.maximumConnections)
@@ -74,6 +81,7 @@ public struct HTTPAPI: Sendable {
         UserRoutes(api: self).register(on: router)
         PostRoutes(api: self).register(on: router)
         EngagementRoutes(api: self).register(on: router)
+        NotificationRoutes(api: self).register(on: router)
         MediaRoutes(api: self).register(on: router)
         OperationsRoutes(api: self).register(on: router)
         // Last: it wraps only the not-found responder (middleware applies to later routes).

@@ -22,6 +22,8 @@ public struct HTTPConfiguration: Sendable {
     public var maximumConnections: Int
     /// Follower threshold, timeline length, bcrypt cost.
     public var social: SocialConfiguration
+    /// Coalescing windows, stream caps and heartbeats, retention, like folding.
+    public var notifications = NotificationConfiguration()
     /// Per-user limits on uploads.
     public var uploadLimit: RateLimit
     /// Per-user limits on likes.

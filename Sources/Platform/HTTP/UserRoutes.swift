@@ -37,6 +37,7 @@ struct UserRoutes: Sendable {
             try api.limiter.take(.follow, userID: userID)
             let state = try await api.follows.follow(
                 follower: userID, followee: try PathID.require(context))
+            api.hub.foldSoon()
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(state)
         }
@@ -45,6 +46,7 @@ struct UserRoutes: Sendable {
             try api.limiter.take(.follow, userID: userID)
             let state = try await api.follows.unfollow(
                 follower: userID, followee: try PathID.require(context))
+            api.hub.foldSoon()
             api.feed.invalidate(reader: userID)
             return try JSONResponse.make(state)
         }

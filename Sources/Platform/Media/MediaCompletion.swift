@@ -37,6 +37,7 @@ public struct MediaCompletion: Sendable {
             try indexes.catchUp(on: connection)
             duplicate = try search.nearest(to: outcome, on: connection)
         }
+        try NotificationEvents.mediaFinished(mediaID: outcome.mediaID, ready: true, on: connection)
         let updated = try connection.query(
             try MediaQuery.markMediaReady.sql(),
             [
@@ -71,6 +72,7 @@ public struct MediaCompletion: Sendable {
 
     /// Records a permanent failure (bad or over-limit input) on the media row.
     public static func markFailed(mediaID: Int64, code: String, message: String, on connection: DatabaseConnection) throws {
+        try NotificationEvents.mediaFinished(mediaID: mediaID, ready: false, on: connection)
         try connection.query(try MediaQuery.markMediaFailed.sql(), [mediaID, code, message])
     }
 

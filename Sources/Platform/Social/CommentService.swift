@@ -23,11 +23,35 @@ public struct CommentService: Sendable {
         }
         return try await pool.transaction { connection in
             let updated = try connection.query(SocialQuery.addCommentCount, [postID])
-            guard !updated.isEmpty else { throw SocialError.notFound("post") }
+            guard let post = updated.first else { throw SocialError.notFound("post") }
             let rows = try connection.query(SocialQuery.insertComment, [postID, userID, text])
+            try NotificationEvents.record(
+                .comment, recipient: try post["user_id", as: Int64.self], actor: userID, postID: postID, on: connection)
+            try NotificationEvents.mentions(in: text, actor: userID, postID: postID, on: connection)
             return CommentView(
                 commentID: String(try rows[0]["id", as: Int64.self]), userID: String(userID), text: text,
                 createdAt: try rows[0]["created_at", as: Date.self])
+        }
+    }
+
+    /// Deletes a comment: its author or the post's author may. 404 when the comment is not on
+    /// that live post, 403 for anyone else. Its notifications (the comment, its mentions) are
+    /// retracted where not yet read.
+    public func delete(userID: Int64, postID: Int64, commentID: Int64) async throws {
+        try await pool.transaction { connection in
+            let found = try connection.query(SocialQuery.commentForDelete, [commentID, postID])
+            guard let row = found.first else { throw SocialError.notFound("comment") }
+            let commenter = try row["user_id", as: Int64.self]
+            let author = try row["author_id", as: Int64.self]
+            guard userID == commenter || userID == author else {
+                throw SocialError(.forbidden, "forbidden", "only the comment's or the post's author can delete it")
+            }
+            try connection.query(SocialQuery.deleteComment, [commentID])
+            try connection.query(SocialQuery.subtractCommentCount, [postID])
+            try NotificationEvents.record(
+                .comment, recipient: author, actor: commenter, postID: postID, retract: true, on: connection)
+            try NotificationEvents.mentions(
+                in: try row["text", as: String.self], actor: commenter, postID: postID, retract: true, on: connection)
         }
     }
 

@@ -29,6 +29,7 @@ public struct FollowService: Sendable {
                 throw SocialError(.conflict, "already_following", "you already follow this user")
             }
             try Self.adjustCounts(connection, follower: follower, followee: followee, by: 1)
+            try NotificationEvents.record(.follow, recipient: followee, actor: follower, postID: nil, on: connection)
             if try row["follower_count", as: Int64.self] + 1 < threshold {
                 try connection.query(SocialQuery.backfillTimeline, [follower, followee, backfill])
             }
@@ -49,6 +50,8 @@ public struct FollowService: Sendable {
                 return FollowState(following: false)
             }
             try Self.adjustCounts(connection, follower: follower, followee: followee, by: -1)
+            try NotificationEvents.record(
+                .follow, recipient: followee, actor: follower, postID: nil, retract: true, on: connection)
             try connection.query(SocialQuery.deleteAuthorFromTimeline, [follower, followee])
             return FollowState(following: false)
         }

@@ -63,6 +63,7 @@ public struct PostService: Sendable {
             let post = try connection.query(SocialQuery.insertPost, [userID, mediaID, caption])
             let postID = try post[0]["id", as: Int64.self]
             try connection.query(SocialQuery.addPostCount, [userID])
+            try NotificationEvents.mentions(in: caption, actor: userID, postID: postID, on: connection)
             if let key = idempotencyKey {
                 try connection.query(SocialQuery.insertPostIdempotency, [userID, key, postID])
             }

@@ -31,11 +31,17 @@ struct HTTPFixture {
         }
     }
 
+    /// `sharing` another fixture: a second daemon on the same database.
     static func make(
-        migrate: Bool = true, _ configure: (inout HTTPConfiguration) -> Void = { _ in }
+        migrate: Bool = true, sharing other: HTTPFixture? = nil, _ configure: (inout HTTPConfiguration) -> Void = { _ in }
     ) async throws -> HTTPFixture {
         let logger = Logger(label: "http-test")
-        let pool = try await TestCluster.shared().makePool(size: 4)
+        let pool =
+            if let other {
+                try DatabasePool(url: other.pool.configuration.url, size: 4, logger: logger)
+            } else {
+                try await TestCluster.shared().makePool(size: 4)
+            }
         if migrate { _ = try await Migrator(logger: logger).migrate(pool) }
         let root = NSTemporaryDirectory() + "mdhttp-" + UUID().uuidString.lowercased()
         let store = try ObjectStore(root: root + "/store")
@@ -76,8 +82,18 @@ struct HTTPFixture {
     }
 
     /// Runs `body` against the application served on a free local port, over a real socket.
+    /// The notification hub (listener, folder, heartbeats) runs beside it, listening before
+    /// `body` starts, as `serve` runs it.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await api.makeApplication().test(.live) { client in try await body(client) }
+        let hub = api.hub
+        let running = Task { await hub.run() }
+        defer { running.cancel() }
+        try await awaitCondition("the notification hub listens") { hub.isListening }
+        // The hub stops before the server: it ends open streams, which a graceful shutdown awaits.
+        try await api.makeApplication().test(.live) { client in
+            defer { running.cancel() }
+            try await body(client)
+        }
     }
 
     /// A post created through the service (no upload), its media marked ready the way a photo

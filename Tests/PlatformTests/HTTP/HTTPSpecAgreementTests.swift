@@ -20,7 +20,9 @@ struct HTTPSpecAgreementTests {
                 "9223372036854775807.1", "-9223372036854775808.1", "10000000000000000.5",
             ]
             for cursor in cursors {
-                for path in ["/api/v1/feed", "/api/v1/users/\(alice.id)/posts", "/api/v1/posts/\(postID)/comments"] {
+                for path in [
+                    "/api/v1/feed", "/api/v1/users/\(alice.id)/posts", "/api/v1/posts/\(postID)/comments", "/api/v1/notifications",
+                ] {
                     let response = try await client.send(.get, "\(path)?cursor=\(cursor)", token: alice.token)
                     #expect(response.status == .badRequest, "\(path) \(cursor)")
                     #expect(try response.errorCode() == "invalid_cursor")

@@ -2,8 +2,8 @@
 -- transaction.
 
 -- name: AddCommentCount
--- $1 post id. No row: unknown or deleted post.
-UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND NOT deleted RETURNING id;
+-- $1 post id. No row: unknown or deleted post. Returns the post's author (user_id).
+UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND NOT deleted RETURNING id, user_id;
 
 -- name: InsertComment
 -- $1 post id, $2 user id, $3 text.
@@ -16,3 +16,19 @@ SELECT id, user_id, text, created_at, (extract(epoch FROM created_at) * 1000000)
 FROM comments WHERE post_id = $1
   AND (created_at, id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
 ORDER BY created_at DESC, id DESC LIMIT $4;
+
+-- name: CommentForDelete
+-- $1 comment id, $2 post id. The comment (locked until commit) with its post's author; no
+-- row: no such comment on that live post.
+SELECT c.user_id, c.text, p.user_id AS author_id
+FROM comments c JOIN posts p ON p.id = c.post_id
+WHERE c.id = $1 AND c.post_id = $2 AND NOT p.deleted
+FOR UPDATE OF c;
+
+-- name: DeleteComment
+-- $1 comment id.
+DELETE FROM comments WHERE id = $1;
+
+-- name: SubtractCommentCount
+-- $1 post id.
+UPDATE posts SET comment_count = comment_count - 1 WHERE id = $1;

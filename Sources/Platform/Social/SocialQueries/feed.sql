@@ -67,7 +67,10 @@ ON CONFLICT (user_id) DO UPDATE SET built_at = now();
 -- for pgbench.
 WITH state AS (SELECT EXISTS (SELECT 1 FROM timeline_state WHERE user_id = $1::bigint) AS built)
 SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
-    SELECT p.id, p.user_id, u.username, p.caption, p.like_count, p.comment_count, p.created_at,
+    SELECT p.id, p.user_id, u.username, p.caption,
+           -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
+           p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
+           p.comment_count, p.created_at,
            (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
            m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
     FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id

@@ -1,18 +1,60 @@
--- Likes (LikeService): the likes row and posts.like_count change in one transaction.
-
--- name: AddLikeCount
--- $1 post id. No row: unknown or deleted post. The row lock taken here serialises concurrent
--- likes of one post.
-UPDATE posts SET like_count = like_count + 1 WHERE id = $1 AND NOT deleted RETURNING like_count;
+-- Likes (LikeService): the likes row, its ±1 in like_deltas and the notification event change in
+-- one transaction. posts.like_count is not touched here: LikeDeltaFolder folds the deltas in
+-- batches, so concurrent likers of one post never wait on its row lock (migration 0016).
 
 -- name: InsertLike
--- $1 user id, $2 post id. No row inserted: already liked.
-INSERT INTO likes (user_id, post_id) VALUES ($1, $2) ON CONFLICT DO NOTHING;
+-- $1 user id, $2 post id. No row: unknown or deleted post; inserted 0: already liked. The
+-- post's author comes back for the notification. The foreign key's share lock on the post row
+-- does not conflict with other likers' share locks.
+WITH post AS (SELECT id, user_id FROM posts WHERE id = $2 AND NOT deleted),
+inserted AS (
+    INSERT INTO likes (user_id, post_id) SELECT $1, id FROM post ON CONFLICT DO NOTHING RETURNING post_id
+)
+SELECT post.user_id AS author_id, (SELECT count(*) FROM inserted)::int8 AS inserted FROM post;
 
 -- name: DeleteLike
--- $1 user id, $2 post id. No row deleted: not liked.
-DELETE FROM likes WHERE user_id = $1 AND post_id = $2;
+-- $1 user id, $2 post id. No row: not liked. Returns the post's author, for the retraction.
+DELETE FROM likes l USING posts p
+WHERE l.user_id = $1 AND l.post_id = $2 AND p.id = l.post_id
+RETURNING p.user_id AS author_id;
 
--- name: SubtractLikeCount
--- $1 post id.
-UPDATE posts SET like_count = like_count - 1 WHERE id = $1;
+-- name: InsertLikeDelta
+-- $1 post id, $2 +1 or -1.
+INSERT INTO like_deltas (post_id, delta) VALUES ($1, $2);
+
+-- name: LikeWithDelta
+-- $1 user id, $2 post id. InsertLike and InsertLikeDelta in one statement (the folded path):
+-- no row: unknown or deleted post; inserted 0: already liked. Returns the post's author and
+-- the new count: the folded count plus the deltas not folded yet plus this like's.
+WITH post AS (SELECT id, user_id, like_count FROM posts WHERE id = $2 AND NOT deleted),
+inserted AS (
+    INSERT INTO likes (user_id, post_id) SELECT $1, id FROM post ON CONFLICT DO NOTHING RETURNING post_id
+),
+delta AS (INSERT INTO like_deltas (post_id, delta) SELECT post_id, 1 FROM inserted RETURNING delta)
+SELECT post.user_id AS author_id, (SELECT count(*) FROM inserted)::int8 AS inserted,
+       (post.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = post.id), 0)
+        + (SELECT count(*) FROM delta))::int8 AS like_count
+FROM post;
+
+-- name: TryLockLikeFold
+-- One folder at a time across daemons (a second one skips its pass): with one folder, a -1 can
+-- never be applied before the +1 it undoes, so like_count >= 0 holds. Held until commit.
+SELECT pg_try_advisory_xact_lock(hashtextextended('like_deltas', 16)) AS locked;
+
+-- name: FoldLikeDeltas
+-- $1 most delta rows to fold. Deletes the oldest deltas and adds their sum to each post's
+-- like_count: one UPDATE per post. Returns one row per post.
+WITH taken AS (
+    DELETE FROM like_deltas WHERE id IN (SELECT id FROM like_deltas ORDER BY id LIMIT $1)
+    RETURNING post_id, delta
+), sums AS (
+    SELECT post_id, sum(delta)::int8 AS delta, count(*)::int8 AS rows FROM taken GROUP BY post_id ORDER BY post_id
+)
+UPDATE posts p SET like_count = p.like_count + s.delta FROM sums s
+WHERE p.id = s.post_id
+RETURNING p.id, s.rows;
+
+-- name: AddLikeCount
+-- `--like-counts inline` only (the behaviour before like_deltas, kept to measure against):
+-- $1 post id, $2 +1 or -1. The row lock taken here serialises concurrent likes of one post.
+UPDATE posts SET like_count = like_count + $2::int8 WHERE id = $1 AND NOT deleted RETURNING like_count;

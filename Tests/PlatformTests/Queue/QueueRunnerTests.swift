@@ -154,7 +154,9 @@ struct QueueRunnerTests {
         let slowReason = Mutex<JobContext.CancellationReason?>(nil)
         let slowReturned = Countdown(1)
         let runner = try QueueRunner(
-            configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 2)], grace: .seconds(3)),
+            // The grace must cover the quick job's completion on a loaded machine (3 s did not,
+            // with the whole suite running); the slow job is released when it ends.
+            configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 2)], grace: .seconds(10)),
             handlers: [
                 "quick": { _, _ in
                     bothRunning.countDown()
@@ -369,7 +371,9 @@ struct QueueRunnerTests {
         let backlogMayGo = DispatchSemaphore(value: 0)
         let photoRan = Countdown(1)
         let runner = try QueueRunner(
-            configuration: fixture.runnerConfiguration(lanes: [.init("photo", threads: 1), .init("backlog", threads: 1)]),
+            // A grace long enough for the fresh job's completion to commit on a loaded machine.
+            configuration: fixture.runnerConfiguration(
+                lanes: [.init("photo", threads: 1), .init("backlog", threads: 1)], grace: .seconds(20)),
             handlers: [
                 "reprocess": { _, _ in
                     if !backlogBusy.isDone {

@@ -35,9 +35,10 @@ struct NotificationRoutes: Sendable {
             let body = try await JSONResponse.decode(ReadRequest.self, from: request)
             var upTo: Int64?
             if let text = body.upTo {
-                guard !text.isEmpty, text.utf8.count <= 19, text.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                guard !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) else {
                     throw SocialError(.invalid, "invalid_id", "up_to is a notification id (a string of digits)")
                 }
+                // Digits beyond any id (past Int64) mean every notification, as the spec says.
                 upTo = Int64(text) ?? Int64.max
             }
             return try JSONResponse.make(try await api.notifications.markRead(userID: userID, upTo: upTo))

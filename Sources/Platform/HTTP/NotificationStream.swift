@@ -57,7 +57,16 @@ struct NotificationStream: Sendable {
     static func lastEventID(_ request: Request) throws(SocialError) -> Int64? {
         let header = HTTPField.Name("Last-Event-ID").flatMap { request.headers[$0] }
         let query = request.uri.queryParameters.get("last_event_id").map { String($0) }
-        guard let text = header ?? query, !text.isEmpty else { return nil }
+        // Each one given is checked (an empty header does not excuse a malformed query); the
+        // header wins when both name a change.
+        let fromHeader = try changeNumber(header)
+        let fromQuery = try changeNumber(query)
+        return fromHeader ?? fromQuery
+    }
+
+    /// A `Last-Event-ID` value: nil when absent or empty, 400 unless 1-18 digits.
+    private static func changeNumber(_ text: String?) throws(SocialError) -> Int64? {
+        guard let text, !text.isEmpty else { return nil }
         guard text.utf8.count <= 18, text.utf8.allSatisfy({ (48...57).contains($0) }), let value = Int64(text) else {
             throw SocialError(.invalid, "invalid_last_event_id", "Last-Event-ID is the id of an event of this stream")
         }

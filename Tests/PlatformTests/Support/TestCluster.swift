@@ -33,9 +33,10 @@ final class TestCluster: Sendable {
         let directory = "/tmp/mdpg-\(UUID().uuidString.prefix(8).lowercased())"
         let port = Int.random(in: 20_000..<60_000)
         // Every suite runs in parallel against the shared cluster, each with its pools,
-        // listeners, heartbeats and completers: 200 connections ran out.
+        // listeners, heartbeats and completers (and the notification hubs': a listener and a
+        // folder each): 200 connections ran out, then 600 on a fresh machine.
         let postgres = EmbeddedPostgres(
-            directory: directory, port: port, ephemeral: true, maxConnections: 600,
+            directory: directory, port: port, ephemeral: true, maxConnections: 1000,
             logger: Logger(label: "test-cluster"))
         registerForCleanup(postgres)
         try postgres.start()

@@ -92,10 +92,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The composition root: configuration, CLI, services.
+        // The messages between serve and its worker children, and their framing: a target of its
+        // own so the fuzz binary can decode frames as the parent does.
+        .target(
+            name: "WorkerWire",
+            dependencies: ["Thumbnail", "Transcode"],
+            path: "Sources/MediaDaemon/WorkerWire",
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "MediaDaemon",
             dependencies: [
-                "Thumbnail", "Transcode", "Platform", "CSpawnShim", "CSeccomp",
+                "Thumbnail", "Transcode", "Platform", "WorkerWire", "CSpawnShim", "CSeccomp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -104,6 +111,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            exclude: ["WorkerWire"],
             swiftSettings: swiftSettings
         ),
 
@@ -115,7 +123,7 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "MediaDaemonFuzz",
-            dependencies: ["Thumbnail", "Transcode", "PlatformWire", "CAVCodec", "CAVUtil", "CFuzzDriver"],
+            dependencies: ["Thumbnail", "Transcode", "PlatformWire", "WorkerWire", "CAVCodec", "CAVUtil", "CFuzzDriver"],
             swiftSettings: swiftSettings,
             linkerSettings: fuzzLinkerSettings),
 
@@ -148,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaDaemonTests",
-            dependencies: ["MediaDaemon", "Platform", "Thumbnail"],
+            dependencies: ["MediaDaemon", "Platform", "Thumbnail", "WorkerWire"],
             swiftSettings: swiftSettings
         ),
     ]

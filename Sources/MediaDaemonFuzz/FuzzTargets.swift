@@ -2,6 +2,7 @@ import Foundation
 @testable import PlatformWire
 @testable import Thumbnail
 @testable import Transcode
+import WorkerWire
 
 /// Every fuzz target by name, each a thin adapter from libFuzzer's bytes to one parser entry
 /// point. When a parser moves or is merged, only its line here changes.
@@ -32,6 +33,12 @@ enum FuzzTargets {
         "object-key": objectKey,
         "byte-range": byteRange,
         "video-timestamps": TimestampFuzz.run,
+        // serve's decoder of what its (untrusted) worker children send.
+        "worker-message": { bytes in
+            guard let message = try? WorkerMessage(frame: Data(buffer: bytes)) else { return }
+            let again = try? WorkerMessage(frame: message.frame())
+            require(again == message, "a decoded worker message does not survive re-framing")
+        },
     ]
 
     /// Aborts the run (libFuzzer saves the input) when a property does not hold.

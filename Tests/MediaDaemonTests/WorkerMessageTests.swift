@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import MediaDaemon
+import Thumbnail
+import WorkerWire
 
 /// The serve ↔ worker frames: version byte, big-endian length, JSON; anything else is refused.
 @Suite("worker messages")

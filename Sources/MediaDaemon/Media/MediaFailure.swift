@@ -2,6 +2,7 @@ import Foundation
 import Platform
 import Thumbnail
 import Transcode
+import WorkerWire
 
 /// A media failure as the daemon acts on it: the code and message, and the one disposition the
 /// throwing module gave it (``FailureDisposition``). The worker turns it into a `JobFailure`,
@@ -37,6 +38,8 @@ struct MediaFailure: Error, Sendable, CustomStringConvertible {
         switch error {
         case let failure as MediaFailure:
             self = failure
+        case let error as WorkerFrameError:
+            self = .internalError(error.description)
         case let error as ThumbnailError:
             self.init(disposition: error.disposition, code: error.code.rawValue, message: error.message)
         case let error as TranscodeError:

@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import Platform
 import Thumbnail
+import WorkerWire
 
 /// Running a media job in a worker child, and what a child's death means for the job.
 extension MediaProcessor {

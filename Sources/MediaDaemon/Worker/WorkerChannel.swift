@@ -1,6 +1,7 @@
 import CSpawnShim
 import Foundation
 import Glibc
+import WorkerWire
 
 /// One end of the parent ↔ worker socketpair (`SOCK_SEQPACKET`: one frame per datagram, so a
 /// descriptor travels with exactly the message it belongs to).

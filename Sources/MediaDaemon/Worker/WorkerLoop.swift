@@ -4,6 +4,7 @@ import Glibc
 import Synchronization
 import Thumbnail
 import Transcode
+import WorkerWire
 
 /// A worker child's life (`mediadaemon worker`): receive a job, run its pipeline into the
 /// scratch directory, answer with the manifest or a sorted failure, wait for the next one.

@@ -1,6 +1,7 @@
 import CDispatch  // `struct stat` is attributed to CDispatch under MemberImportVisibility
 import Foundation
 import Glibc
+import WorkerWire
 
 extension WorkerPool {
     /// Runs the pipeline of `kind` (`photo` or `video`) on the file at `input` in a child: hands

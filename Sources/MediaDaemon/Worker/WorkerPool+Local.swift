@@ -1,6 +1,7 @@
 import Foundation
 import Thumbnail
 import Transcode
+import WorkerWire
 
 extension WorkerPool {
     /// `process --isolated`: runs the pipeline for the local file `input` in a worker child,

@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Platform
 import Synchronization
+import WorkerWire
 
 /// The worker children of `serve`: idle ones wait for the next job (libvips and FFmpeg stay
 /// initialised), a lane thread takes one for one job and gives it back.

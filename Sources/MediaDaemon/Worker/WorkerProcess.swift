@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import Glibc
 import Platform
+import WorkerWire
 
 /// One worker child as the parent sees it: its pid and the parent's end of the socketpair.
 ///

@@ -1,13 +1,12 @@
-import Foundation
-import Glibc
-import Thumbnail
-import Transcode
+public import Foundation
+public import Thumbnail
+public import Transcode
 
 /// One message between `serve` and a worker child (see `WorkerChannel` for the framing).
 ///
 /// Parent → child: `job` (the input travels beside it as a descriptor), `cancel`.
 /// Child → parent: `ready` once after start-up, `progress`, then one `result` or `failure` per job.
-enum WorkerMessage: Codable, Sendable, Equatable {
+public enum WorkerMessage: Codable, Sendable, Equatable {
     /// Start-up is over and the sandbox is in place: the child takes jobs.
     case ready
     case job(WorkerJob)
@@ -21,41 +20,50 @@ enum WorkerMessage: Codable, Sendable, Equatable {
 }
 
 /// A job handed to a child: which pipeline, its presets and where to write.
-struct WorkerJob: Codable, Sendable, Equatable {
+public struct WorkerJob: Codable, Sendable, Equatable {
     /// `photo` or `video`.
-    var kind: String
-    var photoPreset: PhotoPreset
-    var videoPreset: VideoPreset
+    public var kind: String
+    public var photoPreset: PhotoPreset
+    public var videoPreset: VideoPreset
     /// An empty directory the parent created; the child writes only here.
-    var scratchDirectory: String
+    public var scratchDirectory: String
+
+    /// A job for the `kind` pipeline, writing into `scratchDirectory`.
+    public init(kind: String, photoPreset: PhotoPreset, videoPreset: VideoPreset, scratchDirectory: String) {
+        (self.kind, self.photoPreset, self.videoPreset, self.scratchDirectory) = (kind, photoPreset, videoPreset, scratchDirectory)
+    }
 }
 
 /// A job the child finished without outputs: the child's `MediaFailure`, disposition included,
 /// so the parent acts on it exactly as on a failure in its own process.
-struct WorkerFailure: Codable, Sendable, Equatable {
-    var code: String
-    var message: String
-    var disposition: FailureDisposition
+public struct WorkerFailure: Codable, Sendable, Equatable {
+    public var code: String
+    public var message: String
+    public var disposition: FailureDisposition
 
-    init(_ failure: MediaFailure) {
-        (code, message, disposition) = (failure.code, failure.message, failure.disposition)
+    /// A failure with its code, message and disposition.
+    public init(code: String, message: String, disposition: FailureDisposition) {
+        (self.code, self.message, self.disposition) = (code, message, disposition)
     }
+}
 
-    /// The failure as the child sorted it.
-    var mediaFailure: MediaFailure { MediaFailure(disposition: disposition, code: code, message: message) }
+/// A frame that breaks the protocol (size, version, length, JSON): the other side is not
+/// speaking it, or not well.
+public struct WorkerFrameError: Error, Sendable, CustomStringConvertible {
+    public let description: String
 }
 
 extension WorkerMessage {
     /// The protocol version, the first byte of every frame.
-    static let version: UInt8 = 1
+    public static let version: UInt8 = 1
     /// The largest frame either side accepts (a video manifest is a few KiB).
-    static let maximumFrame = 1 << 20
+    public static let maximumFrame = 1 << 20
 
     /// `[version][UInt32 big-endian length][JSON]`.
-    func frame() throws -> Data {
+    public func frame() throws -> Data {
         let body = try JSONEncoder().encode(self)
         guard body.count + 5 <= Self.maximumFrame else {
-            throw MediaFailure.internalError("worker message of \(body.count) bytes exceeds the frame limit")
+            throw WorkerFrameError(description: "worker message of \(body.count) bytes exceeds the frame limit")
         }
         var frame = Data([Self.version])
         let length = UInt32(body.count)
@@ -66,18 +74,22 @@ extension WorkerMessage {
 
     /// Decodes one frame; throws on a wrong version, a length that disagrees with the frame,
     /// or a frame over `maximumFrame`.
-    init(frame: Data) throws {
+    public init(frame: Data) throws {
         let bytes = [UInt8](frame)
         guard bytes.count >= 5, bytes.count <= Self.maximumFrame else {
-            throw MediaFailure.internalError("worker frame of \(bytes.count) bytes is malformed")
+            throw WorkerFrameError(description: "worker frame of \(bytes.count) bytes is malformed")
         }
         guard bytes[0] == Self.version else {
-            throw MediaFailure.internalError("worker protocol version \(bytes[0]), expected \(Self.version)")
+            throw WorkerFrameError(description: "worker protocol version \(bytes[0]), expected \(Self.version)")
         }
         let length = Int(bytes[1]) << 24 | Int(bytes[2]) << 16 | Int(bytes[3]) << 8 | Int(bytes[4])
         guard length == bytes.count - 5 else {
-            throw MediaFailure.internalError("worker frame declares \(length) bytes, carries \(bytes.count - 5)")
+            throw WorkerFrameError(description: "worker frame declares \(length) bytes, carries \(bytes.count - 5)")
         }
-        self = try JSONDecoder().decode(WorkerMessage.self, from: Data(bytes[5...]))
+        do {
+            self = try JSONDecoder().decode(WorkerMessage.self, from: Data(bytes[5...]))
+        } catch {
+            throw WorkerFrameError(description: "worker frame's message does not decode: \(error)")
+        }
     }
 }

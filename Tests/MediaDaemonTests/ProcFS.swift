@@ -28,13 +28,43 @@ enum ProcFS {
 
     /// The pids whose parent is `pid`.
     static func children(of pid: pid_t) -> [pid_t] {
+        namedChildren(of: pid).map(\.pid)
+    }
+
+    /// The pids whose parent is `pid`, with their command names.
+    static func namedChildren(of pid: pid_t) -> [(pid: pid_t, name: String)] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { Int32($0) }.filter { candidate in
+        return entries.compactMap { Int32($0) }.compactMap { candidate in
             let stat = text("/proc/\(candidate)/stat")
-            guard let close = stat.lastIndex(of: ")") else { return false }
+            guard let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { return nil }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && Int32(fields[1]) == pid
+            guard fields.count > 1, Int32(fields[1]) == pid else { return nil }
+            return (candidate, String(stat[stat.index(after: open)..<close]))
         }
+    }
+
+    /// The `flags:` of descriptor `number` of `pid` (octal in /proc/<pid>/fdinfo), nil if closed.
+    static func descriptorFlags(of pid: pid_t, _ number: Int) -> Int? {
+        let line = text("/proc/\(pid)/fdinfo/\(number)").split(separator: "\n").first { $0.hasPrefix("flags:") }
+        return line.flatMap { Int($0.dropFirst("flags:".count).trimmingCharacters(in: .whitespaces), radix: 8) }
+    }
+
+    /// The inode of the TCP socket listening on `port` (from /proc/net/tcp: state 0A).
+    static func listeningInode(port: Int) -> String? {
+        let hexPort = String(format: ":%04X", port)
+        for line in text("/proc/net/tcp").split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 9, fields[1].hasSuffix(hexPort), fields[3] == "0A" else { continue }
+            return String(fields[9])
+        }
+        return nil
+    }
+
+    /// True when `pid` has exited (reaped, or a zombie its new parent has not reaped yet).
+    static func isGone(_ pid: pid_t) -> Bool {
+        let stat = text("/proc/\(pid)/stat")
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
     }
 
     /// The media worker children of a `serve` (`mediadaemon worker …`).

@@ -30,8 +30,8 @@ struct ServeClusterSupervisionTests {
         #expect(second != first)
 
         // The new postmaster, started while serve listens, holds nothing of serve's HTTP socket.
-        let inode = try #require(ServeHarness.listeningInode(port: port))
-        #expect(!ServeHarness.descriptors(of: second).values.contains("socket:[\(inode)]"))
+        let inode = try #require(ProcFS.listeningInode(port: port))
+        #expect(!ProcFS.descriptors(of: second).values.contains("socket:[\(inode)]"))
 
         // The pool reconnected and the queue runs: an upload is processed to the end.
         let upload = try await harness.curl(["-H", "Authorization: Bearer \(token)", "-F", "media=@\(photo)", base + "/api/v1/posts"])

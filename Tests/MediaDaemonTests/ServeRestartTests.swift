@@ -17,7 +17,7 @@ struct ServeRestartTests {
         let (daemon, port) = try await harness.start(unsetting: ["SWIFT_BACKTRACE"])
 
         // Started without the variable, serve runs with a non-interactive backtracer.
-        let environment = ServeHarness.proc("/proc/\(daemon.pid)/environ").split(separator: "\0")
+        let environment = ProcFS.text("/proc/\(daemon.pid)/environ").split(separator: "\0")
         let setting = try #require(environment.first { $0.hasPrefix("SWIFT_BACKTRACE=") }, "\(environment)")
         #expect(setting.contains("enable=yes") && setting.contains("interactive=no"), "\(setting)")
 
@@ -25,17 +25,17 @@ struct ServeRestartTests {
         // those of every other descriptor serve holds but its standard ones: PostgreSQL
         // connections, the cluster lock, NIO's event descriptors… (Hummingbird logs "listening"
         // just before serve marks them: wait for it.)
-        let inode = try #require(ServeHarness.listeningInode(port: port))
-        let held = ServeHarness.descriptors(of: daemon.pid)
+        let inode = try #require(ProcFS.listeningInode(port: port))
+        let held = ProcFS.descriptors(of: daemon.pid)
         let listener = try #require(held.first { $0.value == "socket:[\(inode)]" }?.key, "\(held)")
         func inheritable() -> [Int: String] {
-            ServeHarness.descriptors(of: daemon.pid).filter { number, _ in
-                guard number > 2, let flags = ServeHarness.descriptorFlags(of: daemon.pid, number) else { return false }
+            ProcFS.descriptors(of: daemon.pid).filter { number, _ in
+                guard number > 2, let flags = ProcFS.descriptorFlags(of: daemon.pid, number) else { return false }
                 return flags & 0o2000000 == 0
             }
         }
         #expect(await harness.eventually(within: 10) { inheritable().isEmpty }, "\(inheritable())")
-        #expect(ServeHarness.descriptorFlags(of: daemon.pid, listener).map { $0 & 0o2000000 != 0 } == true)
+        #expect(ProcFS.descriptorFlags(of: daemon.pid, listener).map { $0 & 0o2000000 != 0 } == true)
         #expect(held.values.contains { $0.hasSuffix("/pg/serve.lock") }, "\(held)")
 
         // A crash signal starts the runtime's backtracer as serve's child. Serve killed while it
@@ -44,7 +44,7 @@ struct ServeRestartTests {
         daemon.signal(SIGILL)
         var backtracer: pid_t?
         let spawned = await harness.eventually(within: 30) {
-            backtracer = ServeHarness.children(of: daemon.pid).first { $0.name == "swift-backtrace" }?.pid
+            backtracer = ProcFS.namedChildren(of: daemon.pid).first { $0.name == "swift-backtrace" }?.pid
             return backtracer != nil
         }
         #expect(spawned)
@@ -54,14 +54,14 @@ struct ServeRestartTests {
             if let postmaster = harness.postmaster() { kill(postmaster, SIGTERM) }
         }
         if let backtracer {
-            let arguments = ServeHarness.proc("/proc/\(backtracer)/cmdline").split(separator: "\0").map(String.init)
+            let arguments = ProcFS.text("/proc/\(backtracer)/cmdline").split(separator: "\0").map(String.init)
             #expect(arguments.contains("--interactive") && arguments.contains("false"), "\(arguments)")
-            #expect(!ServeHarness.descriptors(of: backtracer).values.contains("socket:[\(inode)]"))
+            #expect(!ProcFS.descriptors(of: backtracer).values.contains("socket:[\(inode)]"))
         }
         daemon.signal(SIGKILL)
-        #expect(await harness.eventually(within: 10) { ServeHarness.isGone(daemon.pid) })
+        #expect(await harness.eventually(within: 10) { ProcFS.isGone(daemon.pid) })
         // It does not outlive the crashed process: its launcher armed SIGKILL on that death.
-        if let backtracer { #expect(await harness.eventually(within: 5) { ServeHarness.isGone(backtracer) }) }
+        if let backtracer { #expect(await harness.eventually(within: 5) { ProcFS.isGone(backtracer) }) }
 
         let (again, againPort) = try await harness.start(port: port)
         #expect(againPort == port)

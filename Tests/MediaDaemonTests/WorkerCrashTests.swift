@@ -39,37 +39,6 @@ struct WorkerCrashTests {
         (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
     }
 
-    /// A /proc file's text (its size reads as 0, so read to the end).
-    private func proc(_ path: String) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? handle.close() }
-        return String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
-    }
-
-    /// Descriptor number → what it points to (`socket:[123]`, a path…) for process `pid`.
-    private func descriptors(of pid: pid_t) -> [Int: String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
-        var result: [Int: String] = [:]
-        for name in names {
-            guard let number = Int(name),
-                let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(name)")
-            else { continue }
-            result[number] = target
-        }
-        return result
-    }
-
-    /// The pids whose parent is `pid`.
-    private func children(of pid: pid_t) -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { Int32($0) }.filter { candidate in
-            let stat = proc("/proc/\(candidate)/stat")
-            guard let close = stat.lastIndex(of: ")") else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && Int32(fields[1]) == pid
-        }
-    }
-
     /// An image carrying the fault marker after its last byte (decoders ignore it).
     private func faultyImage() async throws -> String {
         let faulty = try await image("faulty.jpg", size: "640x480")
@@ -270,20 +239,20 @@ struct WorkerCrashTests {
         var workers: [pid_t] = []
         let started = ContinuousClock.now + .seconds(30)
         while workers.isEmpty, ContinuousClock.now < started {
-            workers = children(of: daemon.pid).filter { proc("/proc/\($0)/cmdline").split(separator: "\0").dropFirst().first == "worker" }
+            workers = ProcFS.workers(of: daemon.pid)
             if workers.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(!workers.isEmpty)
         for worker in workers {
-            let held = descriptors(of: worker)
+            let held = ProcFS.descriptors(of: worker)
             // 0–3 are the ones serve hands over; what else a child holds it opened itself (its
             // runtime's event descriptors), never a socket or file of serve's.
             #expect(held[3]?.hasPrefix("socket:") == true, "\(held)")
-            let serves = Set(descriptors(of: daemon.pid).values.filter { !$0.hasPrefix("anon_inode:") })
+            let serves = Set(ProcFS.descriptors(of: daemon.pid).values.filter { !$0.hasPrefix("anon_inode:") })
             let inherited = held.filter { $0.key > 3 && serves.contains($0.value) }
             #expect(inherited.isEmpty, "worker \(worker) holds serve's \(inherited) (all: \(held))")
             #expect(held.filter { $0.key > 3 && $0.value.hasPrefix("socket:") }.isEmpty, "\(held)")
-            let environment = proc("/proc/\(worker)/environ")
+            let environment = ProcFS.text("/proc/\(worker)/environ")
             let names = Set(environment.split(separator: "\0").map { String($0.prefix { $0 != "=" }) })
             // Scrubbed: none of serve's environment (HOME, DATABASE_URL…) reaches a child.
             #expect(names.isSubset(of: ["SWIFT_BACKTRACE", "LC_ALL", "PATH", "MEDIADAEMON_TEST_FAULT"]), "\(names)")
@@ -291,7 +260,7 @@ struct WorkerCrashTests {
             // A child still starting has not reached its sandbox yet: wait until its filter (the
             // last step, on every thread at once) is in place.
             let ready = ContinuousClock.now + .seconds(30)
-            while !proc("/proc/\(worker)/status").contains("Seccomp:\t2"), ContinuousClock.now < ready {
+            while !ProcFS.text("/proc/\(worker)/status").contains("Seccomp:\t2"), ContinuousClock.now < ready {
                 try await Task.sleep(for: .milliseconds(50))
             }
             // Every thread of the child (the main one included) is sandboxed: no capabilities, no
@@ -301,7 +270,7 @@ struct WorkerCrashTests {
             #expect(threads.contains("\(worker)"), "\(threads)")
             let nobody = try #require(getpwnam("nobody")).pointee
             for thread in threads {
-                let status = proc("/proc/\(worker)/task/\(thread)/status")
+                let status = ProcFS.text("/proc/\(worker)/task/\(thread)/status")
                 let fields = Dictionary(
                     status.split(separator: "\n").map { line in
                         (String(line.prefix { $0 != ":" }), line.drop { $0 != ":" }.dropFirst().split(whereSeparator: \.isWhitespace).map(String.init))

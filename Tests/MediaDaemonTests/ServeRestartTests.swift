@@ -43,8 +43,13 @@ struct ServeRestartTests {
         // holding whatever it inherited), and the port must be free at once: a new serve binds it.
         daemon.signal(SIGILL)
         var backtracer: pid_t?
-        let spawned = await harness.eventually(within: 30) {
-            backtracer = ProcFS.namedChildren(of: daemon.pid).first { $0.name == "swift-backtrace" }?.pid
+        // Named swift-backtrace once it runs the real one; before, it is serve's own executable
+        // started as `swift-backtrace` (the launcher), which a loaded machine may show for a while.
+        let spawned = await harness.eventually(within: 60) {
+            backtracer = ProcFS.namedChildren(of: daemon.pid).first { child in
+                child.name == "swift-backtrace"
+                    || ProcFS.text("/proc/\(child.pid)/cmdline").split(separator: "\0").first == "swift-backtrace"
+            }?.pid
             return backtracer != nil
         }
         #expect(spawned)

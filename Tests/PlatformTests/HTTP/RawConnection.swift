@@ -6,8 +6,9 @@ import Glibc
 final class RawConnection: @unchecked Sendable {
     private let fd: Int32
 
-    /// Connects to 127.0.0.1:`port`; reads give up after `readBound` (a failure bound only).
-    init(port: Int, readBound: Duration = .seconds(15)) throws {
+    /// Connects to 127.0.0.1:`port`; reads give up after `readBound` (a failure bound only: 15 s
+    /// was not enough with the whole suite loading a two-core machine).
+    init(port: Int, readBound: Duration = .seconds(60)) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var bound = timeval(tv_sec: Int(readBound.components.seconds), tv_usec: 0)

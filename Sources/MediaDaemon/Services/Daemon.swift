@@ -118,7 +118,12 @@ struct Daemon {
                 sweeper: try SessionSweeper(pool: pool, social: settings.http.social, logger: logger)),
         ]
         // Once listening: NIO opens its sockets and event loops without close-on-exec.
-        if settings.httpEnabled { services.append(api.makeApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) })) }
+        if settings.httpEnabled {
+            services.append(api.makeApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) }))
+            if let admin = api.makeAdminApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) }) {
+                services.append(admin)
+            }
+        }
         let notifications = settings.http.notifications
         services.append(
             NotificationServices(

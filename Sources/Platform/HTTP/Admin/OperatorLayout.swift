@@ -22,7 +22,7 @@ enum OperatorLayout {
             \(meta)<title>\(title) · MediaDaemon</title>
             <link rel="icon" href="/admin/assets/icon.svg"><link rel="stylesheet" href="/admin/assets/admin.css">
             <script src="/admin/assets/admin.js" defer></script></head>
-            <body\(live ? " data-live=\"overview\"" : "")><header><strong>MediaDaemon operator</strong>\(navigation)</header>
+            <body\(live ? Markup(" data-live=\"overview\"") : Markup(""))><header><strong>MediaDaemon operator</strong>\(navigation)</header>
             <main><p id="status" role="status"></p>\(body)</main></body></html>
             """
         return html(document.text)
@@ -46,10 +46,10 @@ enum OperatorLayout {
         return headers
     }
 
-    /// A time as the page shows it (UTC, to the second).
+    /// A time as the page shows it (ISO 8601, UTC, to the second).
     static func time(_ date: Date?) -> String {
         guard let date else { return "-" }
-        return date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.colon))
+        return date.formatted(.iso8601)
     }
 
     /// Seconds as "42 s" or "7 min".

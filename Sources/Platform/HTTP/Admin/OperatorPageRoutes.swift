@@ -90,7 +90,14 @@ struct OperatorPageRoutes: Sendable {
             response.status = .forbidden
             return response
         }
-        return OperatorLayout.page(title: title, csrf: principal.csrfToken, live: live, try await render(principal))
+        do {
+            return OperatorLayout.page(title: title, csrf: principal.csrfToken, live: live, try await render(principal))
+        } catch let error as SocialError where error.kind == .notFound || error.kind == .invalid {
+            let body: Markup = "<section><h1>\(error.kind == .notFound ? "Not found" : "Bad request")</h1><p>\(error.message)</p></section>"
+            var response = OperatorLayout.page(title: "Error", csrf: principal.csrfToken, body)
+            response.status = APIErrorMiddleware<APIRequestContext>.status(error.kind)
+            return response
+        }
     }
 
     private func logIn(_ request: Request, _ context: APIRequestContext) async throws -> Response {

@@ -3,3 +3,8 @@
 -- operator request (UserService.isOperator), so a revocation holds at once on every daemon.
 -- Additive: an older daemon ignores the column.
 ALTER TABLE users ADD COLUMN is_operator boolean NOT NULL DEFAULT false;
+
+-- The operator page lists dead jobs newest first (filtered by lane, kind, error code): dead jobs
+-- are few among many finished ones, so without this the planner reads the whole table for them.
+-- Small (only dead rows) and touched only when a job dies or is retried.
+CREATE INDEX jobs_dead_idx ON jobs (id) WHERE state = 'dead';

@@ -16,9 +16,14 @@ struct OperatorPageRoutes: Sendable {
     }
 
     func register(on router: Router<APIRequestContext>) {
-        router.get("/admin/assets/admin.css") { _, _ in asset(OperatorAssets.css, type: "text/css; charset=utf-8") }
-        router.get("/admin/assets/admin.js") { _, _ in asset(OperatorAssets.script, type: "text/javascript; charset=utf-8") }
-        router.get("/admin/assets/icon.svg") { _, _ in asset(OperatorAssets.icon, type: "image/svg+xml") }
+        router.get("/admin/assets/{name}") { _, context in
+            switch context.parameters.get("name") {
+            case "admin.css": asset(OperatorAssets.css, type: "text/css; charset=utf-8")
+            case "admin.js": asset(OperatorAssets.script, type: "text/javascript; charset=utf-8")
+            case "icon.svg": asset(OperatorAssets.icon, type: "image/svg+xml")
+            default: throw SocialError.notFound("asset")
+            }
+        }
         router.get("/admin/login") { _, _ in loginPage(message: nil, status: .ok) }
         router.post("/admin/login") { request, context in try await logIn(request, context) }
         router.post("/admin/logout") { request, _ in

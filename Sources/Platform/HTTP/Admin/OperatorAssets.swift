@@ -13,7 +13,7 @@ enum OperatorAssets {
         h1 { font-size: 1.3rem; margin: 0 0 .8rem; } h2 { font-size: 1.05rem; margin: 0 0 .6rem; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-        th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+        th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
         th { color: var(--muted); font-weight: 600; font-size: .85rem; }
         .ok { color: var(--ok); } .bad { color: var(--bad); } .muted { color: var(--muted); }
         .mono { font-family: ui-monospace, monospace; font-size: .85rem; word-break: break-all; }

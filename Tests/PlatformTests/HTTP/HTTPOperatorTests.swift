@@ -99,4 +99,32 @@ struct HTTPOperatorTests {
             #expect(try await client.send(.get, "/admin/api/jobs/999999", token: Self.token).status == .notFound)
         }
     }
+
+    @Test("a video's page plays its 360 rung under its poster; a near-duplicate shows beside its original")
+    func mediaPages() async throws {
+        let fixture = try await HTTPFixture.make { $0.operatorToken = Self.token }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let golden = try String(contentsOf: root.appendingPathComponent("fixtures/expected/no-audio.mp4.json"), encoding: .utf8)
+        let insert = """
+            INSERT INTO media (sha256, kind, status, original_key, bytes, manifest, duplicate_of, duplicate_distance)
+            VALUES ($1, 'video', 'ready', 'originals/x', 1, $2::jsonb, $3, $4) RETURNING id
+            """
+        let original = try await fixture.pool.query(insert, [String(repeating: "a", count: 64), golden, nil, nil])[0]["id", as: Int64.self]
+        let copy = try await fixture.pool.query(insert, [String(repeating: "b", count: 64), golden, original, 3])[0]["id", as: Int64.self]
+        try await fixture.test { client in
+            let page = try await client.send(.get, "/admin/media/\(copy)", token: Self.token)
+            #expect(page.status == .ok)
+            // The manifest has no store_prefix, so its paths sit right under media/<id>/.
+            #expect(page.text.contains("<video"))
+            #expect(page.text.contains("src=\"/media/media/\(copy)/360.mp4\""))
+            #expect(page.text.contains("poster=\"/media/media/\(copy)/poster/640.jpg\""))
+            #expect(page.text.contains("src=\"/media/media/\(copy)/poster/150.jpg\""))
+            #expect(page.text.contains("src=\"/media/media/\(original)/poster/150.jpg\""))
+            #expect(page.text.contains("distance 3"))
+            let json = try await client.send(.get, "/admin/api/media/\(copy)", token: Self.token).object()
+            let original = try #require(json["duplicate_of_media"] as? [String: Any])
+            #expect(original["thumbnail_url"] as? String == "/media/media/\(original["id"] as? Int64 ?? 0)/poster/150.jpg")
+        }
+    }
 }

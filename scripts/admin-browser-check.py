@@ -19,6 +19,7 @@ os.environ["SE_OFFLINE"] = "true"
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -50,9 +51,15 @@ def severe(driver):
     return [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
 
 
-def confirm(driver):
+def act(driver, button):
+    """Clicks an action's button, accepts its confirmation and waits for the reload that
+    follows the action's success (a new document, without the mark set on this one)."""
+    driver.execute_script("window.mdBefore = true")
+    button.click()
     WebDriverWait(driver, 10).until(EC.alert_is_present())
     driver.switch_to.alert.accept()
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return window.mdBefore === undefined && document.readyState === 'complete'"))
 
 
 def shoot(driver, name):
@@ -91,8 +98,7 @@ try:
     driver.get(base + "/admin/jobs?state=dead")
     rows = driver.find_elements(By.CSS_SELECTOR, f'tr[data-job="{job_id}"]')
     report("failing_job_listed", rows and "bad_input" in rows[0].text, rows[0].text if rows else "no row")
-    rows[0].find_element(By.CSS_SELECTOR, "button.retry").click()
-    confirm(driver)
+    act(driver, rows[0].find_element(By.CSS_SELECTOR, "button.retry"))
 
     def succeeded(d):
         d.get(f"{base}/admin/jobs/{job_id}")
@@ -103,10 +109,7 @@ try:
     shoot(driver, "job")
 
     driver.get(base + "/admin/failures")
-    table = driver.find_element(By.ID, "quarantine")
-    table.find_element(By.XPATH, f'.//tr[contains(., "{key}")]//button').click()
-    confirm(driver)
-    wait.until(EC.staleness_of(table))  # the page reloads once the lift is done
+    act(driver, driver.find_element(By.XPATH, f'//table[@id="quarantine"]//tr[contains(., "{key}")]//button'))
     wait.until(lambda d: key not in d.find_element(By.ID, "quarantine").text)
     report("quarantine_lifted", True, key)
 
@@ -123,6 +126,6 @@ try:
     caught = [entry for entry in severe(driver) if "control error" in entry.get("message", "")]
     report("control_error_caught", caught, caught)
 except Exception as error:  # a failed step is a failed check the Swift test names
-    report("exception", False, repr(error))
+    report("exception", False, f"{type(error).__name__}: {getattr(error, 'msg', None) or error}")
 finally:
     driver.quit()

@@ -8,3 +8,13 @@ ALTER TABLE users ADD COLUMN is_operator boolean NOT NULL DEFAULT false;
 -- are few among many finished ones, so without this the planner reads the whole table for them.
 -- Small (only dead rows) and touched only when a job dies or is retried.
 CREATE INDEX jobs_dead_idx ON jobs (id) WHERE state = 'dead';
+
+-- The daemons running queue workers, for the operator page's "workers online": each runner
+-- records itself at start and every 15 s (seen_at) and deletes its row when it stops; a row not
+-- seen for a minute is a daemon that died (the page leaves it out; a day later it is deleted).
+CREATE TABLE queue_daemons (
+    owner      text        PRIMARY KEY CHECK (owner <> ''),
+    lanes      text        NOT NULL,
+    started_at timestamptz NOT NULL DEFAULT now(),
+    seen_at    timestamptz NOT NULL DEFAULT now()
+);

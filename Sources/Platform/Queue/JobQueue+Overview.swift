@@ -56,14 +56,15 @@ extension JobQueue {
         }
     }
 
-    /// The daemons (lease owners) running jobs now, with their lanes, job count and newest
-    /// heartbeat. A daemon running nothing holds no lease and is not listed.
-    public func runningOwners() async throws -> [QueueOwner] {
-        try await pool.query(try QueueQuery.runningOwners.sql()).map {
+    /// The daemons running queue workers (seen within `window`), and any other lease owner
+    /// holding running jobs, with their lanes, job count and newest sign of life.
+    public func daemons(window: Duration = .seconds(60)) async throws -> [QueueOwner] {
+        try await pool.query(try QueueQuery.queueDaemons.sql(), [window.queueSeconds]).map {
             QueueOwner(
                 owner: try $0.decode(column: "owner"),
                 lanes: try $0.decode(String.self, column: "lanes").split(separator: ",").map(String.init),
-                running: try $0.decode(column: "running"), lastHeartbeat: try $0.decode(column: "last_heartbeat"))
+                running: try $0.decode(column: "running"), lastHeartbeat: try $0.decode(column: "last_heartbeat"),
+                startedAt: try $0.decode(column: "started_at"))
         }
     }
 }
@@ -101,10 +102,15 @@ public struct FailureCount: Sendable, Hashable, Codable {
     public var lastAt: Date
 }
 
-/// A daemon holding leases: its owner id (see `QueueRunner.Configuration.owner`).
+/// A daemon running queue workers: its owner id (see `QueueRunner.Configuration.owner`).
 public struct QueueOwner: Sendable, Hashable, Codable {
     public var owner: String
+    /// Its lanes with their threads (`photo×4`), or for a daemon known only by its running jobs,
+    /// those jobs' lanes.
     public var lanes: [String]
     public var running: Int
+    /// Its newest presence record or job heartbeat.
     public var lastHeartbeat: Date?
+    /// When its runner started (nil for a daemon known only by its running jobs).
+    public var startedAt: Date?
 }

@@ -33,7 +33,9 @@ public enum QueueQuery: String, NamedQuery {
     case countFinishedJobs = "CountFinishedJobs"
     case jobsPerMinute = "JobsPerMinute"
     case failureCodes = "FailureCodes"
-    case runningOwners = "RunningOwners"
+    case queueDaemons = "QueueDaemons"
+    case recordPresence = "RecordPresence"
+    case forgetPresence = "ForgetPresence"
     case databaseHealth = "DatabaseHealth"
 
     /// The statement's text. Throws `DatabaseError` `.queryMissing` when the bundled files lack it.

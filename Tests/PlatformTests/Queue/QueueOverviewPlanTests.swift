@@ -51,7 +51,7 @@ struct QueueOverviewPlanTests {
             (.countFinishedJobs, "(3600)"),
             (.jobsPerMinute, "(60)"),
             (.failureCodes, "(86400)"),
-            (.runningOwners, ""),
+            (.queueDaemons, "(60)"),
             (.listJobs, "(NULL, NULL, NULL, 50, NULL, NULL, NULL)"),
             (.listJobs, "('dead', NULL, 'photo', 50, 'bad_input', NULL, NULL)"),
             (.listJobs, "(NULL, NULL, NULL, 50, NULL, 'poison', NULL)"),
@@ -80,7 +80,7 @@ struct QueueOverviewPlanTests {
         #expect(codes.map(\.jobs) == [30, 10])
         #expect(codes.first?.inputs == 1)
 
-        let owners = try await fixture.queue.runningOwners()
+        let owners = try await fixture.queue.daemons()
         #expect(owners.map(\.owner) == ["w1"])
         #expect(owners.first?.running == 7)
         #expect(owners.first?.lanes == ["photo"])
@@ -91,6 +91,25 @@ struct QueueOverviewPlanTests {
         #expect(stalled.count == 10)
         #expect(try await fixture.queue.retryDead(matching: JobFilter(errorCode: "stalled")) == 10)
         #expect(try await fixture.queue.list(JobFilter(state: .dead), limit: 100).count == 30)
+        await fixture.close()
+    }
+
+    @Test func aRunningRunnerIsOnlineWhileIdleAndGoneAfterItStops() async throws {
+        let fixture = try await QueueFixture.make()
+        let runner = try QueueRunner(
+            configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 2)], owner: "presence-test"),
+            handlers: [:], logger: fixture.logger)
+        let task = Task { try await runner.run() }
+        try await awaitCondition("the runner records itself") {
+            try await fixture.queue.daemons().map(\.owner) == ["presence-test"]
+        }
+        let online = try #require(try await fixture.queue.daemons().first)
+        #expect(online.lanes == ["default×2"])
+        #expect(online.running == 0)
+        #expect(online.startedAt != nil)
+        runner.shutdown()
+        try await task.value
+        #expect(try await fixture.queue.daemons().isEmpty)
         await fixture.close()
     }
 

@@ -18,7 +18,7 @@ struct OperatorConsole: Sendable {
         let store = library.store
         return OperatorOverview(
             generatedAt: Date(), lanes: try await queue.laneActivity(), throughput: try await queue.throughput(minutes: 60),
-            workers: try await queue.runningOwners(), database: await DatabaseHealth.check(queue.pool, migrator: migrator),
+            workers: try await queue.daemons(window: QueueRunner.presenceInterval * 4), database: await DatabaseHealth.check(queue.pool, migrator: migrator),
             store: try await Blocking.run { store.health() })
     }
 

@@ -31,7 +31,7 @@ enum OperatorPages {
             <img id="chart" class="chart" src="/admin/chart.svg" alt="jobs per minute over the last hour" width="600" height="140"></section>
             <section><h2>Running jobs</h2><div class="scroll"><table id="running"><thead><tr><th>job</th><th>kind</th><th>lane</th>\
             <th>progress</th></tr></thead><tbody>\(running.map(runningRow))</tbody></table></div></section>
-            <section><h2>Workers online</h2><p class="muted">Daemons holding leases now (a daemon with nothing running is not listed).</p>\
+            <section><h2>Workers online</h2><p class="muted">Daemons running queue workers, seen in the last minute, with their lanes and threads.</p>\
             <div class="scroll"><table id="workers"><thead><tr><th>owner</th><th>lanes</th><th>running</th><th>last heartbeat</th></tr>\
             </thead><tbody>\(workers)</tbody></table></div></section>
             <section><h2>Health</h2><div class="scroll"><table><tbody>

@@ -57,14 +57,24 @@ WHERE state IN ('succeeded', 'dead', 'cancelled') AND state = 'dead'
 GROUP BY 1
 ORDER BY jobs DESC, code;
 
--- name: RunningOwners
--- The daemons holding jobs now: per lease owner, its lanes (comma-separated), how many jobs it
--- runs and its newest heartbeat. A daemon with nothing running holds no row and is not listed.
-SELECT lease_owner AS owner, string_agg(DISTINCT lane, ',' ORDER BY lane) AS lanes, count(*) AS running,
-       max(heartbeat_at) AS last_heartbeat
-FROM jobs WHERE state = 'running'
-GROUP BY lease_owner
-ORDER BY lease_owner;
+-- name: QueueDaemons
+-- $1 seconds: the daemons seen in the last $1 seconds (queue_daemons) and any other lease owner
+-- holding running jobs (a daemon older than the table), with their lanes (comma-separated),
+-- how many jobs each runs, and the newest sign of life (its presence or a job's heartbeat).
+WITH running AS (
+    SELECT lease_owner AS owner, string_agg(DISTINCT lane, ',' ORDER BY lane) AS lanes, count(*) AS running,
+           max(heartbeat_at) AS last_heartbeat
+    FROM jobs WHERE state = 'running'
+    GROUP BY lease_owner
+), seen AS (
+    SELECT owner, lanes, started_at, seen_at FROM queue_daemons
+    WHERE seen_at > now() - make_interval(secs => $1::float8)
+)
+SELECT coalesce(seen.owner, running.owner) AS owner, coalesce(seen.lanes, running.lanes) AS lanes,
+       coalesce(running.running, 0) AS running, greatest(seen.seen_at, running.last_heartbeat) AS last_heartbeat,
+       seen.started_at
+FROM seen FULL JOIN running ON running.owner = seen.owner
+ORDER BY 1;
 
 -- name: DatabaseHealth
 -- The server's version, this database's size in bytes and its open connections.

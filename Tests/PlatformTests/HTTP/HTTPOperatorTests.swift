@@ -53,12 +53,12 @@ struct HTTPOperatorTests {
             #expect(page.status == .ok)
             let csrf = try #require(page.text.firstMatch(of: /name="csrf-token" content="([0-9a-f]{64})"/)?.1)
 
-            let forged = try await client.send(.post, "/admin/api/jobs/retry", headers: [.cookie: cookie])
+            let forged = try await client.send(.post, "/admin/api/dead-jobs/retry", headers: [.cookie: cookie])
             #expect(forged.status == .forbidden)
             #expect(try forged.errorCode() == "csrf_failed")
             var headers: HTTPFields = [.cookie: cookie]
             headers[try #require(HTTPField.Name("X-CSRF-Token"))] = String(csrf)
-            #expect(try await client.send(.post, "/admin/api/jobs/retry", headers: headers).status == .ok)
+            #expect(try await client.send(.post, "/admin/api/dead-jobs/retry", headers: headers).status == .ok)
 
             let wrong = try await client.executeRequest(
                 uri: "/admin/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],

@@ -29,7 +29,7 @@ struct OperatorAPIRoutes: Sendable {
                 before: try OperatorParameters.before(request))
             return try JSONResponse.make(jobs)
         }
-        router.post("/admin/api/jobs/retry") { request, _ in
+        router.post("/admin/api/dead-jobs/retry") { request, _ in
             _ = try await auth.writer(request)
             var filter = try OperatorParameters.filter(request)
             filter.state = .dead

@@ -23,7 +23,7 @@ extension OperatorPages {
         var bulk: Markup = ""
         if filter.state == .dead {
             bulk = """
-                <form data-api="/admin/api/jobs/retry" data-confirm="Retry every dead job matching these filters?">\
+                <form data-api="/admin/api/dead-jobs/retry" data-confirm="Retry every dead job matching these filters?">\
                 <input type="hidden" name="lane" value="\(filter.lane ?? "")"><input type="hidden" name="kind" value="\(filter.kind ?? "")">\
                 <input type="hidden" name="code" value="\(filter.errorCode ?? "")">\
                 <input type="hidden" name="content_key" value="\(filter.contentKey ?? "")">\

@@ -2,7 +2,8 @@ import Hummingbird
 
 /// The operator API's query parameters, checked: a bad value is 400, never a silent default.
 enum OperatorParameters {
-    /// `state`, `kind`, `lane`, `code`, `content_key` (empty = absent).
+    /// `state`, `kind`, `lane`, `code`, `content_key` (empty = absent: the filter form sends
+    /// its empty fields).
     static func filter(_ request: Request) throws -> JobFilter {
         let query = request.uri.queryParameters
         func text(_ name: String) -> String? {
@@ -21,7 +22,7 @@ enum OperatorParameters {
         return filter
     }
 
-    /// `limit`, 1 to 500 (default 50).
+    /// `limit`, 1 to 500 (default 50). Numbers, unlike the filters, are never empty.
     static func limit(_ request: Request) throws -> Int {
         try integer(request, "limit", in: 1...500) ?? 50
     }
@@ -38,7 +39,7 @@ enum OperatorParameters {
 
     /// `status` of media: processing, ready, failed or deleted.
     static func mediaStatus(_ request: Request) throws -> String? {
-        guard let status = request.uri.queryParameters.get("status"), !status.isEmpty else { return nil }
+        guard let status = request.uri.queryParameters.get("status") else { return nil }
         guard ["processing", "ready", "failed", "deleted"].contains(status) else {
             throw SocialError(.invalid, "invalid_status", "status must be processing, ready, failed or deleted")
         }
@@ -46,7 +47,7 @@ enum OperatorParameters {
     }
 
     private static func integer<T: FixedWidthInteger>(_ request: Request, _ name: String, in range: ClosedRange<T>) throws -> T? {
-        guard let text = request.uri.queryParameters.get(name), !text.isEmpty else { return nil }
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
         guard let value = T(String(text)), range.contains(value) else {
             throw SocialError(.invalid, "invalid_\(name)", "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }

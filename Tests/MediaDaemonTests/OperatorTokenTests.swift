@@ -6,7 +6,7 @@ import Testing
 #endif
 
 /// The operator token's sources (a file only its owner can read, or the environment; never a
-/// flag's value) and `--admin-port`.
+/// flag's value), `--admin-port`, and the `users` command that grants the role.
 @Suite("serve: operator token and admin port")
 struct OperatorTokenTests {
     private static func scratch() throws -> URL {
@@ -37,6 +37,16 @@ struct OperatorTokenTests {
             environment: ["MEDIADAEMON_OPERATOR_TOKEN": "short"])
         #expect(result.status == 64, "a usage error: \(result.stderr)")
         #expect(result.stderr.contains("at least 16 characters"), "\(result.stderr)")
+    }
+
+    @Test func grantingTheOperatorRoleToAnUnknownUserFails() async throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await DaemonProcess.run(
+            ["users", "grant-operator", "nobody_here", "--data", directory.appendingPathComponent("state").path],
+            directory: directory)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("no user nobody_here"), "\(result.stderr)")
     }
 
     @Test func theAdminPortServesTheOperatorPageAndTheAPIPortNoLonger() async throws {

@@ -15,6 +15,8 @@ CREATE INDEX jobs_dead_idx ON jobs (id) WHERE state = 'dead';
 CREATE TABLE queue_daemons (
     owner      text        PRIMARY KEY CHECK (owner <> ''),
     lanes      text        NOT NULL,
+    -- What else the daemon says of itself (serve: its media worker children and their crashes).
+    detail     text,
     started_at timestamptz NOT NULL DEFAULT now(),
     seen_at    timestamptz NOT NULL DEFAULT now()
 );

@@ -64,7 +64,7 @@ extension JobQueue {
                 owner: try $0.decode(column: "owner"),
                 lanes: try $0.decode(String.self, column: "lanes").split(separator: ",").map(String.init),
                 running: try $0.decode(column: "running"), lastHeartbeat: try $0.decode(column: "last_heartbeat"),
-                startedAt: try $0.decode(column: "started_at"))
+                startedAt: try $0.decode(column: "started_at"), detail: try $0.decode(column: "detail"))
         }
     }
 }
@@ -113,4 +113,6 @@ public struct QueueOwner: Sendable, Hashable, Codable {
     public var lastHeartbeat: Date?
     /// When its runner started (nil for a daemon known only by its running jobs).
     public var startedAt: Date?
+    /// What the daemon says of itself (`QueueRunner.Configuration.presenceDetail`).
+    public var detail: String?
 }

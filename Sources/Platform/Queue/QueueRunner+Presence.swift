@@ -27,7 +27,8 @@ extension QueueRunner {
     private func recordPresence(_ pool: DatabasePool) async {
         let lanes = configuration.lanes.map { "\($0.name)×\($0.threads)" }.joined(separator: ",")
         do {
-            try await pool.query(try QueueQuery.recordPresence.sql(), [configuration.owner, lanes])
+            try await pool.query(
+                try QueueQuery.recordPresence.sql(), [configuration.owner, lanes, configuration.presenceDetail?()])
         } catch {
             // Only the operator page reads it: the queue runs on without.
             logger.warning("could not record this daemon's presence", metadata: ["error": "\(error)"])

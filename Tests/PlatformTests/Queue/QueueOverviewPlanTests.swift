@@ -96,9 +96,9 @@ struct QueueOverviewPlanTests {
 
     @Test func aRunningRunnerIsOnlineWhileIdleAndGoneAfterItStops() async throws {
         let fixture = try await QueueFixture.make()
-        let runner = try QueueRunner(
-            configuration: fixture.runnerConfiguration(lanes: [.init("default", threads: 2)], owner: "presence-test"),
-            handlers: [:], logger: fixture.logger)
+        var configuration = fixture.runnerConfiguration(lanes: [.init("default", threads: 2)], owner: "presence-test")
+        configuration.presenceDetail = { "children: none" }
+        let runner = try QueueRunner(configuration: configuration, handlers: [:], logger: fixture.logger)
         let task = Task { try await runner.run() }
         try await awaitCondition("the runner records itself") {
             try await fixture.queue.daemons().map(\.owner) == ["presence-test"]
@@ -107,6 +107,7 @@ struct QueueOverviewPlanTests {
         #expect(online.lanes == ["default×2"])
         #expect(online.running == 0)
         #expect(online.startedAt != nil)
+        #expect(online.detail == "children: none")
         runner.shutdown()
         try await task.value
         #expect(try await fixture.queue.daemons().isEmpty)

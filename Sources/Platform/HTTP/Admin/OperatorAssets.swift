@@ -84,6 +84,7 @@ enum OperatorAssets {
               const row = workers.insertRow();
               cell(row, worker.owner, 'mono'); cell(row, worker.lanes.join(', ')); cell(row, worker.running);
               cell(row, worker.last_heartbeat ? new Date(worker.last_heartbeat).toLocaleTimeString() : '-');
+              cell(row, worker.detail || '', 'hide-narrow');
             }
             document.getElementById('updated').textContent = new Date(data.generated_at).toLocaleTimeString();
           }

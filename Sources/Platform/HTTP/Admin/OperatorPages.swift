@@ -13,7 +13,7 @@ enum OperatorPages {
         let workers: [Markup] = overview.workers.map { worker in
             """
             <tr><td class="mono">\(worker.owner)</td><td>\(worker.lanes.joined(separator: ", "))</td><td>\(worker.running)</td>\
-            <td>\(OperatorLayout.time(worker.lastHeartbeat))</td></tr>
+            <td>\(OperatorLayout.time(worker.lastHeartbeat))</td><td class="hide-narrow">\(worker.detail ?? "")</td></tr>
             """
         }
         let database = overview.database
@@ -32,7 +32,7 @@ enum OperatorPages {
             <section><h2>Running jobs</h2><div class="scroll"><table id="running"><thead><tr><th>job</th><th>kind</th><th>lane</th>\
             <th>progress</th></tr></thead><tbody>\(running.map(runningRow))</tbody></table></div></section>
             <section><h2>Workers online</h2><p class="muted">Daemons running queue workers, seen in the last minute, with their lanes and threads.</p>\
-            <div class="scroll"><table id="workers"><thead><tr><th>owner</th><th>lanes</th><th>running</th><th>last heartbeat</th></tr>\
+            <div class="scroll"><table id="workers"><thead><tr><th>owner</th><th>lanes</th><th>running</th><th>last heartbeat</th><th class="hide-narrow">worker processes</th></tr>\
             </thead><tbody>\(workers)</tbody></table></div></section>
             <section><h2>Health</h2><div class="scroll"><table><tbody>
             <tr><th>PostgreSQL</th><td id="db-health">\(dbState) \(database.serverVersion ?? "") · \

@@ -67,12 +67,12 @@ WITH running AS (
     FROM jobs WHERE state = 'running'
     GROUP BY lease_owner
 ), seen AS (
-    SELECT owner, lanes, started_at, seen_at FROM queue_daemons
+    SELECT owner, lanes, detail, started_at, seen_at FROM queue_daemons
     WHERE seen_at > now() - make_interval(secs => $1::float8)
 )
 SELECT coalesce(seen.owner, running.owner) AS owner, coalesce(seen.lanes, running.lanes) AS lanes,
        coalesce(running.running, 0) AS running, greatest(seen.seen_at, running.last_heartbeat) AS last_heartbeat,
-       seen.started_at
+       seen.started_at, seen.detail
 FROM seen FULL JOIN running ON running.owner = seen.owner
 ORDER BY 1;
 

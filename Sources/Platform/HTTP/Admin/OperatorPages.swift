@@ -73,7 +73,8 @@ enum OperatorPages {
             <h1>Failures</h1>
             <section><h2>Dead jobs by error code</h2><p>Window: \(windows.map { Markup(trusted: $0.text + " ") })</p>\
             <div class="scroll"><table id="codes"><thead><tr><th>code</th><th>jobs</th><th>inputs</th><th>newest</th>\
-            <th class="hide-narrow">last</th></tr></thead><tbody>\(codes)</tbody></table></div></section>
+            <th class="hide-narrow">last</th></tr></thead><tbody>\(codes)</tbody></table></div>\
+            <p><a href="/admin/media?status=failed">Media that failed</a> · <a href="/admin/jobs?state=dead">all dead jobs</a></p></section>
             <section><h2>Quarantined inputs</h2><div class="scroll"><table id="quarantine"><thead><tr><th>input</th><th>kills</th>\
             <th>last job</th><th>dead jobs</th><th></th></tr></thead><tbody>\(held)</tbody></table></div>\
             \(quarantines.isEmpty ? Markup("<p class=\"muted\">No input is quarantined.</p>") : Markup(""))</section>

@@ -16,6 +16,12 @@ struct JobsListCommand: AsyncParsableCommand {
     @Option(help: "Only jobs in this lane.")
     var lane: String?
 
+    @Option(help: "Only jobs whose last error has this code.")
+    var code: String?
+
+    @Option(name: .customLong("content-key"), help: "Only jobs for this input (for media, the original's SHA-256).")
+    var contentKey: String?
+
     @Option(help: "At most this many jobs.")
     var limit = 50
 
@@ -32,9 +38,10 @@ struct JobsListCommand: AsyncParsableCommand {
         } else {
             state = nil
         }
-        let (kind, lane, limit) = (kind, lane, limit)
+        let filter = JobFilter(state: state, kind: kind, lane: lane, errorCode: code, contentKey: contentKey)
+        let limit = limit
         let jobs = try await JobsCommand.withQueue(options, label: "mediadaemon.jobs") { queue in
-            try await queue.list(state: state, kind: kind, lane: lane, limit: limit)
+            try await queue.list(filter, limit: limit)
         }
         if json {
             try JobsCommand.printJSON(jobs)

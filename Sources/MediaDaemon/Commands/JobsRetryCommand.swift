@@ -19,16 +19,23 @@ struct JobsRetryCommand: AsyncParsableCommand {
     @Option(help: "With --dead: only jobs of this kind.")
     var kind: String?
 
+    @Option(help: "With --dead: only jobs in this lane.")
+    var lane: String?
+
+    @Option(help: "With --dead: only jobs whose last error has this code.")
+    var code: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
     func validate() throws {
         guard (id != nil) != dead else { throw ValidationError("give either a job id or --dead") }
-        if kind != nil && !dead { throw ValidationError("--kind goes with --dead") }
+        if (kind != nil || lane != nil || code != nil) && !dead { throw ValidationError("--kind, --lane and --code go with --dead") }
     }
 
     func run() async throws {
-        let (id, kind) = (id, kind)
+        let id = id
+        let filter = JobFilter(kind: kind, lane: lane, errorCode: code)
         if let id {
             do {
                 try await JobsCommand.withQueue(options, label: "mediadaemon.jobs") { try await $0.retry(id: id) }
@@ -37,7 +44,7 @@ struct JobsRetryCommand: AsyncParsableCommand {
             }
             if json { try JobsCommand.printJSON(["retried": [id]]) } else { print("job \(id) will run again") }
         } else {
-            let count = try await JobsCommand.withQueue(options, label: "mediadaemon.jobs") { try await $0.retryDead(kind: kind) }
+            let count = try await JobsCommand.withQueue(options, label: "mediadaemon.jobs") { try await $0.retryDead(matching: filter) }
             if json { try JobsCommand.printJSON(["retried": count]) } else { print("\(count) dead job(s) will run again") }
         }
     }

@@ -150,6 +150,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("inline-like-counts"), help: "Update a post's like count in each like's transaction (the behaviour before batching, kept for `scripts/bench likes` to measure against).")
     var inlineLikeCounts = false
 
+    @Option(name: .customLong("admin-port"), help: "Serve the operator page (/admin) on this port of the HTTP address instead of the API's port (env MEDIADAEMON_ADMIN_PORT; 0 picks a free one).")
+    var adminPort: Int?
+
+    @Option(name: .customLong("operator-token-file"), help: "File holding the operator token, which opens /admin (not readable by other users; env MEDIADAEMON_OPERATOR_TOKEN instead). Users granted the operator role log in without it.")
+    var operatorTokenFile: String?
+
     @Flag(name: .customLong("no-http"), help: "Run only the workers, without the HTTP API.")
     var noHTTP = false
 
@@ -168,6 +174,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--original-grace must be 60...31536000 seconds")
         }
         if let port, !ServeSettings.ports.contains(port) { throw ValidationError("--port must be 0...65535") }
+        if let adminPort, !ServeSettings.ports.contains(adminPort) { throw ValidationError("--admin-port must be 0...65535") }
         if let celebrityFollowers, celebrityFollowers < 1 { throw ValidationError("--celebrity-followers must be at least 1") }
         if let dbPool, !ServeSettings.poolSizes.contains(dbPool) { throw ValidationError("--db-pool must be 1...256") }
         if let loginFreeFailures, loginFreeFailures < 0 { throw ValidationError("--login-free-failures must be at least 0") }
@@ -217,6 +224,8 @@ struct ServeCommand: AsyncParsableCommand {
                 ?? environment.integer("MEDIADAEMON_MAX_CONNECTIONS", in: ServeSettings.connectionLimits) ?? 1024,
             social: social,
             trustedProxies: Set(trustedProxies))
+        http.adminPort = try adminPort ?? environment.integer("MEDIADAEMON_ADMIN_PORT", in: ServeSettings.ports)
+        http.operatorToken = try OperatorToken.resolve(file: operatorTokenFile, environment: environment)
         http.uploadLimit = uploadLimit ?? http.uploadLimit
         http.likeLimit = likeLimit ?? http.likeLimit
         http.commentLimit = commentLimit ?? http.commentLimit

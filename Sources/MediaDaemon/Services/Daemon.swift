@@ -87,15 +87,17 @@ struct Daemon {
             store: store, pool: pool, completion: MediaCompletion(maxDistance: settings.duplicateDistance),
             presets: settings.presets, scratchDirectory: configuration.scratchDirectory, logger: logger,
             workers: workers, quarantineAfter: settings.quarantineAfter)
+        var runnerConfiguration = QueueRunner.Configuration(
+            database: .init(url: databaseURL, size: 1),
+            lanes: [
+                .init("photo", threads: settings.photoWorkers), .init("video", threads: settings.videoWorkers),
+                .init("backlog", threads: settings.backlogWorkers), .init("default", threads: 1),
+            ],
+            leaseDuration: settings.leaseDuration, heartbeatInterval: settings.leaseDuration / 3,
+            shutdownGracePeriod: settings.gracePeriod, metrics: metrics)
+        runnerConfiguration.presenceDetail = { [workers] in workers.summary }
         let runner = try QueueRunner(
-            configuration: .init(
-                database: .init(url: databaseURL, size: 1),
-                lanes: [
-                    .init("photo", threads: settings.photoWorkers), .init("video", threads: settings.videoWorkers),
-                    .init("backlog", threads: settings.backlogWorkers), .init("default", threads: 1),
-                ],
-                leaseDuration: settings.leaseDuration, heartbeatInterval: settings.leaseDuration / 3,
-                shutdownGracePeriod: settings.gracePeriod, metrics: metrics),
+            configuration: runnerConfiguration,
             handlers: processor.handlers.merging(social.handlers) { first, _ in first }, logger: logger)
         var services: [any Service] = [
             DatabaseMonitor(pool: pool, logger: logger),
@@ -118,7 +120,12 @@ struct Daemon {
                 sweeper: try SessionSweeper(pool: pool, social: settings.http.social, logger: logger)),
         ]
         // Once listening: NIO opens its sockets and event loops without close-on-exec.
-        if settings.httpEnabled { services.append(api.makeApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) })) }
+        if settings.httpEnabled {
+            services.append(api.makeApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) }))
+            if let admin = api.makeAdminApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) }) {
+                services.append(admin)
+            }
+        }
         let notifications = settings.http.notifications
         services.append(
             NotificationServices(

@@ -75,6 +75,8 @@ final class WorkerPool: Sendable {
     private let crashesInARow = Mutex(0)
     /// Children started so far (numbers their scratch folders).
     private let childrenStarted = Mutex(0)
+    /// Children that died holding a job since serve started.
+    private let crashes = Mutex(0)
 
     init(configuration: Configuration, metrics: any MetricsFactory) {
         self.configuration = configuration
@@ -118,6 +120,7 @@ final class WorkerPool: Sendable {
             return reply
         } catch let crash as WorkerCrash {
             crashesInARow.withLock { $0 += 1 }
+            crashes.withLock { $0 += 1 }
             Counter(label: Self.crashesMetric, dimensions: [("cause", crash.cause)], factory: metrics).increment()
             replace()
             throw crash
@@ -148,6 +151,11 @@ final class WorkerPool: Sendable {
 
     /// The pids of the idle children (for tests and logs).
     var idlePIDs: [pid_t] { idle.withLock { $0.map(\.pid) } }
+
+    /// The children as the operator page shows them: "children: 5 started, 2 idle, 1 crashed".
+    var summary: String {
+        "children: \(childrenStarted.withLock { $0 }) started, \(idle.withLock { $0.count }) idle, \(crashes.withLock { $0 }) crashed"
+    }
 
     /// Starts a child in place of one that died, on the spawning thread (after the backoff),
     /// so the next job finds it ready.

@@ -37,6 +37,8 @@ public struct HTTPAPI: Sendable {
     let migrator: Migrator
     let logger: Logger
     let auth: BearerAuth
+    /// Who may open `/admin`.
+    let operatorAuth: OperatorAuth
     let limiter: RateLimiter
     /// Open connections against `configuration.maximumConnections`.
     let connections: ConnectionCounter
@@ -69,6 +71,7 @@ public struct HTTPAPI: Sendable {
         notifications = NotificationService(pool: pool, configuration: configuration.notifications)
         hub = NotificationHub(pool: pool, configuration: configuration.notifications, logger: logger)
         auth = BearerAuth(users: users)
+        operatorAuth = OperatorAuth(users: users, operatorToken: configuration.operatorToken)
         limiter = RateLimiter(configuration: configuration)
         connections = ConnectionCounter(limit: configuration.maximumConnections)
     }
@@ -84,9 +87,39 @@ public struct HTTPAPI: Sendable {
         NotificationRoutes(api: self).register(on: router)
         MediaRoutes(api: self).register(on: router)
         OperationsRoutes(api: self).register(on: router)
+        if configuration.adminPort == nil { registerOperatorRoutes(on: router) }
         // Last: it wraps only the not-found responder (middleware applies to later routes).
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
         return router
+    }
+
+    /// The operator page and its JSON API (`/admin…`).
+    private func registerOperatorRoutes(on router: Router<APIRequestContext>) {
+        let console = OperatorConsole(api: self)
+        OperatorAPIRoutes(auth: operatorAuth, console: console).register(on: router)
+        OperatorPageRoutes(api: self, auth: operatorAuth, console: console).register(on: router)
+    }
+
+    /// With `configuration.adminPort` set: the operator page on its own listener (the same
+    /// host), with `/media/…` beside it for its thumbnails and videos; nil otherwise.
+    public func makeAdminApplication(onListening: @escaping @Sendable () -> Void = {}) -> (any ApplicationProtocol)? {
+        guard let port = configuration.adminPort else { return nil }
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: HTTPMetrics(factory: metrics)))
+        router.add(middleware: APIErrorMiddleware(logger: logger))
+        registerOperatorRoutes(on: router)
+        MediaRoutes(api: self).register(on: router)
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
+        let timeouts = configuration.timeouts
+        let connections = connections
+        return Application(
+            router: router,
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(responder: responder, timeouts: timeouts, connections: connections)
+            },
+            configuration: .init(address: .hostname(configuration.host, port: port), serverName: "mediadaemon-admin"),
+            onServerRunning: { _ in onListening() },
+            logger: logger)
     }
 
     /// The HTTP server as a swift-service-lifecycle `Service`, bound to the configured address,

@@ -42,6 +42,11 @@ public struct HTTPConfiguration: Sendable {
     /// Peers whose `X-Forwarded-For` names the client (exact IP addresses); the address of any
     /// other peer is the client's.
     public var trustedProxies: Set<String>
+    /// The operator token (from the environment or a file, never a flag): a bearer token, or a
+    /// log-in on the operator page, that opens `/admin`. Nil: only users with the operator role.
+    public var operatorToken: String?
+    /// Serve `/admin` on this port (of `host`) instead of the API's; nil: on the API's port.
+    public var adminPort: Int?
 
     /// The upload limits come from the presets (no default here, so there is one source).
     /// Defaults: 127.0.0.1:8080, uploads spooled in the temporary directory, the timeouts of

@@ -10,8 +10,18 @@ extension JobQueue {
 
     /// Live jobs, newest first, filtered by whichever of state, kind and lane are given.
     public func list(state: JobState? = nil, kind: String? = nil, lane: String? = nil, limit: Int = 50) async throws -> [JobRecord] {
+        try await list(JobFilter(state: state, kind: kind, lane: lane), limit: limit)
+    }
+
+    /// Live jobs matching `filter`, newest first: at most `limit`, only ids below `before`
+    /// when given (the next page starts below the last id of this one).
+    public func list(_ filter: JobFilter, limit: Int = 50, before: Int64? = nil) async throws -> [JobRecord] {
         let rows = try await pool.query(
-            try QueueQuery.listJobs.sql(), [state?.rawValue, kind, lane, Int32(clamping: max(limit, 0))])
+            try QueueQuery.listJobs.sql(),
+            [
+                filter.state?.rawValue, filter.kind, filter.lane, Int32(clamping: max(limit, 0)), filter.errorCode,
+                filter.contentKey, before,
+            ])
         return try rows.map(JobRecord.init(row:))
     }
 
@@ -27,7 +37,16 @@ extension JobQueue {
     /// Runs every dead job (of `kind`, when given) again now; returns how many.
     @discardableResult
     public func retryDead(kind: String? = nil) async throws -> Int {
-        try await pool.query(try QueueQuery.retryDeadJobs.sql(), [kind]).count
+        try await retryDead(matching: JobFilter(kind: kind))
+    }
+
+    /// Runs every dead job matching `filter` (its `state` is ignored: only dead jobs are
+    /// retried) again now; returns how many.
+    @discardableResult
+    public func retryDead(matching filter: JobFilter) async throws -> Int {
+        try await pool.query(
+            try QueueQuery.retryDeadJobs.sql(), [filter.kind, filter.lane, filter.errorCode, filter.contentKey]
+        ).count
     }
 
     /// Cancels a job: an available job is cancelled at once; a running job is flagged and its

@@ -29,6 +29,14 @@ public enum QueueQuery: String, NamedQuery {
     case liftQuarantine = "LiftQuarantine"
     case resetContentKills = "ResetContentKills"
     case recordWorkerKill = "RecordWorkerKill"
+    case countLiveJobs = "CountLiveJobs"
+    case countFinishedJobs = "CountFinishedJobs"
+    case jobsPerMinute = "JobsPerMinute"
+    case failureCodes = "FailureCodes"
+    case queueDaemons = "QueueDaemons"
+    case recordPresence = "RecordPresence"
+    case forgetPresence = "ForgetPresence"
+    case databaseHealth = "DatabaseHealth"
 
     /// The statement's text. Throws `DatabaseError` `.queryMissing` when the bundled files lack it.
     public func sql() throws -> String {

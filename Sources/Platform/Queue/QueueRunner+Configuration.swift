@@ -40,6 +40,9 @@ extension QueueRunner {
         /// Where job durations (`mediadaemon_job_duration_seconds`, by kind) and failed attempts
         /// (`mediadaemon_job_failures_total`, by code) are recorded.
         public var metrics: any MetricsFactory
+        /// A line the runner records with its presence every 15 s for the operator page (serve:
+        /// its worker children and their crashes); nil records none.
+        public var presenceDetail: (@Sendable () -> String)? = nil
 
         public init(
             database: DatabasePool.Configuration, lanes: [Lane], owner: String = Configuration.defaultOwner(),

@@ -77,6 +77,7 @@ public final class QueueRunner: Sendable {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.listen(listener) }
                 group.addTask { await self.heartbeatLoop(pool) }
+                group.addTask { await self.presenceLoop(pool) }
                 for await _ in stops { break }
                 stopRequested.store(true, ordering: .releasing)
                 for signal in signals.values { signal.wake() }
@@ -89,6 +90,7 @@ public final class QueueRunner: Sendable {
         } onCancel: {
             shutdown()
         }
+        await forgetPresence(pool)
         await listener.close()
         await pool.close()
         logger.info("queue runner stopped", metadata: ["owner": "\(configuration.owner)"])

@@ -71,9 +71,7 @@ enum PostQuery {
         guard let manifest = try? json.decode(StoredManifest.self) else {
             return MediaView(renditions: [], hlsURL: nil, poster: nil)
         }
-        func url(_ path: String) -> String {
-            "/media/" + ObjectKey.renditionKeyText(mediaID: mediaID, storePrefix: manifest.storePrefix, path: path)
-        }
+        func url(_ path: String) -> String { manifest.url(path, mediaID: mediaID) }
         let renditions = (manifest.renditions ?? []).map {
             RenditionView(name: $0.name, format: $0.format, width: $0.width, height: $0.height, url: url($0.path))
         }

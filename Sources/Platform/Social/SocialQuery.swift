@@ -10,6 +10,8 @@ enum SocialQuery: String, NamedQuery {
     case userProfile = "UserProfile"
     case userExists = "UserExists"
     case deleteExpiredSessions = "DeleteExpiredSessions"
+    case setOperator = "SetOperator"
+    case userIsOperator = "UserIsOperator"
     // logins.sql
     case loginLockout = "LoginLockout"
     case recordLoginFailure = "RecordLoginFailure"

@@ -13,7 +13,9 @@ SELECT id, kind, lane, payload, state::text, priority, run_at, attempts, max_att
 FROM job_history WHERE id = $1::bigint;
 
 -- name: ListJobs
--- $1 state, $2 kind, $3 lane (each NULL = any), $4 limit. Newest first.
+-- $1 state, $2 kind, $3 lane, $4 limit, $5 code of the last error, $6 content key, $7 only ids
+-- below this (each NULL = any). Newest first: a backward walk of the primary key (or of
+-- jobs_content_key_idx for one input), never a scan of the whole table.
 SELECT id, kind, lane, payload, state::text AS state, priority, run_at, attempts, max_attempts,
        lease_owner, lease_expires_at, heartbeat_at, progress, stage, cancel_requested, last_error,
        errors, idempotency_key, created_at, started_at, finished_at, false AS archived
@@ -21,6 +23,9 @@ FROM jobs
 WHERE ($1::job_state IS NULL OR state = $1::job_state)
   AND ($2::text IS NULL OR kind = $2::text)
   AND ($3::text IS NULL OR lane = $3::text)
+  AND ($5::text IS NULL OR errors -> -1 ->> 'code' = $5::text)
+  AND ($6::text IS NULL OR content_key = $6::text)
+  AND ($7::bigint IS NULL OR id < $7::bigint)
 ORDER BY id DESC
 LIMIT $4::integer;
 
@@ -34,11 +39,15 @@ WHERE id = $1::bigint AND state IN ('available', 'dead', 'cancelled')
 RETURNING id, pg_notify('mediadaemon_jobs', lane)::text AS notified;
 
 -- name: RetryDeadJobs
--- $1 kind (NULL = every kind): every dead job runs again now.
+-- $1 kind, $2 lane, $3 code of the last error, $4 content key (each NULL = any): every such
+-- dead job runs again now.
 UPDATE jobs SET
     state = 'available', run_at = now(), finished_at = NULL,
     cancel_requested = false, max_attempts = greatest(max_attempts, attempts + 1)
 WHERE state = 'dead' AND ($1::text IS NULL OR kind = $1::text)
+  AND ($2::text IS NULL OR lane = $2::text)
+  AND ($3::text IS NULL OR errors -> -1 ->> 'code' = $3::text)
+  AND ($4::text IS NULL OR content_key = $4::text)
 RETURNING id, pg_notify('mediadaemon_jobs', lane)::text AS notified;
 
 -- name: CancelJob

@@ -56,3 +56,11 @@ SELECT id, username, bio, follower_count, following_count, post_count FROM users
 -- name: UserExists
 -- $1 user id.
 SELECT 1 FROM users WHERE id = $1;
+
+-- name: SetOperator
+-- $1 username, $2 whether the user is an operator. No row: no such user.
+UPDATE users SET is_operator = $2::boolean WHERE username = $1 RETURNING id;
+
+-- name: UserIsOperator
+-- $1 user id. No row: no such user.
+SELECT is_operator FROM users WHERE id = $1;

@@ -96,7 +96,8 @@ struct Daemon {
                 ],
                 leaseDuration: settings.leaseDuration, heartbeatInterval: settings.leaseDuration / 3,
                 shutdownGracePeriod: settings.gracePeriod, metrics: metrics),
-            handlers: processor.handlers.merging(social.handlers) { first, _ in first }, logger: logger)
+            handlers: processor.handlers.merging(processor.avatarHandlers) { first, _ in first }
+                .merging(social.handlers) { first, _ in first }, logger: logger)
         var services: [any Service] = [
             DatabaseMonitor(pool: pool, logger: logger),
             QueueMaintenanceService(

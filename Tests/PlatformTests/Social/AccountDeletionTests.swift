@@ -143,7 +143,14 @@ struct AccountDeletionTests {
             let deletion = AccountDeletion(pool: fixture.pool, store: fixture.store, batch: 2, enqueueMediaDeletion: { _, _ in })
             let calls = ProgressLog()
             await #expect(throws: CancellationError.self) {
-                try await deletion.run(userID: doomed.id, progress: { calls.append($1) }, isCancelled: { calls.stages.contains("likes") })
+                // Checked before the step and after each batch: stops after the first batch of likes.
+                try await deletion.run(
+                    userID: doomed.id, progress: { calls.append($1) },
+                    isCancelled: {
+                        guard calls.stages.contains("likes") else { return false }
+                        calls.append("check")
+                        return calls.stages.filter { $0 == "check" }.count > 1
+                    })
             }
             let likesLeft = try await fixture.pool.query("SELECT count(*)::int8 AS n FROM likes WHERE user_id = $1", [doomed.id])[0]["n", as: Int64.self]
             #expect(likesLeft == 3)

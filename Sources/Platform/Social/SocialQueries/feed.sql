@@ -95,6 +95,7 @@ SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
         WHERE f.follower_id = $1
           AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = $1 AND mu.muted_id = f.followee_id)
     ) feed ON feed.post_id = p.id
-    WHERE NOT p.deleted AND state.built
+    -- An author being deleted is hidden at once; the deletion job removes the rows after.
+    WHERE NOT p.deleted AND u.deleted_at IS NULL AND state.built
     ORDER BY p.created_at DESC, p.id DESC LIMIT $4
 ) feed_page ON true;

@@ -123,6 +123,7 @@ enum SocialQuery: String, NamedQuery {
     case deleteUserPosts = "DeleteUserPosts"
     case deleteLoginFailures = "DeleteLoginFailures"
     case deleteUser = "DeleteUser"
+    case deleteReleasedTombstones = "DeleteReleasedTombstones"
 
     static let catalog = QueryCatalog(folder: "SocialQueries")
 }

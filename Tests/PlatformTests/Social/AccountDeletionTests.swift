@@ -166,7 +166,7 @@ struct AccountDeletionTests {
         }
     }
 
-    @Test("a tombstone holds the username for the grace period, then it is free")
+    @Test("a tombstone holds the username for the grace period; the sweep then deletes it and the name is free")
     func tombstone() async throws {
         let fixture = try await HTTPFixture.make()
         try await fixture.test { client in
@@ -175,7 +175,11 @@ struct AccountDeletionTests {
             #expect(try await fixture.api.accountDeletion.run(userID: doomed.id))
             let taken = try await client.send(.post, "/api/v1/users", json: #"{"username": "doomed_user", "password": "password123"}"#)
             #expect(taken.status == .conflict)
-            try await fixture.pool.query("UPDATE username_tombstones SET released_at = now() - interval '1 second'")
+            // The sweep keeps it until the grace period (30 days by default) ends, then it goes.
+            let sweeper = try SessionSweeper(pool: fixture.pool, social: SocialConfiguration(), logger: Logger(label: "test"))
+            #expect(try await sweeper.runOnce(now: Date().addingTimeInterval(29 * 86_400)).tombstones == 0)
+            #expect(try await sweeper.runOnce(now: Date().addingTimeInterval(31 * 86_400)).tombstones == 1)
+            #expect(try await fixture.pool.query("SELECT 1 FROM username_tombstones").isEmpty)
             let free = try await client.send(.post, "/api/v1/users", json: #"{"username": "doomed_user", "password": "password123"}"#)
             #expect(free.status == .created)
         }

@@ -141,3 +141,13 @@ DELETE FROM login_failures WHERE key = $1;
 -- $1 user id: the row goes (sessions, timelines, blocks, mutes, avatars rows and stream tickets
 -- with it).
 DELETE FROM users WHERE id = $1;
+
+-- name: DeleteReleasedTombstones
+-- $1 now (NULL: the server's clock), $2 rows at most: tombstones whose grace period has ended
+-- (the name is free again, and nothing of the account stays); returns how many were deleted.
+WITH gone AS (
+    DELETE FROM username_tombstones WHERE username = ANY(ARRAY(
+        SELECT username FROM username_tombstones WHERE released_at <= coalesce($1::timestamptz, now()) LIMIT $2::integer))
+    RETURNING 1
+)
+SELECT count(*)::int8 AS deleted FROM gone;

@@ -17,17 +17,29 @@ extension MediaProcessor {
         logger[metadataKey: "job_id"] = "\(job.id)"
         logger[metadataKey: "avatar_id"] = "\(avatarID)"
         let upload = try ObjectKey.avatarUpload(avatarID: avatarID)
+        let preset = PhotoPreset.avatar
+        let prefix = ObjectKey.avatarPrefix(avatarID: avatarID) + "\(preset.name)-v\(preset.version)"
+        let (store, jobLogger) = (self.store, logger)
+        let complete: JobResult = .completed { connection in
+            let removed = try AvatarService.complete(avatarID: avatarID, prefix: prefix, store: store, on: connection)
+            jobLogger.info("avatar ready", metadata: ["prefix": "\(prefix)", "objects_removed": "\(removed)"])
+        }
         guard store.exists(upload) else {
-            // Completed before (a re-run after its commit) or the account is being deleted.
-            logger.notice("avatar upload gone; nothing to do")
-            return .completed
+            // The completion removes the upload before its commit: when that commit failed the
+            // outputs are published already and only the completion runs again. Otherwise the
+            // avatar was completed, refused, or removed with its account: nothing to do.
+            let published = AvatarService.renditionPaths.allSatisfy { path in
+                (try? ObjectKey(prefix + "/" + path)).map(store.exists) ?? false
+            }
+            logger.notice("avatar upload gone", metadata: ["completing_again": "\(published)"])
+            return published ? complete : .completed
         }
         try LeftoverOwner.claim(scratchDirectory)
         let scratch = URL(fileURLWithPath: scratchDirectory)
             .appendingPathComponent("\(Self.scratchPrefix)\(LeftoverOwner.tag)-\(job.id)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratch) }
         var avatarPresets = presets
-        avatarPresets.photo = .avatar
+        avatarPresets.photo = preset
         let input = URL(fileURLWithPath: store.path(for: upload))
         let manifest: PhotoManifest
         do {
@@ -39,7 +51,7 @@ extension MediaProcessor {
                 manifest = try processor.isolated("photo", as: PhotoManifest.self, on: workers, input: input, into: scratch, context: context).0
             } else {
                 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-                manifest = try PhotoPipeline(preset: .avatar).process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
+                manifest = try PhotoPipeline(preset: preset).process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             }
         } catch let crash as WorkerCrash {
             throw JobFailure.transient(crash.code, "worker \(crash.code) during \(crash.stage)", retryAfter: .seconds(1))
@@ -47,7 +59,6 @@ extension MediaProcessor {
             let failure = MediaFailure(error)
             guard failure.disposition.isPermanent else { throw failure.jobFailure }
             logger.notice("avatar refused", metadata: ["code": "\(failure.code)"])
-            let store = self.store
             try LaneThread.wait {
                 try await pool.withConnection { connection in
                     try AvatarService.fail(avatarID: avatarID, code: failure.code, store: store, on: connection)
@@ -60,13 +71,8 @@ extension MediaProcessor {
             throw MediaFailure.internalError("avatar renditions \(manifest.renditions.map(\.path)) are not the API's")
         }
         context.reportProgress(0.9, stage: "publishing")
-        let prefix = ObjectKey.avatarPrefix(avatarID: avatarID) + "\(manifest.preset.name)-v\(manifest.preset.version)"
         // Only the declared files, never through a link a worker made (`DeclaredOutputs`).
         try DeclaredOutputs(manifest).publish(from: scratch, to: store, mediaID: avatarID, prefix: prefix)
-        let (store, jobLogger) = (self.store, logger)
-        return .completed { connection in
-            let removed = try AvatarService.complete(avatarID: avatarID, prefix: prefix, store: store, on: connection)
-            jobLogger.info("avatar ready", metadata: ["prefix": "\(prefix)", "objects_removed": "\(removed)"])
-        }
+        return complete
     }
 }

@@ -59,6 +59,9 @@ struct HTTPAvatarTests {
 
             let firstFiles = try await Self.complete(fixture, avatarID: firstID)
             #expect(!fixture.store.exists(upload))
+            // A completion run again (its first commit lost) keeps the avatar and its files.
+            #expect(try await Self.complete(fixture, avatarID: firstID) == firstFiles)
+            for key in firstFiles { #expect(fixture.store.exists(key)) }
             let avatar = try #require(try await client.send(.get, "/api/v1/users/\(alice.id)").object()["avatar"] as? [String: Any])
             let small = "/media/avatars/\(firstID)/avatar-v1/150.jpg"
             #expect(avatar["url150"] as? String == small)

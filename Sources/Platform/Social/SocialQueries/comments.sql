@@ -12,12 +12,12 @@ INSERT INTO comments (post_id, user_id, text) VALUES ($1, $2, $3) RETURNING id, 
 -- name: CommentsPage
 -- $1 post id; $2 and $3 the cursor (microseconds since 1970, comment id; see Cursor.swift);
 -- $4 rows (a page's size plus one, to tell whether another page follows); $5 viewer id (NULL:
--- anonymous): comments by users the viewer blocks or is blocked by are left out. Newest first,
--- with the commenter's name and avatar.
+-- anonymous): comments by users the viewer blocks or is blocked by, and by accounts being
+-- deleted, are left out. Newest first, with the commenter's name and avatar.
 SELECT c.id, c.user_id, u.username, u.avatar_prefix, c.text, c.created_at,
        (extract(epoch FROM c.created_at) * 1000000)::int8 AS created_us
 FROM comments c JOIN users u ON u.id = c.user_id
-WHERE c.post_id = $1
+WHERE c.post_id = $1 AND u.deleted_at IS NULL
   AND (c.created_at, c.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
   AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = c.user_id AND b.blocked_id = $5)
                                              OR (b.blocker_id = $5 AND b.blocked_id = c.user_id))

@@ -28,9 +28,9 @@ UPDATE avatars SET status = 'failed', error_code = $2 WHERE id = $1 AND status =
 
 -- name: SetCurrentAvatar
 -- $1 user id, $2 avatar id, $3 its store prefix: the user's avatar, unless a newer one is
--- current already. No row: a newer one is.
+-- current already. No row: a newer one is (the same one again is a row: a completion re-run).
 UPDATE users SET avatar_id = $2, avatar_prefix = $3
-WHERE id = $1 AND coalesce(avatar_id, 0) < $2
+WHERE id = $1 AND coalesce(avatar_id, 0) <= $2
 RETURNING id;
 
 -- name: OlderAvatars

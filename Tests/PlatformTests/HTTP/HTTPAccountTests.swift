@@ -89,7 +89,14 @@ struct HTTPAccountTests {
             #expect(try await client.send(.post, "/api/v1/users/\(bob.id)/follow", token: alice.token).status == .ok)
             #expect(try await client.send(.post, "/api/v1/users/\(alice.id)/follow", token: bob.token).status == .ok)
             let alicePost = try await fixture.readyPost(userID: alice.id)
+            let bobPost = try await fixture.readyPost(userID: bob.id)
             let carolPost = try await fixture.readyPost(userID: carol.id)
+            func feed(_ user: TestUser) async throws -> Set<String> {
+                let posts = try await client.send(.get, "/api/v1/feed", token: user.token).object()["posts"] as? [[String: Any]]
+                return Set((posts ?? []).compactMap { $0["post_id"] as? String })
+            }
+            #expect(try await feed(alice) == [String(alicePost), String(bobPost)])
+            #expect(try await feed(bob) == [String(alicePost), String(bobPost)])
             #expect(try await client.send(.post, "/api/v1/posts/\(carolPost)/comments", token: bob.token, json: #"{"text": "hi"}"#).status == .created)
 
             let blocked = try await client.send(.put, "/api/v1/users/\(bob.id)/block", token: alice.token)
@@ -100,7 +107,9 @@ struct HTTPAccountTests {
             let aliceProfile = try await client.send(.get, "/api/v1/users/\(alice.id)", token: carol.token).object()
             #expect(aliceProfile["follower_count"] as? Int == 0)
             #expect(aliceProfile["following_count"] as? Int == 0)
-            // Neither sees the other's profile or posts; others still do.
+            // Neither sees the other's profile or posts, in the feed or anywhere; others still do.
+            #expect(try await feed(alice) == [String(alicePost)])
+            #expect(try await feed(bob) == [String(bobPost)])
             #expect(try await client.send(.get, "/api/v1/users/\(alice.id)", token: bob.token).status == .notFound)
             #expect(try await client.send(.get, "/api/v1/users/\(bob.id)", token: alice.token).status == .notFound)
             #expect(try await client.send(.get, "/api/v1/users/\(alice.id)/posts", token: bob.token).status == .notFound)
@@ -133,6 +142,29 @@ struct HTTPAccountTests {
             #expect((try await client.send(.get, "/api/v1/users/me/blocks", token: alice.token).object()["users"] as? [Any])?.count == 0)
             #expect(try await client.send(.put, "/api/v1/users/\(alice.id)/block", token: alice.token).status == .forbidden)
             #expect(try await client.send(.put, "/api/v1/users/424242/block", token: alice.token).status == .notFound)
+        }
+    }
+
+    @Test("a mute also hides a high-follower author's posts, which are merged at read time")
+    func muteMerged() async throws {
+        // Threshold 2: with two followers Bob's posts are pulled into feeds when they are read.
+        let fixture = try await HTTPFixture.make()
+        try await fixture.test { client in
+            let alice = try await client.user("alice")
+            let bob = try await client.user("bob")
+            let carol = try await client.user("carol")
+            for reader in [alice, carol] {
+                #expect(try await client.send(.post, "/api/v1/users/\(bob.id)/follow", token: reader.token).status == .ok)
+            }
+            let post = try await fixture.readyPost(userID: bob.id)
+            func feed(_ user: TestUser) async throws -> [String] {
+                let posts = try await client.send(.get, "/api/v1/feed", token: user.token).object()["posts"] as? [[String: Any]]
+                return (posts ?? []).compactMap { $0["post_id"] as? String }
+            }
+            #expect(try await feed(alice) == [String(post)])
+            #expect(try await client.send(.put, "/api/v1/users/\(bob.id)/mute", token: alice.token).status == .ok)
+            #expect(try await feed(alice) == [])
+            #expect(try await feed(carol) == [String(post)])
         }
     }
 

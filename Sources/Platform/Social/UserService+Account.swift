@@ -60,9 +60,11 @@ extension UserService {
                 throw SocialError.notFound("user")
             }
             try connection.query(SocialQuery.insertTombstone, [try row["username", as: String.self], grace])
+            // The backlog lane: a large account takes a while, and the default lane's one thread
+            // carries the feed fan-outs.
             try JobQueue.enqueue(
                 try NewJob(
-                    kind: Self.deletionJobKind, encoding: ["user_id": userID], lane: "default", maxAttempts: 25,
+                    kind: Self.deletionJobKind, encoding: ["user_id": userID], lane: "backlog", maxAttempts: 25,
                     idempotencyKey: "\(Self.deletionJobKind):\(userID)"),
                 on: connection)
             return try connection.query(SocialQuery.revokeUserSessions, [userID, nil as String?])

@@ -18,6 +18,7 @@ public struct AvatarService: Sendable {
     public struct Payload: Codable, Sendable, Equatable {
         public var avatarID: Int64
 
+        /// The job of avatar `avatarID`.
         public init(avatarID: Int64) { self.avatarID = avatarID }
 
         enum CodingKeys: String, CodingKey { case avatarID = "avatar_id" }

@@ -3,8 +3,9 @@ import Foundation
 /// What a user does to their own account: profile edits, password change, log-out everywhere,
 /// and the deletion request that `AccountDeletion` carries out.
 extension UserService {
-    /// Longest display name and bio, in Unicode scalars (`StoredText.length`).
+    /// Longest display name, in Unicode scalars (`StoredText.length`; migration 0019's CHECK).
     public static let displayNameLimit = 50
+    /// Longest bio, in Unicode scalars.
     public static let bioLimit = 160
     /// The job kind that deletes an account.
     public static let deletionJobKind = "user.delete"

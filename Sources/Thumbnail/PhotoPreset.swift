@@ -130,6 +130,20 @@ public struct PhotoPreset: Codable, Sendable, Equatable {
         return preset
     }()
 
+    /// The avatar preset: square crops of 320 and 150 pixels, JPEG and WebP, no hashes. Like
+    /// every rendition, they carry no metadata (EXIF, XMP, ICC), with the EXIF orientation
+    /// applied first.
+    public static let avatar: PhotoPreset = {
+        var preset = PhotoPreset(unchecked: "avatar", version: 1)
+        preset.renditions = [
+            Rendition(name: "320", width: 320, height: 320, crop: true),
+            Rendition(name: "150", width: 150, height: 150, crop: true),
+        ]
+        preset.outputs = [Output(format: .jpeg, quality: 85, progressive: true), Output(format: .webp, quality: 80)]
+        preset.hashes = false
+        return preset
+    }()
+
     private init(unchecked name: String, version: Int) {
         self.name = name
         self.version = version

@@ -100,6 +100,61 @@ struct ServeAPITests {
         try Data(contentsOf: URL(fileURLWithPath: "\(data)/store/\(url.dropFirst("/media/".count))"))
     }
 
+    @Test func avatarsAndAccountDeletionRunAsJobs() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let photo = try await generate("photo.jpg", ["-f", "lavfi", "-i", "testsrc2=size=900x600", "-frames:v", "1", "-q:v", "3"])
+        let face = try await generate("face.jpg", ["-f", "lavfi", "-i", "testsrc2=size=500x700", "-frames:v", "1", "-q:v", "3"])
+        let (daemon, base) = try await startServer(["--username-grace", "3600"])
+        defer { daemon.signal(SIGTERM) }
+        let alice = try await user(base, "alice")
+        let posted = try await upload(base, photo, token: alice.token)
+        let postID = try #require(posted.json["post_id"] as? String)
+        let post = try await ready(base, postID)
+        #expect(post["status"] as? String == "ready", "\(post)")
+        let renditions = try #require((post["media"] as? [String: Any])?["renditions"] as? [[String: Any]])
+        let mediaURL = try #require(renditions.first?["url"] as? String)
+
+        // The avatar goes through the photo pipeline in a worker child (the user.avatar job).
+        let avatar = try await curl(["-X", "PUT", "-H", "Authorization: Bearer \(alice.token)", "-F", "avatar=@\(face)", base + "/api/v1/users/me/avatar"])
+        #expect(avatar.status == 202, "\(String(decoding: avatar.body, as: UTF8.self))")
+        var urls: [String: Any] = [:]
+        let deadline = ContinuousClock.now + .seconds(300)
+        while urls.isEmpty, ContinuousClock.now < deadline {
+            urls = try await json(base, "GET", "/api/v1/users/\(alice.id)").json["avatar"] as? [String: Any] ?? [:]
+            if urls.isEmpty { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        let small = try #require(urls["url150"] as? String)
+        let smallReply = try await curl([base + small])
+        #expect(smallReply.status == 200)
+        #expect(smallReply.body.prefix(2) == Data([0xFF, 0xD8]))
+        #expect(try await curl([base + (try #require(urls["webp320"] as? String))]).status == 200)
+        #expect(try await json(base, "GET", "/api/v1/posts/\(postID)").json["author_avatar_url"] as? String == small)
+
+        // Deletion: 202, then the job removes everything; its progress reaches `jobs show`.
+        let deleted = try await json(base, "DELETE", "/api/v1/users/me", token: alice.token, #"{"password": "a long passphrase"}"#)
+        #expect(deleted.status == 202)
+        #expect(try await json(base, "GET", "/api/v1/feed", token: alice.token).status == 401)
+        var gone = false
+        while !gone, ContinuousClock.now < deadline {
+            gone = try await json(base, "GET", "/api/v1/posts/\(postID)").status == 404
+                && !FileManager.default.fileExists(atPath: "\(data)/store/\(small.dropFirst("/media/".count))")
+                && !FileManager.default.fileExists(atPath: "\(data)/store/\(mediaURL.dropFirst("/media/".count))")
+            if !gone { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        #expect(gone)
+        let listed = try await DaemonProcess.run(["jobs", "list", "--data", data, "--kind", "user.delete", "--json"], directory: directory)
+        let jobs = (try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8))) as? [[String: Any]] ?? []
+        let jobID = try #require(jobs.first?["id"].map { "\($0)" })
+        var shown = ""
+        while !shown.contains("state:     succeeded"), ContinuousClock.now < deadline {
+            shown = try await DaemonProcess.run(["jobs", "show", jobID, "--data", data], directory: directory).stdout
+            if !shown.contains("state:     succeeded") { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        #expect(shown.contains("state:     succeeded"), "\(shown)")
+        #expect(shown.contains("progress:  100%"), "\(shown)")
+        #expect(try await json(base, "POST", "/api/v1/users", #"{"username": "alice", "password": "a long passphrase"}"#).status == 409)
+    }
+
     @Test func uploadsBecomeReadyAndServeThroughTheFeed() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let photo = try await generate("photo.jpg", ["-f", "lavfi", "-i", "testsrc2=size=1200x800", "-frames:v", "1", "-q:v", "3"])

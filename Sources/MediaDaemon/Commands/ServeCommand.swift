@@ -126,6 +126,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without use after which a session is refused (default 604800, 7 days; at least 120).")
     var sessionIdleAge: Int?
 
+    @Option(name: .customLong("username-grace"), help: "Seconds a deleted account's username cannot be registered again (default 2592000, 30 days).")
+    var usernameGrace: Int?
+
     @Option(help: "Seconds within which likes of one post fold into one notification (default 3600).")
     var likeCoalesceWindow: Int?
 
@@ -181,6 +184,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let bcryptThreads, !(1...256).contains(bcryptThreads) { throw ValidationError("--bcrypt-threads must be 1...256") }
         if let sessionMaxAge, sessionMaxAge < 60 { throw ValidationError("--session-max-age must be at least 60 seconds") }
         if let sessionIdleAge, sessionIdleAge < 120 { throw ValidationError("--session-idle-age must be at least 120 seconds") }
+        if let usernameGrace, usernameGrace < 0 { throw ValidationError("--username-grace must be at least 0 seconds") }
         for (name, value) in [("--session-cache-ttl", sessionCacheTTL), ("--feed-cache-ttl", feedCacheTTL)] {
             if let value, !ServeSettings.cacheSeconds.contains(value) { throw ValidationError("\(name) must be 0...3600 seconds") }
         }
@@ -210,6 +214,7 @@ struct ServeCommand: AsyncParsableCommand {
             feedCacheTTL: ServeSettings.cacheTTL(feedTTL))
         if let sessionMaxAge { social.sessionMaximumAge = .seconds(sessionMaxAge) }
         if let sessionIdleAge { social.sessionIdleAge = .seconds(sessionIdleAge) }
+        if let usernameGrace { social.usernameGracePeriod = .seconds(usernameGrace) }
         if let bcryptThreads { social.bcryptThreads = bcryptThreads }
         if let loginFreeFailures { social.loginThrottle.freeFailures = loginFreeFailures }
         // The presets own the byte limits; the upload refuses (413) what the pipeline would.

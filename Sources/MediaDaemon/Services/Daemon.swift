@@ -98,7 +98,8 @@ struct Daemon {
         runnerConfiguration.presenceDetail = { [workers] in workers.summary }
         let runner = try QueueRunner(
             configuration: runnerConfiguration,
-            handlers: processor.handlers.merging(social.handlers) { first, _ in first }, logger: logger)
+            handlers: processor.handlers.merging(processor.avatarHandlers) { first, _ in first }
+                .merging(social.handlers) { first, _ in first }, logger: logger)
         var services: [any Service] = [
             DatabaseMonitor(pool: pool, logger: logger),
             QueueMaintenanceService(

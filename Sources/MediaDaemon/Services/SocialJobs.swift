@@ -12,6 +12,18 @@ struct SocialJobs: Sendable {
 
     var handlers: [String: JobHandler] {
         [
+            // Account deletion: resumable, its step in `jobs show`'s progress.
+            UserService.deletionJobKind: { job, context in
+                let userID = try job.decodePayload([String: Int64].self)["user_id"] ?? 0
+                let deletion = api.accountDeletion
+                let done = try LaneThread.wait {
+                    try await deletion.run(
+                        userID: userID, progress: { context.reportProgress($0, stage: $1) },
+                        isCancelled: { context.isCancelled })
+                }
+                if !done { logger.notice("account not being deleted; nothing to do", metadata: ["user_id": "\(userID)"]) }
+                return .completed
+            },
             MediaCompletion.fanOutJobKind: { job, _ in
                 let postID = try job.decodePayload([String: Int64].self)["post_id"] ?? 0
                 try LaneThread.wait { _ = try await api.feed.fanOut(postID: postID) }

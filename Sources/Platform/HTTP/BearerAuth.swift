@@ -11,6 +11,13 @@ struct BearerAuth: Sendable {
         return try await users.authenticate(token: token)
     }
 
+    /// The caller's user id when the request carries a live token; nil otherwise (the public
+    /// read routes answer anonymous callers, and answer a stale token as one).
+    func viewer(_ request: Request) async -> Int64? {
+        guard let token = Self.token(request) else { return nil }
+        return try? await users.authenticate(token: token)
+    }
+
     static func token(_ request: Request) -> String? {
         guard let header = request.headers[.authorization] else { return nil }
         let prefix = "bearer "

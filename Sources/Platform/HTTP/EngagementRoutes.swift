@@ -40,7 +40,9 @@ struct EngagementRoutes: Sendable {
         }
         router.get("/api/v1/posts/{id}/comments") { request, context in
             let postID = try PathID.require(context)
-            return try JSONResponse.make(try await api.comments.list(postID: postID, page: try PageParameters.page(request)))
+            let page = try PageParameters.page(request)
+            return try JSONResponse.make(
+                try await api.comments.list(postID: postID, page: page, viewer: await api.auth.viewer(request)))
         }
         router.get("/api/v1/feed") { request, _ in
             let userID = try await api.auth.userID(request)

@@ -31,6 +31,12 @@ public struct HTTPAPI: Sendable {
     public let notifications: NotificationService
     /// Live notifications and the notification folder: run `hub.run()` beside the server.
     public let hub: NotificationHub
+    /// Blocks and mutes.
+    public let relations: RelationService
+    /// Avatar uploads, and the `user.avatar` job's completion.
+    public let avatars: AvatarService
+    /// The `user.delete` job's body.
+    public let accountDeletion: AccountDeletion
 
     let pool: DatabasePool
     let store: ObjectStore
@@ -66,6 +72,11 @@ public struct HTTPAPI: Sendable {
         follows = FollowService(pool: pool, configuration: configuration.social)
         likes = LikeService(pool: pool, foldsCounts: configuration.notifications.foldsLikeCounts)
         comments = CommentService(pool: pool)
+        relations = RelationService(pool: pool, configuration: configuration.social)
+        avatars = AvatarService(pool: pool, store: store)
+        accountDeletion = AccountDeletion(
+            pool: pool, store: store, foldsLikeCounts: configuration.notifications.foldsLikeCounts,
+            enqueueMediaDeletion: hooks.enqueueDeletion)
         feed = FeedService(pool: pool, configuration: configuration.social)
         try configuration.notifications.validate()
         notifications = NotificationService(pool: pool, configuration: configuration.notifications)
@@ -81,6 +92,7 @@ public struct HTTPAPI: Sendable {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: HTTPMetrics(factory: metrics)))
         router.add(middleware: APIErrorMiddleware(logger: logger))
+        AccountRoutes(api: self).register(on: router)
         UserRoutes(api: self).register(on: router)
         PostRoutes(api: self).register(on: router)
         EngagementRoutes(api: self).register(on: router)

@@ -38,6 +38,10 @@ struct PostJSON {
         string(post.userID)
         raw(",\"username\":")
         string(post.username)
+        if let avatar = post.authorAvatarURL {
+            raw(",\"author_avatar_url\":")
+            string(avatar)
+        }
         raw(",\"caption\":")
         string(post.caption)
         raw(",\"media_type\":")

@@ -8,8 +8,9 @@ struct PostRoutes: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.post("/api/v1/posts") { request, _ in try await create(request) }
-        router.get("/api/v1/posts/{id}") { _, context in
-            try JSONResponse.make(try await api.posts.get(postID: try PathID.require(context)))
+        router.get("/api/v1/posts/{id}") { request, context in
+            let postID = try PathID.require(context)
+            return try JSONResponse.make(try await api.posts.get(postID: postID, viewer: await api.auth.viewer(request)))
         }
         router.delete("/api/v1/posts/{id}") { request, context in
             let userID = try await api.auth.userID(request)

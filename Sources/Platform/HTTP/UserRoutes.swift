@@ -23,12 +23,13 @@ struct UserRoutes: Sendable {
             try await api.users.logOut(token: token)
             return Response(status: .noContent)
         }
-        router.get("/api/v1/users/{id}") { _, context in
-            try JSONResponse.make(try await api.users.profile(userID: try PathID.require(context)))
+        router.get("/api/v1/users/{id}") { request, context in
+            let userID = try PathID.require(context)
+            return try JSONResponse.make(try await api.users.profile(userID: userID, viewer: await api.auth.viewer(request)))
         }
         router.get("/api/v1/users/{id}/posts") { request, context in
             let userID = try PathID.require(context)
-            let user = try await api.users.profile(userID: userID)
+            let user = try await api.users.profile(userID: userID, viewer: await api.auth.viewer(request))
             let page = try await api.posts.posts(ofUser: userID, page: try PageParameters.page(request))
             return try JSONResponse.make(ProfilePosts(user: user, posts: page.posts, nextCursor: page.next))
         }

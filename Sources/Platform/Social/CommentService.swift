@@ -13,7 +13,8 @@ public struct CommentService: Sendable {
         self.pool = pool
     }
 
-    /// Adds a comment: 400 empty, too long or holding a NUL; 404 unknown or deleted post.
+    /// Adds a comment: 400 empty, too long or holding a NUL; 404 unknown or deleted post; 403
+    /// `blocked` when the post's author and the commenter block each other.
     public func add(userID: Int64, postID: Int64, text: String) async throws -> CommentView {
         try StoredText.refuseNUL(text, field: "a comment")
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -22,14 +23,19 @@ public struct CommentService: Sendable {
             throw SocialError(.invalid, "comment_too_long", "comments are at most \(Self.maximumLength) code points")
         }
         return try await pool.transaction { connection in
+            try RelationService.refuseBlocked(postID: postID, userID: userID, on: connection)
             let updated = try connection.query(SocialQuery.addCommentCount, [postID])
             guard let post = updated.first else { throw SocialError.notFound("post") }
             let rows = try connection.query(SocialQuery.insertComment, [postID, userID, text])
+            let author = try connection.query(SocialQuery.userProfile, [userID, nil as Int64?]).first
             try NotificationEvents.record(
                 .comment, recipient: try post["user_id", as: Int64.self], actor: userID, postID: postID, on: connection)
             try NotificationEvents.mentions(in: text, actor: userID, postID: postID, on: connection)
             return CommentView(
-                commentID: String(try rows[0]["id", as: Int64.self]), userID: String(userID), text: text,
+                commentID: String(try rows[0]["id", as: Int64.self]), userID: String(userID),
+                username: try author?["username", as: String.self] ?? "",
+                authorAvatarURL: try author?["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0).url150 },
+                text: text,
                 createdAt: try rows[0]["created_at", as: Date.self])
         }
     }
@@ -55,14 +61,19 @@ public struct CommentService: Sendable {
         }
     }
 
-    /// A page of a post's comments, newest first; 404 for an unknown or deleted post.
-    public func list(postID: Int64, page: PageRequest) async throws -> CommentPage {
+    /// A page of a post's comments, newest first, with each commenter's name and avatar; 404 for
+    /// an unknown or deleted post, or one whose author and `viewer` block each other. Comments
+    /// by users the viewer blocks or is blocked by are left out.
+    public func list(postID: Int64, page: PageRequest, viewer: Int64? = nil) async throws -> CommentPage {
         let keys = page.keys
         let limit = page.limit
         return try await pool.transaction { connection in
             let post = try connection.query(SocialQuery.livePost, [postID])
             guard !post.isEmpty else { throw SocialError.notFound("post") }
-            let rows = try connection.query(SocialQuery.commentsPage, [postID, keys.micros, keys.id, limit + 1])
+            if let viewer, try !connection.query(SocialQuery.postAuthorBlock, [postID, viewer]).isEmpty {
+                throw SocialError.notFound("post")
+            }
+            let rows = try connection.query(SocialQuery.commentsPage, [postID, keys.micros, keys.id, limit + 1, viewer])
             var comments: [CommentView] = []
             var last: Cursor?
             for row in rows.prefix(limit) {
@@ -70,6 +81,8 @@ public struct CommentService: Sendable {
                 comments.append(
                     CommentView(
                         commentID: String(id), userID: String(try row["user_id", as: Int64.self]),
+                        username: try row["username", as: String.self],
+                        authorAvatarURL: try row["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0).url150 },
                         text: try row["text", as: String.self], createdAt: try row["created_at", as: Date.self]))
                 last = Cursor(micros: try row["created_us", as: Int64.self], id: id)
             }

@@ -11,7 +11,7 @@ public struct FollowService: Sendable {
 
     /// `follower` follows `followee`: 404 unknown user, 409 already following, 403 oneself
     /// (a well-formed request the caller may not make, like Twitter's "You can't follow
-    /// yourself").
+    /// yourself"), 403 `blocked` when either blocks the other.
     ///
     /// A follower whose timeline is materialised gets the followee's recent posts in it at once
     /// (unless the followee is above the celebrity threshold: those are pulled on read).
@@ -24,6 +24,7 @@ public struct FollowService: Sendable {
         return try await pool.transaction { connection in
             let target = try connection.query(SocialQuery.followeeFollowerCount, [followee])
             guard let row = target.first else { throw SocialError.notFound("user") }
+            try RelationService.refuseBlocked(follower, followee, on: connection)
             let inserted = try connection.query(SocialQuery.insertFollow, [follower, followee])
             guard inserted.affectedRows == 1 else {
                 throw SocialError(.conflict, "already_following", "you already follow this user")

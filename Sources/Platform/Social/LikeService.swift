@@ -15,11 +15,13 @@ public struct LikeService: Sendable {
     }
 
     /// Likes a post and returns the new count (folded count plus pending deltas, this like
-    /// included): 404 unknown or deleted post, 409 already liked.
+    /// included): 404 unknown or deleted post, 409 already liked, 403 `blocked` when the post's
+    /// author and the user block each other.
     public func like(userID: Int64, postID: Int64) async throws -> LikeCount {
         try await pool.transaction { [foldsCounts] connection in
             // Inline counting, as before the deltas: the post row is locked first and held to
             // the commit, which serialises every liker of the post.
+            try RelationService.refuseBlocked(postID: postID, userID: userID, on: connection)
             var inline: Int64?
             if !foldsCounts {
                 let counted = try connection.query(SocialQuery.addLikeCount, [postID, Int64(1)])

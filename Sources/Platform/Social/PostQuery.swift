@@ -33,6 +33,7 @@ enum PostQuery {
             postID: String(try row["id", as: Int64.self]),
             userID: String(try row["user_id", as: Int64.self]),
             username: try row["username", as: String.self],
+            authorAvatarURL: try row["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0).url150 },
             caption: try row["caption", as: String.self],
             mediaType: try row["kind", as: String.self],
             status: status, media: media,

@@ -92,9 +92,10 @@ public struct PostService: Sendable {
         }
     }
 
-    /// A live post; 404 for unknown or deleted posts.
-    public func get(postID: Int64) async throws -> PostView {
-        let rows = try await pool.query(SocialQuery.getPost, [postID])
+    /// A live post; 404 for unknown or deleted posts, and for one whose author and `viewer`
+    /// block each other.
+    public func get(postID: Int64, viewer: Int64? = nil) async throws -> PostView {
+        let rows = try await pool.query(SocialQuery.getPost, [postID, viewer])
         guard let row = rows.first else { throw SocialError.notFound("post") }
         return try PostQuery.view(row)
     }

@@ -34,6 +34,8 @@ public struct PostView: Codable, Sendable, Equatable {
     public var postID: String
     public var userID: String
     public var username: String
+    /// The author's avatar, its 150 JPEG rendition; nil without one.
+    public var authorAvatarURL: String?
     public var caption: String
     public var mediaType: String
     public var status: String
@@ -71,6 +73,9 @@ public struct FollowState: Codable, Sendable, Equatable {
 public struct CommentView: Codable, Sendable, Equatable {
     public var commentID: String
     public var userID: String
+    public var username: String
+    /// The commenter's avatar, its 150 JPEG rendition; nil without one.
+    public var authorAvatarURL: String?
     public var text: String
     public var createdAt: Date
 }

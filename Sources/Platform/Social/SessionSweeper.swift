@@ -34,6 +34,8 @@ public struct SessionSweeper: Sendable {
         public var sessions = 0
         /// Failed-log-in rows deleted.
         public var loginFailures = 0
+        /// Username tombstones whose grace period ended.
+        public var tombstones = 0
     }
 
     public let configuration: Configuration
@@ -62,10 +64,14 @@ public struct SessionSweeper: Sendable {
             [social.sessionMaximumAge.queueSeconds, social.sessionIdleAge.queueSeconds, now, batch])
         outcome.loginFailures = try await drain(
             .deleteStaleLoginFailures, [social.loginThrottle.forgetAfter.queueSeconds, now, batch])
+        outcome.tombstones = try await drain(.deleteReleasedTombstones, [now, batch])
         if outcome != Outcome() {
             logger.info(
                 "swept sessions",
-                metadata: ["sessions": "\(outcome.sessions)", "login_failures": "\(outcome.loginFailures)"])
+                metadata: [
+                    "sessions": "\(outcome.sessions)", "login_failures": "\(outcome.loginFailures)",
+                    "tombstones": "\(outcome.tombstones)",
+                ])
         }
         return outcome
     }

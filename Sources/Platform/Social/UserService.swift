@@ -13,6 +13,8 @@ public struct UserService: Sendable {
     let sessionAges: (maximum: Double, idle: Double)
     /// Failed log-ins per username and address.
     public let throttle: LoginThrottle
+    /// How long a deleted account's username stays taken, in seconds.
+    let usernameGrace: Double
 
     /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
     public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
@@ -21,6 +23,7 @@ public struct UserService: Sendable {
             cost: configuration.bcryptCost,
             pool: BcryptPool(threads: configuration.bcryptThreads, maximumWaiting: 32 * configuration.bcryptThreads))
         sessionAges = (configuration.sessionMaximumAge.queueSeconds, configuration.sessionIdleAge.queueSeconds)
+        usernameGrace = configuration.usernameGracePeriod.queueSeconds
         throttle = LoginThrottle(pool: pool, configuration: configuration.loginThrottle)
         absentUserHash = passwords.unmatchableHash()
         sessions = ExpiringCache(timeToLive: configuration.sessionCacheTTL, capacity: configuration.sessionCacheCapacity)
@@ -42,6 +45,9 @@ public struct UserService: Sendable {
         let hash = try await passwords.hash(password)
         do {
             let rows = try await pool.query(SocialQuery.insertUser, [username, hash])
+            guard !rows.isEmpty else {
+                throw SocialError(.conflict, "username_taken", "that username is taken")
+            }
             return RegisteredUser(userID: String(try rows[0]["id", as: Int64.self]), username: username)
         } catch let error as DatabaseError where error.sqlState == "23505" {
             throw SocialError(.conflict, "username_taken", "that username is taken")
@@ -100,12 +106,15 @@ public struct UserService: Sendable {
         guard result.affectedRows == 1 else { throw SocialError.unauthorized }
     }
 
-    /// A user's profile with its counts; 404 when there is no such user.
-    public func profile(userID: Int64) async throws -> UserProfile {
-        let rows = try await pool.query(SocialQuery.userProfile, [userID])
+    /// A user's profile with its counts and avatar; 404 when there is no such user, when it is
+    /// being deleted, or when it and `viewer` block each other.
+    public func profile(userID: Int64, viewer: Int64? = nil) async throws -> UserProfile {
+        let rows = try await pool.query(SocialQuery.userProfile, [userID, viewer])
         guard let row = rows.first else { throw SocialError.notFound("user") }
         return UserProfile(
-            userID: String(userID), username: try row["username", as: String.self], bio: try row["bio", as: String.self],
+            userID: String(userID), username: try row["username", as: String.self],
+            displayName: try row["display_name", as: String.self], bio: try row["bio", as: String.self],
+            avatar: try row["avatar_prefix", as: String?.self].map(AvatarService.view(prefix:)),
             followerCount: try row["follower_count", as: Int64.self],
             followingCount: try row["following_count", as: Int64.self],
             postCount: try row["post_count", as: Int64.self])

@@ -15,6 +15,23 @@ package enum JSONRequest {
         package var text: String
     }
 
+    /// `PATCH /api/v1/users/me`: fields left out stay as they are.
+    package struct ProfileChange: Decodable {
+        package var displayName: String?
+        package var bio: String?
+    }
+
+    /// `DELETE /api/v1/users/me`: the password, re-entered.
+    package struct PasswordCheck: Decodable {
+        package var password: String
+    }
+
+    /// `PUT /api/v1/users/me/password`.
+    package struct PasswordChange: Decodable {
+        package var currentPassword: String
+        package var newPassword: String
+    }
+
     /// Decodes a request body already collected; 400 `invalid_json` when it does not decode.
     package static func decode<T: Decodable>(_ type: T.Type, from body: Data) throws(SocialError) -> T {
         let decoder = JSONDecoder()

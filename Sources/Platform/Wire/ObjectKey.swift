@@ -35,11 +35,22 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Prefix under which every original lives. Originals are private: never served.
     public static let originalsPrefix = "originals/"
 
-    /// Whether the key lies under some media's rendition prefix (`media/<id>/…`): the only
-    /// objects the HTTP API serves.
+    /// Whether the key lies under some media's or avatar's rendition prefix (`media/<id>/…`,
+    /// `avatars/<id>/…`): the only objects the HTTP API serves.
     public var isRendition: Bool {
         let parts = segments
-        return parts.count >= 3 && parts[0] == "media" && Int64(parts[1]).map { $0 >= 0 } == true
+        return parts.count >= 3 && (parts[0] == "media" || parts[0] == "avatars") && Int64(parts[1]).map { $0 >= 0 } == true
+    }
+
+    /// Prefix under which every rendition of one avatar lives: `avatars/<id>/`.
+    public static func avatarPrefix(avatarID: Int64) -> String {
+        "avatars/\(avatarID)/"
+    }
+
+    /// Where an avatar's upload waits for its job: `avatar-uploads/<id>`. Private (never served),
+    /// removed once the avatar is processed or refused.
+    public static func avatarUpload(avatarID: Int64) throws(StoreError) -> ObjectKey {
+        try ObjectKey("avatar-uploads/\(avatarID)")
     }
 
     /// Prefix under which every rendition of one media lives: `media/<id>/`.

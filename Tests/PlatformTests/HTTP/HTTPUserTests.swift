@@ -127,6 +127,10 @@ struct HTTPUserTests {
         (HTTPRequest.Method.post, "/api/v1/posts"), (.delete, "/api/v1/posts/1"), (.post, "/api/v1/posts/1/likes"),
         (.delete, "/api/v1/posts/1/likes"), (.post, "/api/v1/posts/1/comments"), (.post, "/api/v1/users/1/follow"),
         (.delete, "/api/v1/users/1/follow"), (.get, "/api/v1/feed"), (.delete, "/api/v1/sessions"),
+        (.get, "/api/v1/users/me"), (.patch, "/api/v1/users/me"), (.delete, "/api/v1/users/me"),
+        (.put, "/api/v1/users/me/password"), (.delete, "/api/v1/users/me/sessions"), (.put, "/api/v1/users/me/avatar"),
+        (.get, "/api/v1/users/me/blocks"), (.get, "/api/v1/users/me/mutes"), (.put, "/api/v1/users/1/block"),
+        (.delete, "/api/v1/users/1/block"), (.put, "/api/v1/users/1/mute"), (.delete, "/api/v1/users/1/mute"),
     ])
     func authRequired(method: HTTPRequest.Method, path: String) async throws {
         let fixture = try await HTTPFixture.make()

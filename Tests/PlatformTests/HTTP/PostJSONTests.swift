@@ -39,7 +39,8 @@ struct PostJSONTests {
             default: Double.random(in: 0..<4_102_444_800, using: &generator)
             }
             posts.append(PostView(
-                postID: String(index), userID: text(), username: text(), caption: text(), mediaType: text(), status: text(),
+                postID: String(index), userID: text(), username: text(),
+                authorAvatarURL: Bool.random(using: &generator) ? text() : nil, caption: text(), mediaType: text(), status: text(),
                 media: MediaView(
                     renditions: renditions, hlsURL: Bool.random(using: &generator) ? text() : nil,
                     poster: Bool.random(using: &generator) ? text() : nil),

@@ -11,11 +11,17 @@ INSERT INTO comments (post_id, user_id, text) VALUES ($1, $2, $3) RETURNING id, 
 
 -- name: CommentsPage
 -- $1 post id; $2 and $3 the cursor (microseconds since 1970, comment id; see Cursor.swift);
--- $4 rows (a page's size plus one, to tell whether another page follows). Newest first.
-SELECT id, user_id, text, created_at, (extract(epoch FROM created_at) * 1000000)::int8 AS created_us
-FROM comments WHERE post_id = $1
-  AND (created_at, id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
-ORDER BY created_at DESC, id DESC LIMIT $4;
+-- $4 rows (a page's size plus one, to tell whether another page follows); $5 viewer id (NULL:
+-- anonymous): comments by users the viewer blocks or is blocked by, and by accounts being
+-- deleted, are left out. Newest first, with the commenter's name and avatar.
+SELECT c.id, c.user_id, u.username, u.avatar_prefix, c.text, c.created_at,
+       (extract(epoch FROM c.created_at) * 1000000)::int8 AS created_us
+FROM comments c JOIN users u ON u.id = c.user_id
+WHERE c.post_id = $1 AND u.deleted_at IS NULL
+  AND (c.created_at, c.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = c.user_id AND b.blocked_id = $5)
+                                             OR (b.blocker_id = $5 AND b.blocked_id = c.user_id))
+ORDER BY c.created_at DESC, c.id DESC LIMIT $4;
 
 -- name: CommentForDelete
 -- $1 comment id, $2 post id. The comment (locked until commit) with its post's author; no

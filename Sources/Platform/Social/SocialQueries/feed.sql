@@ -10,10 +10,13 @@ WHERE p.id = $1 AND NOT p.deleted AND m.status = 'ready';
 
 -- name: FanOutPost
 -- $1 post id, $2 author id: the post into the timelines of the author and the author's
--- followers. Returns the readers whose timeline gained it (none again on a re-run).
+-- followers who have not muted the author. Returns the readers whose timeline gained it (none
+-- again on a re-run).
 INSERT INTO timelines (user_id, post_id, author_id, created_at)
 SELECT r.reader, p.id, p.user_id, p.created_at FROM posts p,
-    (SELECT follower_id AS reader FROM follows WHERE followee_id = $2 UNION SELECT $2) r
+    (SELECT f.follower_id AS reader FROM follows f WHERE f.followee_id = $2
+        AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = f.follower_id AND mu.muted_id = $2)
+     UNION SELECT $2) r
 WHERE p.id = $1
 ON CONFLICT DO NOTHING
 RETURNING user_id;
@@ -37,12 +40,13 @@ DELETE FROM timelines WHERE user_id = $1;
 
 -- name: RebuildTimeline
 -- $1 reader id, $2 celebrity threshold, $3 rows kept: the newest ready posts of the reader and
--- of followed authors below the threshold.
+-- of followed authors below the threshold that the reader has not muted.
 INSERT INTO timelines (user_id, post_id, author_id, created_at)
 SELECT $1, p.id, p.user_id, p.created_at
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
 WHERE NOT p.deleted AND m.status = 'ready' AND u.follower_count < $2
   AND (p.user_id = $1 OR p.user_id IN (SELECT followee_id FROM follows WHERE follower_id = $1))
+  AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = $1 AND mu.muted_id = p.user_id)
 ORDER BY p.created_at DESC, p.id DESC LIMIT $3;
 
 -- name: MarkTimelineBuilt
@@ -67,7 +71,7 @@ ON CONFLICT (user_id) DO UPDATE SET built_at = now();
 -- for pgbench.
 WITH state AS (SELECT EXISTS (SELECT 1 FROM timeline_state WHERE user_id = $1::bigint) AS built)
 SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
-    SELECT p.id, p.user_id, u.username, p.caption,
+    SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
            -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
            p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
            p.comment_count, p.created_at,
@@ -89,7 +93,9 @@ SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
             ORDER BY p2.created_at DESC, p2.id DESC LIMIT $4
         ) c
         WHERE f.follower_id = $1
+          AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = $1 AND mu.muted_id = f.followee_id)
     ) feed ON feed.post_id = p.id
-    WHERE NOT p.deleted AND state.built
+    -- An author being deleted is hidden at once; the deletion job removes the rows after.
+    WHERE NOT p.deleted AND u.deleted_at IS NULL AND state.built
     ORDER BY p.created_at DESC, p.id DESC LIMIT $4
 ) feed_page ON true;

@@ -2,7 +2,7 @@
 
 -- name: FolloweeFollowerCount
 -- $1 followee id. No row: no such user.
-SELECT follower_count FROM users WHERE id = $1;
+SELECT follower_count FROM users WHERE id = $1 AND deleted_at IS NULL;
 
 -- name: InsertFollow
 -- $1 follower id, $2 followee id. No row inserted: already following.
@@ -22,11 +22,13 @@ WHERE id IN (SELECT unnest(ARRAY[$1, $2]::bigint[]) ORDER BY 1);
 
 -- name: BackfillTimeline
 -- $1 follower id, $2 followee id, $3 rows at most (the timeline length). Copies the followee's
--- newest ready posts into the follower's timeline, only when that timeline is materialised.
+-- newest ready posts into the follower's timeline, only when that timeline is materialised and
+-- the follower has not muted the followee (BackfillTimeline also serves an unmute).
 INSERT INTO timelines (user_id, post_id, author_id, created_at)
 SELECT $1, p.id, p.user_id, p.created_at FROM posts p JOIN media m ON m.id = p.media_id
 WHERE p.user_id = $2 AND NOT p.deleted AND m.status = 'ready'
   AND EXISTS (SELECT 1 FROM timeline_state s WHERE s.user_id = $1)
+  AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = $1 AND mu.muted_id = $2)
 ORDER BY p.created_at DESC, p.id DESC LIMIT $3
 ON CONFLICT DO NOTHING;
 

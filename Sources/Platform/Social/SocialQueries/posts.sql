@@ -34,20 +34,23 @@ SELECT status FROM media WHERE id = $1;
 SELECT 1 FROM posts WHERE id = $1 AND NOT deleted;
 
 -- name: GetPost
--- $1 post id. No row: unknown or deleted post.
-SELECT p.id, p.user_id, u.username, p.caption,
+-- $1 post id, $2 viewer id (NULL: anonymous). No row: unknown or deleted post, one whose
+-- author is being deleted, or one whose author and the viewer block each other (either way).
+SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
        -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
        p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
        p.comment_count, p.created_at,
        (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
        m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-WHERE p.id = $1 AND NOT p.deleted;
+WHERE p.id = $1 AND NOT p.deleted AND u.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = p.user_id AND b.blocked_id = $2)
+                                             OR (b.blocker_id = $2 AND b.blocked_id = p.user_id));
 
 -- name: UserPostsPage
 -- $1 author id; $2 and $3 the cursor (microseconds since 1970, post id; see Cursor.swift);
 -- $4 rows (a page's size plus one). The author's live posts, newest first.
-SELECT p.id, p.user_id, u.username, p.caption,
+SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
        -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
        p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
        p.comment_count, p.created_at,

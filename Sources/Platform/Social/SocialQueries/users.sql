@@ -1,12 +1,15 @@
 -- Users and sessions (UserService). A session's token is stored only as its SHA-256 hex.
 
 -- name: InsertUser
--- $1 username, $2 bcrypt hash. A taken username fails with SQLSTATE 23505.
-INSERT INTO users (username, password_hash) VALUES ($1, $2) RETURNING id;
+-- $1 username, $2 bcrypt hash. A taken username fails with SQLSTATE 23505; no row: the name is
+-- a deleted account's, still in its grace period (migration 0021).
+INSERT INTO users (username, password_hash)
+SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM username_tombstones WHERE username = $1 AND released_at > now())
+RETURNING id;
 
 -- name: UserCredentials
--- $1 username. No row: no such user.
-SELECT id, password_hash FROM users WHERE username = $1;
+-- $1 username. No row: no such user (or one being deleted).
+SELECT id, password_hash FROM users WHERE username = $1 AND deleted_at IS NULL;
 
 -- name: InsertSession
 -- $1 token hash, $2 user id.
@@ -50,12 +53,17 @@ WITH gone AS (
 SELECT count(*)::int8 AS deleted FROM gone;
 
 -- name: UserProfile
--- $1 user id. No row: no such user.
-SELECT id, username, bio, follower_count, following_count, post_count FROM users WHERE id = $1;
+-- $1 user id, $2 viewer id (NULL: anonymous). No row: no such user, one being deleted, or a
+-- block between the two (either way).
+SELECT u.id, u.username, u.display_name, u.bio, u.avatar_prefix, u.follower_count, u.following_count, u.post_count
+FROM users u
+WHERE u.id = $1 AND u.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = $1 AND b.blocked_id = $2)
+                                             OR (b.blocker_id = $2 AND b.blocked_id = $1));
 
 -- name: UserExists
--- $1 user id.
-SELECT 1 FROM users WHERE id = $1;
+-- $1 user id. No row: no such user, or one being deleted.
+SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL;
 
 -- name: SetOperator
 -- $1 username, $2 whether the user is an operator. No row: no such user.

@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import Platform
+import Thumbnail
+
+/// The `user.avatar` job: the avatar's upload through the photo pipeline with the avatar preset
+/// (in a worker child, as every photo), its renditions published under `avatars/<id>/`, and
+/// `AvatarService.complete` in the job's completion transaction.
+extension MediaProcessor {
+    var avatarHandlers: [String: JobHandler] {
+        [AvatarService.jobKind: { job, context in try processAvatar(job, context) }]
+    }
+
+    private func processAvatar(_ job: Job, _ context: JobContext) throws -> JobResult {
+        let avatarID = try job.decodePayload(AvatarService.Payload.self).avatarID
+        var logger = self.logger
+        logger[metadataKey: "job_id"] = "\(job.id)"
+        logger[metadataKey: "avatar_id"] = "\(avatarID)"
+        let upload = try ObjectKey.avatarUpload(avatarID: avatarID)
+        let preset = PhotoPreset.avatar
+        let prefix = ObjectKey.avatarPrefix(avatarID: avatarID) + "\(preset.name)-v\(preset.version)"
+        let (store, jobLogger) = (self.store, logger)
+        let complete: JobResult = .completed { connection in
+            let removed = try AvatarService.complete(avatarID: avatarID, prefix: prefix, store: store, on: connection)
+            jobLogger.info("avatar ready", metadata: ["prefix": "\(prefix)", "objects_removed": "\(removed)"])
+        }
+        guard store.exists(upload) else {
+            // The completion removes the upload before its commit: when that commit failed the
+            // outputs are published already and only the completion runs again. Otherwise the
+            // avatar was completed, refused, or removed with its account: nothing to do.
+            let published = AvatarService.renditionPaths.allSatisfy { path in
+                (try? ObjectKey(prefix + "/" + path)).map(store.exists) ?? false
+            }
+            logger.notice("avatar upload gone", metadata: ["completing_again": "\(published)"])
+            return published ? complete : .completed
+        }
+        try LeftoverOwner.claim(scratchDirectory)
+        let scratch = URL(fileURLWithPath: scratchDirectory)
+            .appendingPathComponent("\(Self.scratchPrefix)\(LeftoverOwner.tag)-\(job.id)-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var avatarPresets = presets
+        avatarPresets.photo = preset
+        let input = URL(fileURLWithPath: store.path(for: upload))
+        let manifest: PhotoManifest
+        do {
+            context.reportProgress(0, stage: "processing")
+            if let workers {
+                let processor = MediaProcessor(
+                    store: store, pool: pool, completion: completion, presets: avatarPresets,
+                    scratchDirectory: scratchDirectory, logger: logger, workers: workers, quarantineAfter: quarantineAfter)
+                manifest = try processor.isolated("photo", as: PhotoManifest.self, on: workers, input: input, into: scratch, context: context).0
+            } else {
+                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+                manifest = try PhotoPipeline(preset: preset).process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
+            }
+        } catch let crash as WorkerCrash {
+            throw JobFailure.transient(crash.code, "worker \(crash.code) during \(crash.stage)", retryAfter: .seconds(1))
+        } catch {
+            let failure = MediaFailure(error)
+            guard failure.disposition.isPermanent else { throw failure.jobFailure }
+            logger.notice("avatar refused", metadata: ["code": "\(failure.code)"])
+            try LaneThread.wait {
+                try await pool.withConnection { connection in
+                    try AvatarService.fail(avatarID: avatarID, code: failure.code, store: store, on: connection)
+                }
+            }
+            throw failure.jobFailure
+        }
+        // The preset and the API agree on the files (one list in AvatarService).
+        guard Set(manifest.renditions.map(\.path)) == Set(AvatarService.renditionPaths) else {
+            throw MediaFailure.internalError("avatar renditions \(manifest.renditions.map(\.path)) are not the API's")
+        }
+        context.reportProgress(0.9, stage: "publishing")
+        // Only the declared files, never through a link a worker made (`DeclaredOutputs`).
+        try DeclaredOutputs(manifest).publish(from: scratch, to: store, mediaID: avatarID, prefix: prefix)
+        return complete
+    }
+}

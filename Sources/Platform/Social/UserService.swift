@@ -3,6 +3,8 @@ public import Foundation
 /// Users and sessions: registration, log-in with bcrypt, hashed revocable bearer tokens.
 public struct UserService: Sendable {
     let pool: DatabasePool
+    /// Where profile reads go when set (see `ReadReplica`).
+    let replica: ReadReplica?
     let passwords: PasswordHasher
     /// An unmatchable hash at the configured cost: log-in verifies against it when the username
     /// is unknown, so both failures cost one bcrypt and answer in the same time.
@@ -15,8 +17,9 @@ public struct UserService: Sendable {
     public let throttle: LoginThrottle
 
     /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
-    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
+    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil) {
         self.pool = pool
+        self.replica = replica
         passwords = PasswordHasher(
             cost: configuration.bcryptCost,
             pool: BcryptPool(threads: configuration.bcryptThreads, maximumWaiting: 32 * configuration.bcryptThreads))
@@ -100,9 +103,12 @@ public struct UserService: Sendable {
         guard result.affectedRows == 1 else { throw SocialError.unauthorized }
     }
 
-    /// A user's profile with its counts; 404 when there is no such user.
+    /// A user's profile with its counts; 404 when there is no such user. Read from the replica
+    /// when there is one; a user it does not know yet (registered within its lag) is looked up
+    /// on the primary.
     public func profile(userID: Int64) async throws -> UserProfile {
-        let rows = try await pool.query(SocialQuery.userProfile, [userID])
+        var rows = try await pool.read(via: replica) { try $0.query(SocialQuery.userProfile, [userID]) }
+        if rows.isEmpty, replica != nil { rows = try await pool.query(SocialQuery.userProfile, [userID]) }
         guard let row = rows.first else { throw SocialError.notFound("user") }
         return UserProfile(
             userID: String(userID), username: try row["username", as: String.self], bio: try row["bio", as: String.self],

@@ -33,7 +33,7 @@ struct QueryCatalogTests {
         }
         let listed = registries.flatMap { registry in registry.statements.map { "\(registry.catalog)/\($0.0)" } }
         #expect(prepared == listed)
-        #expect(registries.map(\.catalog) == ["Queries", "MediaQueries", "SocialQueries"])
+        #expect(registries.map(\.catalog) == ["Queries", "MediaQueries", "SocialQueries", "ReplicaQueries"])
         #expect(registries.allSatisfy { !$0.statements.isEmpty })
         await fixture.close()
     }

@@ -2,9 +2,11 @@
 -- ('16/B374D848', see WALPosition) so no numeric type is assumed on either server.
 
 -- name: PrimaryWALPosition
--- On the primary: how far its WAL has been written. Every transaction committed before this
--- statement began ends at or below it.
-SELECT pg_current_wal_lsn()::text AS position;
+-- On the primary: how far WAL has been inserted. Every transaction committed before this
+-- statement began ends at or below it. Not pg_current_wal_lsn() (the write position): with
+-- synchronous_commit off a commit is visible before its WAL is written, so a replica that had
+-- replayed the written position could still lack it.
+SELECT pg_current_wal_insert_lsn()::text AS position;
 
 -- name: ReplicaWALPositions
 -- On the replica: whether it is a standby at all, the WAL it has received from the primary

@@ -47,3 +47,18 @@ extension EmbeddedPostgres {
         return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
+
+extension EmbeddedPostgres {
+    /// The major version of the installed server tools (`pg_ctl --version`), which a copied
+    /// cluster must match: PostgreSQL's files are not portable across major versions.
+    public static func installedMajorVersion() throws -> Int {
+        let result = try ClusterCommand(binDirectory: nil).run("pg_ctl", ["--version"])
+        // "pg_ctl (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)"
+        guard result.status == 0, let range = result.text.range(of: "(PostgreSQL) "),
+            let major = Int(result.text[range.upperBound...].prefix { $0.isNumber })
+        else {
+            throw DatabaseError(.clusterFailed, "cannot tell the installed PostgreSQL version: \(result.text)")
+        }
+        return major
+    }
+}

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Copies of a file-system store for `mediadaemon backup` and `restore`: every object, and a
 /// manifest of their SHA-256 digests and sizes (`objects.tsv`: `sha256 TAB size TAB key`, one

@@ -23,7 +23,9 @@ public enum StoreRemovals {
         try connection.query(try MediaQuery.tryLockStoreRemoval.sql()).first?["locked", as: Bool.self] ?? false
     }
 
-    /// What a media.delete job throws while a backup runs: it retries after a while.
+    /// What a media.delete job throws while a backup runs: it retries in five minutes, so its
+    /// five attempts outlast a backup of about twenty (past that it goes dead, leaving a deleted
+    /// media's files in the store until `jobs retry`).
     static let backupRunning = JobFailure.transient(
-        "backup_running", "a backup is copying the store; files are removed after it", retryAfter: .seconds(30))
+        "backup_running", "a backup is copying the store; files are removed after it", retryAfter: .seconds(300))
 }

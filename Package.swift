@@ -88,6 +88,7 @@ let package = Package(
             exclude: ["Wire"],
             resources: [
                 .copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries"), .copy("Social/SocialQueries"),
+                .copy("Database/ReplicaQueries"),
             ],
             swiftSettings: swiftSettings
         ),

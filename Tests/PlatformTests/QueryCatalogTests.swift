@@ -12,7 +12,9 @@ struct QueryCatalogTests {
         func entry<Q: NamedQuery>(_: Q.Type) throws -> (String, [(String, String)], Set<String>) {
             (Q.catalog.folder, try Q.allCases.map { ($0.rawValue, try $0.text) }, try Q.catalog.names())
         }
-        return [try entry(QueueQuery.self), try entry(MediaQuery.self), try entry(SocialQuery.self)]
+        return [try entry(QueueQuery.self), try entry(MediaQuery.self), try entry(SocialQuery.self),
+            try entry(ReplicaQuery.self),
+        ]
     }
 
     @Test func everyNamedStatementPreparesAgainstAMigratedDatabase() async throws {
@@ -31,7 +33,7 @@ struct QueryCatalogTests {
         }
         let listed = registries.flatMap { registry in registry.statements.map { "\(registry.catalog)/\($0.0)" } }
         #expect(prepared == listed)
-        #expect(registries.map(\.catalog) == ["Queries", "MediaQueries", "SocialQueries"])
+        #expect(registries.map(\.catalog) == ["Queries", "MediaQueries", "SocialQueries", "ReplicaQueries"])
         #expect(registries.allSatisfy { !$0.statements.isEmpty })
         await fixture.close()
     }

@@ -48,6 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Database connections the HTTP API and the job completions share (env MEDIADAEMON_DB_POOL, default twice the number of cores, at least 4).")
     var dbPool: Int?
 
+    @Option(name: .customLong("database-read-url"), help: "PostgreSQL URL of a streaming replica that serves feed, profile, post and comment reads while it is fresh (env DATABASE_READ_URL; default none: every read goes to the primary).")
+    var databaseReadURL: String?
+
+    @Option(name: .customLong("replica-max-lag"), help: "Seconds of staleness (judged from WAL positions) past which the replica's reads go to the primary instead (env MEDIADAEMON_REPLICA_MAX_LAG, default 5).")
+    var replicaMaxLag: Double?
+
     @Option(name: .customLong("session-cache-ttl"), help: "Seconds a bearer token's user is remembered (env MEDIADAEMON_SESSION_CACHE_TTL, default 5; 0 looks every request up). A log-out here takes effect at once; a revocation made through another daemon on the same database within this time.")
     var sessionCacheTTL: Double?
 
@@ -185,6 +191,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let sessionMaxAge, sessionMaxAge < 60 { throw ValidationError("--session-max-age must be at least 60 seconds") }
         if let sessionIdleAge, sessionIdleAge < 120 { throw ValidationError("--session-idle-age must be at least 120 seconds") }
         if let usernameGrace, usernameGrace < 0 { throw ValidationError("--username-grace must be at least 0 seconds") }
+        if let replicaMaxLag, !ServeSettings.replicaLagSeconds.contains(replicaMaxLag) {
+            throw ValidationError("--replica-max-lag must be 1...3600 seconds")
+        }
         for (name, value) in [("--session-cache-ttl", sessionCacheTTL), ("--feed-cache-ttl", feedCacheTTL)] {
             if let value, !ServeSettings.cacheSeconds.contains(value) { throw ValidationError("\(name) must be 0...3600 seconds") }
         }
@@ -259,10 +268,16 @@ struct ServeCommand: AsyncParsableCommand {
         workers.scratchRoot = noWorkerLandlock ? nil : daemon.scratchDirectory
         workers.jobTimeout = workerJobTimeout.map { .seconds($0) }
         workers.stallTimeout = .seconds(workerStallTimeout)
+        let poolSize = try dbPool ?? environment.integer("MEDIADAEMON_DB_POOL", in: ServeSettings.poolSizes)
+            ?? ServeSettings.defaultPoolSize
+        var replica: ReadReplica.Configuration?
+        if let url = databaseReadURL.flatMap({ $0.isEmpty ? nil : $0 }) ?? environment.string("DATABASE_READ_URL") {
+            let lag = try replicaMaxLag
+                ?? environment.seconds("MEDIADAEMON_REPLICA_MAX_LAG", in: ServeSettings.replicaLagSeconds) ?? 5
+            replica = ReadReplica.Configuration(url: url, size: poolSize, maximumLag: ServeSettings.cacheTTL(lag))
+        }
         return ServeSettings(
-            daemon: daemon, http: http, httpEnabled: !noHTTP,
-            databasePoolSize: try dbPool ?? environment.integer("MEDIADAEMON_DB_POOL", in: ServeSettings.poolSizes)
-                ?? ServeSettings.defaultPoolSize,
+            daemon: daemon, http: http, httpEnabled: !noHTTP, databasePoolSize: poolSize, readReplica: replica,
             photoWorkers: photoWorkers, videoWorkers: videoWorkers, backlogWorkers: backlogWorkers,
             gracePeriod: .seconds(gracePeriod), leaseDuration: .seconds(leaseSeconds),
             originalGracePeriod: .seconds(originalGrace), duplicateDistance: duplicateDistance,

@@ -13,6 +13,8 @@ struct ServeSettings: Sendable {
     var httpEnabled: Bool
     /// Connections the HTTP API and the job completions share.
     var databasePoolSize: Int
+    /// A streaming replica for feed, profile, post and comment reads; nil: all on the primary.
+    var readReplica: ReadReplica.Configuration? = nil
     var photoWorkers: Int
     var videoWorkers: Int
     var backlogWorkers: Int
@@ -38,6 +40,8 @@ struct ServeSettings: Sendable {
 extension ServeSettings {
     /// Cache lifetimes accepted, in seconds.
     static let cacheSeconds = 0.0...3600.0
+    /// Replica lag bounds accepted, in seconds: at least the check's one-second resolution.
+    static let replicaLagSeconds = 1.0...3600.0
     /// HTTP header, body and idle timeouts accepted, in seconds.
     static let timeoutSeconds = 0.1...3600.0
     /// HTTP connection caps accepted.

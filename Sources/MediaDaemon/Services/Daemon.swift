@@ -51,6 +51,7 @@ struct Daemon {
                     "store": "\(configuration.storeDirectory)",
                     "http": "\(settings.httpEnabled ? "\(http.host):\(http.port)" : "off")",
                     "db_pool": "\(pool.configuration.size)",
+                    "read_replica": "\(settings.readReplica == nil ? "none" : "checked every second")",
                     "session_cache_ttl": "\(http.social.sessionCacheTTL)",
                     "feed_cache_ttl": "\(http.social.feedCacheTTL)",
                 ])
@@ -73,8 +74,10 @@ struct Daemon {
         // HTTP latencies, job durations, failures and queue depth: one registry, at /metrics.
         let metrics = PrometheusMetricsFactory.daemon()
         let queue = JobQueue(pool: pool, logger: logger)
+        let replica = try settings.readReplica.map { try ReadReplica(configuration: $0, primary: pool, logger: logger) }
         let api = try HTTPAPI(
-            configuration: settings.http, pool: pool, store: store, hooks: .jobQueue, logger: logger, metrics: metrics,
+            configuration: settings.http, pool: pool, replica: replica, store: store, hooks: .jobQueue, logger: logger,
+            metrics: metrics,
             refreshMetrics: {
                 do { try await queue.recordDepth(into: metrics) } catch {
                     logger.warning("queue depth unavailable for /metrics", metadata: ["error": "\(error)"])
@@ -102,6 +105,9 @@ struct Daemon {
                 .merging(social.handlers) { first, _ in first }, logger: logger)
         var services: [any Service] = [
             DatabaseMonitor(pool: pool, logger: logger),
+        ]
+        if let replica { services.append(ReplicaMonitor(replica: replica)) }
+        services += [
             QueueMaintenanceService(
                 rescuer: try JobRescuer(pool: pool, logger: logger, metrics: metrics),
                 cleaner: try JobCleaner(pool: pool, logger: logger),

@@ -39,6 +39,8 @@ public struct HTTPAPI: Sendable {
     public let accountDeletion: AccountDeletion
 
     let pool: DatabasePool
+    /// Where feed, profile, post and comment reads go when set; `/readyz` reports it.
+    let replica: ReadReplica?
     let store: ObjectStore
     let migrator: Migrator
     let logger: Logger
@@ -54,30 +56,33 @@ public struct HTTPAPI: Sendable {
     let refreshMetrics: @Sendable () async -> Void
 
     /// Builds the services. `metrics` is rendered at `/metrics` after `refreshMetrics` has
-    /// brought its gauges up to date (the queue's depth).
+    /// brought its gauges up to date (the queue's depth). With `replica`, reads of feeds,
+    /// profiles, posts and comments go to it while it is fresh (writes, sessions and the queue
+    /// stay on `pool`).
     public init(
-        configuration: HTTPConfiguration, pool: DatabasePool, store: ObjectStore, hooks: PostHooks,
-        logger: Logger, metrics: PrometheusMetricsFactory = .daemon(),
+        configuration: HTTPConfiguration, pool: DatabasePool, replica: ReadReplica? = nil, store: ObjectStore,
+        hooks: PostHooks, logger: Logger, metrics: PrometheusMetricsFactory = .daemon(),
         refreshMetrics: @escaping @Sendable () async -> Void = {}
     ) throws {
         self.configuration = configuration
         self.pool = pool
+        self.replica = replica
         self.store = store
         self.logger = logger
         self.metrics = metrics
         self.refreshMetrics = refreshMetrics
         migrator = try Migrator(logger: logger)
-        users = UserService(pool: pool, configuration: configuration.social)
-        posts = PostService(pool: pool, hooks: hooks)
+        users = UserService(pool: pool, configuration: configuration.social, replica: replica)
+        posts = PostService(pool: pool, hooks: hooks, replica: replica)
         follows = FollowService(pool: pool, configuration: configuration.social)
         likes = LikeService(pool: pool, foldsCounts: configuration.notifications.foldsLikeCounts)
-        comments = CommentService(pool: pool)
+        comments = CommentService(pool: pool, replica: replica)
         relations = RelationService(pool: pool, configuration: configuration.social)
         avatars = AvatarService(pool: pool, store: store)
         accountDeletion = AccountDeletion(
             pool: pool, store: store, foldsLikeCounts: configuration.notifications.foldsLikeCounts,
             enqueueMediaDeletion: hooks.enqueueDeletion)
-        feed = FeedService(pool: pool, configuration: configuration.social)
+        feed = FeedService(pool: pool, configuration: configuration.social, replica: replica)
         try configuration.notifications.validate()
         notifications = NotificationService(pool: pool, configuration: configuration.notifications)
         hub = NotificationHub(pool: pool, configuration: configuration.notifications, logger: logger)

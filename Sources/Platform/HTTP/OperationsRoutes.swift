@@ -8,6 +8,20 @@ struct OperationsRoutes: Sendable {
 
     private struct Status: Encodable {
         var status: String
+        /// With a read replica configured: what its last check found.
+        var replica: ReplicaStatus?
+    }
+
+    /// `/readyz`'s view of `ReadReplica.Report`: the daemon stays ready while the replica is
+    /// down or behind (reads go to the primary), and says so here.
+    private struct ReplicaStatus: Encodable {
+        var state: String
+        /// `replica` or `primary`: where reads go now.
+        var reads: String
+        var lagSeconds: Double?
+        var bytesBehind: UInt64?
+        var replayBacklogBytes: UInt64?
+        var reason: String?
     }
 
     func register(on router: Router<APIRequestContext>) {
@@ -18,7 +32,7 @@ struct OperationsRoutes: Sendable {
                     status: .serviceUnavailable, code: "not_ready",
                     message: "the database is unreachable or migrations are pending")
             }
-            return try JSONResponse.make(Status(status: "ready"))
+            return try JSONResponse.make(Status(status: "ready", replica: replicaStatus()))
         }
         router.get("/metrics") { _, _ in
             await api.refreshMetrics()
@@ -36,5 +50,13 @@ struct OperationsRoutes: Sendable {
             api.logger.warning("not ready", metadata: ["error": "\(error)"])
             return false
         }
+    }
+
+    private func replicaStatus() -> ReplicaStatus? {
+        guard let replica = api.replica else { return nil }
+        let report = replica.report
+        return ReplicaStatus(
+            state: report.state, reads: replica.isServingReads ? "replica" : "primary", lagSeconds: report.lagSeconds,
+            bytesBehind: report.bytesBehind, replayBacklogBytes: report.replayBacklog, reason: report.reason)
     }
 }

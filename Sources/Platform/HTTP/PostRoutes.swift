@@ -15,7 +15,8 @@ struct PostRoutes: Sendable {
         router.delete("/api/v1/posts/{id}") { request, context in
             let userID = try await api.auth.userID(request)
             try await api.posts.delete(userID: userID, postID: try PathID.require(context))
-            // The post leaves every feed it was in.
+            // The post leaves every feed it was in; the author reads the primary for a while.
+            api.feed.invalidate(reader: userID)
             api.feed.invalidateAll()
             return Response(status: .noContent)
         }

@@ -25,8 +25,10 @@ public enum MediaFiles {
 
     /// Removes the files of a deleted media: its renditions, and its original unless a live
     /// media holds the same bytes. Returns nil, removing nothing, when the media is not deleted
-    /// (in use again) or unknown. Waits for a writer of the same bytes to commit.
+    /// (in use again) or unknown. Waits for a writer of the same bytes to commit. Throws a
+    /// transient `JobFailure` while a backup runs (see `StoreRemovals`).
     public static func removeDeleted(mediaID: Int64, store: ObjectStore, on connection: DatabaseConnection) throws -> Removal? {
+        guard try StoreRemovals.tryHold(on: connection) else { throw StoreRemovals.backupRunning }
         guard try MediaCompletion.isDeleted(mediaID: mediaID, on: connection),
             let row = try connection.query(try MediaQuery.mediaOriginal.sql(), [mediaID]).first
         else { return nil }
@@ -41,10 +43,12 @@ public enum MediaFiles {
 
     /// Removes the original `key` when no live media holds its bytes and it was last put
     /// before `cutoff`. Returns false, removing nothing, when it is held, newer, gone, or
-    /// locked by a writer or another daemon's sweep (it is looked at again next time).
+    /// locked by a writer or another daemon's sweep, or a backup runs (it is looked at again
+    /// next time).
     public static func sweepOriginal(
         _ key: ObjectKey, sha256: String, cutoff: Date, store: ObjectStore, on connection: DatabaseConnection
     ) throws -> Bool {
+        guard try StoreRemovals.tryHold(on: connection) else { return false }
         let locked = try connection.query(try MediaQuery.tryLockOriginal.sql(), [sha256])
         guard try locked.first?["locked", as: Bool.self] == true else { return false }
         // Checked under the lock: a writer that stored the file has committed its row (held) or

@@ -26,6 +26,9 @@ enum MediaQuery: String, NamedQuery {
     case tryLockOriginal = "TryLockOriginal"
     case originalHeld = "OriginalHeld"
     case mediaOriginal = "MediaOriginal"
+    case tryLockStoreRemoval = "TryLockStoreRemoval"
+    case lockStoreForBackup = "LockStoreForBackup"
+    case unlockStoreForBackup = "UnlockStoreForBackup"
     // reconcile.sql
     case strandedMedia = "StrandedMedia"
     case failStrandedMedia = "FailStrandedMedia"

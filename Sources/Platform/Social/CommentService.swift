@@ -3,14 +3,17 @@ import Foundation
 /// Comments on posts, `posts.comment_count` changed in the same transaction.
 public struct CommentService: Sendable {
     let pool: DatabasePool
+    /// Where comment lists are read when set (see `ReadReplica`).
+    let replica: ReadReplica?
 
     /// Longest comment, in Unicode scalars (`StoredText.length`, as the `comments.text` CHECK
     /// of migration 0004 counts).
     public static let maximumLength = 2200
 
     /// A service on `pool`.
-    public init(pool: DatabasePool) {
+    public init(pool: DatabasePool, replica: ReadReplica? = nil) {
         self.pool = pool
+        self.replica = replica
     }
 
     /// Adds a comment: 400 empty, too long or holding a NUL; 404 unknown or deleted post; 403
@@ -63,30 +66,41 @@ public struct CommentService: Sendable {
 
     /// A page of a post's comments, newest first, with each commenter's name and avatar; 404 for
     /// an unknown or deleted post, or one whose author and `viewer` block each other. Comments
-    /// by users the viewer blocks or is blocked by are left out.
+    /// by users the viewer blocks or is blocked by are left out. Read from the replica when there
+    /// is one; a post it does not know yet is looked up on the primary.
     public func list(postID: Int64, page: PageRequest, viewer: Int64? = nil) async throws -> CommentPage {
+        do {
+            return try await pool.read(via: replica) { connection in
+                try connection.transaction { try Self.list(postID: postID, page: page, viewer: viewer, on: $0) }
+            }
+        } catch let error as SocialError where error.kind == .notFound && replica != nil {
+            return try await pool.transaction { try Self.list(postID: postID, page: page, viewer: viewer, on: $0) }
+        }
+    }
+
+    private static func list(
+        postID: Int64, page: PageRequest, viewer: Int64?, on connection: DatabaseConnection
+    ) throws -> CommentPage {
         let keys = page.keys
         let limit = page.limit
-        return try await pool.transaction { connection in
-            let post = try connection.query(SocialQuery.livePost, [postID])
-            guard !post.isEmpty else { throw SocialError.notFound("post") }
-            if let viewer, try !connection.query(SocialQuery.postAuthorBlock, [postID, viewer]).isEmpty {
-                throw SocialError.notFound("post")
-            }
-            let rows = try connection.query(SocialQuery.commentsPage, [postID, keys.micros, keys.id, limit + 1, viewer])
-            var comments: [CommentView] = []
-            var last: Cursor?
-            for row in rows.prefix(limit) {
-                let id = try row["id", as: Int64.self]
-                comments.append(
-                    CommentView(
-                        commentID: String(id), userID: String(try row["user_id", as: Int64.self]),
-                        username: try row["username", as: String.self],
-                        authorAvatarURL: try row["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0).url150 },
-                        text: try row["text", as: String.self], createdAt: try row["created_at", as: Date.self]))
-                last = Cursor(micros: try row["created_us", as: Int64.self], id: id)
-            }
-            return CommentPage(comments: comments, nextCursor: rows.count > limit ? last?.encoded : nil)
+        let post = try connection.query(SocialQuery.livePost, [postID])
+        guard !post.isEmpty else { throw SocialError.notFound("post") }
+        if let viewer, try !connection.query(SocialQuery.postAuthorBlock, [postID, viewer]).isEmpty {
+            throw SocialError.notFound("post")
         }
+        let rows = try connection.query(SocialQuery.commentsPage, [postID, keys.micros, keys.id, limit + 1, viewer])
+        var comments: [CommentView] = []
+        var last: Cursor?
+        for row in rows.prefix(limit) {
+            let id = try row["id", as: Int64.self]
+            comments.append(
+                CommentView(
+                    commentID: String(id), userID: String(try row["user_id", as: Int64.self]),
+                    username: try row["username", as: String.self],
+                    authorAvatarURL: try row["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0).url150 },
+                    text: try row["text", as: String.self], createdAt: try row["created_at", as: Date.self]))
+            last = Cursor(micros: try row["created_us", as: Int64.self], id: id)
+        }
+        return CommentPage(comments: comments, nextCursor: rows.count > limit ? last?.encoded : nil)
     }
 }

@@ -9,19 +9,24 @@
 public struct FeedService: Sendable {
     let pool: DatabasePool
     let configuration: SocialConfiguration
+    /// Where feed pages are read when set (see `ReadReplica`); timelines are built on the primary.
+    let replica: ReadReplica?
     /// Rendered pages by reader, cursor and limit; a reader's pages form one group.
     let pages: ExpiringCache<FeedPageKey, Int64, [UInt8]>
 
     /// A service on `pool`.
-    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
+    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil) {
         self.pool = pool
+        self.replica = replica
         self.configuration = configuration
         pages = ExpiringCache(timeToLive: configuration.feedCacheTTL, capacity: configuration.feedCacheCapacity)
     }
 
     /// Drops the reader's cached pages (and any being read), after a write that changes what
-    /// the reader sees: a follow, an unfollow, a post, a like or a comment of theirs.
+    /// the reader sees: a follow, an unfollow, a post, a like or a comment of theirs. With a read
+    /// replica, the reader's reads go to the primary until the replica holds the write.
     public func invalidate(reader: Int64) {
+        replica?.noteWrite(by: reader)
         pages.invalidate(reader)
     }
 
@@ -84,13 +89,15 @@ public struct FeedService: Sendable {
 
     /// One page of the reader's feed, newest first by `(created_at, id)`: keyset pagination,
     /// so posts inserted while a client pages never shift or repeat the rows it has not seen.
-    /// One round trip when the timeline is built (the page query says whether it is).
+    /// One round trip when the timeline is built (the page query says whether it is). Read from
+    /// the replica when there is one; a timeline never built is built and read on the primary.
     public func page(userID: Int64, page: PageRequest) async throws -> PostPage {
         let keys = page.keys
         let parameters: [(any PostgresEncodable)?] = [
             userID, keys.micros, keys.id, page.limit + 1, configuration.celebrityFollowerThreshold,
         ]
-        var rows = try await pool.queryPrepared(SocialQuery.feedPage, parameters)
+        let statement = try SocialQuery.feedPage.text
+        var rows = try await pool.read(via: replica, for: userID) { try $0.queryPrepared(statement, parameters) }
         if try rows.first?["built", as: Bool.self] != true {
             try await rebuild(userID: userID)
             rows = try await pool.queryPrepared(SocialQuery.feedPage, parameters)

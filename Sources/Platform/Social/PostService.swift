@@ -5,10 +5,13 @@ import Foundation
 public struct PostService: Sendable {
     let pool: DatabasePool
     let hooks: PostHooks
+    /// Where post and profile-page reads go when set (see `ReadReplica`).
+    let replica: ReadReplica?
 
     /// A service on `pool` calling `hooks` inside its transactions.
-    public init(pool: DatabasePool, hooks: PostHooks) {
+    public init(pool: DatabasePool, hooks: PostHooks, replica: ReadReplica? = nil) {
         self.pool = pool
+        self.replica = replica
         self.hooks = hooks
     }
 
@@ -93,9 +96,11 @@ public struct PostService: Sendable {
     }
 
     /// A live post; 404 for unknown or deleted posts, and for one whose author and `viewer`
-    /// block each other.
+    /// block each other. Read from the replica when there is one; a post it does not know yet
+    /// (created within its lag) is looked up on the primary.
     public func get(postID: Int64, viewer: Int64? = nil) async throws -> PostView {
-        let rows = try await pool.query(SocialQuery.getPost, [postID, viewer])
+        var rows = try await pool.read(via: replica) { try $0.query(SocialQuery.getPost, [postID, viewer]) }
+        if rows.isEmpty, replica != nil { rows = try await pool.query(SocialQuery.getPost, [postID, viewer]) }
         guard let row = rows.first else { throw SocialError.notFound("post") }
         return try PostQuery.view(row)
     }
@@ -124,10 +129,13 @@ public struct PostService: Sendable {
         }
     }
 
-    /// A user's live posts, newest first; 404 for an unknown user.
+    /// A user's live posts, newest first; 404 for an unknown user. Read from the replica when
+    /// there is one.
     public func posts(ofUser userID: Int64, page: PageRequest) async throws -> (posts: [PostView], next: String?) {
         let keys = page.keys
-        let rows = try await pool.query(SocialQuery.userPostsPage, [userID, keys.micros, keys.id, page.limit + 1])
+        let rows = try await pool.read(via: replica) {
+            try $0.query(SocialQuery.userPostsPage, [userID, keys.micros, keys.id, page.limit + 1])
+        }
         return try PostQuery.page(rows, limit: page.limit)
     }
 }

@@ -3,6 +3,8 @@ public import Foundation
 /// Users and sessions: registration, log-in with bcrypt, hashed revocable bearer tokens.
 public struct UserService: Sendable {
     let pool: DatabasePool
+    /// Where profile reads go when set (see `ReadReplica`).
+    let replica: ReadReplica?
     let passwords: PasswordHasher
     /// An unmatchable hash at the configured cost: log-in verifies against it when the username
     /// is unknown, so both failures cost one bcrypt and answer in the same time.
@@ -17,8 +19,9 @@ public struct UserService: Sendable {
     let usernameGrace: Double
 
     /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
-    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
+    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil) {
         self.pool = pool
+        self.replica = replica
         passwords = PasswordHasher(
             cost: configuration.bcryptCost,
             pool: BcryptPool(threads: configuration.bcryptThreads, maximumWaiting: 32 * configuration.bcryptThreads))
@@ -107,9 +110,11 @@ public struct UserService: Sendable {
     }
 
     /// A user's profile with its counts and avatar; 404 when there is no such user, when it is
-    /// being deleted, or when it and `viewer` block each other.
+    /// being deleted, or when it and `viewer` block each other. Read from the replica when there
+    /// is one; a user it does not know yet (registered within its lag) is looked up on the primary.
     public func profile(userID: Int64, viewer: Int64? = nil) async throws -> UserProfile {
-        let rows = try await pool.query(SocialQuery.userProfile, [userID, viewer])
+        var rows = try await pool.read(via: replica) { try $0.query(SocialQuery.userProfile, [userID, viewer]) }
+        if rows.isEmpty, replica != nil { rows = try await pool.query(SocialQuery.userProfile, [userID, viewer]) }
         guard let row = rows.first else { throw SocialError.notFound("user") }
         return UserProfile(
             userID: String(userID), username: try row["username", as: String.self],

@@ -26,3 +26,20 @@ SELECT EXISTS (SELECT 1 FROM media WHERE sha256 = $1::text AND status <> 'delete
 -- name: MediaOriginal
 -- $1 media id: the SHA-256 and store key of its original (kept by deleted media).
 SELECT sha256, original_key FROM media WHERE id = $1;
+
+-- Store removals and backups (StoreRemovals): a backup copies the database first, then the
+-- store's files, so no file a copied row names may be removed in between. Removers (the
+-- media.delete job, the originals' sweep) take the shared lock until their transaction ends,
+-- trying only (a busy remover retries later); a backup holds the exclusive lock on its session
+-- from before its database copy until its file copy is done.
+
+-- name: TryLockStoreRemoval
+-- Held until commit by a remover; false while a backup runs.
+SELECT pg_try_advisory_xact_lock_shared(hashtextextended('store-backup', 7)) AS locked;
+
+-- name: LockStoreForBackup
+-- Session lock of a backup: waits for running removals, holds new ones off until unlocked.
+SELECT pg_advisory_lock(hashtextextended('store-backup', 7));
+
+-- name: UnlockStoreForBackup
+SELECT pg_advisory_unlock(hashtextextended('store-backup', 7)) AS unlocked;

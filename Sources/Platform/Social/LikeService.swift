@@ -1,7 +1,11 @@
 /// Likes: one `likes` row per user and post, exact and transactional. The post's count moves
-/// through `like_deltas` (a +1 or -1 row written in the like's transaction, folded into
-/// `posts.like_count` in batches by `LikeDeltaFolder`), so likers of one hot post never queue
-/// on its row lock. The like's notification event commits with it.
+/// through `like_deltas` (a +1 or -1 row written with the like, folded into `posts.like_count`
+/// in batches by `LikeDeltaFolder`), so likers of one hot post never queue on its row lock. The
+/// like's notification event commits with it.
+///
+/// On the folded path a like or an unlike is one prepared statement that commits on its own
+/// (`Like`, `Unlike` in likes.sql): one round trip, where a transaction of the same writes
+/// took four and planned each statement again.
 public struct LikeService: Sendable {
     let pool: DatabasePool
     /// Whether counts move through `like_deltas` (else the post row is updated in the like's
@@ -18,45 +22,54 @@ public struct LikeService: Sendable {
     /// included): 404 unknown or deleted post, 409 already liked, 403 `blocked` when the post's
     /// author and the user block each other.
     public func like(userID: Int64, postID: Int64) async throws -> LikeCount {
-        try await pool.transaction { [foldsCounts] connection in
-            // Inline counting, as before the deltas: the post row is locked first and held to
-            // the commit, which serialises every liker of the post.
-            try RelationService.refuseBlocked(postID: postID, userID: userID, on: connection)
-            var inline: Int64?
-            if !foldsCounts {
-                let counted = try connection.query(SocialQuery.addLikeCount, [postID, Int64(1)])
-                guard let row = counted.first else { throw SocialError.notFound("post") }
-                inline = try row["like_count", as: Int64.self]
-            }
-            let inserted = try connection.query(foldsCounts ? SocialQuery.likeWithDelta : SocialQuery.insertLike, [userID, postID])
-            guard let row = inserted.first else { throw SocialError.notFound("post") }
-            guard try row["inserted", as: Int64.self] == 1 else {
-                throw SocialError(.conflict, "already_liked", "you already like this post")
-            }
-            try NotificationEvents.record(
-                .like, recipient: try row["author_id", as: Int64.self], actor: userID, postID: postID, on: connection)
-            return LikeCount(likeCount: try inline ?? row["like_count", as: Int64.self])
-        }
+        guard foldsCounts else { return try await likeInline(userID: userID, postID: postID) }
+        let rows = try await pool.queryPrepared(SocialQuery.like, [userID, postID])
+        guard let row = rows.first else { throw SocialError.notFound("post") }
+        if try row["blocked", as: Bool.self] { throw RelationService.blocked }
+        guard try row["inserted", as: Int64.self] == 1 else { throw Self.alreadyLiked }
+        return LikeCount(likeCount: try row["like_count", as: Int64.self])
     }
 
     /// Removes a like (and its notification, if not yet read): 404 when the post is unknown or
     /// deleted. Idempotent, as a `DELETE` is: a post this user does not like answers as if the
     /// like had just been removed.
     public func unlike(userID: Int64, postID: Int64) async throws {
-        try await pool.transaction { [foldsCounts] connection in
+        if foldsCounts {
+            if try await pool.queryPrepared(SocialQuery.unlike, [userID, postID]).isEmpty,
+                try await pool.queryPrepared(SocialQuery.livePost, [postID]).isEmpty
+            {
+                throw SocialError.notFound("post")
+            }
+            return
+        }
+        try await pool.transaction { connection in
             let deleted = try connection.query(SocialQuery.deleteLike, [userID, postID])
             guard let row = deleted.first else {
                 if try connection.query(SocialQuery.livePost, [postID]).isEmpty { throw SocialError.notFound("post") }
                 return
             }
-            if foldsCounts {
-                try connection.query(SocialQuery.insertLikeDelta, [postID, Int16(-1)])
-            } else {
-                try connection.query(SocialQuery.addLikeCount, [postID, Int64(-1)])
-            }
+            try connection.query(SocialQuery.addLikeCount, [postID, Int64(-1)])
             try NotificationEvents.record(
                 .like, recipient: try row["author_id", as: Int64.self], actor: userID, postID: postID, retract: true,
                 on: connection)
         }
     }
+
+    /// `--inline-like-counts` (the behaviour before the deltas, kept to measure against): the
+    /// post row is locked first and held to the commit, which serialises every liker of the post.
+    private func likeInline(userID: Int64, postID: Int64) async throws -> LikeCount {
+        try await pool.transaction { connection in
+            try RelationService.refuseBlocked(postID: postID, userID: userID, on: connection)
+            let counted = try connection.query(SocialQuery.addLikeCount, [postID, Int64(1)])
+            guard let countRow = counted.first else { throw SocialError.notFound("post") }
+            let inserted = try connection.query(SocialQuery.insertLike, [userID, postID])
+            guard let row = inserted.first else { throw SocialError.notFound("post") }
+            guard try row["inserted", as: Int64.self] == 1 else { throw Self.alreadyLiked }
+            try NotificationEvents.record(
+                .like, recipient: try row["author_id", as: Int64.self], actor: userID, postID: postID, on: connection)
+            return LikeCount(likeCount: try countRow["like_count", as: Int64.self])
+        }
+    }
+
+    private static let alreadyLiked = SocialError(.conflict, "already_liked", "you already like this post")
 }

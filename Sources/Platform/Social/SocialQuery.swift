@@ -27,8 +27,8 @@ enum SocialQuery: String, NamedQuery {
     // likes.sql
     case insertLike = "InsertLike"
     case deleteLike = "DeleteLike"
-    case insertLikeDelta = "InsertLikeDelta"
-    case likeWithDelta = "LikeWithDelta"
+    case like = "Like"
+    case unlike = "Unlike"
     case tryLockLikeFold = "TryLockLikeFold"
     case foldLikeDeltas = "FoldLikeDeltas"
     case addLikeCount = "AddLikeCount"

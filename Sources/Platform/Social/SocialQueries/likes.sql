@@ -1,6 +1,7 @@
 -- Likes (LikeService): the likes row, its ±1 in like_deltas and the notification event change in
--- one transaction. posts.like_count is not touched here: LikeDeltaFolder folds the deltas in
--- batches, so concurrent likers of one post never wait on its row lock (migration 0016).
+-- one statement (Like, Unlike; with `--inline-like-counts`, in one transaction of the statements
+-- below them). posts.like_count is not touched by the folded path: LikeDeltaFolder folds the
+-- deltas in batches, so concurrent likers of one post never wait on its row lock (migration 0016).
 
 -- name: InsertLike
 -- $1 user id, $2 post id. No row: unknown or deleted post; inserted 0: already liked. The
@@ -18,23 +19,49 @@ DELETE FROM likes l USING posts p
 WHERE l.user_id = $1 AND l.post_id = $2 AND p.id = l.post_id
 RETURNING p.user_id AS author_id;
 
--- name: InsertLikeDelta
--- $1 post id, $2 +1 or -1.
-INSERT INTO like_deltas (post_id, delta) VALUES ($1, $2);
-
--- name: LikeWithDelta
--- $1 user id, $2 post id. InsertLike and InsertLikeDelta in one statement (the folded path):
--- no row: unknown or deleted post; inserted 0: already liked. Returns the post's author and
--- the new count: the folded count plus the deltas not folded yet plus this like's.
+-- name: Like
+-- $1 user id, $2 post id. The folded path's whole like in one statement, so it commits on its
+-- own (one round trip, no BEGIN/COMMIT): the likes row, its +1 in like_deltas and the
+-- notification event (none when liking your own post, as InsertNotificationEvent) all commit
+-- or none does. No row: unknown or deleted post; blocked: the post's author and the user block
+-- each other (either way; nothing written); inserted 0: already liked (nothing written).
+-- Returns the post's author and the new count: the folded count plus the deltas not folded
+-- yet plus this like's.
 WITH post AS (SELECT id, user_id, like_count FROM posts WHERE id = $2 AND NOT deleted),
-inserted AS (
-    INSERT INTO likes (user_id, post_id) SELECT $1, id FROM post ON CONFLICT DO NOTHING RETURNING post_id
+blocked AS (
+    SELECT 1 FROM post JOIN blocks b
+      ON (b.blocker_id = post.user_id AND b.blocked_id = $1) OR (b.blocker_id = $1 AND b.blocked_id = post.user_id)
 ),
-delta AS (INSERT INTO like_deltas (post_id, delta) SELECT post_id, 1 FROM inserted RETURNING delta)
+inserted AS (
+    INSERT INTO likes (user_id, post_id) SELECT $1, id FROM post WHERE NOT EXISTS (SELECT 1 FROM blocked)
+    ON CONFLICT DO NOTHING RETURNING post_id
+),
+delta AS (INSERT INTO like_deltas (post_id, delta) SELECT post_id, 1 FROM inserted RETURNING delta),
+event AS (
+    INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
+    SELECT post.user_id, $1, 'like', post.id, false FROM post JOIN inserted ON inserted.post_id = post.id
+    WHERE post.user_id <> $1::int8
+)
 SELECT post.user_id AS author_id, (SELECT count(*) FROM inserted)::int8 AS inserted,
+       EXISTS (SELECT 1 FROM blocked) AS blocked,
        (post.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = post.id), 0)
         + (SELECT count(*) FROM delta))::int8 AS like_count
 FROM post;
+
+-- name: Unlike
+-- $1 user id, $2 post id. The folded path's unlike in one statement: deletes the likes row,
+-- writes its -1 and retracts the notification event. No row: not liked (nothing written).
+WITH deleted AS (
+    DELETE FROM likes l USING posts p
+    WHERE l.user_id = $1 AND l.post_id = $2 AND p.id = l.post_id
+    RETURNING p.user_id AS author_id, p.id AS post_id
+),
+delta AS (INSERT INTO like_deltas (post_id, delta) SELECT post_id, -1 FROM deleted),
+event AS (
+    INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
+    SELECT author_id, $1, 'like', post_id, true FROM deleted WHERE author_id <> $1::int8
+)
+SELECT author_id FROM deleted;
 
 -- name: TryLockLikeFold
 -- One folder at a time across daemons (a second one skips its pass): with one folder, a -1 can

@@ -117,6 +117,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"), help: "IP address of a proxy whose X-Forwarded-For names the client, for rate limits (repeatable; default none: the peer is the client).")
     var trustedProxies: [String] = []
 
+    @Option(
+        name: .customLong("media-redirect"),
+        help: "With an s3:// store, answer GET /media/... with a 302 to a presigned URL valid this many seconds (1-604800) instead of proxying the bytes (env MEDIADAEMON_MEDIA_REDIRECT; default: proxy).")
+    var mediaRedirect: Int?
+
     @Option(help: "Threads that run bcrypt for log-ins and registrations (default half the cores, at least 1).")
     var bcryptThreads: Int?
 
@@ -218,6 +223,10 @@ struct ServeCommand: AsyncParsableCommand {
             social: social,
             trustedProxies: Set(trustedProxies))
         http.uploadLimit = uploadLimit ?? http.uploadLimit
+        if let seconds = try mediaRedirect ?? environment.integer("MEDIADAEMON_MEDIA_REDIRECT", in: 1...604_800) {
+            guard (1...604_800).contains(seconds) else { throw ValidationError("--media-redirect must be 1...604800 seconds") }
+            http.mediaRedirectLifetime = .seconds(seconds)
+        }
         http.likeLimit = likeLimit ?? http.likeLimit
         http.commentLimit = commentLimit ?? http.commentLimit
         http.commentPostLimit = commentPostLimit ?? http.commentPostLimit

@@ -42,6 +42,10 @@ public struct HTTPConfiguration: Sendable {
     /// Peers whose `X-Forwarded-For` names the client (exact IP addresses); the address of any
     /// other peer is the client's.
     public var trustedProxies: Set<String>
+    /// With an S3 store, `GET /media/…` answers 302 to a presigned URL of the object valid this
+    /// long instead of proxying its bytes; nil (the default) proxies. No effect on a
+    /// file-system store, which always serves the bytes.
+    public var mediaRedirectLifetime: Duration? = nil
 
     /// The upload limits come from the presets (no default here, so there is one source).
     /// Defaults: 127.0.0.1:8080, uploads spooled in the temporary directory, the timeouts of

@@ -11,11 +11,14 @@ public struct FeedService: Sendable {
     let configuration: SocialConfiguration
     /// Rendered pages by reader, cursor and limit; a reader's pages form one group.
     let pages: ExpiringCache<FeedPageKey, Int64, [UInt8]>
+    /// Where post views say renditions are.
+    let links: MediaLinks
 
     /// A service on `pool`.
-    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration()) {
+    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), links: MediaLinks = MediaLinks()) {
         self.pool = pool
         self.configuration = configuration
+        self.links = links
         pages = ExpiringCache(timeToLive: configuration.feedCacheTTL, capacity: configuration.feedCacheCapacity)
     }
 
@@ -97,7 +100,7 @@ public struct FeedService: Sendable {
         }
         // An empty page is one row of nulls beside `built`.
         let posts = try rows.filter { try $0["id", as: Int64?.self] != nil }
-        let result = try PostQuery.page(posts, limit: page.limit)
+        let result = try PostQuery.page(posts, limit: page.limit, links: links)
         return PostPage(posts: result.posts, nextCursor: result.next)
     }
 

@@ -5,11 +5,14 @@ import Foundation
 public struct PostService: Sendable {
     let pool: DatabasePool
     let hooks: PostHooks
+    /// Where post views say renditions are.
+    let links: MediaLinks
 
     /// A service on `pool` calling `hooks` inside its transactions.
-    public init(pool: DatabasePool, hooks: PostHooks) {
+    public init(pool: DatabasePool, hooks: PostHooks, links: MediaLinks = MediaLinks()) {
         self.pool = pool
         self.hooks = hooks
+        self.links = links
     }
 
     /// Creates a post for an original, in one transaction with its media row, its idempotency
@@ -96,7 +99,7 @@ public struct PostService: Sendable {
     public func get(postID: Int64) async throws -> PostView {
         let rows = try await pool.query(SocialQuery.getPost, [postID])
         guard let row = rows.first else { throw SocialError.notFound("post") }
-        return try PostQuery.view(row)
+        return try PostQuery.view(row, links: links)
     }
 
     /// Deletes a post: 404 unknown, 403 not the author. When no live post shows its media any
@@ -127,6 +130,6 @@ public struct PostService: Sendable {
     public func posts(ofUser userID: Int64, page: PageRequest) async throws -> (posts: [PostView], next: String?) {
         let keys = page.keys
         let rows = try await pool.query(SocialQuery.userPostsPage, [userID, keys.micros, keys.id, page.limit + 1])
-        return try PostQuery.page(rows, limit: page.limit)
+        return try PostQuery.page(rows, limit: page.limit, links: links)
     }
 }

@@ -40,16 +40,17 @@ struct S3Client: Sendable {
         for attempt in 1...max(configuration.retry.attempts, 1) {
             if attempt > 1 { Thread.sleep(forTimeInterval: Self.seconds(configuration.retry.delay(beforeRetry: attempt - 1))) }
             do {
-                let request = S3Signer.Request(
+                // Signed afresh per attempt: the date is part of the signature.
+                let signing = S3Signer.Request(
                     method: method.rawValue, host: configuration.host, path: path, query: query, headers: headers)
-                var request2 = try HTTPClient.Request(url: url, method: method)
-                for (name, value) in headers { request2.headers.add(name: name, value: value) }
-                for (name, value) in signer.authorize(request, payloadHash: payloadHash, now: Date()) {
-                    request2.headers.add(name: name, value: value)
+                var request = try HTTPClient.Request(url: url, method: method)
+                for (name, value) in headers { request.headers.add(name: name, value: value) }
+                for (name, value) in signer.authorize(signing, payloadHash: payloadHash, now: Date()) {
+                    request.headers.add(name: name, value: value)
                 }
-                if let body { request2.body = .data(body) }
+                if let body { request.body = .data(body) }
                 let deadline = NIODeadline.now() + .nanoseconds(Int64(Self.seconds(configuration.requestTimeout) * 1e9))
-                let response = try HTTPClient.shared.execute(request: request2, deadline: deadline).wait()
+                let response = try HTTPClient.shared.execute(request: request, deadline: deadline).wait()
                 let answer = S3Response(
                     status: Int(response.status.code), headers: response.headers,
                     body: response.body.map { Data($0.readableBytesView) } ?? Data())

@@ -4,12 +4,14 @@ with request authentication on (Signature V4 checked against IAM keys).
 
 Creates an IAM user allowed everything and its access key while authentication is still off
 (moto's INITIAL_NO_AUTH_ACTION_COUNT), then the bucket named by argv[1] with those keys, and
-prints one JSON line: {"endpoint", "access_key", "secret_key", "bucket"}. Serves until its
-standard input closes (the test or bench that started it ended) or it is killed.
+prints one JSON line: {"endpoint", "access_key", "secret_key", "bucket"} (and "moto-server
+ready" on standard error). Serves until its standard input closes (the test or bench that
+started it ended) or, with --forever as second argument, until it is killed.
 """
 import json
 import os
 import sys
+import threading
 
 # IAM's CreateUser, PutUserPolicy and CreateAccessKey run unauthenticated; every request after
 # them must be signed with a known key.
@@ -38,6 +40,9 @@ def main():
     s3.create_bucket(Bucket=bucket)
     print(json.dumps({"endpoint": endpoint, "access_key": key["AccessKeyId"],
                       "secret_key": key["SecretAccessKey"], "bucket": bucket}), flush=True)
+    print("moto-server ready", file=sys.stderr, flush=True)
+    if sys.argv[2:] == ["--forever"]:
+        threading.Event().wait()
     sys.stdin.read()  # until the parent closes it or exits
     server.stop()
 

@@ -46,7 +46,6 @@ final class MotoServer: @unchecked Sendable {
         resume()
         try? input.fileHandleForWriting.close()
         process.terminate()
-        process.waitUntilExit()
     }
 
     /// Freezes the server (SIGSTOP): connections are accepted by the kernel, nothing answers.

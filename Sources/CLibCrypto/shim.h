@@ -6,5 +6,9 @@
 // OpenSSL 3 marks it deprecated in favour of EVP; it is still the same assembly underneath.
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <openssl/sha.h>
+// HMAC-SHA256 for S3's Signature V4 and MD5 for its Content-MD5 part checksums.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/md5.h>
 
 #endif

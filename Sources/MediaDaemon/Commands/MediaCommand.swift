@@ -91,7 +91,7 @@ extension GlobalOptions {
         let pool = try DatabasePool(url: database.url, size: 2, logger: logger)
         do {
             try await Migrator(logger: logger).migrate(pool)
-            let store = try ObjectStore(root: configuration.storeDirectory)
+            let store = try configuration.makeStore()
             try await body(MediaLibrary(pool: pool, store: store, logger: logger))
         } catch {
             await pool.close()

@@ -46,7 +46,7 @@ struct RestoreCommand: AsyncParsableCommand {
         }
         let store = try ObjectStore(root: configuration.storeDirectory)
         guard try store.list().isEmpty else {
-            throw ValidationError("the store at \(store.root) has objects; restore into an empty one")
+            throw ValidationError("the store at \(configuration.storeDirectory) has objects; restore into an empty one")
         }
         let text = try String(contentsOfFile: source + "/" + StoreBackup.manifestName, encoding: .utf8)
         let entries = try StoreBackup.entries(fromManifest: text)

@@ -123,6 +123,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"), help: "IP address of a proxy whose X-Forwarded-For names the client, for rate limits (repeatable; default none: the peer is the client).")
     var trustedProxies: [String] = []
 
+    @Option(
+        name: .customLong("media-redirect"),
+        help: "With an s3:// store, answer GET /media/... with a 302 to a presigned URL valid this many seconds (1-604800) instead of proxying the bytes (env MEDIADAEMON_MEDIA_REDIRECT; default: proxy).")
+    var mediaRedirect: Int?
+
+    @Option(
+        name: .customLong("public-media-url"),
+        help: "Base URL API payloads put before a rendition's key instead of /media/ (a CDN in front of the bucket or of /media/; env MEDIADAEMON_PUBLIC_MEDIA_URL).")
+    var publicMediaURL: String?
+
     @Option(help: "Threads that run bcrypt for log-ins and registrations (default half the cores, at least 1).")
     var bcryptThreads: Int?
 
@@ -241,6 +251,11 @@ struct ServeCommand: AsyncParsableCommand {
         http.adminPort = try adminPort ?? environment.integer("MEDIADAEMON_ADMIN_PORT", in: ServeSettings.ports)
         http.operatorToken = try OperatorToken.resolve(file: operatorTokenFile, environment: environment)
         http.uploadLimit = uploadLimit ?? http.uploadLimit
+        http.mediaLinks = MediaLinks(base: publicMediaURL ?? environment.string("MEDIADAEMON_PUBLIC_MEDIA_URL"))
+        if let seconds = try mediaRedirect ?? environment.integer("MEDIADAEMON_MEDIA_REDIRECT", in: 1...604_800) {
+            guard (1...604_800).contains(seconds) else { throw ValidationError("--media-redirect must be 1...604800 seconds") }
+            http.mediaRedirectLifetime = .seconds(seconds)
+        }
         http.likeLimit = likeLimit ?? http.likeLimit
         http.commentLimit = commentLimit ?? http.commentLimit
         http.commentPostLimit = commentPostLimit ?? http.commentPostLimit

@@ -10,9 +10,12 @@ struct DaemonConfiguration: Sendable {
     var dataDirectory: String
     /// An external PostgreSQL; nil means the embedded cluster.
     var databaseURL: String?
-    /// The object store's root (a shared mount lets many daemons serve one store).
+    /// The object store: a root directory (a shared mount lets many daemons serve one store)
+    /// or `s3://BUCKET/PREFIX`.
     var storeDirectory: String
     var logLevel: Logger.Level
+    /// How an `s3://` store is reached (unused for a directory).
+    var s3 = S3Access()
 
     /// Where the embedded cluster lives.
     var embeddedClusterDirectory: String { dataDirectory + "/pg" }

@@ -24,12 +24,12 @@ extension MediaProcessor {
             let removed = try AvatarService.complete(avatarID: avatarID, prefix: prefix, store: store, on: connection)
             jobLogger.info("avatar ready", metadata: ["prefix": "\(prefix)", "objects_removed": "\(removed)"])
         }
-        guard store.exists(upload) else {
+        guard try store.exists(upload) else {
             // The completion removes the upload before its commit: when that commit failed the
             // outputs are published already and only the completion runs again. Otherwise the
             // avatar was completed, refused, or removed with its account: nothing to do.
             let published = AvatarService.renditionPaths.allSatisfy { path in
-                (try? ObjectKey(prefix + "/" + path)).map(store.exists) ?? false
+                (try? ObjectKey(prefix + "/" + path)).map { (try? store.exists($0)) ?? false } ?? false
             }
             logger.notice("avatar upload gone", metadata: ["completing_again": "\(published)"])
             return published ? complete : .completed
@@ -37,21 +37,30 @@ extension MediaProcessor {
         try LeftoverOwner.claim(scratchDirectory)
         let scratch = URL(fileURLWithPath: scratchDirectory)
             .appendingPathComponent("\(Self.scratchPrefix)\(LeftoverOwner.tag)-\(job.id)-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        // A remote store's upload is downloaded beside the outputs' folder, as for media jobs.
+        let downloads = scratch.path + "-input"
+        defer {
+            try? FileManager.default.removeItem(at: scratch)
+            try? FileManager.default.removeItem(atPath: downloads)
+        }
         var avatarPresets = presets
         avatarPresets.photo = preset
-        let input = URL(fileURLWithPath: store.path(for: upload))
         let manifest: PhotoManifest
         do {
             context.reportProgress(0, stage: "processing")
-            if let workers {
-                let processor = MediaProcessor(
-                    store: store, pool: pool, completion: completion, presets: avatarPresets,
-                    scratchDirectory: scratchDirectory, logger: logger, workers: workers, quarantineAfter: quarantineAfter)
-                manifest = try processor.isolated("photo", as: PhotoManifest.self, on: workers, input: input, into: scratch, context: context).0
-            } else {
+            manifest = try store.withLocalFile(upload, scratchDirectory: downloads) { path -> PhotoManifest in
+                let input = URL(fileURLWithPath: path)
+                if let workers {
+                    let processor = MediaProcessor(
+                        store: store, pool: pool, completion: completion, presets: avatarPresets,
+                        scratchDirectory: scratchDirectory, logger: logger, workers: workers, quarantineAfter: quarantineAfter)
+                    return try processor.isolated(
+                        "photo", as: PhotoManifest.self, on: workers, input: input, into: scratch, context: context
+                    ).0
+                }
                 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-                manifest = try PhotoPipeline(preset: preset).process(input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
+                return try PhotoPipeline(preset: preset).process(
+                    input: input, outputDirectory: scratch, isCancelled: { context.isCancelled })
             }
         } catch let crash as WorkerCrash {
             throw JobFailure.transient(crash.code, "worker \(crash.code) during \(crash.stage)", retryAfter: .seconds(1))

@@ -42,16 +42,24 @@ struct MediaProcessor: Sendable {
         logger[metadataKey: "job_id"] = "\(job.id)"
         logger[metadataKey: "media_id"] = "\(payload.mediaID)"
 
-        let original = store.path(for: try ObjectKey(payload.originalKey))
+        let originalKey = try ObjectKey(payload.originalKey)
         try LeftoverOwner.claim(scratchDirectory)
         let scratch = URL(fileURLWithPath: scratchDirectory)
             .appendingPathComponent("\(Self.scratchPrefix)\(LeftoverOwner.tag)-\(job.id)-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        // A remote store's original is downloaded beside the outputs' folder (never inside it:
+        // in-process runs publish the whole folder); the same name prefix gets it swept.
+        let downloads = scratch.path + "-input"
+        defer {
+            try? FileManager.default.removeItem(at: scratch)
+            try? FileManager.default.removeItem(atPath: downloads)
+        }
 
         let processed: Processed
         do {
             context.reportProgress(0, stage: "processing")
-            processed = try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
+            processed = try store.withLocalFile(originalKey, scratchDirectory: downloads) { original in
+                try run(payload, input: URL(fileURLWithPath: original), into: scratch, context: context)
+            }
         } catch let crash as WorkerCrash {
             throw try recordCrash(crash, job: job, mediaID: payload.mediaID, logger: logger)
         } catch {

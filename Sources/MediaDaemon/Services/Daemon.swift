@@ -67,7 +67,7 @@ struct Daemon {
     /// The services in dependency order (they stop in reverse).
     private func makeServices(databaseURL: String, pool: DatabasePool, logger: Logger) throws -> [any Service] {
         let configuration = settings.daemon
-        let store = try ObjectStore(root: configuration.storeDirectory)
+        let store = try configuration.makeStore()
         for directory in [configuration.scratchDirectory, settings.http.uploadDirectory] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
@@ -117,11 +117,12 @@ struct Daemon {
                     logger: logger, metrics: metrics),
                 leftovers: LeftoverSweeper(
                     targets: [
-                        .storeTemporaries(store), .uploadSpool(settings.http.uploadDirectory),
+                        .uploadSpool(settings.http.uploadDirectory),
                         .init(directory: configuration.scratchDirectory, prefix: MediaProcessor.scratchPrefix),
                         // Worker children's own folders (with any job inside) that a killed serve left.
                         .init(directory: configuration.scratchDirectory, prefix: WorkerScratch.childPrefix),
-                    ], logger: logger)),
+                    ] + (store.fileStore.map { [LeftoverSweeper.Target.storeTemporaries($0)] } ?? []), logger: logger),
+                uploads: store.s3Store.map { UploadSweeper(store: $0, logger: logger) }),
             QueueService(runner: runner, workers: workers),
             SessionSweeperService(
                 sweeper: try SessionSweeper(pool: pool, social: settings.http.social, logger: logger)),

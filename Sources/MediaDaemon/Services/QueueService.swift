@@ -19,7 +19,8 @@ struct QueueService: Service {
 }
 
 /// Runs the maintenance (rescuer of expired leases, retention cleaner, the media reconciler,
-/// the sweep of unheld originals and the sweep of files a killed process left) until graceful
+/// the sweep of unheld originals, the sweep of files a killed process left and, for an S3 store,
+/// of multipart uploads it left) until graceful
 /// shutdown. Every daemon runs it; SKIP LOCKED and try-locks keep them from doing the same
 /// work twice, the leftover sweeper's minimum age from removing another daemon's files in flight.
 struct QueueMaintenanceService: Service {
@@ -28,6 +29,8 @@ struct QueueMaintenanceService: Service {
     let reconciler: MediaReconciler
     let originals: OriginalSweeper
     let leftovers: LeftoverSweeper
+    /// The S3 store's abort sweep of abandoned multipart uploads (nil for a file-system store).
+    var uploads: UploadSweeper? = nil
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -37,6 +40,7 @@ struct QueueMaintenanceService: Service {
                 group.addTask { await reconciler.run() }
                 group.addTask { await originals.run() }
                 group.addTask { await leftovers.run() }
+                if let uploads { group.addTask { await uploads.run() } }
             }
         }
     }

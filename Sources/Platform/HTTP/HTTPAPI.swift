@@ -72,19 +72,21 @@ public struct HTTPAPI: Sendable {
         self.metrics = metrics
         self.refreshMetrics = refreshMetrics
         migrator = try Migrator(logger: logger)
-        users = UserService(pool: pool, configuration: configuration.social, replica: replica)
-        posts = PostService(pool: pool, hooks: hooks, replica: replica)
+        users = UserService(
+            pool: pool, configuration: configuration.social, replica: replica, links: configuration.mediaLinks)
+        posts = PostService(pool: pool, hooks: hooks, replica: replica, links: configuration.mediaLinks)
         follows = FollowService(pool: pool, configuration: configuration.social)
         likes = LikeService(pool: pool, foldsCounts: configuration.notifications.foldsLikeCounts)
-        comments = CommentService(pool: pool, replica: replica)
+        comments = CommentService(pool: pool, replica: replica, links: configuration.mediaLinks)
         relations = RelationService(pool: pool, configuration: configuration.social)
         avatars = AvatarService(pool: pool, store: store)
         accountDeletion = AccountDeletion(
             pool: pool, store: store, foldsLikeCounts: configuration.notifications.foldsLikeCounts,
             enqueueMediaDeletion: hooks.enqueueDeletion)
-        feed = FeedService(pool: pool, configuration: configuration.social, replica: replica)
+        feed = FeedService(
+            pool: pool, configuration: configuration.social, replica: replica, links: configuration.mediaLinks)
         try configuration.notifications.validate()
-        notifications = NotificationService(pool: pool, configuration: configuration.notifications)
+        notifications = NotificationService(pool: pool, configuration: configuration.notifications, links: configuration.mediaLinks)
         hub = NotificationHub(pool: pool, configuration: configuration.notifications, logger: logger)
         auth = BearerAuth(users: users)
         operatorAuth = OperatorAuth(users: users, operatorToken: configuration.operatorToken)

@@ -47,6 +47,12 @@ public struct HTTPConfiguration: Sendable {
     public var operatorToken: String?
     /// Serve `/admin` on this port (of `host`) instead of the API's; nil: on the API's port.
     public var adminPort: Int?
+    /// With an S3 store, `GET /media/…` answers 302 to a presigned URL of the object valid this
+    /// long instead of proxying its bytes; nil (the default) proxies. No effect on a
+    /// file-system store, which always serves the bytes.
+    public var mediaRedirectLifetime: Duration? = nil
+    /// Where API payloads say renditions are (`--public-media-url`; default `/media/`).
+    public var mediaLinks = MediaLinks()
 
     /// The upload limits come from the presets (no default here, so there is one source).
     /// Defaults: 127.0.0.1:8080, uploads spooled in the temporary directory, the timeouts of

@@ -3,7 +3,9 @@ import Hummingbird
 
 /// `GET /media/{key}`: renditions (`media/<id>/…`; anything else is 404) from the store with a SHA-256 ETag, If-None-Match (304),
 /// single byte ranges (206/416) and immutable caching (keys never change content). `HEAD`
-/// answers the same status and headers without reading the object.
+/// answers the same status and headers without reading the object. With an S3 store and
+/// `mediaRedirectLifetime` set, it answers 302 to a presigned URL instead (the client then
+/// gets Range and ETag handling from S3 itself).
 struct MediaRoutes: Sendable {
     let api: HTTPAPI
 
@@ -23,6 +25,12 @@ struct MediaRoutes: Sendable {
         // Only renditions are public: originals (full resolution, with their metadata) never are.
         guard let key = try? ObjectKey(text), key.isRendition else { throw SocialError.notFound("media") }
         let store = api.store
+        if let lifetime = api.configuration.mediaRedirectLifetime, let url = store.presignedURL(for: key, lifetime: lifetime) {
+            // Keys never change content, but a presigned URL expires: cache the redirect for
+            // well under its lifetime.
+            let seconds = max(Int(lifetime.components.seconds) / 2, 1)
+            return Response(status: .found, headers: [.location: url, .cacheControl: "private, max-age=\(seconds)"])
+        }
         let info: ObjectInfo
         do {
             info = try await Blocking.run { try store.head(key) }

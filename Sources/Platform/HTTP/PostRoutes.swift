@@ -94,7 +94,7 @@ struct PostRoutes: Sendable {
         let post = try await api.posts.create(
             userID: userID, original: original, caption: String(decoding: caption, as: UTF8.self),
             idempotencyKey: idempotencyKey,
-            storeOriginal: { if !store.exists(key) { _ = try store.put(key, fromFile: path) } })
+            storeOriginal: { if try !store.exists(key) { _ = try store.put(key, fromFile: path) } })
         api.hub.foldSoon()  // mentions in the caption
         api.feed.invalidate(reader: userID)
         return try JSONResponse.make(post, status: .created)

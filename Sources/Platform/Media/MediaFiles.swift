@@ -53,7 +53,7 @@ public enum MediaFiles {
         guard try locked.first?["locked", as: Bool.self] == true else { return false }
         // Checked under the lock: a writer that stored the file has committed its row (held) or
         // rolled back (then the file is as new as its put, or older and unheld).
-        guard try !isHeld(sha256: sha256, on: connection), let modified = store.modified(key), modified < cutoff else {
+        guard try !isHeld(sha256: sha256, on: connection), let modified = try store.modified(key), modified < cutoff else {
             return false
         }
         return try store.delete(key)

@@ -54,7 +54,7 @@ public struct MediaLibrary: Sendable {
         let result = try await pool.transaction { connection -> Ingested in
             // Stored under the lock of its bytes, held until the row commits (see MediaFiles).
             try MediaFiles.lockOriginalForWriting(sha256: sha256, on: connection)
-            if !store.exists(key) { _ = try store.put(key, data: data) }
+            if try !store.exists(key) { _ = try store.put(key, data: data) }
             // The media found by SHA-256 may be deleted before it is locked: insert again then.
             var inserted = try connection.query(insert, [sha256, kind, key.rawValue, name, bytes])
             while inserted.isEmpty {

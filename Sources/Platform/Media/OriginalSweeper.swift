@@ -60,7 +60,7 @@ public struct OriginalSweeper: Sendable {
         let store = self.store
         let candidates = try await Blocking.run {
             try store.list(prefix: ObjectKey.originalsPrefix).filter { key in
-                guard let modified = store.modified(key) else { return false }
+                guard let modified = try store.modified(key) else { return false }
                 return modified < cutoff
             }
         }

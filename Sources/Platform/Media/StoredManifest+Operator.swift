@@ -1,8 +1,9 @@
 /// The renditions the operator page shows, found in a stored manifest.
 extension StoredManifest {
-    /// The public URL (`/media/…`) of `path`, a path of this manifest, for `mediaID`.
-    func url(_ path: String, mediaID: Int64) -> String {
-        "/media/" + ObjectKey.renditionKeyText(mediaID: mediaID, storePrefix: storePrefix, path: path)
+    /// The URL of `path`, a path of this manifest, for `mediaID`: under `/media/`, or under
+    /// `links`' base (`--public-media-url`).
+    func url(_ path: String, mediaID: Int64, links: MediaLinks = MediaLinks()) -> String {
+        links.url(forKey: ObjectKey.renditionKeyText(mediaID: mediaID, storePrefix: storePrefix, path: path))
     }
 
     /// The 150 JPEG: a photo's own, or a video's poster's.

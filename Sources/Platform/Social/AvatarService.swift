@@ -30,9 +30,10 @@ public struct AvatarService: Sendable {
         self.store = store
     }
 
-    /// The URLs of an avatar whose renditions are under `prefix`.
-    static func view(prefix: String) -> AvatarView {
-        func url(_ path: String) -> String { "/media/" + (prefix.hasSuffix("/") ? prefix : prefix + "/") + path }
+    /// The URLs of an avatar whose renditions are under `prefix`: under `/media/`, or under
+    /// `links`' base (`--public-media-url`).
+    static func view(prefix: String, links: MediaLinks = MediaLinks()) -> AvatarView {
+        func url(_ path: String) -> String { links.url(forKey: (prefix.hasSuffix("/") ? prefix : prefix + "/") + path) }
         return AvatarView(url150: url("150.jpg"), url320: url("320.jpg"), webp150: url("150.webp"), webp320: url("320.webp"))
     }
 

@@ -5,15 +5,18 @@ public struct CommentService: Sendable {
     let pool: DatabasePool
     /// Where comment lists are read when set (see `ReadReplica`).
     let replica: ReadReplica?
+    /// Where commenters' avatar URLs point.
+    let links: MediaLinks
 
     /// Longest comment, in Unicode scalars (`StoredText.length`, as the `comments.text` CHECK
     /// of migration 0004 counts).
     public static let maximumLength = 2200
 
     /// A service on `pool`.
-    public init(pool: DatabasePool, replica: ReadReplica? = nil) {
+    public init(pool: DatabasePool, replica: ReadReplica? = nil, links: MediaLinks = MediaLinks()) {
         self.pool = pool
         self.replica = replica
+        self.links = links
     }
 
     /// Adds a comment: 400 empty, too long or holding a NUL; 404 unknown or deleted post; 403
@@ -37,7 +40,7 @@ public struct CommentService: Sendable {
             return CommentView(
                 commentID: String(try rows[0]["id", as: Int64.self]), userID: String(userID),
                 username: try author?["username", as: String.self] ?? "",
-                authorAvatarURL: try author?["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0).url150 },
+                authorAvatarURL: try author?["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0, links: links).url150 },
                 text: text,
                 createdAt: try rows[0]["created_at", as: Date.self])
         }
@@ -71,15 +74,15 @@ public struct CommentService: Sendable {
     public func list(postID: Int64, page: PageRequest, viewer: Int64? = nil) async throws -> CommentPage {
         do {
             return try await pool.read(via: replica) { connection in
-                try connection.transaction { try Self.list(postID: postID, page: page, viewer: viewer, on: $0) }
+                try connection.transaction { try Self.list(postID: postID, page: page, viewer: viewer, links: links, on: $0) }
             }
         } catch let error as SocialError where error.kind == .notFound && replica != nil {
-            return try await pool.transaction { try Self.list(postID: postID, page: page, viewer: viewer, on: $0) }
+            return try await pool.transaction { try Self.list(postID: postID, page: page, viewer: viewer, links: links, on: $0) }
         }
     }
 
     private static func list(
-        postID: Int64, page: PageRequest, viewer: Int64?, on connection: DatabaseConnection
+        postID: Int64, page: PageRequest, viewer: Int64?, links: MediaLinks, on connection: DatabaseConnection
     ) throws -> CommentPage {
         let keys = page.keys
         let limit = page.limit
@@ -97,7 +100,7 @@ public struct CommentService: Sendable {
                 CommentView(
                     commentID: String(id), userID: String(try row["user_id", as: Int64.self]),
                     username: try row["username", as: String.self],
-                    authorAvatarURL: try row["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0).url150 },
+                    authorAvatarURL: try row["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0, links: links).url150 },
                     text: try row["text", as: String.self], createdAt: try row["created_at", as: Date.self]))
             last = Cursor(micros: try row["created_us", as: Int64.self], id: id)
         }

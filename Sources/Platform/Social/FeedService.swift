@@ -13,12 +13,18 @@ public struct FeedService: Sendable {
     let replica: ReadReplica?
     /// Rendered pages by reader, cursor and limit; a reader's pages form one group.
     let pages: ExpiringCache<FeedPageKey, Int64, [UInt8]>
+    /// Where post views say renditions are.
+    let links: MediaLinks
 
     /// A service on `pool`.
-    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil) {
+    public init(
+        pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil,
+        links: MediaLinks = MediaLinks()
+    ) {
         self.pool = pool
         self.replica = replica
         self.configuration = configuration
+        self.links = links
         pages = ExpiringCache(timeToLive: configuration.feedCacheTTL, capacity: configuration.feedCacheCapacity)
     }
 
@@ -104,7 +110,7 @@ public struct FeedService: Sendable {
         }
         // An empty page is one row of nulls beside `built`.
         let posts = try rows.filter { try $0["id", as: Int64?.self] != nil }
-        let result = try PostQuery.page(posts, limit: page.limit)
+        let result = try PostQuery.page(posts, limit: page.limit, links: links)
         return PostPage(posts: result.posts, nextCursor: result.next)
     }
 

@@ -7,12 +7,15 @@ public struct PostService: Sendable {
     let hooks: PostHooks
     /// Where post and profile-page reads go when set (see `ReadReplica`).
     let replica: ReadReplica?
+    /// Where post views say renditions are.
+    let links: MediaLinks
 
     /// A service on `pool` calling `hooks` inside its transactions.
-    public init(pool: DatabasePool, hooks: PostHooks, replica: ReadReplica? = nil) {
+    public init(pool: DatabasePool, hooks: PostHooks, replica: ReadReplica? = nil, links: MediaLinks = MediaLinks()) {
         self.pool = pool
         self.replica = replica
         self.hooks = hooks
+        self.links = links
     }
 
     /// Creates a post for an original, in one transaction with its media row, its idempotency
@@ -102,7 +105,7 @@ public struct PostService: Sendable {
         var rows = try await pool.read(via: replica) { try $0.query(SocialQuery.getPost, [postID, viewer]) }
         if rows.isEmpty, replica != nil { rows = try await pool.query(SocialQuery.getPost, [postID, viewer]) }
         guard let row = rows.first else { throw SocialError.notFound("post") }
-        return try PostQuery.view(row)
+        return try PostQuery.view(row, links: links)
     }
 
     /// Deletes a post: 404 unknown, 403 not the author. When no live post shows its media any
@@ -136,6 +139,6 @@ public struct PostService: Sendable {
         let rows = try await pool.read(via: replica) {
             try $0.query(SocialQuery.userPostsPage, [userID, keys.micros, keys.id, page.limit + 1])
         }
-        return try PostQuery.page(rows, limit: page.limit)
+        return try PostQuery.page(rows, limit: page.limit, links: links)
     }
 }

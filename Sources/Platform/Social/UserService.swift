@@ -5,6 +5,8 @@ public struct UserService: Sendable {
     let pool: DatabasePool
     /// Where profile reads go when set (see `ReadReplica`).
     let replica: ReadReplica?
+    /// Where avatar URLs point.
+    let links: MediaLinks
     let passwords: PasswordHasher
     /// An unmatchable hash at the configured cost: log-in verifies against it when the username
     /// is unknown, so both failures cost one bcrypt and answer in the same time.
@@ -19,9 +21,13 @@ public struct UserService: Sendable {
     let usernameGrace: Double
 
     /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
-    public init(pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil) {
+    public init(
+        pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil,
+        links: MediaLinks = MediaLinks()
+    ) {
         self.pool = pool
         self.replica = replica
+        self.links = links
         passwords = PasswordHasher(
             cost: configuration.bcryptCost,
             pool: BcryptPool(threads: configuration.bcryptThreads, maximumWaiting: 32 * configuration.bcryptThreads))
@@ -119,7 +125,7 @@ public struct UserService: Sendable {
         return UserProfile(
             userID: String(userID), username: try row["username", as: String.self],
             displayName: try row["display_name", as: String.self], bio: try row["bio", as: String.self],
-            avatar: try row["avatar_prefix", as: String?.self].map(AvatarService.view(prefix:)),
+            avatar: try row["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0, links: links) },
             followerCount: try row["follower_count", as: Int64.self],
             followingCount: try row["following_count", as: Int64.self],
             postCount: try row["post_count", as: Int64.self])

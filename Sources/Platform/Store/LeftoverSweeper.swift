@@ -29,8 +29,8 @@ public struct LeftoverSweeper: Sendable {
             self.recursive = recursive
         }
 
-        /// The store's temporary files (`put` writes `.tmp-<uuid>` beside the key).
-        public static func storeTemporaries(_ store: ObjectStore) -> Target {
+        /// The file-system store's temporary files (`put` writes `.tmp-<uuid>` beside the key).
+        public static func storeTemporaries(_ store: FileStore) -> Target {
             Target(directory: store.root, prefix: ObjectKey.temporaryPrefix, recursive: true)
         }
 

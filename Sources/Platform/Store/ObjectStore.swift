@@ -1,213 +1,183 @@
 public import Foundation
-import CDispatch  // in release builds `struct stat` is attributed to CDispatch (MemberImportVisibility)
-import Glibc
 
-/// A file-system object store: each object is one file under `root`, named by its key.
+/// The object store the daemon keeps originals and renditions in: a directory on a (possibly
+/// shared) file system, or a bucket of an S3-compatible service.
 ///
-/// Writes are atomic and durable: `put` writes `.tmp-<tag>-<uuid>` in the destination directory
-/// (the tag is this process's `LeftoverOwner` mark),
-/// fsyncs it, renames it over the key and fsyncs the directory, so a reader (on this machine
-/// or another sharing the file system) sees either the old object or the whole new one, never
-/// a partial file. Concurrent puts of one key leave exactly one complete object (the last
-/// rename wins). Each object's SHA-256 is stored in the `user.sha256` extended attribute of
-/// the file, set before the rename, so `head` answers without rehashing; where the file system
-/// lacks user xattrs, `head` recomputes it.
+/// A concrete type over a closed set of backends rather than a protocol: every caller keeps
+/// one spelling (`ObjectStore`, no existential), each operation's `switch` is exhaustive, so a
+/// new backend cannot miss one, and the file-system path stays a direct call (the hot path
+/// of the embedded default is unchanged).
 ///
-/// Every method is synchronous and blocking (file I/O); call it off the async executor's
-/// threads for large objects. Thread-safe: the struct holds only the root path.
-/// All methods throw `StoreError`.
+/// Contract, both backends: a `put` is atomic (a reader sees the old object or the whole new
+/// one), `head` reports size and a SHA-256 ETag, `get` serves byte ranges, `list` is a plain
+/// string-prefix listing, `delete(prefix:)` removes a tree. Nothing outside the backends may
+/// assume an object has a local path: `withLocalFile` lends one when a pipeline needs a file.
+///
+/// Every method is synchronous and blocking (file or network I/O): call it off the async
+/// executor's threads (`Blocking.run`, a lane thread). Thread-safe. Methods throw `StoreError`.
 public struct ObjectStore: Sendable {
-    /// Absolute path of the store's root directory.
-    public let root: String
-    /// Size of the chunks `put(fromFile:)` and `head` stream through.
-    static let chunkSize = 1 << 20
-
-    /// Opens (creating if needed) a store rooted at `root`; a relative path is resolved
-    /// against the current directory.
-    public init(root: String) throws {
-        let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
-        self.root = URL(fileURLWithPath: absolute).standardizedFileURL.path
-        try StoreSystem.makeDirectories(self.root)
+    /// Where the objects live.
+    public enum Backend: Sendable {
+        case file(FileStore)
+        case s3(S3Store)
     }
 
-    /// Local file path of an object, for serving it with `sendfile` or handing it to a pipeline.
-    public func path(for key: ObjectKey) -> String {
-        root + "/" + key.rawValue
+    /// The backend this store dispatches to.
+    public let backend: Backend
+
+    /// A file-system store rooted at `root` (created if needed).
+    public init(root: String) throws {
+        backend = .file(try FileStore(root: root))
+    }
+
+    /// A store over `backend`.
+    public init(_ backend: Backend) {
+        self.backend = backend
+    }
+
+    /// The root directory of a file-system store; nil for a remote one.
+    public var localRoot: String? { fileStore?.root }
+
+    /// The backend when it is a file-system store (its leftover temporaries are swept).
+    public var fileStore: FileStore? {
+        if case .file(let store) = backend { return store }
+        return nil
+    }
+
+    /// The backend when it is an S3 store (its abandoned uploads are swept).
+    public var s3Store: S3Store? {
+        if case .s3(let store) = backend { return store }
+        return nil
     }
 
     /// Stores `data` under `key`, atomically replacing any previous object.
     @discardableResult
     public func put(_ key: ObjectKey, data: Data) throws -> ObjectInfo {
-        try write(key) { fd, temporary, hasher throws in
-            try data.withUnsafeBytes { buffer throws in
-                hasher.update(buffer)
-                try StoreSystem.writeAll(fd, buffer, path: temporary)
-            }
+        switch backend {
+        case .file(let store): try store.put(key, data: data)
+        case .s3(let store): try store.put(key, data: data)
         }
     }
 
     /// Copies the local file at `source` under `key`, atomically replacing any previous object.
     @discardableResult
     public func put(_ key: ObjectKey, fromFile source: String) throws -> ObjectInfo {
-        let input = try StoreSystem.open(source, O_RDONLY)
-        defer { StoreSystem.close(input) }
-        return try write(key) { fd, temporary, hasher throws in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
-            defer { buffer.deallocate() }
-            while true {
-                let count = try StoreSystem.read(input, into: buffer, at: nil, path: source)
-                if count == 0 { break }
-                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                hasher.update(chunk)
-                try StoreSystem.writeAll(fd, chunk, path: temporary)
-            }
+        switch backend {
+        case .file(let store): try store.put(key, fromFile: source)
+        case .s3(let store): try store.put(key, fromFile: source)
         }
     }
 
     /// The whole object.
     public func get(_ key: ObjectKey) throws -> Data {
-        let (fd, info) = try openObject(key)
-        defer { StoreSystem.close(fd) }
-        return try read(fd, range: 0..<Int64(info.st_size), key: key)
+        switch backend {
+        case .file(let store): try store.get(key)
+        case .s3(let store): try store.get(key)
+        }
     }
 
     /// The bytes of `range`; throws `rangeNotSatisfiable` when it selects no byte.
-    /// Use `ByteRange.resolve(size:)` with `head`'s size to build a `Content-Range` header.
     public func get(_ key: ObjectKey, range: ByteRange) throws -> Data {
-        let (fd, info) = try openObject(key)
-        defer { StoreSystem.close(fd) }
-        return try read(fd, range: range.resolve(size: Int64(info.st_size), key: key.rawValue), key: key)
+        switch backend {
+        case .file(let store): try store.get(key, range: range)
+        case .s3(let store): try store.get(key, range: range)
+        }
     }
 
     /// Size, SHA-256 ETag, content type and modification time of an object.
     public func head(_ key: ObjectKey) throws -> ObjectInfo {
-        let (fd, info) = try openObject(key)
-        defer { StoreSystem.close(fd) }
-        var etag = StoreSystem.digest(fd)
-        if etag == nil {
-            // Written without the store (or on a file system without xattrs): hash it once and
-            // cache the digest when possible. Objects are never modified in place (a put renames
-            // a new file over them), so the cached digest cannot go stale.
-            let computed = try hash(fd, key: key)
-            _ = try? StoreSystem.setDigest(fd, hex: computed, path: key.rawValue)
-            etag = computed
+        switch backend {
+        case .file(let store): try store.head(key)
+        case .s3(let store): try store.head(key)
         }
-        return ObjectInfo(
-            key: key, size: Int64(info.st_size), etag: etag ?? "", contentType: ObjectInfo.contentType(for: key),
-            modified: Self.modificationDate(info))
     }
 
-    /// True when an object is stored under `key`.
-    public func exists(_ key: ObjectKey) -> Bool {
-        var info = stat()
-        return stat(path(for: key), &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    /// True when an object is stored under `key`. A remote store that cannot be reached
+    /// throws rather than answering false.
+    public func exists(_ key: ObjectKey) throws -> Bool {
+        switch backend {
+        case .file(let store): store.exists(key)
+        case .s3(let store): try store.modified(key) != nil
+        }
     }
 
-    /// When the object was last put (its file's modification time); nil when there is none.
-    /// A `stat`, unlike `head`, which may hash the whole object.
-    public func modified(_ key: ObjectKey) -> Date? {
-        var info = stat()
-        guard stat(path(for: key), &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        return Self.modificationDate(info)
+    /// When the object was last put; nil when there is none. Cheaper than `head` (no hashing).
+    public func modified(_ key: ObjectKey) throws -> Date? {
+        switch backend {
+        case .file(let store): store.modified(key)
+        case .s3(let store): try store.modified(key)
+        }
     }
 
-    /// Removes an object; returns false when there was none. The removal is made durable.
+    /// Removes an object; returns false when there was none.
     @discardableResult
     public func delete(_ key: ObjectKey) throws -> Bool {
-        let path = path(for: key)
-        guard try StoreSystem.unlink(path) else { return false }
-        try StoreSystem.fsyncDirectory(String(path[..<path.lastIndex(of: "/")!]))
-        return true
-    }
-
-    // MARK: - Internals
-
-    /// Writes a temporary file in the key's directory with `fill`, stores its digest, fsyncs,
-    /// renames it over the key and fsyncs the directory. The temporary file is removed on any
-    /// failure.
-    private func write(
-        _ key: ObjectKey, _ fill: (Int32, String, inout SHA256Hasher) throws -> Void
-    ) throws -> ObjectInfo {
-        let destination = path(for: key)
-        let directory = String(destination[..<destination.lastIndex(of: "/")!])
-        try StoreSystem.makeDirectories(directory)
-        try LeftoverOwner.claim(root)
-        let temporary = directory + "/" + ObjectKey.temporaryPrefix + LeftoverOwner.tag + "-" + UUID().uuidString.lowercased()
-        var created = try StoreSystem.createNew(temporary)
-        if created == nil {
-            // A concurrent `delete(prefix:)` removed the emptied directory; make it again, once.
-            try StoreSystem.makeDirectories(directory)
-            created = try StoreSystem.createNew(temporary)
-        }
-        guard let fd = created else { throw StoreSystem.error("create", path: temporary, errno: ENOENT) }
-        var renamed = false
-        defer {
-            if !renamed { _ = try? StoreSystem.unlink(temporary) }
-        }
-        let etag: String
-        let info: stat
-        do {
-            defer { StoreSystem.close(fd) }
-            var hasher = SHA256Hasher()
-            try fill(fd, temporary, &hasher)
-            etag = hasher.finalizeHex()
-            try StoreSystem.setDigest(fd, hex: etag, path: temporary)
-            try StoreSystem.fsync(fd, path: temporary)
-            info = try StoreSystem.status(fd, path: temporary)
-        }
-        try StoreSystem.rename(temporary, destination)
-        renamed = true
-        try StoreSystem.fsyncDirectory(directory)
-        return ObjectInfo(
-            key: key, size: Int64(info.st_size), etag: etag, contentType: ObjectInfo.contentType(for: key),
-            modified: Self.modificationDate(info))
-    }
-
-    /// Opens the object's file for reading; a directory or other non-file is `notFound`.
-    private func openObject(_ key: ObjectKey) throws -> (Int32, stat) {
-        let fd = try StoreSystem.open(path(for: key), O_RDONLY)
-        do {
-            let info = try StoreSystem.status(fd, path: key.rawValue)
-            guard info.st_mode & S_IFMT == S_IFREG else {
-                throw StoreError(.notFound, "not an object (a directory or special file)", path: key.rawValue)
-            }
-            return (fd, info)
-        } catch {
-            StoreSystem.close(fd)
-            throw error
+        switch backend {
+        case .file(let store): try store.delete(key)
+        case .s3(let store): try store.delete(key)
         }
     }
 
-    private static func modificationDate(_ info: stat) -> Date {
-        Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+    /// Keys of every object whose key starts with `prefix` (plain string prefix), sorted.
+    public func list(prefix: String = "") throws -> [ObjectKey] {
+        switch backend {
+        case .file(let store): try store.list(prefix: prefix)
+        case .s3(let store): try store.list(prefix: prefix)
+        }
     }
 
-    private func read(_ fd: Int32, range: Range<Int64>, key: ObjectKey) throws -> Data {
-        var data = Data(count: Int(range.count))
-        var done = 0
-        try data.withUnsafeMutableBytes { buffer throws in
-            while done < buffer.count {
-                let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[done...])
-                let count = try StoreSystem.read(fd, into: slice, at: range.lowerBound + Int64(done), path: key.rawValue)
-                if count == 0 { break }  // Truncated under us by an out-of-band writer.
-                done += count
+    /// Deletes every object whose key starts with `prefix`; returns how many were removed.
+    /// An empty prefix is refused (`invalidKey`).
+    @discardableResult
+    public func delete(prefix: String) throws -> Int {
+        switch backend {
+        case .file(let store): try store.delete(prefix: prefix)
+        case .s3(let store): try store.delete(prefix: prefix)
+        }
+    }
+
+    /// Copies every regular file under the local directory `source` to `prefix` + its relative
+    /// path, each atomically; returns the written objects sorted by key. Publish the manifest
+    /// that references them last.
+    @discardableResult
+    public func putDirectory(_ source: String, underPrefix prefix: String) throws -> [ObjectInfo] {
+        switch backend {
+        case .file(let store): return try store.putDirectory(source, underPrefix: prefix)
+        case .s3(let store):
+            return try FileStore.regularFiles(under: source, prefix: prefix).map { key, path in
+                try store.put(key, fromFile: path)
             }
         }
-        if done < data.count { data.removeSubrange(done...) }
-        return data
     }
 
-    private func hash(_ fd: Int32, key: ObjectKey) throws -> String {
-        var hasher = SHA256Hasher()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
-        defer { buffer.deallocate() }
-        var offset: Int64 = 0
-        while true {
-            let count = try StoreSystem.read(fd, into: buffer, at: offset, path: key.rawValue)
-            if count == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            offset += Int64(count)
+    /// Runs `body` with the path of a local file holding the object: the object's own file for
+    /// a file-system store, a download into `scratchDirectory` (removed afterwards) for a
+    /// remote one. `body` must only read the file.
+    public func withLocalFile<T>(
+        _ key: ObjectKey, scratchDirectory: String, _ body: (String) throws -> T
+    ) throws -> T {
+        switch backend {
+        case .file(let store):
+            return try body(store.path(for: key))
+        case .s3(let store):
+            do {
+                try FileManager.default.createDirectory(atPath: scratchDirectory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(.io, "cannot make the download folder: \(error)", path: scratchDirectory)
+            }
+            let path = scratchDirectory + "/" + ObjectKey.temporaryPrefix + "download-" + UUID().uuidString.lowercased()
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try store.download(key, to: path)
+            return try body(path)
         }
-        return hasher.finalizeHex()
+    }
+
+    /// A URL a client can GET the object from directly for `lifetime`, without credentials;
+    /// nil for a file-system store (whose objects are served by `/media/`).
+    public func presignedURL(for key: ObjectKey, lifetime: Duration, now: Date = Date()) -> String? {
+        switch backend {
+        case .file: nil
+        case .s3(let store): store.presignedGetURL(for: key, lifetime: lifetime, now: now)
+        }
     }
 }

@@ -21,10 +21,11 @@ public enum StoreBackup {
     /// Copies every object of `source` into `target` (a new, empty store) and returns the
     /// entries, in key order. An object whose copy does not hash as the source says is an error.
     public static func copy(_ source: ObjectStore, into target: ObjectStore) throws -> [Entry] {
+        let files = try fileStore(source)
         var entries: [Entry] = []
         for key in try source.list() {
             let expected = try source.head(key)
-            let copied = try target.put(key, fromFile: source.path(for: key))
+            let copied = try target.put(key, fromFile: files.path(for: key))
             guard copied.etag == expected.etag, copied.size == expected.size else {
                 throw StoreError(.io, "the copy of \(key.rawValue) does not match the stored object's SHA-256", path: key.rawValue)
             }
@@ -37,9 +38,10 @@ public enum StoreBackup {
     /// against the manifest; returns how many bytes were copied.
     @discardableResult
     public static func restore(_ entries: [Entry], from backup: ObjectStore, into target: ObjectStore) throws -> Int64 {
+        let files = try fileStore(backup)
         var bytes: Int64 = 0
         for entry in entries {
-            let copied = try target.put(entry.key, fromFile: backup.path(for: entry.key))
+            let copied = try target.put(entry.key, fromFile: files.path(for: entry.key))
             guard copied.etag == entry.sha256, copied.size == entry.size else {
                 throw StoreError(
                     .io, "\(entry.key.rawValue) in the backup does not match its manifest (damaged backup)",
@@ -48,6 +50,17 @@ public enum StoreBackup {
             bytes += copied.size
         }
         return bytes
+    }
+
+    /// Backups are of the embedded default's file-system store (an S3 bucket is backed up by
+    /// the bucket's own versioning and replication).
+    private static func fileStore(_ store: ObjectStore) throws -> FileStore {
+        guard let files = store.fileStore else {
+            throw StoreError(
+                .refused, "backup and restore copy a file-system store; back an S3 bucket up with its versioning",
+                path: store.s3Store.map { "s3://\($0.configuration.bucket)/\($0.configuration.prefix)" } ?? "")
+        }
+        return files
     }
 
     /// The manifest's text for `entries`.

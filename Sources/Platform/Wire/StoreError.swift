@@ -4,7 +4,7 @@ import Glibc
 
 
 /// A failure of the object store: a refused key, a missing object, an unsatisfiable range, or
-/// a file-system call that failed.
+/// a file-system call or object-service request that failed.
 ///
 /// `code` classifies the failure once so callers never string-match; `path` is the key or
 /// file the store was working on; `errno` is set when a POSIX call failed, and `description`
@@ -17,6 +17,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case notFound = "not_found"
             case rangeNotSatisfiable = "range_not_satisfiable"
             case io = "io"
+            case refused = "refused"
+            case unavailable = "unavailable"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -29,6 +31,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let rangeNotSatisfiable = Code(.rangeNotSatisfiable)
         /// A file-system call failed; see `errno`. Often transient (disk full, NFS hiccup).
         public static let io = Code(.io)
+        /// The object service refused the request (a 4xx other than not-found or range: bad
+        /// credentials, no such bucket, access denied); permanent until the configuration changes.
+        public static let refused = Code(.refused)
+        /// The object service could not be reached or kept failing (5xx, throttling, resets,
+        /// timeouts) after every retry; transient.
+        public static let unavailable = Code(.unavailable)
 
         public var description: String { base.rawValue }
     }

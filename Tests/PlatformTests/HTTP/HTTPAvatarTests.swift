@@ -49,7 +49,7 @@ struct HTTPAvatarTests {
             #expect(first.status == .accepted)
             let firstID = try #require(Int64(try first.object()["avatar_id"] as? String ?? ""))
             let upload = try ObjectKey.avatarUpload(avatarID: firstID)
-            #expect(fixture.store.exists(upload))
+            #expect(try fixture.store.exists(upload))
             #expect(try await client.send(.get, "/media/\(upload.rawValue)").status == .notFound)
             let jobs = try await fixture.pool.query("SELECT payload::text AS payload, lane FROM jobs WHERE kind = 'user.avatar'")
             #expect(jobs.count == 1)
@@ -58,10 +58,10 @@ struct HTTPAvatarTests {
             #expect(try await client.send(.get, "/api/v1/users/\(alice.id)").object()["avatar"] == nil)
 
             let firstFiles = try await Self.complete(fixture, avatarID: firstID)
-            #expect(!fixture.store.exists(upload))
+            #expect(!(try fixture.store.exists(upload)))
             // A completion run again (its first commit lost) keeps the avatar and its files.
             #expect(try await Self.complete(fixture, avatarID: firstID) == firstFiles)
-            for key in firstFiles { #expect(fixture.store.exists(key)) }
+            for key in firstFiles { #expect(try fixture.store.exists(key)) }
             let avatar = try #require(try await client.send(.get, "/api/v1/users/\(alice.id)").object()["avatar"] as? [String: Any])
             let small = "/media/avatars/\(firstID)/avatar-v1/150.jpg"
             #expect(avatar["url150"] as? String == small)
@@ -83,10 +83,10 @@ struct HTTPAvatarTests {
             let second = try #require(Int64(try await Self.upload(client, alice, HTTPPostTests.jpeg(seed: 2)).object()["avatar_id"] as? String ?? ""))
             let third = try #require(Int64(try await Self.upload(client, alice, HTTPPostTests.jpeg(seed: 3)).object()["avatar_id"] as? String ?? ""))
             let thirdFiles = try await Self.complete(fixture, avatarID: third)
-            for key in firstFiles { #expect(!fixture.store.exists(key)) }
+            for key in firstFiles { #expect(!(try fixture.store.exists(key))) }
             let secondFiles = try await Self.complete(fixture, avatarID: second)
-            for key in secondFiles { #expect(!fixture.store.exists(key)) }
-            for key in thirdFiles { #expect(fixture.store.exists(key)) }
+            for key in secondFiles { #expect(!(try fixture.store.exists(key))) }
+            for key in thirdFiles { #expect(try fixture.store.exists(key)) }
             let current = try await client.send(.get, "/api/v1/users/\(alice.id)").object()["avatar"] as? [String: Any]
             #expect(current?["url150"] as? String == "/media/avatars/\(third)/avatar-v1/150.jpg")
             let rows = try await fixture.pool.query("SELECT id FROM avatars WHERE user_id = $1", [alice.id])
@@ -94,7 +94,7 @@ struct HTTPAvatarTests {
             // Account deletion removes the avatar's files too.
             #expect(try await client.send(.delete, "/api/v1/users/me", token: alice.token, json: #"{"password": "password123"}"#).status == .accepted)
             #expect(try await fixture.api.accountDeletion.run(userID: alice.id))
-            for key in thirdFiles { #expect(!fixture.store.exists(key)) }
+            for key in thirdFiles { #expect(!(try fixture.store.exists(key))) }
         }
     }
 
@@ -108,7 +108,7 @@ struct HTTPAvatarTests {
             try await fixture.pool.transaction { connection in
                 try AvatarService.fail(avatarID: id, code: "corrupt_image", store: store, on: connection)
             }
-            #expect(!fixture.store.exists(try ObjectKey.avatarUpload(avatarID: id)))
+            #expect(!(try fixture.store.exists(try ObjectKey.avatarUpload(avatarID: id))))
             let row = try await fixture.pool.query("SELECT status, error_code FROM avatars WHERE id = $1", [id])[0]
             #expect(try row["status", as: String.self] == "failed")
             #expect(try await client.send(.get, "/api/v1/users/\(alice.id)").object()["avatar"] == nil)

@@ -33,7 +33,8 @@ struct HTTPFixture {
 
     /// `sharing` another fixture: a second daemon on the same database.
     static func make(
-        migrate: Bool = true, sharing other: HTTPFixture? = nil, _ configure: (inout HTTPConfiguration) -> Void = { _ in }
+        migrate: Bool = true, sharing other: HTTPFixture? = nil, store given: ObjectStore? = nil,
+        _ configure: (inout HTTPConfiguration) -> Void = { _ in }
     ) async throws -> HTTPFixture {
         let logger = Logger(label: "http-test")
         let pool =
@@ -44,7 +45,7 @@ struct HTTPFixture {
             }
         if migrate { _ = try await Migrator(logger: logger).migrate(pool) }
         let root = NSTemporaryDirectory() + "mdhttp-" + UUID().uuidString.lowercased()
-        let store = try ObjectStore(root: root + "/store")
+        let store = try given ?? ObjectStore(root: root + "/store")
         try FileManager.default.createDirectory(atPath: root + "/spool", withIntermediateDirectories: true)
         // The daemon's sniffer (MediaDaemon's `MediaSniffer.formats`): the media format table.
         let sniffer = MediaSniffer(length: MediaFormat.sniffLength) { head in

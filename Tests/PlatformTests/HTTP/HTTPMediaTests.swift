@@ -94,12 +94,12 @@ struct HTTPMediaTests {
     ])
     func notFound(path: String) async throws {
         let fixture = try await HTTPFixture.make()
-        try "secret".write(toFile: fixture.store.root + "/../secret", atomically: true, encoding: .utf8)
+        try "secret".write(toFile: (fixture.store.localRoot ?? "") + "/../secret", atomically: true, encoding: .utf8)
         try await fixture.test { client in
             let response = try await client.send(.get, path)
             #expect(response.status == .notFound)
             #expect(!response.text.contains("secret"))
-            #expect(!response.text.contains(fixture.store.root))
+            #expect(!response.text.contains((fixture.store.localRoot ?? "")))
         }
     }
 }

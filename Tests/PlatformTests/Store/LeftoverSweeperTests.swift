@@ -11,7 +11,7 @@ struct LeftoverSweeperTests {
     @Test func removesOldLeftoversAndKeepsFreshOnesAndObjects() throws {
         let root = NSTemporaryDirectory() + "mdsweep-" + UUID().uuidString.lowercased()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = try ObjectStore(root: root + "/store")
+        let store = try FileStore(root: root + "/store")
         let object = try ObjectKey("media/7/150.jpg")
         try store.put(object, data: Data([1, 2, 3]))
         let spool = root + "/uploads"
@@ -125,7 +125,7 @@ struct LeftoverSweeperTests {
     @Test func storeWritesAreTaggedAndTheirOwnerLockIsHeld() throws {
         let root = NSTemporaryDirectory() + "mdsweep-" + UUID().uuidString.lowercased()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = try ObjectStore(root: root)
+        let store = try FileStore(root: root)
         try store.put(try ObjectKey("media/1/a.jpg"), data: Data([1, 2]))
         let lock = root + "/.tmp-owners/" + LeftoverOwner.tag
         let fd = open(lock, O_RDWR | O_CLOEXEC)

@@ -7,11 +7,11 @@ import Testing
 @Suite("Object store")
 final class ObjectStoreTests {
     let directory: String
-    let store: ObjectStore
+    let store: FileStore
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.path + "/store-tests-" + UUID().uuidString
-        store = try ObjectStore(root: directory)
+        store = try FileStore(root: directory)
     }
 
     deinit {
@@ -96,7 +96,7 @@ final class ObjectStoreTests {
         let source = directory + "-source.bin"
         defer { try? FileManager.default.removeItem(atPath: source) }
         // Over one chunk, so the copy and the digest span chunk boundaries.
-        let data = Data((0..<(ObjectStore.chunkSize + 12345)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) })
+        let data = Data((0..<(FileStore.chunkSize + 12345)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) })
         try data.write(to: URL(fileURLWithPath: source))
         let digest = try ReferenceSHA256.hex(data)
         let key = try ObjectKey.original(sha256: digest)

@@ -4,11 +4,14 @@ public import Foundation
 public struct NotificationService: Sendable {
     let pool: DatabasePool
     let configuration: NotificationConfiguration
+    /// Where notification images are.
+    let links: MediaLinks
 
     /// A service on `pool`.
-    public init(pool: DatabasePool, configuration: NotificationConfiguration = NotificationConfiguration()) {
+    public init(pool: DatabasePool, configuration: NotificationConfiguration = NotificationConfiguration(), links: MediaLinks = MediaLinks()) {
         self.pool = pool
         self.configuration = configuration
+        self.links = links
     }
 
     /// A page of the user's notifications, newest first (by latest activity).
@@ -18,7 +21,7 @@ public struct NotificationService: Sendable {
         var views: [NotificationView] = []
         var last: Cursor?
         for row in rows.prefix(page.limit) {
-            views.append(try NotificationView(row))
+            views.append(try NotificationView(row, links: links))
             last = Cursor(micros: try row["latest_us", as: Int64.self], id: try row["id", as: Int64.self])
         }
         return NotificationPage(notifications: views, nextCursor: rows.count > page.limit ? last?.encoded : nil)
@@ -46,7 +49,8 @@ public struct NotificationService: Sendable {
     /// Changes after `change`, oldest first, at most `limit`.
     func changes(userID: Int64, after change: Int64, limit: Int) async throws -> [NotificationView] {
         let rows = try await pool.query(SocialQuery.notificationChanges, [userID, change, Int32(clamping: limit)])
-        return try rows.map(NotificationView.init)
+        let links = self.links
+        return try rows.map { try NotificationView($0, links: links) }
     }
 
     /// The user's latest change number (0 for none).

@@ -46,7 +46,7 @@ public struct StreamTicket: Codable, Sendable, Equatable {
 
 extension NotificationView {
     /// The view of a `notification_views` row.
-    init(_ row: DatabaseRow) throws {
+    init(_ row: DatabaseRow, links: MediaLinks = MediaLinks()) throws {
         let ids = try row["actors", as: PostgresArray<Int64>.self].elements
         let names = try row["actor_names", as: PostgresArray<String>.self].elements
         actors = zip(ids, names).map { Actor(userID: String($0), username: $1) }
@@ -61,7 +61,7 @@ extension NotificationView {
         if try row["media_status", as: String?.self] == "ready", let mediaID = try row["media_id", as: Int64?.self],
             let manifest = try row["manifest", as: PostgresJSON?.self]
         {
-            let small = PostQuery.mediaView(manifest, mediaID: mediaID).renditions.filter { $0.name == "150" }
+            let small = PostQuery.mediaView(manifest, mediaID: mediaID, links: links).renditions.filter { $0.name == "150" }
             imageURL = (small.first { $0.format == "jpeg" } ?? small.first)?.url
         }
         text = Self.text(kind: kind, names: actors.map(\.username), count: actorCount)

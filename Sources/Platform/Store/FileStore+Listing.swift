@@ -2,7 +2,7 @@ import Foundation
 import CDispatch  // in release builds `struct stat` is attributed to CDispatch (MemberImportVisibility)
 import Glibc
 
-extension ObjectStore {
+extension FileStore {
     /// Keys of every object whose key starts with `prefix` (plain string prefix, as in S3),
     /// sorted. In-flight temporary files are never listed.
     ///
@@ -60,16 +60,17 @@ extension ObjectStore {
     /// hidden files (names starting with `.`) are skipped.
     @discardableResult
     public func putDirectory(_ source: String, underPrefix prefix: String) throws -> [ObjectInfo] {
+        try Self.regularFiles(under: source, prefix: prefix).map { key, path in try put(key, fromFile: path) }
+    }
+
+    /// The key under `prefix` and local path of every regular file under `source`, sorted by
+    /// key; symbolic links and hidden files are skipped. Shared by every backend's `putDirectory`.
+    static func regularFiles(under source: String, prefix: String) throws -> [(ObjectKey, String)] {
         try ObjectKey.validate(prefix, allowingPartialPrefix: true)
         let base = prefix.isEmpty || prefix.hasSuffix("/") ? prefix : prefix + "/"
         var relativePaths: [String] = []
         try collectFiles(source, relative: "", into: &relativePaths)
-        var written: [ObjectInfo] = []
-        for relative in relativePaths.sorted() {
-            let key = try ObjectKey(base + relative)
-            written.append(try put(key, fromFile: source + "/" + relative))
-        }
-        return written
+        return try relativePaths.sorted().map { relative in (try ObjectKey(base + relative), source + "/" + relative) }
     }
 
     // MARK: - Walking
@@ -78,7 +79,7 @@ extension ObjectStore {
     /// root), skipping temporary files. A missing directory yields nothing.
     private func walk(_ directory: String, visit: (ObjectKey) throws -> Void) throws {
         let absolute = directory.isEmpty ? root : root + "/" + directory
-        for name in try entries(of: absolute) {
+        for name in try Self.entries(of: absolute) {
             if name.hasPrefix(ObjectKey.temporaryPrefix) { continue }
             let relative = directory.isEmpty ? name : directory + "/" + name
             var info = stat()
@@ -92,7 +93,7 @@ extension ObjectStore {
         }
     }
 
-    private func collectFiles(_ directory: String, relative: String, into paths: inout [String]) throws {
+    private static func collectFiles(_ directory: String, relative: String, into paths: inout [String]) throws {
         for name in try entries(of: directory) where !name.hasPrefix(".") {
             var info = stat()
             let path = directory + "/" + name
@@ -107,7 +108,7 @@ extension ObjectStore {
     }
 
     /// Names in a directory except `.` and `..`; empty when the directory does not exist.
-    private func entries(of directory: String) throws -> [String] {
+    private static func entries(of directory: String) throws -> [String] {
         guard let handle = opendir(directory) else {
             if errno == ENOENT || errno == ENOTDIR { return [] }
             throw StoreSystem.error("opendir", path: directory)

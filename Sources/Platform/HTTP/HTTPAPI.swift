@@ -31,6 +31,10 @@ public struct HTTPAPI: Sendable {
     public let notifications: NotificationService
     /// Live notifications and the notification folder: run `hub.run()` beside the server.
     public let hub: NotificationHub
+    /// User and tag search, tag pages.
+    public let search: SearchService
+    /// Reports of posts and users.
+    public let reports: ReportService
 
     let pool: DatabasePool
     let store: ObjectStore
@@ -70,6 +74,9 @@ public struct HTTPAPI: Sendable {
         try configuration.notifications.validate()
         notifications = NotificationService(pool: pool, configuration: configuration.notifications)
         hub = NotificationHub(pool: pool, configuration: configuration.notifications, logger: logger)
+        search = SearchService(pool: pool)
+        try configuration.reports.validate()
+        reports = ReportService(pool: pool, configuration: configuration.reports)
         auth = BearerAuth(users: users)
         operatorAuth = OperatorAuth(users: users, operatorToken: configuration.operatorToken)
         limiter = RateLimiter(configuration: configuration)
@@ -86,6 +93,8 @@ public struct HTTPAPI: Sendable {
         EngagementRoutes(api: self).register(on: router)
         NotificationRoutes(api: self).register(on: router)
         MediaRoutes(api: self).register(on: router)
+        SearchRoutes(api: self).register(on: router)
+        ReportRoutes(api: self).register(on: router)
         OperationsRoutes(api: self).register(on: router)
         if configuration.adminPort == nil { registerOperatorRoutes(on: router) }
         // Last: it wraps only the not-found responder (middleware applies to later routes).

@@ -6,7 +6,7 @@
 -- ready. No row: nothing to fan out.
 SELECT p.user_id, u.follower_count FROM posts p JOIN users u ON u.id = p.user_id
 JOIN media m ON m.id = p.media_id
-WHERE p.id = $1 AND NOT p.deleted AND m.status = 'ready';
+WHERE p.id = $1 AND NOT p.deleted AND NOT p.hidden AND m.status = 'ready';
 
 -- name: FanOutPost
 -- $1 post id, $2 author id: the post into the timelines of the author and the author's
@@ -41,7 +41,7 @@ DELETE FROM timelines WHERE user_id = $1;
 INSERT INTO timelines (user_id, post_id, author_id, created_at)
 SELECT $1, p.id, p.user_id, p.created_at
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-WHERE NOT p.deleted AND m.status = 'ready' AND u.follower_count < $2
+WHERE NOT p.deleted AND NOT p.hidden AND m.status = 'ready' AND u.follower_count < $2
   AND (p.user_id = $1 OR p.user_id IN (SELECT followee_id FROM follows WHERE follower_id = $1))
 ORDER BY p.created_at DESC, p.id DESC LIMIT $3;
 
@@ -90,6 +90,6 @@ SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
         ) c
         WHERE f.follower_id = $1
     ) feed ON feed.post_id = p.id
-    WHERE NOT p.deleted AND state.built
+    WHERE NOT p.deleted AND NOT p.hidden AND state.built
     ORDER BY p.created_at DESC, p.id DESC LIMIT $4
 ) feed_page ON true;

@@ -34,7 +34,7 @@ SELECT status FROM media WHERE id = $1;
 SELECT 1 FROM posts WHERE id = $1 AND NOT deleted;
 
 -- name: GetPost
--- $1 post id. No row: unknown or deleted post.
+-- $1 post id. No row: unknown, deleted or hidden (reports.sql) post.
 SELECT p.id, p.user_id, u.username, p.caption,
        -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
        p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
@@ -42,7 +42,7 @@ SELECT p.id, p.user_id, u.username, p.caption,
        (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
        m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-WHERE p.id = $1 AND NOT p.deleted;
+WHERE p.id = $1 AND NOT p.deleted AND NOT p.hidden;
 
 -- name: UserPostsPage
 -- $1 author id; $2 and $3 the cursor (microseconds since 1970, post id; see Cursor.swift);
@@ -54,7 +54,7 @@ SELECT p.id, p.user_id, u.username, p.caption,
        (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
        m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-WHERE p.user_id = $1 AND NOT p.deleted
+WHERE p.user_id = $1 AND NOT p.deleted AND NOT p.hidden
   AND (p.created_at, p.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
 ORDER BY p.created_at DESC, p.id DESC LIMIT $4;
 

@@ -1,0 +1,71 @@
+/// User and tag search, and tag pages (statements in `SocialQueries/tags.sql`).
+public struct SearchService: Sendable {
+    let pool: DatabasePool
+
+    /// Results a search returns at most, and by default.
+    public static let limits = 1...50
+    public static let defaultLimit = 20
+    /// Longest query accepted, in Unicode scalars.
+    public static let maximumQueryLength = 100
+
+    /// A service on `pool`.
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Users whose username or display name starts with `query` (case-insensitively), then
+    /// those close to it by trigram similarity (queries of 3 characters or more), then by
+    /// followers. 400 `invalid_query` for an empty or over-long query.
+    public func users(matching query: String, limit: Int = defaultLimit) async throws -> UserMatches {
+        let text = try Self.validate(query).lowercased()
+        let rows = try await pool.query(
+            SocialQuery.searchUsers, [text, Self.likePrefix(text), text.unicodeScalars.count >= 3, Int64(limit)])
+        return UserMatches(
+            users: try rows.map { row in
+                UserMatch(
+                    userID: String(try row["id", as: Int64.self]), username: try row["username", as: String.self],
+                    displayName: try row["display_name", as: String.self],
+                    followerCount: try row["follower_count", as: Int64.self])
+            })
+    }
+
+    /// Tags starting with `query` (a leading `#` is dropped; folded as tags are), most used
+    /// first. A query no tag can start with finds none. 400 `invalid_query` as `users`.
+    public func tags(matching query: String, limit: Int = defaultLimit) async throws -> TagMatches {
+        guard let prefix = Hashtags.name(try Self.validate(query)) else { return TagMatches(tags: []) }
+        let rows = try await pool.query(SocialQuery.searchTags, [prefix, Int64(limit)])
+        return TagMatches(
+            tags: try rows.map { TagMatch(name: try $0["name", as: String.self], postCount: try $0["post_count", as: Int64.self]) })
+    }
+
+    /// A page of the live, visible, ready posts carrying `tag`, newest first, with the feed's
+    /// cursor. 400 `invalid_tag` when `tag` is not a tag; an unused tag has no posts.
+    public func posts(tagged tag: String, page: PageRequest) async throws -> TagPosts {
+        guard let name = Hashtags.name(tag) else {
+            throw SocialError(.invalid, "invalid_tag", "a tag is letters, digits and underscores, at most 100")
+        }
+        let keys = page.keys
+        let rows = try await pool.query(SocialQuery.tagPostsPage, [name, keys.micros, keys.id, page.limit + 1])
+        let result = try PostQuery.page(rows, limit: page.limit)
+        return TagPosts(tag: name, posts: result.posts, nextCursor: result.next)
+    }
+
+    static func validate(_ query: String) throws -> String {
+        try StoredText.refuseNUL(query, field: "the query")
+        let length = StoredText.length(query)
+        guard length >= 1, length <= maximumQueryLength else {
+            throw SocialError(.invalid, "invalid_query", "q must be 1 to \(maximumQueryLength) characters")
+        }
+        return query
+    }
+
+    /// `text` as a LIKE pattern matching what starts with it: `\`, `%` and `_` escaped.
+    static func likePrefix(_ text: String) -> String {
+        var pattern = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return pattern + "%"
+    }
+}

@@ -1,0 +1,58 @@
+-- Hashtags, tag pages and search (Hashtags, SearchService). Tables: migration 0023.
+
+-- name: InsertPostTags
+-- $1 post id, $2 its folded tag names, distinct and sorted (rows of a hot tag are locked in
+-- one order). Creates missing tags, counts the post into each, and records the post's rows.
+WITH counted AS (
+    INSERT INTO tags (name, post_count) SELECT name, 1 FROM unnest($2::text[]) AS name
+    ON CONFLICT (name) DO UPDATE SET post_count = tags.post_count + 1
+    RETURNING id
+)
+INSERT INTO post_tags (post_id, tag_id, created_at)
+SELECT $1, counted.id, p.created_at FROM counted, posts p WHERE p.id = $1;
+
+-- name: DeletePostTags
+-- $1 post id: its rows go, and each of its tags counts one post less.
+WITH gone AS (DELETE FROM post_tags WHERE post_id = $1 RETURNING tag_id)
+UPDATE tags SET post_count = post_count - 1 WHERE id IN (SELECT tag_id FROM gone);
+
+-- name: TagPostsPage
+-- $1 folded tag name; $2 and $3 the cursor (microseconds since 1970, post id; see
+-- Cursor.swift); $4 rows (a page's size plus one). Live, visible posts with ready media,
+-- newest first; the columns of GetPost.
+SELECT p.id, p.user_id, u.username, p.caption,
+       p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
+       p.comment_count, p.created_at,
+       (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
+       m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
+FROM tags t JOIN post_tags pt ON pt.tag_id = t.id
+JOIN posts p ON p.id = pt.post_id JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
+WHERE t.name = $1 AND NOT p.deleted AND NOT p.hidden AND m.status = 'ready'
+  AND (pt.created_at, pt.post_id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
+ORDER BY pt.created_at DESC, pt.post_id DESC LIMIT $4;
+
+-- name: SearchTags
+-- $1 folded prefix, $2 rows. Tags starting with the prefix that some live post carries, most
+-- used first (`^@` reads the C-collated unique index as a range).
+SELECT name, post_count FROM tags
+WHERE name ^@ $1 AND post_count > 0
+ORDER BY post_count DESC, name LIMIT $2;
+
+-- name: SearchUsers
+-- $1 the query, lower-cased; $2 a LIKE pattern: $1 with `\`, `%` and `_` escaped, then `%`;
+-- $3 whether to match fuzzily too (queries of 3 characters or more: shorter ones share too
+-- few trigrams to mean anything); $4 rows. The username equal to the query first, then prefix
+-- matches on username or display name by followers, then the fuzzy matches by trigram
+-- similarity (pg_trgm) and followers. Planned with the values
+-- (unnamed statement), so `LIKE` on a constant prefix uses the text_pattern_ops indexes and
+-- `$3` false drops the fuzzy branch.
+SELECT id, username, display_name, follower_count FROM (
+    SELECT id, username, display_name, follower_count,
+           (username LIKE $2 OR lower(display_name) LIKE $2) AS prefix,
+           greatest(similarity(username, $1), word_similarity($1, display_name)) AS score
+    FROM users
+    WHERE username LIKE $2 OR lower(display_name) LIKE $2
+       OR ($3::boolean AND (username % $1 OR display_name % $1 OR $1 <% display_name))
+) matches
+ORDER BY username = $1 DESC, prefix DESC, CASE WHEN prefix THEN 0 ELSE score END DESC, follower_count DESC, id
+LIMIT $4;

@@ -126,3 +126,16 @@ struct HTTPReportTests {
         }
     }
 }
+
+@Suite("Report reasons: the spec and the code")
+struct ReportReasonSpecTests {
+    @Test("openapi.yaml's reason enum lists ReportReason's codes")
+    func reasons() throws {
+        let yaml = try HTTPOpenAPITests.specification()
+        let line = try #require(yaml.split(separator: "\n").first { $0.contains("enum: [spam") })
+        let listed = line.split(separator: "[")[1].split(separator: "]")[0].split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(listed == ReportReason.allCases.map(\.rawValue))
+        #expect(listed.count == 8)
+    }
+}

@@ -69,3 +69,18 @@ public struct SearchService: Sendable {
         return pattern + "%"
     }
 }
+
+extension SearchService {
+    /// The statement behind one of the three reads, so `scripts/bench search` runs the very
+    /// same SQL with pgbench: `users` (`SearchUsers`), `tags` (`SearchTags`), `tag-posts`
+    /// (`TagPostsPage`), all in `Social/SocialQueries/tags.sql`, where their parameters are
+    /// described. Nil for another name.
+    public static func statementSQL(_ name: String) throws -> String? {
+        switch name {
+        case "users": try SocialQuery.searchUsers.text
+        case "tags": try SocialQuery.searchTags.text
+        case "tag-posts": try SocialQuery.tagPostsPage.text
+        default: nil
+        }
+    }
+}

@@ -48,11 +48,13 @@ ORDER BY post_count DESC, name LIMIT $2;
 -- `$3` false drops the fuzzy branch.
 SELECT id, username, display_name, follower_count FROM (
     SELECT id, username, display_name, follower_count,
-           (username LIKE $2 OR lower(display_name) LIKE $2) AS prefix,
-           greatest(similarity(username, $1), word_similarity($1, display_name)) AS score
+           (username LIKE $2 OR lower(display_name) LIKE $2) AS prefix
     FROM users
     WHERE username LIKE $2 OR lower(display_name) LIKE $2
        OR ($3::boolean AND (username % $1 OR display_name % $1 OR $1 <% display_name))
 ) matches
-ORDER BY username = $1 DESC, prefix DESC, CASE WHEN prefix THEN 0 ELSE score END DESC, follower_count DESC, id
+-- Similarity is computed for the fuzzy matches only: a short prefix matches thousands.
+ORDER BY username = $1 DESC, prefix DESC,
+         CASE WHEN prefix THEN 0 ELSE greatest(similarity(username, $1), word_similarity($1, display_name)) END DESC,
+         follower_count DESC, id
 LIMIT $4;

@@ -65,7 +65,8 @@ enum SocialQuery: String, NamedQuery {
     case deletePostTags = "DeletePostTags"
     case tagPostsPage = "TagPostsPage"
     case searchTags = "SearchTags"
-    case searchUsers = "SearchUsers"
+    case searchUsersByPrefix = "SearchUsersByPrefix"
+    case searchUsersFuzzy = "SearchUsersFuzzy"
     // reports.sql
     case lockReportedPost = "LockReportedPost"
     case insertReport = "InsertReport"

@@ -84,6 +84,34 @@ struct HTTPReportTests {
         }
     }
 
+    @Test("a hidden post leaves the timelines, so feed pages stay full; a restored one returns in place")
+    func timelines() async throws {
+        let fixture = try await HTTPFixture.make()
+        try await fixture.test { client in
+            let author = try await client.user("author")
+            let reader = try await client.user("reader")
+            #expect(try await client.send(.post, "/api/v1/users/\(author.id)/follow", token: reader.token).status == .ok)
+            _ = try await HTTPFeedTests.readFeed(client, reader)  // builds the timeline
+            var posts: [Int64] = []
+            for _ in 0..<5 {
+                let postID = try await fixture.readyPost(userID: author.id)
+                try await fixture.api.feed.fanOut(postID: postID)
+                posts.append(postID)
+            }
+            let moderation = ModerationService(pool: fixture.pool)
+            // Pages of 3 read 4 timeline rows: a hidden row among them would end the feed early.
+            try await moderation.decide(postID: posts[4], hide: true)
+            fixture.api.feed.invalidateAll()
+            #expect(try await HTTPFeedTests.readFeed(client, reader) == posts.prefix(4).reversed().map(String.init))
+            try await moderation.decide(postID: posts[4], hide: false)
+            fixture.api.feed.invalidateAll()
+            #expect(try await HTTPFeedTests.readFeed(client, reader) == posts.reversed().map(String.init))
+            await #expect { try await moderation.decide(postID: 999_999, hide: true) } throws: { error in
+                (error as? SocialError)?.kind == .notFound
+            }
+        }
+    }
+
     @Test("a lower threshold and age from the configuration")
     func configured() async throws {
         let fixture = try await HTTPFixture.make { $0.reports = ReportService.Configuration(threshold: 2, minimumAccountAge: .zero) }

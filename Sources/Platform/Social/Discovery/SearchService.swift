@@ -13,13 +13,24 @@ public struct SearchService: Sendable {
         self.pool = pool
     }
 
-    /// Users whose username or display name starts with `query` (case-insensitively), then
-    /// those close to it by trigram similarity (queries of 3 characters or more), then by
-    /// followers. 400 `invalid_query` for an empty or over-long query.
+    /// Queries shorter than this are matched by prefix only.
+    public static let fuzzyMinimumLength = 3
+
+    /// Users whose username or display name starts with `query` (case-insensitively; the
+    /// username equal to it first, then by followers), then, when fewer than `limit` do and the
+    /// query has `fuzzyMinimumLength` characters or more, those close to it by trigram
+    /// similarity. 400 `invalid_query` for an empty or over-long query.
     public func users(matching query: String, limit: Int = defaultLimit) async throws -> UserMatches {
         let text = try Self.validate(query).lowercased()
-        let rows = try await pool.query(
-            SocialQuery.searchUsers, [text, Self.likePrefix(text), text.unicodeScalars.count >= 3, Int64(limit)])
+        var rows = Array(try await pool.query(SocialQuery.searchUsersByPrefix, [text, Self.likePrefix(text), Int64(limit)]))
+        if rows.count < limit, StoredText.length(text) >= Self.fuzzyMinimumLength {
+            let found = Set(try rows.map { try $0["id", as: Int64.self] })
+            // Asks for `limit` more: the prefix matches may be among them.
+            for row in try await pool.query(SocialQuery.searchUsersFuzzy, [text, Int64(limit)]) {
+                guard rows.count < limit else { break }
+                if !found.contains(try row["id", as: Int64.self]) { rows.append(row) }
+            }
+        }
         return UserMatches(
             users: try rows.map { row in
                 UserMatch(
@@ -72,12 +83,14 @@ public struct SearchService: Sendable {
 
 extension SearchService {
     /// The statement behind one of the three reads, so `scripts/bench search` runs the very
-    /// same SQL with pgbench: `users` (`SearchUsers`), `tags` (`SearchTags`), `tag-posts`
+    /// same SQL with pgbench: `users` (`SearchUsersByPrefix`), `users-fuzzy`
+    /// (`SearchUsersFuzzy`, run when the prefix leaves room), `tags` (`SearchTags`), `tag-posts`
     /// (`TagPostsPage`), all in `Social/SocialQueries/tags.sql`, where their parameters are
     /// described. Nil for another name.
     public static func statementSQL(_ name: String) throws -> String? {
         switch name {
-        case "users": try SocialQuery.searchUsers.text
+        case "users": try SocialQuery.searchUsersByPrefix.text
+        case "users-fuzzy": try SocialQuery.searchUsersFuzzy.text
         case "tags": try SocialQuery.searchTags.text
         case "tag-posts": try SocialQuery.tagPostsPage.text
         default: nil

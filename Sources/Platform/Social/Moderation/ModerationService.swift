@@ -54,11 +54,21 @@ public struct ModerationService: Sendable {
     }
 
     /// Hides a post (`hide` true) or shows it again, marking it reviewed: reports do not hide a
-    /// reviewed post again. 404 for an unknown or deleted post. Feeds of other daemons show the
-    /// change within their feed cache's time to live.
+    /// reviewed post again. A hidden post leaves the timelines; a restored one goes back into
+    /// its author's and followers' (at its own time, so older pages show it). 404 for an
+    /// unknown or deleted post. Feeds show the change within their feed cache's time to live.
     public func decide(postID: Int64, hide: Bool) async throws {
-        guard !(try await pool.query(SocialQuery.moderatePost, [postID, hide])).isEmpty else {
-            throw SocialError.notFound("post")
+        try await pool.transaction { connection in
+            guard !(try connection.query(SocialQuery.moderatePost, [postID, hide])).isEmpty else {
+                throw SocialError.notFound("post")
+            }
+            if hide {
+                try connection.query(SocialQuery.deletePostFromTimelines, [postID])
+            } else if let row = try connection.query(SocialQuery.fanOutSource, [postID]).first {
+                // Live, ready and visible again. An author above the celebrity threshold is
+                // merged at read time as well; the page query's UNION drops the repeat.
+                try connection.query(SocialQuery.fanOutPost, [postID, try row["user_id", as: Int64.self]])
+            }
         }
     }
 }

@@ -62,6 +62,9 @@ public struct ReportService: Sendable {
             let seconds = Double(configuration.minimumAccountAge.components.seconds)
             let hidden = try connection.query(
                 SocialQuery.hidePostIfReported, [postID, Int64(configuration.threshold), seconds, now])
+            // Out of the timelines, as a deleted post: a page reads a timeline's rows before
+            // it filters, so a hidden row left there would shorten pages.
+            if !hidden.isEmpty { try connection.query(SocialQuery.deletePostFromTimelines, [postID]) }
             return Outcome(recorded: true, hidPost: !hidden.isEmpty)
         }
     }

@@ -84,7 +84,7 @@ SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
             AND a.follower_count BETWEEN $5::bigint AND 9223372036854775807
         CROSS JOIN LATERAL (
             SELECT p2.id FROM posts p2 JOIN media m2 ON m2.id = p2.media_id
-            WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND m2.status = 'ready'
+            WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND NOT p2.hidden AND m2.status = 'ready'
               AND (p2.created_at, p2.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
             ORDER BY p2.created_at DESC, p2.id DESC LIMIT $4
         ) c

@@ -38,23 +38,23 @@ SELECT name, post_count FROM tags
 WHERE name ^@ $1 AND post_count > 0
 ORDER BY post_count DESC, name LIMIT $2;
 
--- name: SearchUsers
+-- name: SearchUsersByPrefix
 -- $1 the query, lower-cased; $2 a LIKE pattern: $1 with `\`, `%` and `_` escaped, then `%`;
--- $3 whether to match fuzzily too (queries of 3 characters or more: shorter ones share too
--- few trigrams to mean anything); $4 rows. The username equal to the query first, then prefix
--- matches on username or display name by followers, then the fuzzy matches by trigram
--- similarity (pg_trgm) and followers. Planned with the values
--- (unnamed statement), so `LIKE` on a constant prefix uses the text_pattern_ops indexes and
--- `$3` false drops the fuzzy branch.
-SELECT id, username, display_name, follower_count FROM (
-    SELECT id, username, display_name, follower_count,
-           (username LIKE $2 OR lower(display_name) LIKE $2) AS prefix
-    FROM users
-    WHERE username LIKE $2 OR lower(display_name) LIKE $2
-       OR ($3::boolean AND (username % $1 OR display_name % $1 OR $1 <% display_name))
-) matches
--- Similarity is computed for the fuzzy matches only: a short prefix matches thousands.
-ORDER BY username = $1 DESC, prefix DESC,
-         CASE WHEN prefix THEN 0 ELSE greatest(similarity(username, $1), word_similarity($1, display_name)) END DESC,
-         follower_count DESC, id
-LIMIT $4;
+-- $3 rows. Users whose username or display name (case-insensitively) starts with the query:
+-- the username equal to it first, then by followers. Planned with the values (an unnamed
+-- statement), so `LIKE` on a constant prefix reads the text_pattern_ops and trigram indexes.
+SELECT id, username, display_name, follower_count FROM users
+WHERE username LIKE $2 OR lower(display_name) LIKE $2
+ORDER BY username = $1 DESC, follower_count DESC, id
+LIMIT $3;
+
+-- name: SearchUsersFuzzy
+-- $1 the query, lower-cased; $2 rows. Users whose username or display name is close to the
+-- query by trigram similarity (pg_trgm's `%` over the whole name, `<%` over a word of the
+-- display name, at the extension's default thresholds), closest first, then by followers.
+-- SearchService runs it only when the prefix match leaves room: a short query is similar to
+-- thousands of names, each of which the index makes it check.
+SELECT id, username, display_name, follower_count FROM users
+WHERE username % $1 OR display_name % $1 OR $1 <% display_name
+ORDER BY greatest(similarity(username, $1), word_similarity($1, display_name)) DESC, follower_count DESC, id
+LIMIT $2;

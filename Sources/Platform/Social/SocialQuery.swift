@@ -63,6 +63,7 @@ enum SocialQuery: String, NamedQuery {
     // tags.sql
     case insertPostTags = "InsertPostTags"
     case deletePostTags = "DeletePostTags"
+    case tagID = "TagID"
     case tagPostsPage = "TagPostsPage"
     case searchTags = "SearchTags"
     case searchUsersByPrefix = "SearchUsersByPrefix"

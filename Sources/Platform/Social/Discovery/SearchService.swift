@@ -55,8 +55,12 @@ public struct SearchService: Sendable {
         guard let name = Hashtags.name(tag) else {
             throw SocialError(.invalid, "invalid_tag", "a tag is letters, digits and underscores, at most 100")
         }
+        guard let tag = try await pool.query(SocialQuery.tagID, [name]).first else {
+            return TagPosts(tag: name, posts: [], nextCursor: nil)
+        }
         let keys = page.keys
-        let rows = try await pool.query(SocialQuery.tagPostsPage, [name, keys.micros, keys.id, page.limit + 1])
+        let rows = try await pool.query(
+            SocialQuery.tagPostsPage, [try tag["id", as: Int64.self], keys.micros, keys.id, page.limit + 1])
         let result = try PostQuery.page(rows, limit: page.limit)
         return TagPosts(tag: name, posts: result.posts, nextCursor: result.next)
     }

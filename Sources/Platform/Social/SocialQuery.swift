@@ -67,6 +67,7 @@ enum SocialQuery: String, NamedQuery {
     case tagPostsPage = "TagPostsPage"
     case searchTags = "SearchTags"
     case searchUsersByPrefix = "SearchUsersByPrefix"
+    case setSimilarityThreshold = "SetSimilarityThreshold"
     case searchUsersFuzzy = "SearchUsersFuzzy"
     // reports.sql
     case lockReportedPost = "LockReportedPost"

@@ -59,9 +59,13 @@ UNION ALL
  ORDER BY follower_count DESC, id LIMIT $3)
 LIMIT $3;
 
+-- name: SetSimilarityThreshold
+-- $1 pg_trgm's similarity threshold (text) for the rest of the transaction.
+SELECT set_config('pg_trgm.similarity_threshold', $1, true);
+
 -- name: SearchUsersFuzzy
 -- $1 the query, lower-cased; $2 rows. Users whose username or display name is close to the
--- query by trigram similarity (pg_trgm's `%`, at the extension's default threshold of 0.3;
+-- query by trigram similarity (pg_trgm's `%`, at the threshold SetSimilarityThreshold set:
 -- a word of a display name, "curie" in "Marie Curie", is close enough), closest first, then
 -- by followers.
 -- SearchService runs it only when the prefix match leaves room: a short query is similar to

@@ -61,11 +61,10 @@ public struct SearchService: Sendable {
     }
 
     /// A page of the live, visible, ready posts carrying `tag`, newest first, with the feed's
-    /// cursor. 400 `invalid_tag` when `tag` is not a tag; an unused tag has no posts.
+    /// cursor. An unused tag has no posts, and neither has text that is no tag (`tag` is then
+    /// the text as sent: no caption can carry it).
     public func posts(tagged tag: String, page: PageRequest) async throws -> TagPosts {
-        guard let name = Hashtags.name(tag) else {
-            throw SocialError(.invalid, "invalid_tag", "a tag is letters, digits and underscores, at most 100")
-        }
+        guard let name = Hashtags.name(tag) else { return TagPosts(tag: tag, posts: [], nextCursor: nil) }
         guard let tag = try await pool.query(SocialQuery.tagID, [name]).first else {
             return TagPosts(tag: name, posts: [], nextCursor: nil)
         }

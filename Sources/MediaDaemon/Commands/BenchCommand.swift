@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks (print one JSON line).",
         subcommands: [
             BenchQueueCommand.self, BenchFeedSQLCommand.self, BenchHashCommand.self, BenchLikesCommand.self,
-            BenchNotifyCommand.self,
+            BenchNotifyCommand.self, BenchSearchSQLCommand.self,
         ]
     )
 }

@@ -14,6 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: GlobalOptions
+    @OptionGroup var reportOptions: ReportOptions
 
     @Option(help: "Threads for photo jobs (default: number of cores).")
     var photoWorkers: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -262,6 +263,7 @@ struct ServeCommand: AsyncParsableCommand {
         http.followLimit = followLimit ?? http.followLimit
         http.registerLimit = registerLimit ?? http.registerLimit
         http.loginLimit = loginLimit ?? http.loginLimit
+        http.reports = reportOptions.configuration
         if let likeCoalesceWindow { http.notifications.likeWindow = .seconds(likeCoalesceWindow) }
         if let commentCoalesceWindow { http.notifications.commentWindow = .seconds(commentCoalesceWindow) }
         if let notificationRetentionDays { http.notifications.retention = .seconds(notificationRetentionDays * 86_400) }

@@ -37,6 +37,10 @@ public struct HTTPAPI: Sendable {
     public let avatars: AvatarService
     /// The `user.delete` job's body.
     public let accountDeletion: AccountDeletion
+    /// User and tag search, tag pages.
+    public let search: SearchService
+    /// Reports of posts and users.
+    public let reports: ReportService
 
     let pool: DatabasePool
     /// Where feed, profile, post and comment reads go when set; `/readyz` reports it.
@@ -88,6 +92,9 @@ public struct HTTPAPI: Sendable {
         try configuration.notifications.validate()
         notifications = NotificationService(pool: pool, configuration: configuration.notifications, links: configuration.mediaLinks)
         hub = NotificationHub(pool: pool, configuration: configuration.notifications, logger: logger)
+        search = SearchService(pool: pool)
+        try configuration.reports.validate()
+        reports = ReportService(pool: pool, configuration: configuration.reports)
         auth = BearerAuth(users: users)
         operatorAuth = OperatorAuth(users: users, operatorToken: configuration.operatorToken)
         limiter = RateLimiter(configuration: configuration)
@@ -105,6 +112,8 @@ public struct HTTPAPI: Sendable {
         EngagementRoutes(api: self).register(on: router)
         NotificationRoutes(api: self).register(on: router)
         MediaRoutes(api: self).register(on: router)
+        SearchRoutes(api: self).register(on: router)
+        ReportRoutes(api: self).register(on: router)
         OperationsRoutes(api: self).register(on: router)
         if configuration.adminPort == nil { registerOperatorRoutes(on: router) }
         // Last: it wraps only the not-found responder (middleware applies to later routes).

@@ -24,6 +24,8 @@ public struct HTTPConfiguration: Sendable {
     public var social: SocialConfiguration
     /// Coalescing windows, stream caps and heartbeats, retention, like folding.
     public var notifications = NotificationConfiguration()
+    /// How many reporters, and how old their accounts, hide a post.
+    public var reports = ReportService.Configuration()
     /// Per-user limits on uploads.
     public var uploadLimit: RateLimit
     /// Per-user limits on likes.

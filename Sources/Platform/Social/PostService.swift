@@ -70,6 +70,7 @@ public struct PostService: Sendable {
             let postID = try post[0]["id", as: Int64.self]
             try connection.query(SocialQuery.addPostCount, [userID])
             try NotificationEvents.mentions(in: caption, actor: userID, postID: postID, on: connection)
+            try Hashtags.record(in: caption, postID: postID, on: connection)
             if let key = idempotencyKey {
                 try connection.query(SocialQuery.insertPostIdempotency, [userID, key, postID])
             }
@@ -123,6 +124,7 @@ public struct PostService: Sendable {
             try connection.query(SocialQuery.markPostDeleted, [postID])
             try connection.query(SocialQuery.subtractPostCount, [userID])
             try connection.query(SocialQuery.deletePostFromTimelines, [postID])
+            try Hashtags.forget(postID: postID, on: connection)
             // Locked before counting the other posts: a post being created on this media holds
             // a share lock until it commits, so it is counted or it finds the media deleted.
             try connection.query(SocialQuery.lockMediaForPostCount, [mediaID])

@@ -60,6 +60,22 @@ enum SocialQuery: String, NamedQuery {
     case insertStreamTicket = "InsertStreamTicket"
     case redeemStreamTicket = "RedeemStreamTicket"
     case deleteExpiredStreamTickets = "DeleteExpiredStreamTickets"
+    // tags.sql
+    case insertPostTags = "InsertPostTags"
+    case deletePostTags = "DeletePostTags"
+    case tagID = "TagID"
+    case tagPostsPage = "TagPostsPage"
+    case searchTags = "SearchTags"
+    case searchUsersByPrefix = "SearchUsersByPrefix"
+    case setSimilarityThreshold = "SetSimilarityThreshold"
+    case searchUsersFuzzy = "SearchUsersFuzzy"
+    // reports.sql
+    case lockReportedPost = "LockReportedPost"
+    case insertReport = "InsertReport"
+    case hidePostIfReported = "HidePostIfReported"
+    case moderationQueue = "ModerationQueue"
+    case reportedUsers = "ReportedUsers"
+    case moderatePost = "ModeratePost"
     // posts.sql
     case lockIdempotencyKey = "LockIdempotencyKey"
     case postForIdempotencyKey = "PostForIdempotencyKey"

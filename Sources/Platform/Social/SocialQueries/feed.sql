@@ -6,7 +6,7 @@
 -- ready. No row: nothing to fan out.
 SELECT p.user_id, u.follower_count FROM posts p JOIN users u ON u.id = p.user_id
 JOIN media m ON m.id = p.media_id
-WHERE p.id = $1 AND NOT p.deleted AND m.status = 'ready';
+WHERE p.id = $1 AND NOT p.deleted AND NOT p.hidden AND m.status = 'ready';
 
 -- name: FanOutPost
 -- $1 post id, $2 author id: the post into the timelines of the author and the author's
@@ -44,7 +44,7 @@ DELETE FROM timelines WHERE user_id = $1;
 INSERT INTO timelines (user_id, post_id, author_id, created_at)
 SELECT $1, p.id, p.user_id, p.created_at
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-WHERE NOT p.deleted AND m.status = 'ready' AND u.follower_count < $2
+WHERE NOT p.deleted AND NOT p.hidden AND m.status = 'ready' AND u.follower_count < $2
   AND (p.user_id = $1 OR p.user_id IN (SELECT followee_id FROM follows WHERE follower_id = $1))
   AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = $1 AND mu.muted_id = p.user_id)
 ORDER BY p.created_at DESC, p.id DESC LIMIT $3;
@@ -88,7 +88,7 @@ SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
             AND a.follower_count BETWEEN $5::bigint AND 9223372036854775807
         CROSS JOIN LATERAL (
             SELECT p2.id FROM posts p2 JOIN media m2 ON m2.id = p2.media_id
-            WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND m2.status = 'ready'
+            WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND NOT p2.hidden AND m2.status = 'ready'
               AND (p2.created_at, p2.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
             ORDER BY p2.created_at DESC, p2.id DESC LIMIT $4
         ) c
@@ -96,6 +96,6 @@ SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
           AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = $1 AND mu.muted_id = f.followee_id)
     ) feed ON feed.post_id = p.id
     -- An author being deleted is hidden at once; the deletion job removes the rows after.
-    WHERE NOT p.deleted AND u.deleted_at IS NULL AND state.built
+    WHERE NOT p.deleted AND NOT p.hidden AND u.deleted_at IS NULL AND state.built
     ORDER BY p.created_at DESC, p.id DESC LIMIT $4
 ) feed_page ON true;

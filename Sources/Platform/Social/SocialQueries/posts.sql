@@ -34,8 +34,9 @@ SELECT status FROM media WHERE id = $1;
 SELECT 1 FROM posts WHERE id = $1 AND NOT deleted;
 
 -- name: GetPost
--- $1 post id, $2 viewer id (NULL: anonymous). No row: unknown or deleted post, one whose
--- author is being deleted, or one whose author and the viewer block each other (either way).
+-- $1 post id, $2 viewer id (NULL: anonymous). No row: unknown, deleted or hidden (reports.sql)
+-- post, one whose author is being deleted, or one whose author and the viewer block each other
+-- (either way).
 SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
        -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
        p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
@@ -43,7 +44,7 @@ SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
        (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
        m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-WHERE p.id = $1 AND NOT p.deleted AND u.deleted_at IS NULL
+WHERE p.id = $1 AND NOT p.deleted AND NOT p.hidden AND u.deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = p.user_id AND b.blocked_id = $2)
                                              OR (b.blocker_id = $2 AND b.blocked_id = p.user_id));
 
@@ -57,7 +58,7 @@ SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
        (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
        m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-WHERE p.user_id = $1 AND NOT p.deleted
+WHERE p.user_id = $1 AND NOT p.deleted AND NOT p.hidden
   AND (p.created_at, p.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
 ORDER BY p.created_at DESC, p.id DESC LIMIT $4;
 

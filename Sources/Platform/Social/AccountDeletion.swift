@@ -99,16 +99,9 @@ public struct AccountDeletion: Sendable {
     private func deletePosts(userID: Int64, on connection: DatabaseConnection) throws -> Int64 {
         let rows = try connection.query(SocialQuery.userLivePosts, [userID, batch])
         for row in rows {
-            let postID = try row["id", as: Int64.self]
-            let mediaID = try row["media_id", as: Int64.self]
-            try connection.query(SocialQuery.markPostDeleted, [postID])
-            try connection.query(SocialQuery.subtractPostCount, [userID])
-            try connection.query(SocialQuery.deletePostFromTimelines, [postID])
-            try connection.query(SocialQuery.lockMediaForPostCount, [mediaID])
-            guard try connection.query(SocialQuery.otherLivePostOnMedia, [mediaID]).isEmpty,
-                try MediaCompletion.markDeleted(mediaID: mediaID, on: connection)
-            else { continue }
-            try enqueueMediaDeletion(mediaID, connection)
+            try PostService.deleteLocked(
+                postID: try row["id", as: Int64.self], authorID: userID, mediaID: try row["media_id", as: Int64.self],
+                enqueueDeletion: enqueueMediaDeletion, on: connection)
         }
         return Int64(rows.count)
     }

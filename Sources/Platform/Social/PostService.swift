@@ -120,18 +120,30 @@ public struct PostService: Sendable {
             guard try row["user_id", as: Int64.self] == userID else {
                 throw SocialError(.forbidden, "not_author", "only the author can delete a post")
             }
-            let mediaID = try row["media_id", as: Int64.self]
-            try connection.query(SocialQuery.markPostDeleted, [postID])
-            try connection.query(SocialQuery.subtractPostCount, [userID])
-            try connection.query(SocialQuery.deletePostFromTimelines, [postID])
-            try Hashtags.forget(postID: postID, on: connection)
-            // Locked before counting the other posts: a post being created on this media holds
-            // a share lock until it commits, so it is counted or it finds the media deleted.
-            try connection.query(SocialQuery.lockMediaForPostCount, [mediaID])
-            let others = try connection.query(SocialQuery.otherLivePostOnMedia, [mediaID])
-            guard others.isEmpty, try MediaCompletion.markDeleted(mediaID: mediaID, on: connection) else { return }
-            try hooks.enqueueDeletion(mediaID, connection)
+            try Self.deleteLocked(
+                postID: postID, authorID: userID, mediaID: try row["media_id", as: Int64.self],
+                enqueueDeletion: hooks.enqueueDeletion, on: connection)
         }
+    }
+
+    /// What deleting a live post (locked by the caller) does, for a deletion by its author and
+    /// for an account's deletion alike: marked deleted, the author's count lowered, out of every
+    /// timeline, its tags forgotten, and when no live post shows its media any more the media
+    /// marked deleted with its file removal enqueued by `enqueueDeletion`.
+    static func deleteLocked(
+        postID: Int64, authorID: Int64, mediaID: Int64,
+        enqueueDeletion: (Int64, DatabaseConnection) throws -> Void, on connection: DatabaseConnection
+    ) throws {
+        try connection.query(SocialQuery.markPostDeleted, [postID])
+        try connection.query(SocialQuery.subtractPostCount, [authorID])
+        try connection.query(SocialQuery.deletePostFromTimelines, [postID])
+        try Hashtags.forget(postID: postID, on: connection)
+        // Locked before counting the other posts: a post being created on this media holds
+        // a share lock until it commits, so it is counted or it finds the media deleted.
+        try connection.query(SocialQuery.lockMediaForPostCount, [mediaID])
+        let others = try connection.query(SocialQuery.otherLivePostOnMedia, [mediaID])
+        guard others.isEmpty, try MediaCompletion.markDeleted(mediaID: mediaID, on: connection) else { return }
+        try enqueueDeletion(mediaID, connection)
     }
 
     /// A user's live posts, newest first; 404 for an unknown user. Read from the replica when

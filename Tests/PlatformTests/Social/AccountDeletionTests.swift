@@ -64,7 +64,7 @@ struct AccountDeletionTests {
             let doomed = try await client.user("doomed_user")
             let bob = try await client.user("bob")
             let carol = try await client.user("carol")
-            let own = try await fixture.readyPost(userID: doomed.id, caption: "hi @bob")
+            let own = try await fixture.readyPost(userID: doomed.id, caption: "hi @bob #farewell")
             let ownFiles = try await Self.storeFiles(fixture, postID: own)
             // A post of doomed whose bytes a live post of Carol's shares: its files stay.
             let shared = try await fixture.readyPost(userID: doomed.id)
@@ -74,7 +74,7 @@ struct AccountDeletionTests {
             _ = try await fixture.api.posts.create(
                 userID: carol.id,
                 original: StoredOriginal(sha256: sha, kind: .photo, key: try media["original_key", as: String.self], bytes: 10, originalName: nil),
-                caption: "", idempotencyKey: nil)
+                caption: "#Farewell too", idempotencyKey: nil)
             let bobPost = try await fixture.readyPost(userID: bob.id)
             for user in [doomed, carol] {
                 #expect(try await client.send(.post, "/api/v1/posts/\(bobPost)/likes", token: user.token).status == .created)
@@ -117,6 +117,9 @@ struct AccountDeletionTests {
             let post = try await client.send(.get, "/api/v1/posts/\(bobPost)").object()
             #expect(post["like_count"] as? Int == 1)
             #expect(post["comment_count"] as? Int == 1)
+            // The tag both posted under counts Carol's post alone.
+            let tag = try await fixture.pool.query("SELECT post_count FROM tags WHERE name = 'farewell'")
+            #expect(try tag.first?["post_count", as: Int64.self] == 1)
             for key in ownFiles { #expect(!(try fixture.store.exists(key))) }
             for key in sharedFiles { #expect(try fixture.store.exists(key)) }
             // Running it again finds nothing to do.

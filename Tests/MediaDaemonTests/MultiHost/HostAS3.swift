@@ -68,11 +68,11 @@ final class HostAS3: Sendable {
     func missing(_ keys: [String], hosts: NetworkHosts) async throws -> [String] {
         let list = directory.appendingPathComponent("keys-\(UUID().uuidString.prefix(8))")
         try keys.map { prefix + "/" + $0 + "\n" }.joined().write(to: list, atomically: true, encoding: .utf8)
+        let endpoint = "http://127.0.0.1:\(started.withLock { $0?.port ?? 0 })"  // A's own loopback
         let result = try await ChildProcess(
             "/usr/sbin/ip",
             hosts.exec(hosts.a, [
-                MotoVenv.path + "/bin/python", MotoVenv.repository + "/scripts/s3/missing-keys.py", "http://127.0.0.1:"
-                    + "\(started.withLock { $0?.port ?? 0 })", bucket, list.path,
+                MotoVenv.path + "/bin/python", MotoVenv.repository + "/scripts/s3/missing-keys.py", endpoint, bucket, list.path,
             ]),
             directory: directory, environment: environment
         ).waitForExit()

@@ -2,12 +2,17 @@
 """An S3 API server for the tests and the bench: moto's server mode on a free loopback port,
 with request authentication on (Signature V4 checked against IAM keys).
 
+Usage: moto-server.py [BUCKET] [--forever] [--host ADDRESS]. --host binds another address
+(0.0.0.0: every address of the network namespace it runs in, as the multi-host test does on
+its host A); the printed endpoint then uses 127.0.0.1, and clients elsewhere use the port.
+
 Creates an IAM user allowed everything and its access key while authentication is still off
 (moto's INITIAL_NO_AUTH_ACTION_COUNT), then the bucket named by argv[1] with those keys, and
 prints one JSON line: {"endpoint", "access_key", "secret_key", "bucket"} (and "moto-server
 ready" on standard error). Serves until its standard input closes (the test or bench that
 started it ended) or, with --forever as second argument, until it is killed.
 """
+import argparse
 import json
 import os
 import sys
@@ -23,11 +28,16 @@ from moto.server import ThreadedMotoServer  # noqa: E402
 
 
 def main():
-    bucket = sys.argv[1] if len(sys.argv) > 1 else "media"
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("bucket", nargs="?", default="media")
+    parser.add_argument("--forever", action="store_true")
+    parser.add_argument("--host", default="127.0.0.1")
+    arguments = parser.parse_args()
+    bucket = arguments.bucket
+    server = ThreadedMotoServer(ip_address=arguments.host, port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
+    endpoint = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
     anonymous = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bootstrap",
                      aws_secret_access_key="bootstrap")
     iam = boto3.client("iam", **anonymous)
@@ -41,7 +51,7 @@ def main():
     print(json.dumps({"endpoint": endpoint, "access_key": key["AccessKeyId"],
                       "secret_key": key["SecretAccessKey"], "bucket": bucket}), flush=True)
     print("moto-server ready", file=sys.stderr, flush=True)
-    if sys.argv[2:] == ["--forever"]:
+    if arguments.forever:
         threading.Event().wait()
     sys.stdin.read()  # until the parent closes it or exits
     server.stop()

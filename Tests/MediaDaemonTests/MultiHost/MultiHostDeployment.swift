@@ -3,8 +3,9 @@ import Logging
 import Platform
 import Testing
 
-/// Host A (PostgreSQL, optionally its replica), hosts B and C (`serve` each, on 0.0.0.0:8080
-/// in their namespace), a store both reach; requests go through `ip netns exec HOST curl`.
+/// Host A (PostgreSQL, optionally its replica, and the store's server when it has one), hosts B
+/// and C (`serve` each, on 0.0.0.0:8080 in their namespace), a store both reach (`MultiHostStore`);
+/// requests go through `ip netns exec HOST curl`.
 final class MultiHostDeployment: Sendable {
     let directory: URL
     let hosts: NetworkHosts

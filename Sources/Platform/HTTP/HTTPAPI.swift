@@ -92,7 +92,7 @@ public struct HTTPAPI: Sendable {
         try configuration.notifications.validate()
         notifications = NotificationService(pool: pool, configuration: configuration.notifications, links: configuration.mediaLinks)
         hub = NotificationHub(pool: pool, configuration: configuration.notifications, logger: logger)
-        search = SearchService(pool: pool)
+        search = SearchService(pool: pool, links: configuration.mediaLinks)
         try configuration.reports.validate()
         reports = ReportService(pool: pool, configuration: configuration.reports)
         auth = BearerAuth(users: users)

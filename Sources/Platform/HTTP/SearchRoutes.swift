@@ -11,7 +11,8 @@ struct SearchRoutes: Sendable {
             // already decoded segment changes nothing.
             let raw = context.parameters.get("tag") ?? ""
             let tag = raw.removingPercentEncoding ?? raw
-            return try JSONResponse.make(try await api.search.posts(tagged: tag, page: try PageParameters.page(request)))
+            return try JSONResponse.make(try await api.search.posts(
+                tagged: tag, page: try PageParameters.page(request), viewer: await api.auth.viewer(request)))
         }
         router.get("/api/v1/search/users") { request, _ in
             let (query, limit) = try Self.parameters(request)

@@ -44,6 +44,17 @@ struct HTTPSearchTests {
             // Percent-encoded UTF-8, and the decomposed spelling of é.
             #expect(try await Self.tagPage(client, "%C3%89T%C3%89") == newestFirst)
             #expect(try await Self.tagPage(client, "e%CC%81te%CC%81") == newestFirst)
+            // Bob blocks Alice: neither sees the other's posts on the tag page; others see all.
+            #expect(try await client.send(.put, "/api/v1/users/\(alice.id)/block", token: bob.token).status == .ok)
+            let carol = try await client.user("carol")
+            for (viewer, expected) in [
+                (bob, tagged.enumerated().filter { !$0.offset.isMultiple(of: 2) }.map(\.element)),
+                (alice, tagged.enumerated().filter { $0.offset.isMultiple(of: 2) }.map(\.element)), (carol, tagged),
+            ] {
+                let page = try await client.send(.get, "/api/v1/tags/sunset/posts?limit=50", token: viewer.token).object()
+                let ids = (page["posts"] as? [[String: Any]] ?? []).compactMap { $0["post_id"] as? String }
+                #expect(ids == expected.reversed().map(String.init), "as \(viewer.id)")
+            }
             let first = try await client.send(.get, "/api/v1/tags/Sunset/posts?limit=1").object()
             #expect(first["tag"] as? String == "sunset")
             #expect((first["posts"] as? [[String: Any]])?.first?["caption"] as? String == "day 4 #Sunset #été")

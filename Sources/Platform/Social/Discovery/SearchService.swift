@@ -3,6 +3,8 @@ import Foundation
 /// User and tag search, and tag pages (statements in `SocialQueries/tags.sql`).
 public struct SearchService: Sendable {
     let pool: DatabasePool
+    /// Where tag pages' post views say renditions are.
+    let links: MediaLinks
 
     /// Results a search returns at most, and by default.
     public static let limits = 1...50
@@ -11,8 +13,9 @@ public struct SearchService: Sendable {
     public static let maximumQueryLength = 100
 
     /// A service on `pool`.
-    public init(pool: DatabasePool) {
+    public init(pool: DatabasePool, links: MediaLinks = MediaLinks()) {
         self.pool = pool
+        self.links = links
     }
 
     /// Queries shorter than this are matched by prefix only.
@@ -63,15 +66,15 @@ public struct SearchService: Sendable {
     /// A page of the live, visible, ready posts carrying `tag`, newest first, with the feed's
     /// cursor. An unused tag has no posts, and neither has text that is no tag (`tag` is then
     /// the text as sent: no caption can carry it).
-    public func posts(tagged tag: String, page: PageRequest) async throws -> TagPosts {
+    public func posts(tagged tag: String, page: PageRequest, viewer: Int64? = nil) async throws -> TagPosts {
         guard let name = Hashtags.name(tag) else { return TagPosts(tag: tag, posts: [], nextCursor: nil) }
         guard let tag = try await pool.query(SocialQuery.tagID, [name]).first else {
             return TagPosts(tag: name, posts: [], nextCursor: nil)
         }
         let keys = page.keys
         let rows = try await pool.query(
-            SocialQuery.tagPostsPage, [try tag["id", as: Int64.self], keys.micros, keys.id, page.limit + 1])
-        let result = try PostQuery.page(rows, limit: page.limit)
+            SocialQuery.tagPostsPage, [try tag["id", as: Int64.self], keys.micros, keys.id, page.limit + 1, viewer])
+        let result = try PostQuery.page(rows, limit: page.limit, links: links)
         return TagPosts(tag: name, posts: result.posts, nextCursor: result.next)
     }
 

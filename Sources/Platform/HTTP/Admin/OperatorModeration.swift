@@ -62,10 +62,9 @@ struct OperatorModerationDecision: Encodable, Sendable {
 }
 
 extension OperatorConsole {
-    /// The moderation page's lists, at most `limit` reported posts and users, with each post's
-    /// thumbnail.
+    /// The moderation page's lists, at most `limit` entries each, with each post's thumbnail.
     func moderationOverview(limit: Int) async throws -> OperatorModeration {
-        let pending = try await moderation.hiddenPosts()
+        let pending = try await moderation.hiddenPosts(limit: limit)
         let reported = try await moderation.recentlyReportedPosts(limit: limit)
         var thumbnails: [Int64: String?] = [:]
         for mediaID in Set(pending.map(\.mediaID) + reported.map(\.post.mediaID)) {

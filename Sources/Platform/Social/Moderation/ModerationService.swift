@@ -42,9 +42,10 @@ public struct ModerationService: Sendable {
         self.pool = pool
     }
 
-    /// Hidden posts, newest first: those pending review, or with `all` every hidden post.
-    public func hiddenPosts(all: Bool = false) async throws -> [HiddenPost] {
-        try await pool.query(SocialQuery.moderationQueue, [all]).map { row in
+    /// Hidden posts, newest first: those pending review, or with `all` every hidden post; at
+    /// most `limit` (nil: all of them).
+    public func hiddenPosts(all: Bool = false, limit: Int? = nil) async throws -> [HiddenPost] {
+        try await pool.query(SocialQuery.moderationQueue, [all, limit.map(Int64.init)]).map { row in
             HiddenPost(
                 postID: try row["id", as: Int64.self], authorID: try row["user_id", as: Int64.self],
                 author: try row["username", as: String.self], mediaID: try row["media_id", as: Int64.self],

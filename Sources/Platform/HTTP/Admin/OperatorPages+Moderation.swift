@@ -43,12 +43,12 @@ extension OperatorPages {
             return """
                 <tr data-post="\(post.postId)"><td><a href="/admin/media/\(post.mediaId)">\(picture)</a></td>\
                 <td>post \(post.postId)<br>by \(post.author) (\(post.authorId))</td>\
-                <td class="\(post.state == "visible" ? "" : "bad")">\(post.state)</td><td>\(post.reportCount)</td>\
+                <td class="\(post.state == "visible" ? "" : "bad")">\(post.state)<br>\(post.reportCount) reports</td>\
                 <td>\(post.reasons)</td><td>\(action)</td></tr>
                 """
         }
         return """
-            <div class="scroll"><table id="\(id)"><thead><tr><th>picture</th><th>post</th><th>state</th><th>reports</th>\
+            <div class="scroll"><table id="\(id)"><thead><tr><th>picture</th><th>post</th><th>state</th>\
             <th>reasons</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
     }

@@ -7,13 +7,15 @@ database and asserts each check this prints: one JSON object per line,
 Offline: Selenium Manager is off (SE_OFFLINE), the browser gets no background networking and
 resolves no name but loopback.
 
-usage: admin-browser-check.py BASE_URL OPERATOR_TOKEN USER PASSWORD DEAD_JOB_ID MEDIA_ID QUARANTINED_KEY OUTPUT_DIR
+usage: admin-browser-check.py BASE_URL OPERATOR_TOKEN USER PASSWORD DEAD_JOB_ID MEDIA_ID QUARANTINED_KEY OUTPUT_DIR HIDDEN_POST_ID
 """
 
 import json
 import os
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 
 os.environ["SE_OFFLINE"] = "true"
 
@@ -24,7 +26,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-base, token, user, password, job_id, media_id, key, output = sys.argv[1:9]
+base, token, user, password, job_id, media_id, key, output, post_id = sys.argv[1:10]
 os.makedirs(output, exist_ok=True)
 
 
@@ -60,6 +62,16 @@ def act(driver, button):
     driver.switch_to.alert.accept()
     WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.execute_script("return window.mdBefore === undefined && document.readyState === 'complete'"))
+
+
+def public_status(path):
+    """The status the public API answers for `path`, asked outside the browser (a 404 there
+    would log a console error)."""
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def shoot(driver, name):
@@ -118,6 +130,18 @@ try:
     width = driver.execute_script("return document.querySelector('img.thumb').naturalWidth")
     report("thumbnail_loaded", width == 150, width)
     shoot(driver, "media")
+
+    hidden_before = public_status(f"/api/v1/posts/{post_id}")
+    driver.get(base + "/admin/moderation")
+    rows = driver.find_elements(By.CSS_SELECTOR, f'#pending tr[data-post="{post_id}"]')
+    report("reported_post_listed", rows and hidden_before == 404 and "pending" in rows[0].text,
+           f"{hidden_before} " + (rows[0].text if rows else "no row"))
+    shoot(driver, "moderation")
+    act(driver, rows[0].find_element(By.CSS_SELECTOR, "button.restore"))
+    gone = not driver.find_elements(By.CSS_SELECTOR, f'#pending tr[data-post="{post_id}"]')
+    # Asked outside the browser too: the browser would also ask for /favicon.ico, a 404.
+    shown = public_status(f"/api/v1/posts/{post_id}")
+    report("reported_post_restored", gone and shown == 200, f"pending row gone: {gone}, public status {shown}")
 
     errors = severe(driver)
     report("no_console_errors", not errors, errors)

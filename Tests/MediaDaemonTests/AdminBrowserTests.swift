@@ -12,7 +12,7 @@ struct AdminBrowserTests {
     static let token = "browser-operator-token-0123456789"
     let logger = Logger(label: "admin-browser")
 
-    @Test func anOperatorRetriesAFailingJobLiftsAQuarantineAndSeesAThumbnail() async throws {
+    @Test func anOperatorRetriesAFailingJobLiftsAQuarantineSeesAThumbnailAndRestoresAReportedPost() async throws {
         let directory = URL(fileURLWithPath: "/tmp/md-admin-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cluster = EmbeddedPostgres(
@@ -63,10 +63,21 @@ struct AdminBrowserTests {
             VALUES ($1, 2, $2, 'media.photo', 'lease_expired', now(), now())
             """, [key, dead])
 
+        // The user's post, hidden by reports pending review (two reporters, spam and hate).
+        let postID = try await pool.query("SELECT id FROM posts")[0]["id", as: Int64.self]
+        try await pool.query(
+            """
+            WITH reporters AS (
+                INSERT INTO users (username, password_hash) VALUES ('reporter1', 'x'), ('reporter2', 'x') RETURNING id, username)
+            INSERT INTO reports (reporter_id, target_kind, target_id, reason)
+            SELECT id, 'post', $1, CASE WHEN username = 'reporter1' THEN 'spam' ELSE 'hate' END FROM reporters
+            """, [postID])
+        try await pool.query("UPDATE posts SET hidden = true, hidden_by = 'reports' WHERE id = $1", [postID])
+
         let output = AdminBrowser.outputDirectory
         let run = try await ChildProcess(
             AdminBrowser.python,
-            [AdminBrowser.script, base, Self.token, "rhea", "a long passphrase", String(dead), String(mediaID), key, output],
+            [AdminBrowser.script, base, Self.token, "rhea", "a long passphrase", String(dead), String(mediaID), key, output, String(postID)],
             directory: directory
         ).waitForExit()
         let results = Dictionary(
@@ -78,7 +89,8 @@ struct AdminBrowserTests {
             }, uniquingKeysWith: { first, _ in first })
         let expected = [
             "refused_without_credentials", "refused_ordinary_user", "logged_in_as_operator", "overview_updates_live",
-            "failing_job_listed", "retried_job_succeeded", "quarantine_lifted", "thumbnail_loaded", "no_console_errors",
+            "failing_job_listed", "retried_job_succeeded", "quarantine_lifted", "thumbnail_loaded", "reported_post_listed",
+            "reported_post_restored", "no_console_errors",
             "control_error_caught",
         ]
         for check in expected {
@@ -90,7 +102,10 @@ struct AdminBrowserTests {
         // What the clicks did, read from the database rather than the page.
         #expect(try await pool.query("SELECT state::text FROM jobs WHERE id = $1", [dead])[0]["state", as: String.self] == "succeeded")
         #expect(try await pool.query("SELECT 1 FROM job_content_kills WHERE content_key = $1", [key]).isEmpty)
-        for page in ["overview", "job", "media"] {
+        let post = try await pool.query("SELECT hidden, moderated_at IS NOT NULL AS reviewed FROM posts WHERE id = $1", [postID])[0]
+        #expect(try post["hidden", as: Bool.self] == false)
+        #expect(try post["reviewed", as: Bool.self] == true)
+        for page in ["overview", "job", "media", "moderation"] {
             for width in ["desktop", "phone"] {
                 #expect(FileManager.default.fileExists(atPath: "\(output)/\(page)-\(width).png"), "\(page)-\(width)")
             }

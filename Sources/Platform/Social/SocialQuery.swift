@@ -75,6 +75,8 @@ enum SocialQuery: String, NamedQuery {
     case hidePostIfReported = "HidePostIfReported"
     case moderationQueue = "ModerationQueue"
     case reportedUsers = "ReportedUsers"
+    case recentlyReportedPosts = "RecentlyReportedPosts"
+    case recentlyReportedUsers = "RecentlyReportedUsers"
     case moderatePost = "ModeratePost"
     // posts.sql
     case lockIdempotencyKey = "LockIdempotencyKey"

@@ -77,5 +77,17 @@ struct OperatorAPIRoutes: Sendable {
             let id = try PathID.require(context)
             return try JSONResponse.make(Reprocessed(mediaId: id, enqueued: try await console.reprocess(mediaID: id)))
         }
+        router.get("/admin/api/moderation") { request, _ in
+            _ = try await auth.principal(request)
+            return try JSONResponse.make(try await console.moderationOverview(limit: try OperatorParameters.limit(request)))
+        }
+        router.post("/admin/api/moderation/posts/{id}/hide") { request, context in
+            _ = try await auth.writer(request)
+            return try JSONResponse.make(try await console.decide(postID: try PathID.require(context), hide: true))
+        }
+        router.post("/admin/api/moderation/posts/{id}/restore") { request, context in
+            _ = try await auth.writer(request)
+            return try JSONResponse.make(try await console.decide(postID: try PathID.require(context), hide: false))
+        }
     }
 }

@@ -34,7 +34,9 @@ enum OperatorAssets {
         pre { white-space: pre-wrap; word-break: break-all; background: var(--bg); padding: .5rem; max-height: 24rem; overflow: auto; font-size: .8rem; }
         .login { max-width: 22rem; margin: 3rem auto; }
         .login form { display: flex; flex-direction: column; gap: .6rem; }
-        @media (max-width: 600px) { main { padding: .5rem; } th, td { padding: .25rem .3rem; font-size: .85rem; } .hide-narrow { display: none; } }
+        td button { white-space: nowrap; overflow-wrap: normal; }
+        td img.thumb { display: block; width: 150px; height: 150px; object-fit: contain; background: var(--bg); }
+        @media (max-width: 600px) { main { padding: .5rem; } th, td { padding: .25rem .3rem; font-size: .85rem; } .hide-narrow { display: none; } td img.thumb { width: 64px; height: 64px; } }
         """
 
     static let icon = """

@@ -2,16 +2,21 @@ import Foundation
 import Hummingbird
 
 /// What the operator page and its JSON API do, over the same queue and media library calls as
-/// the CLI (`jobs …`, `media show`, `reprocess`): the routes only parse and render.
+/// the CLI (`jobs …`, `media show`, `reprocess`, `moderation …`): the routes only parse and render.
 struct OperatorConsole: Sendable {
     let queue: JobQueue
     let library: MediaLibrary
     let migrator: Migrator
+    /// The same service as `mediadaemon moderation …`.
+    let moderation: ModerationService
+    let feed: FeedService
 
     init(api: HTTPAPI) {
         queue = JobQueue(pool: api.pool, logger: api.logger)
         library = MediaLibrary(pool: api.pool, store: api.store, logger: api.logger)
         migrator = api.migrator
+        moderation = ModerationService(pool: api.pool)
+        feed = api.feed
     }
 
     func overview() async throws -> OperatorOverview {

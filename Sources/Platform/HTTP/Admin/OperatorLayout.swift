@@ -12,7 +12,7 @@ enum OperatorLayout {
             ? ""
             : """
             <a href="/admin">Overview</a><a href="/admin/jobs">Jobs</a><a href="/admin/failures">Failures</a>\
-            <a href="/admin/media">Media</a><form class="inline" data-api="/admin/logout" data-then="/admin/login">\
+            <a href="/admin/media">Media</a><a href="/admin/moderation">Moderation</a><form class="inline" data-api="/admin/logout" data-then="/admin/login">\
             <button type="submit">Log out</button></form>
             """
         let document: Markup = """

@@ -76,6 +76,11 @@ struct OperatorPageRoutes: Sendable {
         router.get("/admin/media/{id}") { request, context in
             try await page(request, title: "Media") { _ in OperatorPages.media(try await console.media(id: try PathID.require(context))) }
         }
+        router.get("/admin/moderation") { request, _ in
+            try await page(request, title: "Moderation") { _ in
+                OperatorPages.moderation(try await console.moderationOverview(limit: try OperatorParameters.limit(request)))
+            }
+        }
     }
 
     /// A page for an operator: the log-in form's address for a request without credentials, a

@@ -24,16 +24,17 @@ WHERE id = $1 AND NOT hidden AND moderated_at IS NULL
 RETURNING id;
 
 -- name: ModerationQueue
--- $1 true: every hidden post; false: those pending review. Newest hidden first, with their
--- reports per reason.
-SELECT p.id, p.user_id, u.username, p.hidden_by, p.moderated_at, p.created_at,
+-- $1 true: every hidden post; false: those pending review. $2 at most this many (NULL: all).
+-- Newest hidden first, with their reports per reason.
+SELECT p.id, p.user_id, p.media_id, u.username, p.hidden_by, p.moderated_at, p.created_at,
        (SELECT count(*) FROM reports r WHERE r.target_kind = 'post' AND r.target_id = p.id) AS report_count,
        coalesce((SELECT string_agg(reason || ' ' || n, ', ' ORDER BY n DESC, reason) FROM (
            SELECT r.reason, count(*) AS n FROM reports r
            WHERE r.target_kind = 'post' AND r.target_id = p.id GROUP BY r.reason) reasons), '') AS reasons
 FROM posts p JOIN users u ON u.id = p.user_id
 WHERE p.hidden AND ($1::boolean OR p.moderated_at IS NULL)
-ORDER BY p.id DESC;
+ORDER BY p.id DESC
+LIMIT $2::int8;
 
 -- name: ReportedUsers
 -- Users with reports against them, most reported first.
@@ -43,6 +44,37 @@ FROM reports r LEFT JOIN users u ON u.id = r.target_id
 WHERE r.target_kind = 'user'
 GROUP BY r.target_id, u.username
 ORDER BY count(*) DESC, r.target_id;
+
+-- name: RecentlyReportedPosts
+-- $1 at most this many posts. The live posts among the targets of the newest 2000 post
+-- reports, most recently reported first, visible or hidden, with all their reports per reason.
+-- Bounded walks only (the operator page runs it): the reports' primary key backwards, then the
+-- posts' primary key and the reports' (target_kind, target_id, …) key per post.
+SELECT p.id, p.user_id, p.media_id, u.username, p.hidden, p.hidden_by, p.moderated_at,
+       (SELECT count(*) FROM reports c WHERE c.target_kind = 'post' AND c.target_id = p.id) AS report_count,
+       coalesce((SELECT string_agg(reason || ' ' || n, ', ' ORDER BY n DESC, reason) FROM (
+           SELECT c.reason, count(*) AS n FROM reports c
+           WHERE c.target_kind = 'post' AND c.target_id = p.id GROUP BY c.reason) reasons), '') AS reasons
+FROM (SELECT target_id, max(id) AS last_report
+      FROM (SELECT id, target_id FROM reports WHERE target_kind = 'post' ORDER BY id DESC LIMIT 2000) newest
+      GROUP BY target_id ORDER BY max(id) DESC LIMIT $1::int8) r
+JOIN posts p ON p.id = r.target_id AND NOT p.deleted
+JOIN users u ON u.id = p.user_id
+ORDER BY r.last_report DESC;
+
+-- name: RecentlyReportedUsers
+-- $1 at most this many users. The targets of the newest 2000 user reports, most recently
+-- reported first, with all their reports (the username is NULL once the account is gone).
+-- Bounded walks, as RecentlyReportedPosts.
+SELECT r.target_id AS id, u.username,
+       (SELECT count(*) FROM reports c WHERE c.target_kind = 'user' AND c.target_id = r.target_id) AS report_count,
+       coalesce((SELECT string_agg(DISTINCT c.reason, ', ') FROM reports c
+                 WHERE c.target_kind = 'user' AND c.target_id = r.target_id), '') AS reasons
+FROM (SELECT target_id, max(id) AS last_report
+      FROM (SELECT id, target_id FROM reports WHERE target_kind = 'user' ORDER BY id DESC LIMIT 2000) newest
+      GROUP BY target_id ORDER BY max(id) DESC LIMIT $1::int8) r
+LEFT JOIN users u ON u.id = r.target_id
+ORDER BY r.last_report DESC;
 
 -- name: ModeratePost
 -- $1 post id, $2 true to hide, false to restore: the operator's decision, which marks the post

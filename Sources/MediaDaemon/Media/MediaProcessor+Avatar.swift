@@ -34,11 +34,7 @@ extension MediaProcessor {
             logger.notice("avatar upload gone", metadata: ["completing_again": "\(published)"])
             return published ? complete : .completed
         }
-        try LeftoverOwner.claim(scratchDirectory)
-        let scratch = URL(fileURLWithPath: scratchDirectory)
-            .appendingPathComponent("\(Self.scratchPrefix)\(LeftoverOwner.tag)-\(job.id)-\(UUID().uuidString.prefix(8))")
-        // A remote store's upload is downloaded beside the outputs' folder, as for media jobs.
-        let downloads = scratch.path + "-input"
+        let (scratch, downloads) = try scratchFolders(for: job)
         defer {
             try? FileManager.default.removeItem(at: scratch)
             try? FileManager.default.removeItem(atPath: downloads)

@@ -36,6 +36,17 @@ struct MediaProcessor: Sendable {
         ]
     }
 
+    /// A job's scratch folder for its outputs and, beside it, where a remote store's input is
+    /// downloaded (never inside it: in-process runs publish the whole folder). Both carry this
+    /// process's `LeftoverOwner` mark, so a dead process's leftovers are swept; the caller
+    /// removes both when the job ends.
+    func scratchFolders(for job: Job) throws -> (outputs: URL, downloads: String) {
+        try LeftoverOwner.claim(scratchDirectory)
+        let outputs = URL(fileURLWithPath: scratchDirectory)
+            .appendingPathComponent("\(Self.scratchPrefix)\(LeftoverOwner.tag)-\(job.id)-\(UUID().uuidString.prefix(8))")
+        return (outputs, outputs.path + "-input")
+    }
+
     private func process(_ job: Job, _ context: JobContext) throws -> JobResult {
         let payload = try job.decodePayload(MediaJobPayload.self)
         var logger = self.logger
@@ -43,12 +54,7 @@ struct MediaProcessor: Sendable {
         logger[metadataKey: "media_id"] = "\(payload.mediaID)"
 
         let originalKey = try ObjectKey(payload.originalKey)
-        try LeftoverOwner.claim(scratchDirectory)
-        let scratch = URL(fileURLWithPath: scratchDirectory)
-            .appendingPathComponent("\(Self.scratchPrefix)\(LeftoverOwner.tag)-\(job.id)-\(UUID().uuidString.prefix(8))")
-        // A remote store's original is downloaded beside the outputs' folder (never inside it:
-        // in-process runs publish the whole folder); the same name prefix gets it swept.
-        let downloads = scratch.path + "-input"
+        let (scratch, downloads) = try scratchFolders(for: job)
         defer {
             try? FileManager.default.removeItem(at: scratch)
             try? FileManager.default.removeItem(atPath: downloads)

@@ -16,22 +16,10 @@ public enum Hashtags {
 
     /// The folded tags of `text`, each once, in order of first appearance.
     public static func tags(in text: String) -> [String] {
-        var names: [String] = []
-        var seen = Set<String>()
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        while index < scalars.count, names.count < maximum {
-            defer { index += 1 }
-            guard scalars[index] == "#", index == 0 || !continues(scalars[index - 1]) else { continue }
-            let start = index + 1
-            guard start < scalars.count, starts(scalars[start]) else { continue }
-            var end = start
-            while end < scalars.count, continues(scalars[end]) { end += 1 }
-            index = end - 1
-            let run = String(String.UnicodeScalarView(scalars[start..<end]))
-            if let name = name(run), seen.insert(name).inserted { names.append(name) }
+        SigilWords.words(after: "#", in: text, limit: maximum, isWordCharacter: continues) { run in
+            guard let first = run.first, starts(first) else { return nil }
+            return name(String(run))
         }
-        return names
     }
 
     /// The stored form of a tag written without its `#` (a leading `#` is dropped), or nil when

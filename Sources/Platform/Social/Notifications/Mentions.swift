@@ -7,22 +7,9 @@ enum Mentions {
     /// The mentioned names: `@` not preceded by a name character, then 3 to 30 of `[a-z0-9_]`
     /// (case-insensitive; longer runs are not usernames).
     static func usernames(in text: String) -> [String] {
-        var names: [String] = []
-        var seen = Set<String>()
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        while index < scalars.count, names.count < maximum {
-            defer { index += 1 }
-            guard scalars[index] == "@", index == 0 || !isNameCharacter(scalars[index - 1]) else { continue }
-            var end = index + 1
-            while end < scalars.count, isNameCharacter(scalars[end]) { end += 1 }
-            let length = end - index - 1
-            guard (3...30).contains(length) else { continue }
-            let name = String(String.UnicodeScalarView(scalars[(index + 1)..<end])).lowercased()
-            if seen.insert(name).inserted { names.append(name) }
-            index = end - 1
+        SigilWords.words(after: "@", in: text, limit: maximum, isWordCharacter: isNameCharacter) { run in
+            (3...30).contains(run.count) ? String(run).lowercased() : nil
         }
-        return names
     }
 
     private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {

@@ -59,8 +59,14 @@ struct ServeRestartTests {
             if let postmaster = harness.postmaster() { kill(postmaster, SIGTERM) }
         }
         if let backtracer {
-            let arguments = ProcFS.text("/proc/\(backtracer)/cmdline").split(separator: "\0").map(String.init)
-            #expect(arguments.contains("--interactive") && arguments.contains("false"), "\(arguments)")
+            // The launcher execs the real backtracer with its arguments; a loaded machine may
+            // show the launcher's own for a while.
+            var arguments: [String] = []
+            let configured = await harness.eventually(within: 60) {
+                arguments = ProcFS.text("/proc/\(backtracer)/cmdline").split(separator: "\0").map(String.init)
+                return arguments.contains("--interactive") && arguments.contains("false")
+            }
+            #expect(configured, "\(arguments)")
             #expect(!ProcFS.descriptors(of: backtracer).values.contains("socket:[\(inode)]"))
         }
         daemon.signal(SIGKILL)

@@ -103,9 +103,14 @@ final class ChildProcess: Sendable {
 
     /// Waits until standard error contains `text`; false if the output ends first.
     func waitForStderr(containing text: String) async -> Bool {
-        if stderr.contains(text) { return true }
-        for await _ in updates where stderr.contains(text) { return true }
-        return stderr.contains(text)
+        await waitForOutput { stderr.contains(text) }
+    }
+
+    /// Waits until `done` holds of the output so far; false if the output ends first.
+    func waitForOutput(until done: () -> Bool) async -> Bool {
+        if done() { return true }
+        for await _ in updates where done() { return true }
+        return done()
     }
 
     func signal(_ signal: Int32) { kill(pid, signal) }

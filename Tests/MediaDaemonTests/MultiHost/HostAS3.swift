@@ -43,6 +43,8 @@ final class HostAS3: Sendable {
             ]),
             directory: directory)
         try #require(await server.waitForStderr(containing: "moto-server ready"), "\(server.stderr)")
+        // Its endpoint line comes on the other pipe, which may be read later.
+        try #require(await server.waitForOutput { server.stdout.hasSuffix("\n") }, "\(server.stderr)")
         let line = try #require(try JSONSerialization.jsonObject(with: Data(server.stdout.utf8)) as? [String: String])
         let port = try #require(line["endpoint"].flatMap { URL(string: $0)?.port }, "\(line)")
         let accessKey = try #require(line["access_key"])

@@ -68,9 +68,12 @@ struct MultiHostTests {
 
         // C dies holding a job: B takes it over once the lease runs out.
         let cPid = daemonC.pid
+        // C is stopped while its jobs are read, so none can complete between the read and the kill.
         let held = try await awaitValue(within: .seconds(120), "C holds a photo job") { () -> [String]? in
+            daemonC.signal(SIGSTOP)
             let ids = try d.rows("SELECT id::text AS id FROM jobs WHERE state = 'running' AND lease_owner LIKE '%/\(cPid)/%'")
                 .compactMap { $0["id"] }
+            if ids.isEmpty { daemonC.signal(SIGCONT) }
             return ids.isEmpty ? nil : ids
         }
         daemonC.signal(SIGKILL)

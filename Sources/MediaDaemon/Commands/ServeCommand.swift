@@ -146,6 +146,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("username-grace"), help: "Seconds a deleted account's username cannot be registered again (default 2592000, 30 days).")
     var usernameGrace: Int?
 
+    @Option(name: .customLong("moderation-retention"), help: "Seconds reports about a deleted post or account are kept after it went, as moderation records (default 31536000, 365 days).")
+    var moderationRetention: Int?
+
     @Option(help: "Seconds within which likes of one post fold into one notification (default 3600).")
     var likeCoalesceWindow: Int?
 
@@ -202,6 +205,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let sessionMaxAge, sessionMaxAge < 60 { throw ValidationError("--session-max-age must be at least 60 seconds") }
         if let sessionIdleAge, sessionIdleAge < 120 { throw ValidationError("--session-idle-age must be at least 120 seconds") }
         if let usernameGrace, usernameGrace < 0 { throw ValidationError("--username-grace must be at least 0 seconds") }
+        if let moderationRetention, moderationRetention < 0 {
+            throw ValidationError("--moderation-retention must be at least 0 seconds")
+        }
         if let replicaMaxLag, !ServeSettings.replicaLagSeconds.contains(replicaMaxLag) {
             throw ValidationError("--replica-max-lag must be 1...3600 seconds")
         }
@@ -235,6 +241,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let sessionMaxAge { social.sessionMaximumAge = .seconds(sessionMaxAge) }
         if let sessionIdleAge { social.sessionIdleAge = .seconds(sessionIdleAge) }
         if let usernameGrace { social.usernameGracePeriod = .seconds(usernameGrace) }
+        if let moderationRetention { social.moderationRetention = .seconds(moderationRetention) }
         if let bcryptThreads { social.bcryptThreads = bcryptThreads }
         if let loginFreeFailures { social.loginThrottle.freeFailures = loginFreeFailures }
         // The presets own the byte limits; the upload refuses (413) what the pipeline would.

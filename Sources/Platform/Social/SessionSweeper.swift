@@ -2,7 +2,8 @@ public import Foundation
 public import Logging
 
 /// Deletes sessions that can no longer authenticate (revoked, older than the maximum age, or
-/// idle past the idle age) and failed-log-in rows past their forget time.
+/// idle past the idle age), failed-log-in rows past their forget time, released username
+/// tombstones, and moderation records about deleted posts and accounts past their retention.
 ///
 /// Any number of daemons may run one: each batch is a plain DELETE of rows nobody can use, so
 /// two sweepers only split the work. `runOnce(now:)` is what tests call.
@@ -36,6 +37,8 @@ public struct SessionSweeper: Sendable {
         public var loginFailures = 0
         /// Username tombstones whose grace period ended.
         public var tombstones = 0
+        /// Reports about deleted posts or accounts whose retention ended.
+        public var moderationRecords = 0
     }
 
     public let configuration: Configuration
@@ -65,12 +68,14 @@ public struct SessionSweeper: Sendable {
         outcome.loginFailures = try await drain(
             .deleteStaleLoginFailures, [social.loginThrottle.forgetAfter.queueSeconds, now, batch])
         outcome.tombstones = try await drain(.deleteReleasedTombstones, [now, batch])
+        outcome.moderationRecords = try await drain(
+            .deleteExpiredModerationRecords, [now, batch, social.moderationRetention.queueSeconds])
         if outcome != Outcome() {
             logger.info(
                 "swept sessions",
                 metadata: [
                     "sessions": "\(outcome.sessions)", "login_failures": "\(outcome.loginFailures)",
-                    "tombstones": "\(outcome.tombstones)",
+                    "tombstones": "\(outcome.tombstones)", "moderation_records": "\(outcome.moderationRecords)",
                 ])
         }
         return outcome

@@ -31,11 +31,14 @@ public struct SocialConfiguration: Sendable {
     public var loginThrottle: LoginThrottle.Configuration
     /// How long a deleted account's username cannot be registered again (its tombstone).
     public var usernameGracePeriod: Duration = .seconds(30 * 86_400)
+    /// How long moderation records about a deleted post or account (the reports against it)
+    /// are kept after it went; then the maintenance deletes them.
+    public var moderationRetention: Duration = .seconds(365 * 86_400)
 
     /// Defaults: threshold 10,000, timelines of 800, bcrypt cost 12, sessions remembered 5 s
     /// (100,000 tokens), feed pages kept 1 s (2,048 pages), sessions live 30 days and 7 idle,
     /// bcrypt on half the cores (at least one thread); a deleted account's username is free
-    /// again after 30 days.
+    /// again after 30 days, and reports about deleted posts and accounts are kept a year.
     public init(
         celebrityFollowerThreshold: Int64 = 10_000, timelineLength: Int = 800, bcryptCost: UInt8 = 12,
         sessionCacheTTL: Duration = .seconds(5), sessionCacheCapacity: Int = 100_000,

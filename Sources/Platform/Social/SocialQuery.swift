@@ -144,6 +144,7 @@ enum SocialQuery: String, NamedQuery {
     case deleteLoginFailures = "DeleteLoginFailures"
     case deleteUser = "DeleteUser"
     case deleteReleasedTombstones = "DeleteReleasedTombstones"
+    case deleteExpiredModerationRecords = "DeleteExpiredModerationRecords"
 
     static let catalog = QueryCatalog(folder: "SocialQueries")
 }

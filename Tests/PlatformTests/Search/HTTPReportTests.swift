@@ -125,6 +125,41 @@ struct HTTPReportTests {
         }
     }
 
+    @Test("a hidden post cannot be liked or commented on, nor its comments read; its likes can be taken back; restored, all work again")
+    func hiddenPostsTakeNoEngagement() async throws {
+        let fixture = try await HTTPFixture.make { $0.reports = ReportService.Configuration(threshold: 2, minimumAccountAge: .zero) }
+        try await fixture.test { client in
+            let author = try await client.user("author")
+            let fan = try await client.user("fan")
+            let late = try await client.user("late")
+            let postID = try await fixture.readyPost(userID: author.id)
+            let path = "/api/v1/posts/\(postID)"
+            #expect(try await client.send(.post, "\(path)/likes", token: fan.token).status == .created)
+            #expect(try await client.send(.post, "\(path)/comments", token: fan.token, json: #"{"text": "first"}"#).status == .created)
+            for name in ["first", "second"] {
+                #expect(try await Self.report(client, post: postID, try await client.user(name)).status == .noContent)
+            }
+            #expect(try await client.send(.get, path).status == .notFound)
+
+            #expect(try await client.send(.post, "\(path)/likes", token: late.token).status == .notFound)
+            #expect(try await client.send(.post, "\(path)/comments", token: late.token, json: #"{"text": "hi"}"#).status == .notFound)
+            #expect(try await client.send(.get, "\(path)/comments").status == .notFound)
+            // Taking a like back still works, and its count with it.
+            #expect(try await client.send(.delete, "\(path)/likes", token: fan.token).status == .noContent)
+            let stored = try await fixture.pool.query(
+                "SELECT count(*) AS likes, (SELECT count(*) FROM comments WHERE post_id = $1) AS comments FROM likes WHERE post_id = $1",
+                [postID])
+            #expect(try stored[0]["likes", as: Int64.self] == 0)
+            #expect(try stored[0]["comments", as: Int64.self] == 1)
+
+            try await ModerationService(pool: fixture.pool).decide(postID: postID, hide: false)
+            let liked = try await client.send(.post, "\(path)/likes", token: late.token)
+            #expect(liked.status == .created)
+            #expect(try liked.object()["like_count"] as? Int64 == 1)
+            #expect(try await client.send(.post, "\(path)/comments", token: late.token, json: #"{"text": "back"}"#).status == .created)
+        }
+    }
+
     @Test("refusals: own content 403, unknown target 404, unknown reason 400, no token 401")
     func refusals() async throws {
         let fixture = try await HTTPFixture.make()

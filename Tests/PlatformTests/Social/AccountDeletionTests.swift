@@ -187,6 +187,41 @@ struct AccountDeletionTests {
             #expect(free.status == .created)
         }
     }
+
+    @Test("reports about a deleted account and its posts stay as moderation records for the retention, then the sweep deletes them; others' stay")
+    func moderationRetention() async throws {
+        let fixture = try await HTTPFixture.make()
+        try await fixture.test { client in
+            let doomed = try await client.user("doomed_user")
+            let other = try await client.user("other")
+            let reporter = try await client.user("reporter")
+            let doomedPost = try await fixture.readyPost(userID: doomed.id)
+            let otherPost = try await fixture.readyPost(userID: other.id)
+            for (path, reason) in [
+                ("/api/v1/posts/\(doomedPost)/reports", "spam"), ("/api/v1/users/\(doomed.id)/reports", "harassment"),
+                ("/api/v1/posts/\(otherPost)/reports", "spam"),
+            ] {
+                let sent = try await client.send(.post, path, token: reporter.token, json: #"{"reason": "\#(reason)"}"#)
+                #expect(sent.status == .noContent)
+            }
+            #expect(try await client.send(.delete, "/api/v1/users/me", token: doomed.token, json: #"{"password": "password123"}"#).status == .accepted)
+            #expect(try await fixture.api.accountDeletion.run(userID: doomed.id))
+            func reported() async throws -> [String] {
+                try await fixture.pool.query("SELECT target_kind || ' ' || target_id AS target FROM reports ORDER BY id")
+                    .map { try $0["target", as: String.self] }
+            }
+            let all = ["post \(doomedPost)", "user \(doomed.id)", "post \(otherPost)"]
+            #expect(try await reported() == all)
+
+            var social = SocialConfiguration()
+            social.moderationRetention = .seconds(90 * 86_400)
+            let sweeper = try SessionSweeper(pool: fixture.pool, social: social, logger: Logger(label: "test"))
+            #expect(try await sweeper.runOnce(now: Date().addingTimeInterval(89 * 86_400)).moderationRecords == 0)
+            #expect(try await reported() == all)
+            #expect(try await sweeper.runOnce(now: Date().addingTimeInterval(91 * 86_400)).moderationRecords == 2)
+            #expect(try await reported() == ["post \(otherPost)"])
+        }
+    }
 }
 
 /// Progress stages heard from a run.

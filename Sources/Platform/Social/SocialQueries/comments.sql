@@ -2,8 +2,9 @@
 -- transaction.
 
 -- name: AddCommentCount
--- $1 post id. No row: unknown or deleted post. Returns the post's author (user_id).
-UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND NOT deleted RETURNING id, user_id;
+-- $1 post id. No row: unknown, deleted or hidden (reports.sql) post. Returns the post's author
+-- (user_id).
+UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1 AND NOT deleted AND NOT hidden RETURNING id, user_id;
 
 -- name: InsertComment
 -- $1 post id, $2 user id, $3 text.

@@ -122,7 +122,7 @@ UPDATE notifications SET actors = array_remove(actors, $1::bigint) WHERE actors 
 -- name: DeleteUserPosts
 -- $1 user id, $2 rows at most: the user's (deleted) posts; their likes, comments, timeline rows,
 -- idempotency keys and notifications go with them (foreign keys), and their pending like
--- deltas here. The media rows stay (other posts, near-duplicate records), their original file
+-- deltas here; reports about them are stamped gone (0029). The media rows stay (other posts, near-duplicate records), their original file
 -- name cleared when no live post shows them.
 WITH gone AS (
     DELETE FROM posts WHERE id IN (SELECT id FROM posts WHERE user_id = $1 AND deleted LIMIT $2) RETURNING id, media_id
@@ -130,6 +130,10 @@ WITH gone AS (
     DELETE FROM like_deltas d USING gone WHERE d.post_id = gone.id RETURNING 1
 ), names AS (
     UPDATE media m SET original_name = NULL FROM gone WHERE m.id = gone.media_id AND m.status = 'deleted' RETURNING 1
+), reported AS (
+    -- Reports about the posts stay as moderation records until their retention ends.
+    UPDATE reports r SET target_gone_at = now() FROM gone
+    WHERE r.target_kind = 'post' AND r.target_id = gone.id AND r.target_gone_at IS NULL RETURNING 1
 )
 SELECT count(*)::int8 AS handled FROM gone;
 
@@ -138,8 +142,13 @@ SELECT count(*)::int8 AS handled FROM gone;
 DELETE FROM login_failures WHERE key = $1;
 
 -- name: DeleteUser
--- $1 user id: the row goes (sessions, timelines, blocks, mutes, avatars rows and stream tickets
--- with it).
+-- $1 user id: the row goes (sessions, timelines, blocks, mutes, avatars rows, stream tickets and
+-- the reports the user made with it); reports about the account stay, stamped gone (0029), until
+-- their retention ends.
+WITH reported AS (
+    UPDATE reports SET target_gone_at = now()
+    WHERE target_kind = 'user' AND target_id = $1 AND target_gone_at IS NULL RETURNING 1
+)
 DELETE FROM users WHERE id = $1;
 
 -- name: DeleteReleasedTombstones
@@ -148,6 +157,17 @@ DELETE FROM users WHERE id = $1;
 WITH gone AS (
     DELETE FROM username_tombstones WHERE username = ANY(ARRAY(
         SELECT username FROM username_tombstones WHERE released_at <= coalesce($1::timestamptz, now()) LIMIT $2::integer))
+    RETURNING 1
+)
+SELECT count(*)::int8 AS deleted FROM gone;
+
+-- name: DeleteExpiredModerationRecords
+-- $1 now (NULL: the server's clock), $2 rows at most, $3 retention (seconds): reports about
+-- posts or accounts deleted longer ago than the retention; returns how many were deleted.
+WITH gone AS (
+    DELETE FROM reports WHERE id = ANY(ARRAY(
+        SELECT id FROM reports
+        WHERE target_gone_at <= coalesce($1::timestamptz, now()) - make_interval(secs => $3::float8) LIMIT $2::integer))
     RETURNING 1
 )
 SELECT count(*)::int8 AS deleted FROM gone;

@@ -4,10 +4,10 @@
 -- deltas in batches, so concurrent likers of one post never wait on its row lock (migration 0016).
 
 -- name: InsertLike
--- $1 user id, $2 post id. No row: unknown or deleted post; inserted 0: already liked. The
+-- $1 user id, $2 post id. No row: unknown, deleted or hidden post; inserted 0: already liked. The
 -- post's author comes back for the notification. The foreign key's share lock on the post row
 -- does not conflict with other likers' share locks.
-WITH post AS (SELECT id, user_id FROM posts WHERE id = $2 AND NOT deleted),
+WITH post AS (SELECT id, user_id FROM posts WHERE id = $2 AND NOT deleted AND NOT hidden),
 inserted AS (
     INSERT INTO likes (user_id, post_id) SELECT $1, id FROM post ON CONFLICT DO NOTHING RETURNING post_id
 )
@@ -23,11 +23,11 @@ RETURNING p.user_id AS author_id;
 -- $1 user id, $2 post id. The folded path's whole like in one statement, so it commits on its
 -- own (one round trip, no BEGIN/COMMIT): the likes row, its +1 in like_deltas and the
 -- notification event (none when liking your own post, as InsertNotificationEvent) all commit
--- or none does. No row: unknown or deleted post; blocked: the post's author and the user block
+-- or none does. No row: unknown, deleted or hidden (reports.sql) post; blocked: the post's author and the user block
 -- each other (either way; nothing written); inserted 0: already liked (nothing written).
 -- Returns the post's author and the new count: the folded count plus the deltas not folded
 -- yet plus this like's.
-WITH post AS (SELECT id, user_id, like_count FROM posts WHERE id = $2 AND NOT deleted),
+WITH post AS (SELECT id, user_id, like_count FROM posts WHERE id = $2 AND NOT deleted AND NOT hidden),
 blocked AS (
     SELECT 1 FROM post JOIN blocks b
       ON (b.blocker_id = post.user_id AND b.blocked_id = $1) OR (b.blocker_id = $1 AND b.blocked_id = post.user_id)

@@ -30,8 +30,9 @@ INSERT INTO post_idempotency (user_id, key, post_id) VALUES ($1, $2, $3);
 SELECT status FROM media WHERE id = $1;
 
 -- name: LivePost
--- $1 post id. No row: unknown or deleted post.
-SELECT 1 FROM posts WHERE id = $1 AND NOT deleted;
+-- $1 post id. No row: unknown, deleted or hidden (reports.sql) post: none can be liked,
+-- commented on or have its comments listed.
+SELECT 1 FROM posts WHERE id = $1 AND NOT deleted AND NOT hidden;
 
 -- name: GetPost
 -- $1 post id, $2 viewer id (NULL: anonymous). No row: unknown, deleted or hidden (reports.sql)

@@ -38,21 +38,33 @@ struct ServeRestartTests {
         #expect(ProcFS.descriptorFlags(of: daemon.pid, listener).map { $0 & 0o2000000 != 0 } == true)
         #expect(held.values.contains { $0.hasSuffix("/pg/serve.lock") }, "\(held)")
 
-        // A crash signal starts the runtime's backtracer as serve's child. Serve killed while it
-        // runs, the backtracer must die too (else it blocks for ever on its memory-server socket,
-        // holding whatever it inherited), and the port must be free at once: a new serve binds it.
+        // A crash signal starts the runtime's backtracer as serve's child (serve first writes
+        // "Backtracing from" to its standard error). Serve killed while it runs, the backtracer
+        // must die too (else it blocks for ever on its memory-server socket, holding whatever it
+        // inherited), and the port must be free at once: a new serve binds it. A quick
+        // backtracer may come and go between two looks; then what it held is judged by the
+        // restart alone.
         daemon.signal(SIGILL)
         var backtracer: pid_t?
         // Named swift-backtrace once it runs the real one; before, it is serve's own executable
         // started as `swift-backtrace` (the launcher), which a loaded machine may show for a while.
-        let spawned = await harness.eventually(within: 60) {
-            backtracer = ProcFS.namedChildren(of: daemon.pid).first { child in
+        func findBacktracer() -> pid_t? {
+            ProcFS.namedChildren(of: daemon.pid).first { child in
                 child.name == "swift-backtrace"
                     || ProcFS.text("/proc/\(child.pid)/cmdline").split(separator: "\0").first == "swift-backtrace"
             }?.pid
-            return backtracer != nil
         }
-        #expect(spawned)
+        let began = await harness.eventually(within: 60) {
+            backtracer = findBacktracer()
+            return backtracer != nil || daemon.stderr.contains("Backtracing from")
+        }
+        #expect(began, "\(daemon.stderr)")
+        if backtracer == nil {
+            _ = await harness.eventually(within: 2) {
+                backtracer = findBacktracer()
+                return backtracer != nil
+            }
+        }
         // Should the backtracer outlive serve after all, it would never exit; nor does the cluster.
         defer {
             if let backtracer { kill(backtracer, SIGKILL) }
@@ -60,14 +72,16 @@ struct ServeRestartTests {
         }
         if let backtracer {
             // The launcher execs the real backtracer with its arguments; a loaded machine may
-            // show the launcher's own for a while.
+            // show the launcher's own for a while, and a quick one may have finished.
             var arguments: [String] = []
-            let configured = await harness.eventually(within: 60) {
+            _ = await harness.eventually(within: 60) {
                 arguments = ProcFS.text("/proc/\(backtracer)/cmdline").split(separator: "\0").map(String.init)
-                return arguments.contains("--interactive") && arguments.contains("false")
+                return arguments.contains("--interactive") || ProcFS.isGone(backtracer)
             }
-            #expect(configured, "\(arguments)")
-            #expect(!ProcFS.descriptors(of: backtracer).values.contains("socket:[\(inode)]"))
+            if !ProcFS.isGone(backtracer) {
+                #expect(arguments.contains("--interactive") && arguments.contains("false"), "\(arguments)")
+                #expect(!ProcFS.descriptors(of: backtracer).values.contains("socket:[\(inode)]"))
+            }
         }
         daemon.signal(SIGKILL)
         #expect(await harness.eventually(within: 10) { ProcFS.isGone(daemon.pid) })

@@ -14,7 +14,12 @@ public struct PDQHash: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses 64 hex digits (either case); nil for anything else.
     public init?(hex: String) {
-        let digits = Array(hex.utf8)
+        self.init(hexDigits: hex.utf8)
+    }
+
+    /// Parses 64 ASCII hex digits (either case) from bytes, as a list file holds them; nil for
+    /// anything else.
+    public init?(hexDigits digits: some Collection<UInt8>) {
         guard digits.count == 64 else { return nil }
         var words: [UInt64] = [0, 0, 0, 0]
         for (index, digit) in digits.enumerated() {

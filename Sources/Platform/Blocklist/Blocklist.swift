@@ -22,10 +22,12 @@ public enum Blocklist {
     }
 
     /// Stores the entries of one parsed file under `source`, records the change every index
-    /// catches up with, and enqueues the scan of the media already published (`scanJobKind`),
-    /// all in the caller's transaction. `name` labels a video entry (its file).
+    /// catches up with, and enqueues the scan of the media already published (`scanJobKind`)
+    /// to run at `scanAt`, all in the caller's transaction. `name` labels a video entry (its
+    /// file). The CLI scans at once and the job is its fallback: due later, it does not race
+    /// the CLI's scan (both are idempotent), and it finishes the scan if the CLI stopped.
     public static func importEntries(
-        _ file: BlocklistFile, source: String, name: String?, on connection: DatabaseConnection
+        _ file: BlocklistFile, source: String, name: String?, scanAt: Date? = nil, on connection: DatabaseConnection
     ) throws -> Import {
         let kind: String
         let count: Int
@@ -53,7 +55,9 @@ public enum Blocklist {
                 [id, PostgresArray(frames.map(\.frame)), PostgresArray(frames.map(\.hash.hex)), PostgresArray(frames.map(\.quality))])
         }
         try JobQueue.enqueue(
-            NewJob(kind: scanJobKind, encoding: ["import_id": importID], idempotencyKey: "\(scanJobKind):\(importID)"),
+            NewJob(
+                kind: scanJobKind, encoding: ["import_id": importID], runAt: scanAt,
+                idempotencyKey: "\(scanJobKind):\(importID)"),
             on: connection)
         try connection.query(BlocklistQuery.lockChanges)
         try connection.query(BlocklistQuery.insertChange, [importID, nil])

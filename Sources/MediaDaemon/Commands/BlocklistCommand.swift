@@ -26,30 +26,41 @@ struct BlocklistCommand: AsyncParsableCommand {
         /// Seconds before a daemon runs the import's `blocklist.scan` job.
         static let scanFallbackDelay: TimeInterval = 600
 
+        static func seconds(_ duration: Duration) -> String {
+            let (seconds, attoseconds) = duration.components
+            return String(format: "%.2f s", Double(seconds) + Double(attoseconds) / 1e18)
+        }
+
         func run() async throws {
+            let clock = ContinuousClock()
+            let started = clock.now
             let parsed: BlocklistFile
             do {
                 parsed = try BlocklistFile.parse(try Data(contentsOf: URL(fileURLWithPath: file)))
             } catch let error as BlocklistFileError {
                 throw JobsCommand.fail("\(file): \(error)")
             }
+            let parsing = clock.now - started
             let (source, name) = (self.source, URL(fileURLWithPath: file).lastPathComponent)
             try await options.withMediaLibrary { library in
-                let clock = ContinuousClock()
-                let started = clock.now
+                let storing = clock.now
                 // The scan job is the fallback for this command's own scan (below).
                 let scanAt = Date().addingTimeInterval(Self.scanFallbackDelay)
                 let stored = try await library.pool.transaction { connection in
                     try Blocklist.importEntries(parsed, source: source, name: name, scanAt: scanAt, on: connection)
                 }
-                let imported = clock.now - started
+                let imported = clock.now - storing
                 let range = stored.firstEntry.map { "entries \($0)…\(stored.lastEntry ?? $0)" } ?? "no entries"
-                print("import \(stored.id): \(stored.entries) \(stored.kind) entries (\(range)) stored in \(imported)")
+                print(
+                    "import \(stored.id): \(stored.entries) \(stored.kind) entries (\(range)) "
+                        + "parsed in \(Self.seconds(parsing)), stored in \(Self.seconds(imported))")
                 // The same scan runs as a `blocklist.scan` job later: if this stops, a daemon finishes it.
                 let scan = BlocklistScan(pool: library.pool, store: library.store, logger: Logger(label: "mediadaemon"))
+                let scanning = clock.now
                 let result = try await scan.run(importID: stored.id)
                 print(
-                    "scanned \(result.scanned) published media: \(result.blocked.count) taken down"
+                    "scanned \(result.scanned) published media in \(Self.seconds(clock.now - scanning)): "
+                        + "\(result.blocked.count) taken down"
                         + (result.blocked.isEmpty ? "" : " (media \(result.blocked.map(String.init).joined(separator: ", ")))")
                         + ", \(result.removed) objects removed")
                 if !result.blocked.isEmpty {

@@ -61,10 +61,10 @@ public enum Blocklist {
             on: connection)
         try connection.query(BlocklistQuery.lockChanges)
         try connection.query(BlocklistQuery.insertChange, [importID, nil])
-        let listed = try imports(limit: nil, on: connection).first { $0.id == importID }
+        let range = try connection.query(BlocklistQuery.importRange, [importID]).first
         return Import(
-            id: importID, kind: kind, entries: count, firstEntry: listed?.firstEntry ?? entryID,
-            lastEntry: listed?.lastEntry ?? entryID)
+            id: importID, kind: kind, entries: count, firstEntry: try range?["first_entry", as: Int64?.self] ?? entryID,
+            lastEntry: try range?["last_entry", as: Int64?.self] ?? entryID)
     }
 
     /// Takes an entry off the list (its row stays for the records); false when unknown or

@@ -12,7 +12,7 @@ enum BlocklistQuery: String, NamedQuery {
     case importVideoFrames = "ImportVideoFrames"
     case removeEntry = "RemoveEntry"
     case listImports = "ListImports"
-    case lockMediaForBlocking = "LockMediaForBlocking"
+    case importRange = "ImportRange"
     case markMediaBlocked = "MarkMediaBlocked"
     case hideMediaPosts = "HideMediaPosts"
     case insertMatch = "InsertMatch"

@@ -33,20 +33,27 @@ public struct BlocklistScan: Sendable {
 
     /// Scans every ready media against the entries of `importID` that are still listed.
     public func run(importID: Int64) async throws -> Result {
-        let index = BlocklistIndex()
-        try await pool.withConnection { try index.load(importID: importID, on: $0) }
         var result = Result(scanned: 0, blocked: [], removed: 0)
-        guard index.count > 0 else { return result }
+        var index: BlocklistIndex?
         var after: Int64 = 0
         while true {
-            let (page, last) = try await pool.withConnection { [after, pageSize] connection in
-                try Self.page(after: after, limit: pageSize, on: connection)
+            let (page, last) = try await pool.withConnection { [after, pageSize] in
+                try Self.page(after: after, limit: pageSize, on: $0)
             }
             guard let last else { break }
             after = last
+            // Loaded once something published is there to compare.
+            let entries: BlocklistIndex
+            if let index {
+                entries = index
+            } else {
+                entries = try await loadIndex(importID: importID)
+                index = entries
+            }
+            guard entries.count > 0 else { break }
             result.scanned += page.count
             for (mediaID, subject) in page {
-                guard let hit = index.match(subject) else { continue }
+                guard let hit = entries.match(subject) else { continue }
                 let blocked = try await pool.transaction { connection in
                     try Blocklist.block(mediaID: mediaID, hit: hit, foundBy: .import, on: connection)
                 }
@@ -63,6 +70,12 @@ public struct BlocklistScan: Sendable {
             }
         }
         return result
+    }
+
+    private func loadIndex(importID: Int64) async throws -> BlocklistIndex {
+        let index = BlocklistIndex()
+        try await pool.withConnection { try index.load(importID: importID, on: $0) }
+        return index
     }
 
     /// One page of ready media with what they are matched by; the last id read (nil: none).

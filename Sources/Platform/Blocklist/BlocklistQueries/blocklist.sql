@@ -59,9 +59,9 @@ SELECT i.id, i.source, i.kind, i.entries, i.imported_at,
        (SELECT max(e.id) FROM blocklist_entries e WHERE e.import_id = i.id) AS last_entry
 FROM blocklist_imports i ORDER BY i.id DESC LIMIT $1;
 
--- name: LockMediaForBlocking
--- $1 media id: its status, locked until commit. No row: unknown.
-SELECT status, kind FROM media WHERE id = $1 FOR UPDATE;
+-- name: ImportRange
+-- $1 import id: its lowest and highest entry ids.
+SELECT min(id) AS first_entry, max(id) AS last_entry FROM blocklist_entries WHERE import_id = $1;
 
 -- name: MarkMediaBlocked
 -- $1 media id. Nothing is served of a blocked media: no manifest; its hashes leave the dedup

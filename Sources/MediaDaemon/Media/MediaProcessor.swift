@@ -116,9 +116,12 @@ struct MediaProcessor: Sendable {
         return .completed { connection in
             // An import that committed since the check above is seen here (or waits for this
             // transaction, and then its scan sees the media ready): the outputs just published
-            // go with the takedown job `block` enqueues.
+            // go with the takedown job `block` enqueues, or now when the media was deleted or
+            // blocked meanwhile (it must not become ready either way).
             if let hit = try Blocklist.screen(subject, index: blocklist, on: connection) {
-                try Blocklist.block(mediaID: record.mediaID, hit: hit, foundBy: .processing, on: connection)
+                if try !Blocklist.block(mediaID: record.mediaID, hit: hit, foundBy: .processing, on: connection) {
+                    _ = try store.delete(prefix: ObjectKey.mediaPrefix(mediaID: record.mediaID))
+                }
                 jobLogger.notice("matched the hash list while publishing; taken down", metadata: ["entry_id": "\(hit.entryID)"])
                 return
             }

@@ -199,5 +199,8 @@ struct ServeBlocklistTests {
         #expect(match(laterMedia)?["entry_id"] as? Int == Int(takedown.entry))
         #expect(match(laterMedia)?["found_by"] as? String == "import")
         #expect(matches.count == 3)
+        // Stopped before the directory goes (the deferred removal would race its shutdown).
+        daemon.signal(SIGTERM)
+        _ = await daemon.waitForExit()
     }
 }

@@ -91,7 +91,7 @@ let package = Package(
             exclude: ["Wire"],
             resources: [
                 .copy("Migrations"), .copy("Queue/Queries"), .copy("Media/MediaQueries"), .copy("Social/SocialQueries"),
-                .copy("Database/ReplicaQueries"),
+                .copy("Database/ReplicaQueries"), .copy("Blocklist/BlocklistQueries"),
             ],
             swiftSettings: swiftSettings
         ),

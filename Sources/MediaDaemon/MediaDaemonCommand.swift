@@ -12,7 +12,7 @@ struct MediaDaemonCommand: AsyncParsableCommand {
             directory (default ./.mediadaemon). Configuration: flags, then environment, then defaults.
             """,
         version: version,
-        subcommands: [ServeCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, DBCommand.self, ProcessCommand.self, HashCommand.self, EnqueueCommand.self, JobsCommand.self, BenchCommand.self, MediaCommand.self, ReprocessCommand.self, VerifyCommand.self, WorkerCommand.self, UsersCommand.self, ModerationCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, DBCommand.self, ProcessCommand.self, HashCommand.self, EnqueueCommand.self, JobsCommand.self, BenchCommand.self, MediaCommand.self, ReprocessCommand.self, VerifyCommand.self, WorkerCommand.self, UsersCommand.self, ModerationCommand.self, BlocklistCommand.self],
         defaultSubcommand: nil
     )
 

@@ -13,7 +13,7 @@ struct QueryCatalogTests {
             (Q.catalog.folder, try Q.allCases.map { ($0.rawValue, try $0.text) }, try Q.catalog.names())
         }
         return [try entry(QueueQuery.self), try entry(MediaQuery.self), try entry(SocialQuery.self),
-            try entry(ReplicaQuery.self),
+            try entry(ReplicaQuery.self), try entry(BlocklistQuery.self),
         ]
     }
 
@@ -33,7 +33,7 @@ struct QueryCatalogTests {
         }
         let listed = registries.flatMap { registry in registry.statements.map { "\(registry.catalog)/\($0.0)" } }
         #expect(prepared == listed)
-        #expect(registries.map(\.catalog) == ["Queries", "MediaQueries", "SocialQueries", "ReplicaQueries"])
+        #expect(registries.map(\.catalog) == ["Queries", "MediaQueries", "SocialQueries", "ReplicaQueries", "BlocklistQueries"])
         #expect(registries.allSatisfy { !$0.statements.isEmpty })
         await fixture.close()
     }

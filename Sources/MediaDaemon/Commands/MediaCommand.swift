@@ -31,12 +31,12 @@ struct MediaCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print media newest first, one JSON object per line.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "Only this status: processing, ready, failed or deleted.") var status: String?
+        @Option(help: "Only this status: processing, ready, failed, deleted or blocked.") var status: String?
         @Option(help: "At most this many.") var limit: Int = 50
 
         func validate() throws {
-            if let status, !["processing", "ready", "failed", "deleted"].contains(status) {
-                throw ValidationError("--status must be processing, ready, failed or deleted")
+            if let status, !["processing", "ready", "failed", "deleted", "blocked"].contains(status) {
+                throw ValidationError("--status must be processing, ready, failed, deleted or blocked")
             }
             guard limit > 0 else { throw ValidationError("--limit must be positive") }
         }

@@ -28,6 +28,8 @@ struct MediaProcessor: Sendable {
     var workers: WorkerPool? = nil
     /// Worker crashes in a row after which an input is quarantined (nil: never).
     var quarantineAfter: Int? = 2
+    /// This daemon's copy of the hash list, checked before anything is published.
+    var blocklist = BlocklistIndex()
 
     var handlers: [String: JobHandler] {
         [
@@ -85,6 +87,20 @@ struct MediaProcessor: Sendable {
             throw failure.jobFailure
         }
 
+        // The hash list is checked before anything is published: renditions are publicly
+        // cacheable for a long time once out. A match is a decision, not an error: the job
+        // completes, with the media blocked in its completion transaction.
+        let subject = BlocklistSubject(processed.outcome)
+        let (blocklist, mediaID) = (self.blocklist, payload.mediaID)
+        if let hit = try LaneThread.wait(for: {
+            try await pool.withConnection { try Blocklist.screen(subject, index: blocklist, on: $0) }
+        }) {
+            logger.notice("matched the hash list; nothing published", metadata: ["entry_id": "\(hit.entryID)", "distance": "\(hit.distance)"])
+            return .completed { connection in
+                try Blocklist.block(mediaID: mediaID, hit: hit, foundBy: .processing, on: connection)
+            }
+        }
+
         context.reportProgress(0.9, stage: "publishing")
         let manifest = PublishedManifest(
             processed.manifest, mediaID: payload.mediaID, presetName: processed.outcome.presetName,
@@ -98,6 +114,17 @@ struct MediaProcessor: Sendable {
         logger.info("processed", metadata: ["prefix": "\(manifest.storePrefix)"])
         let (completion, store, jobLogger) = (self.completion, self.store, logger)
         return .completed { connection in
+            // An import that committed since the check above is seen here (or waits for this
+            // transaction, and then its scan sees the media ready): the outputs just published
+            // go with the takedown job `block` enqueues, or now when the media was deleted or
+            // blocked meanwhile (it must not become ready either way).
+            if let hit = try Blocklist.screen(subject, index: blocklist, on: connection) {
+                if try !Blocklist.block(mediaID: record.mediaID, hit: hit, foundBy: .processing, on: connection) {
+                    _ = try store.delete(prefix: ObjectKey.mediaPrefix(mediaID: record.mediaID))
+                }
+                jobLogger.notice("matched the hash list while publishing; taken down", metadata: ["entry_id": "\(hit.entryID)"])
+                return
+            }
             guard try completion.markReady(record, on: connection) else {
                 // Its last post was deleted while it processed: the removal job may have run
                 // before these outputs were published, so they go now.
@@ -105,6 +132,7 @@ struct MediaProcessor: Sendable {
                 jobLogger.info("media deleted while processing; outputs removed", metadata: ["objects": "\(removed)"])
                 return
             }
+            try Blocklist.recordVariants(mediaID: record.mediaID, variants: record.pdqVariants, on: connection)
         }
     }
 

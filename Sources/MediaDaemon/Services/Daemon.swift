@@ -102,7 +102,9 @@ struct Daemon {
         let runner = try QueueRunner(
             configuration: runnerConfiguration,
             handlers: processor.handlers.merging(processor.avatarHandlers) { first, _ in first }
-                .merging(social.handlers) { first, _ in first }, logger: logger)
+                .merging(social.handlers) { first, _ in first }
+                .merging(BlocklistJobs(pool: pool, store: store, logger: logger).handlers) { first, _ in first },
+            logger: logger)
         var services: [any Service] = [
             DatabaseMonitor(pool: pool, logger: logger),
         ]

@@ -14,10 +14,18 @@ public struct PDQHash: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses 64 hex digits (either case); nil for anything else.
     public init?(hex: String) {
-        let digits = Array(hex.utf8)
+        var hex = hex
+        guard let hash = hex.withUTF8({ PDQHash(hexDigits: $0) }) else { return nil }
+        self = hash
+    }
+
+    /// Parses 64 ASCII hex digits (either case) from bytes, as a list file holds them; nil for
+    /// anything else.
+    public init?(hexDigits digits: UnsafeBufferPointer<UInt8>) {
         guard digits.count == 64 else { return nil }
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (index, digit) in digits.enumerated() {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for index in 0..<64 {
+            let digit = digits[index]
             let value: UInt8
             switch digit {
             case 48...57: value = digit - 48
@@ -25,17 +33,26 @@ public struct PDQHash: Hashable, Sendable, CustomStringConvertible {
             case 65...70: value = digit - 55
             default: return nil
             }
-            words[index / 16] = words[index / 16] << 4 | UInt64(value)
+            switch index >> 4 {
+            case 0: words.0 = words.0 << 4 | UInt64(value)
+            case 1: words.1 = words.1 << 4 | UInt64(value)
+            case 2: words.2 = words.2 << 4 | UInt64(value)
+            default: words.3 = words.3 << 4 | UInt64(value)
+            }
         }
-        self.init(words[0], words[1], words[2], words[3])
+        self.init(words.0, words.1, words.2, words.3)
     }
 
     /// 64 lowercase hex digits.
     public var hex: String {
-        [w0, w1, w2, w3].map { word in
-            let text = String(word, radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }.joined()
+        String(unsafeUninitializedCapacity: 64) { buffer in
+            for digit in 0..<64 {
+                let word = digit < 32 ? (digit < 16 ? w0 : w1) : (digit < 48 ? w2 : w3)
+                let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * (digit & 15))) & 0xF
+                buffer[digit] = nibble < 10 ? 48 + nibble : 87 + nibble
+            }
+            return 64
+        }
     }
 
     /// Number of differing bits, 0...256.

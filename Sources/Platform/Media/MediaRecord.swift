@@ -6,7 +6,8 @@ public struct MediaRecord: Sendable, Codable, Equatable {
     public var sha256: String
     /// `photo` or `video`.
     public var kind: String
-    /// `processing`, `ready` or `failed`.
+    /// `processing`, `ready`, `failed`, `deleted` or `blocked` (the hash list matched it: nothing
+    /// of it is served; migration 0025).
     public var status: String
     public var originalKey: String
     public var originalName: String?

@@ -79,6 +79,9 @@ public struct PostService: Sendable {
                 try hooks.enqueueProcessing(mediaID, original, connection)
             } else if status == "ready" {
                 try hooks.enqueueFanOut(postID, connection)
+            } else if status == "blocked" {
+                // The same bytes as a media the hash list blocked: hidden like its other posts.
+                try Blocklist.hideNewPost(postID: postID, on: connection)
             }
             return CreatedPost(
                 postID: String(postID), status: status, createdAt: try post[0]["created_at", as: Date.self])

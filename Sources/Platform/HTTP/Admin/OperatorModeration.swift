@@ -1,9 +1,9 @@
 import Foundation
 
-/// The moderation page's data: posts hidden by reports pending review, posts and users
-/// reported lately. Hash-list matches (media blocked by an imported block list, with the
-/// matched entry and distance) belong here as a fourth list once block lists exist.
+/// The moderation page's data: media the hash list blocked (with the matched entry and
+/// distance), posts hidden by reports pending review, posts and users reported lately.
 struct OperatorModeration: Encodable, Sendable {
+    var hashListMatches: [Blocklist.MatchRecord]
     var pending: [OperatorModerationPost]
     var reportedPosts: [OperatorModerationPost]
     var reportedUsers: [OperatorReportedUser]
@@ -70,7 +70,9 @@ extension OperatorConsole {
         for mediaID in Set(pending.map(\.mediaID) + reported.map(\.post.mediaID)) {
             thumbnails[mediaID] = try await library.media(id: mediaID).flatMap { OperatorMedia($0).thumbnailURL }
         }
+        let matches = try await library.pool.withConnection { try Blocklist.matches(limit: limit, on: $0) }
         return OperatorModeration(
+            hashListMatches: matches,
             pending: pending.map { OperatorModerationPost($0, hidden: true, thumbnailURL: thumbnails[$0.mediaID] ?? nil) },
             reportedPosts: reported.map {
                 OperatorModerationPost($0.post, hidden: $0.hidden, thumbnailURL: thumbnails[$0.post.mediaID] ?? nil)

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The moderation page: posts pending review, posts and users reported lately, each post with
-/// its picture, author, reports and a hide or restore button.
+/// The moderation page: media the hash list blocked, posts pending review, posts and users
+/// reported lately, each post with its picture, author, reports and a hide or restore button.
 extension OperatorPages {
     static func moderation(_ moderation: OperatorModeration) -> Markup {
         let users: [Markup] = moderation.reportedUsers.map { user in
@@ -10,10 +10,27 @@ extension OperatorPages {
             <td>\(user.reportCount)</td><td>\(user.reasons)</td></tr>
             """
         }
-        // Hash-list matches (media blocked by an imported block list) come as their own
-        // section here, above the reports, once block lists exist.
+        // Blocked media have no rendition to show: ids, entry, distance and source only.
+        let matches: [Markup] = moderation.hashListMatches.map { match in
+            """
+            <tr data-match="\(match.id)"><td><a href="/admin/media/\(match.mediaID)">media \(match.mediaID)</a></td>\
+            <td>\(match.postID.map { "post \($0)" } ?? "no post")<br>\(match.userID.map { "user \($0)" } ?? "")</td>\
+            <td>entry \(match.entryID) (\(match.entryKind ?? "?"))</td><td>\(match.distance)</td>\
+            <td>\(match.source ?? "?")</td><td>\(match.foundBy)</td><td>\(match.createdAt.formatted(.iso8601))</td></tr>
+            """
+        }
+        let matchTable: Markup =
+            matches.isEmpty
+            ? "<p class=\"muted\" id=\"hash-list-matches\">None.</p>"
+            : """
+            <div class="scroll"><table id="hash-list-matches"><thead><tr><th>media</th><th>post</th><th>entry</th>\
+            <th>distance</th><th>source</th><th>found by</th><th>when</th></tr></thead><tbody>\(matches)</tbody></table></div>
+            """
         return """
             <h1>Moderation</h1>
+            <section><h2>Hash-list matches</h2><p class="muted">Media blocked because they match an imported hash list: \
+            nothing of them is served and their posts are hidden.</p>\
+            \(matchTable)</section>
             <section><h2>Pending review</h2><p class="muted">Posts hidden by reports, waiting for an operator.</p>\
             \(postTable("pending", moderation.pending))</section>
             <section><h2>Reported posts</h2><p class="muted">Posts reported lately, most recently reported first.</p>\

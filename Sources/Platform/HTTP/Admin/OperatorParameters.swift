@@ -37,11 +37,11 @@ enum OperatorParameters {
         try integer(request, "window", in: 60...2_592_000) ?? 86_400
     }
 
-    /// `status` of media: processing, ready, failed or deleted.
+    /// `status` of media: processing, ready, failed, deleted or blocked.
     static func mediaStatus(_ request: Request) throws -> String? {
         guard let status = request.uri.queryParameters.get("status") else { return nil }
-        guard ["processing", "ready", "failed", "deleted"].contains(status) else {
-            throw SocialError(.invalid, "invalid_status", "status must be processing, ready, failed or deleted")
+        guard ["processing", "ready", "failed", "deleted", "blocked"].contains(status) else {
+            throw SocialError(.invalid, "invalid_status", "status must be processing, ready, failed, deleted or blocked")
         }
         return status
     }

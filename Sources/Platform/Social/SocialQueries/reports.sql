@@ -24,7 +24,8 @@ WHERE id = $1 AND NOT hidden AND moderated_at IS NULL
 RETURNING id;
 
 -- name: ModerationQueue
--- $1 true: every hidden post; false: those pending review. $2 at most this many (NULL: all).
+-- $1 true: every hidden post; false: those pending review (posts the hash list hid are not:
+-- `blocklist matches` and the moderation page's own list show them). $2 at most this many (NULL: all).
 -- Newest hidden first, with their reports per reason.
 SELECT p.id, p.user_id, p.media_id, u.username, p.hidden_by, p.moderated_at, p.created_at,
        (SELECT count(*) FROM reports r WHERE r.target_kind = 'post' AND r.target_id = p.id) AS report_count,
@@ -32,7 +33,7 @@ SELECT p.id, p.user_id, p.media_id, u.username, p.hidden_by, p.moderated_at, p.c
            SELECT r.reason, count(*) AS n FROM reports r
            WHERE r.target_kind = 'post' AND r.target_id = p.id GROUP BY r.reason) reasons), '') AS reasons
 FROM posts p JOIN users u ON u.id = p.user_id
-WHERE p.hidden AND ($1::boolean OR p.moderated_at IS NULL)
+WHERE p.hidden AND ($1::boolean OR (p.moderated_at IS NULL AND p.hidden_by IS DISTINCT FROM 'hashlist'))
 ORDER BY p.id DESC
 LIMIT $2::int8;
 

@@ -146,7 +146,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("username-grace"), help: "Seconds a deleted account's username cannot be registered again (default 2592000, 30 days).")
     var usernameGrace: Int?
 
-    @Option(name: .customLong("moderation-retention"), help: "Seconds reports about a deleted post or account are kept after it went, as moderation records (default 31536000, 365 days).")
+    @Option(name: .customLong("moderation-retention"), help: "Seconds moderation records about a deleted post or account (reports against it, hash-list matches of its media) are kept after it went (default 31536000, 365 days).")
     var moderationRetention: Int?
 
     @Option(help: "Seconds within which likes of one post fold into one notification (default 3600).")

@@ -3,7 +3,8 @@ public import Logging
 
 /// Deletes sessions that can no longer authenticate (revoked, older than the maximum age, or
 /// idle past the idle age), failed-log-in rows past their forget time, released username
-/// tombstones, and moderation records about deleted posts and accounts past their retention.
+/// tombstones, and moderation records about deleted posts and accounts (reports, hash-list
+/// matches) past their retention.
 ///
 /// Any number of daemons may run one: each batch is a plain DELETE of rows nobody can use, so
 /// two sweepers only split the work. `runOnce(now:)` is what tests call.
@@ -37,7 +38,8 @@ public struct SessionSweeper: Sendable {
         public var loginFailures = 0
         /// Username tombstones whose grace period ended.
         public var tombstones = 0
-        /// Reports about deleted posts or accounts whose retention ended.
+        /// Reports about deleted posts or accounts, and hash-list matches of deleted accounts,
+        /// whose retention ended.
         public var moderationRecords = 0
     }
 

@@ -31,8 +31,9 @@ public struct SocialConfiguration: Sendable {
     public var loginThrottle: LoginThrottle.Configuration
     /// How long a deleted account's username cannot be registered again (its tombstone).
     public var usernameGracePeriod: Duration = .seconds(30 * 86_400)
-    /// How long moderation records about a deleted post or account (the reports against it)
-    /// are kept after it went; then the maintenance deletes them.
+    /// How long moderation records about a deleted post or account (the reports against it,
+    /// the hash-list matches of its media) are kept after it went; then the maintenance
+    /// deletes them.
     public var moderationRetention: Duration = .seconds(365 * 86_400)
 
     /// Defaults: threshold 10,000, timelines of 800, bcrypt cost 12, sessions remembered 5 s

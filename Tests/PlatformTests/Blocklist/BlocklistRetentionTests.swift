@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 @testable import Platform
 
 /// Hash-list match records are moderation records: the account deletion job removes the user's
-/// posts and the user's row, and the records naming them stay.
+/// posts and the user's row, and the records naming them stay until their retention ends.
 @Suite("Blocklist: records outlive account deletion")
 struct BlocklistRetentionTests {
     @Test func matchRecordsSurviveTheAccountDeletionJob() async throws {
@@ -37,6 +38,14 @@ struct BlocklistRetentionTests {
             let record = try #require(records.first)
             #expect([record.mediaID, record.entryID, record.postID, record.userID] == [mediaID, entry, postID, doomed.id])
             #expect(record.distance == 12 && record.source == "shared" && record.foundBy == "import")
+
+            // Kept for the retention (here 30 days) after the account went, then swept.
+            var social = SocialConfiguration()
+            social.moderationRetention = .seconds(30 * 86_400)
+            let sweeper = try SessionSweeper(pool: fixture.pool, social: social, logger: Logger(label: "test"))
+            #expect(try await sweeper.runOnce(now: Date().addingTimeInterval(29 * 86_400)).moderationRecords == 0)
+            #expect(try await sweeper.runOnce(now: Date().addingTimeInterval(31 * 86_400)).moderationRecords == 1)
+            #expect(try await fixture.pool.withConnection { try Blocklist.matches(limit: 10, on: $0) }.isEmpty)
         }
     }
 }

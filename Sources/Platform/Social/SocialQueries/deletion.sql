@@ -143,11 +143,13 @@ DELETE FROM login_failures WHERE key = $1;
 
 -- name: DeleteUser
 -- $1 user id: the row goes (sessions, timelines, blocks, mutes, avatars rows, stream tickets and
--- the reports the user made with it); reports about the account stay, stamped gone (0029), until
--- their retention ends.
+-- the reports the user made with it); reports about the account and hash-list matches of its
+-- media stay, stamped gone (0029, 0030), until their retention ends.
 WITH reported AS (
     UPDATE reports SET target_gone_at = now()
     WHERE target_kind = 'user' AND target_id = $1 AND target_gone_at IS NULL RETURNING 1
+), matched AS (
+    UPDATE blocklist_matches SET account_gone_at = now() WHERE user_id = $1 AND account_gone_at IS NULL RETURNING 1
 )
 DELETE FROM users WHERE id = $1;
 
@@ -162,12 +164,18 @@ WITH gone AS (
 SELECT count(*)::int8 AS deleted FROM gone;
 
 -- name: DeleteExpiredModerationRecords
--- $1 now (NULL: the server's clock), $2 rows at most, $3 retention (seconds): reports about
--- posts or accounts deleted longer ago than the retention; returns how many were deleted.
-WITH gone AS (
+-- $1 now (NULL: the server's clock), $2 rows at most (of each kind), $3 retention (seconds):
+-- reports about posts or accounts, and hash-list matches of accounts, deleted longer ago than
+-- the retention; returns how many were deleted (less than $2 only once neither kind has more).
+WITH reports_gone AS (
     DELETE FROM reports WHERE id = ANY(ARRAY(
         SELECT id FROM reports
         WHERE target_gone_at <= coalesce($1::timestamptz, now()) - make_interval(secs => $3::float8) LIMIT $2::integer))
     RETURNING 1
+), matches_gone AS (
+    DELETE FROM blocklist_matches WHERE id = ANY(ARRAY(
+        SELECT id FROM blocklist_matches
+        WHERE account_gone_at <= coalesce($1::timestamptz, now()) - make_interval(secs => $3::float8) LIMIT $2::integer))
+    RETURNING 1
 )
-SELECT count(*)::int8 AS deleted FROM gone;
+SELECT ((SELECT count(*) FROM reports_gone) + (SELECT count(*) FROM matches_gone))::int8 AS deleted;

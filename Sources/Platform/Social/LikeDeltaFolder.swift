@@ -8,6 +8,10 @@ public import Logging
 ///
 /// Any number of daemons may run one: a pass takes an advisory lock without waiting, and a
 /// daemon that finds it taken skips the pass (the holder folds the same rows).
+///
+/// A pass that folded anything then vacuums `like_deltas` (`VacuumLikeDeltas`): every like
+/// sums its post's pending deltas, and that sum otherwise reads the index entries of every
+/// delta folded since autovacuum last came by (about a minute's worth of a hot post's likes).
 public struct LikeDeltaFolder: Sendable {
     /// What one pass folded.
     public struct Outcome: Sendable, Hashable {
@@ -48,7 +52,19 @@ public struct LikeDeltaFolder: Sendable {
             outcome.deltas += step.deltas
             outcome.posts += step.posts
             outcome.ran = outcome.ran && step.ran
-            if !step.ran || step.deltas < self.batch { return outcome }
+            if !step.ran || step.deltas < self.batch { break }
+        }
+        if outcome.deltas > 0 { await vacuum() }
+        return outcome
+    }
+
+    /// Vacuums `like_deltas`; a failure (a role that may not vacuum it) is logged, not thrown:
+    /// the fold has committed, and autovacuum still comes by.
+    private func vacuum() async {
+        do {
+            try await pool.execute(try SocialQuery.vacuumLikeDeltas.text)
+        } catch {
+            logger.warning("like_deltas vacuum failed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -31,6 +31,7 @@ enum SocialQuery: String, NamedQuery {
     case unlike = "Unlike"
     case tryLockLikeFold = "TryLockLikeFold"
     case foldLikeDeltas = "FoldLikeDeltas"
+    case vacuumLikeDeltas = "VacuumLikeDeltas"
     case addLikeCount = "AddLikeCount"
     // comments.sql
     case addCommentCount = "AddCommentCount"

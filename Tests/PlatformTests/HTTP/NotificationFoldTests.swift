@@ -42,6 +42,11 @@ struct NotificationFoldTests {
         #expect(try rows[0]["likes", as: Int64.self] == 30)
         #expect(try rows[0]["pending", as: Int64.self] == 0)
         #expect(try await fixture.api.posts.get(postID: postID).likeCount == 30)
+        // The pass vacuumed like_deltas: none of the 50 folded rows is left dead for the next
+        // like's sum to read (nothing else runs in this database, so none is still visible).
+        try await fixture.pool.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        let stats = try await fixture.pool.query("SELECT dead_tuple_count FROM pgstattuple('like_deltas')")
+        #expect(try stats[0]["dead_tuple_count", as: Int64.self] == 0)
         // All 50 events fold in one pass (runs of likes, each unlike on its own, in order):
         // one notification with the 30 who still like the post.
         #expect(try await fixture.api.hub.folder.runOnce() >= 50)

@@ -40,6 +40,9 @@ struct BenchQueueCommand: AsyncParsableCommand {
         var drain_jobs_per_s: Double
         var pickup_p50_ms: Double
         var pickup_p99_ms: Double
+        /// Pickup from the enqueue's return (its commit) to the handler's start.
+        var pickup_p50_ms_from_commit: Double
+        var pickup_p99_ms_from_commit: Double
         var n: Int
         var samples: Int
         var threads: Int
@@ -94,7 +97,9 @@ struct BenchQueueCommand: AsyncParsableCommand {
         try await drainTask.value
         let drainRate = Double(n) / (clock.now - drainStart).seconds
 
-        // Pickup latency: one job at a time into an idle worker.
+        // Pickup latency, measured as the peers' bench measures it (bench_peers.py, m_latency):
+        // an idle worker, one job enqueued at a time 50–100 ms apart, from the enqueue call and
+        // from its return (the commit) to the handler's start.
         let (starts, startsContinuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
         let latencyRunner = try makeRunner(database.url, lane: lane, batch: 1, handler: { _, _ in
             startsContinuation.yield(.now)
@@ -104,14 +109,17 @@ struct BenchQueueCommand: AsyncParsableCommand {
         var iterator = starts.makeAsyncIterator()
         try await queue.enqueue(NewJob(kind: "bench.noop", lane: lane))
         _ = await iterator.next()  // warm-up: the runner is up and idle afterwards
-        var latencies = [Double]()
+        var fromCall = [Double]()
+        var fromCommit = [Double]()
         for _ in 0..<samples {
             // Pacing, not waiting for a state: the worker gets back to its idle wait.
-            try await Task.sleep(for: .milliseconds(5))
-            let sent = clock.now
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...100)))
+            let called = clock.now
             try await queue.enqueue(NewJob(kind: "bench.noop", lane: lane))
+            let committed = clock.now
             guard let started = await iterator.next() else { break }
-            latencies.append((started - sent).seconds * 1000)
+            fromCall.append((started - called).seconds * 1000)
+            fromCommit.append((started - committed).seconds * 1000)
         }
         latencyRunner.shutdown()
         try await latencyTask.value
@@ -131,15 +139,17 @@ struct BenchQueueCommand: AsyncParsableCommand {
         }
         await pool.close()
 
-        latencies.sort()
-        let percentile = { (p: Double) -> Double in Self.percentile(latencies, p) }
+        fromCall.sort()
+        fromCommit.sort()
+        let milliseconds = { (values: [Double], p: Double) -> Double in (Self.percentile(values, p) * 100).rounded() / 100 }
         let claimFigure = { (values: [Double]?, p: Double) -> Double? in
             values.map { (Self.percentile($0.sorted(), p) * 1000).rounded() / 1000 }
         }
         let report = Report(
             enqueue_single_jobs_per_s: singleRate.rounded(), enqueue_batch_jobs_per_s: batchRate.rounded(),
-            drain_jobs_per_s: drainRate.rounded(), pickup_p50_ms: (percentile(0.5) * 100).rounded() / 100,
-            pickup_p99_ms: (percentile(0.99) * 100).rounded() / 100, n: n, samples: samples, threads: threads, claim_batch: claimBatch,
+            drain_jobs_per_s: drainRate.rounded(), pickup_p50_ms: milliseconds(fromCall, 0.5),
+            pickup_p99_ms: milliseconds(fromCall, 0.99), pickup_p50_ms_from_commit: milliseconds(fromCommit, 0.5),
+            pickup_p99_ms_from_commit: milliseconds(fromCommit, 0.99), n: n, samples: samples, threads: threads, claim_batch: claimBatch,
             claim_p50_ms_empty_history: claimFigure(claims?.empty, 0.5), claim_p50_ms_with_history: claimFigure(claims?.full, 0.5),
             claim_p99_ms_empty_history: claimFigure(claims?.empty, 0.99), claim_p99_ms_with_history: claimFigure(claims?.full, 0.99),
             history: history > 0 ? history : nil)
@@ -167,8 +177,14 @@ struct BenchQueueCommand: AsyncParsableCommand {
         }
     }
 
+    /// Linear interpolation between the closest ranks, as the peers' bench computes it
+    /// (bench_peers.py `pct`; at 0.5 it is Python's `statistics.median`).
     private static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Double(sorted.count - 1) * p
+        let low = Int(rank)
+        let high = min(low + 1, sorted.count - 1)
+        return sorted[low] + (sorted[high] - sorted[low]) * (rank - Double(low))
     }
 
     private func makeRunner(_ url: String, lane: String, batch: Int, handler: @escaping JobHandler, logger: Logger) throws -> QueueRunner {

@@ -6,11 +6,14 @@ extension JobQueue {
     /// Claims up to `limit` due jobs of `lane` in priority, run_at, id order, for `owner`, with
     /// a lease of `leaseDuration`. Jobs other claimers hold are skipped, never waited for.
     /// `now` pins the clock (tests); nil uses the server's.
+    ///
+    /// Prepared once per connection: planning the claim took longer than running it, and it
+    /// sits between a NOTIFY and the handler's start (QueuePlanTests checks the generic plan).
     public static func claim(
         lane: String, limit: Int, owner: String, leaseDuration: Duration, now: Date? = nil,
         on connection: DatabaseConnection
     ) throws -> [Job] {
-        let rows = try connection.query(
+        let rows = try connection.queryPrepared(
             try QueueQuery.claimJobs.sql(),
             [lane, Int32(clamping: limit), owner, leaseDuration.queueSeconds, now])
         let jobs = try rows.map(Job.init(row:))

@@ -28,6 +28,18 @@ struct QueuePlanTests {
         }
         #expect(plan.contains("jobs_claim_idx"), "\(plan)")
         #expect(!plan.contains("Seq Scan on jobs"), "\(plan)")
+        // Lane threads prepare the claim once per connection, so after a few runs the server
+        // may keep a generic plan (parameters unknown, the lane's hash computed at run time).
+        let generic = try await fixture.pool.withConnection { connection in
+            try connection.execute("SET plan_cache_mode = force_generic_plan; PREPARE generic_claim AS \(sql)")
+            let rows = try connection.query(
+                "EXPLAIN (COSTS OFF) EXECUTE generic_claim('photo', 10, 'w', 30, NULL)")
+            try connection.execute("DEALLOCATE generic_claim; RESET plan_cache_mode")
+            return try rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
+        }
+        #expect(generic.contains("Index Scan using jobs_claim_idx"), "\(generic)")
+        #expect(generic.contains("hashtext($1)"), "\(generic)")
+        #expect(!generic.contains("Seq Scan on jobs"), "\(generic)")
         let claimed = try await fixture.queue.claim(lane: "photo", limit: 10, owner: "w", leaseDuration: .seconds(30))
         #expect(claimed.map(\.kind) == ["fresh"])
         await fixture.close()

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 
 /// One decode feeding every rung: each video frame is scaled per rung, audio is encoded once
 /// and its packets are copied into every rung's MP4.
@@ -138,17 +137,10 @@ final class Ladder {
     }
 
     /// Runs `body` for every index in `0..<count` at once, one thread each (the calling thread
-    /// takes index 0), and returns the values in index order; throws the error of the lowest
+    /// takes a share), and returns the values in index order; throws the error of the lowest
     /// failing index. Each call of `body` must touch only its own index's objects: the FFmpeg
     /// state it works on is not thread-safe, which is why nothing here is `Sendable`.
-    ///
-    /// The threads are started here, not taken from a Dispatch pool: libx264 starts its
-    /// encoding threads while the encoder opens, and on Linux a thread inherits the scheduling
-    /// priority (nice value) of the thread that starts it. Dispatch pool threads carry their
-    /// queue's priority (default QoS: nice 0; user-initiated: -2), so rungs opened there ran
-    /// their encoders at a different priority from the rung opened on the calling thread, and
-    /// on a busy machine the whole ladder waited for the rung the scheduler favoured least.
-    static func concurrently<Value>(
+    private static func concurrently<Value>(
         _ count: Int, _ body: (Int) throws(TranscodeError) -> Value
     ) throws(TranscodeError) -> [Value] {
         let results = UnsafeMutableBufferPointer<Swift.Result<Value, TranscodeError>?>.allocate(capacity: count)
@@ -158,19 +150,14 @@ final class Ladder {
             results.deallocate()
         }
         withoutActuallyEscaping(body) { body in
-            let finished = DispatchSemaphore(value: 0)
-            for index in 1..<max(1, count) {
-                // A thread object outlives its work a little: it holds `body` only through the
-                // slot, which lets go of it before signalling, so nothing holds `body` once
-                // every signal has come (`withoutActuallyEscaping` checks that).
-                let slot = Slot(Unchecked(body: body, results: results))
-                Thread {
-                    slot.runOnce(index)
-                    finished.signal()
-                }.start()
+            let shared = Unchecked(body: body, results: results)
+            DispatchQueue.concurrentPerform(iterations: count) { index in
+                do throws(TranscodeError) {
+                    shared.results[index] = .success(try shared.body(index))
+                } catch {
+                    shared.results[index] = .failure(error)
+                }
             }
-            if count > 0 { Unchecked(body: body, results: results).run(0) }
-            for _ in 1..<max(1, count) { finished.wait() }
         }
         var values: [Value] = []
         for result in results { values.append(try result!.get()) }
@@ -181,28 +168,6 @@ final class Ladder {
     private struct Unchecked<Value>: @unchecked Sendable {
         let body: (Int) throws(TranscodeError) -> Value
         let results: UnsafeMutableBufferPointer<Swift.Result<Value, TranscodeError>?>
-
-        func run(_ index: Int) {
-            do throws(TranscodeError) {
-                results[index] = .success(try body(index))
-            } catch {
-                results[index] = .failure(error)
-            }
-        }
-    }
-
-    /// One thread's share of `concurrently`, dropped as soon as it has run.
-    private final class Slot<Value>: @unchecked Sendable {
-        private var work: Unchecked<Value>?
-
-        init(_ work: Unchecked<Value>) { self.work = work }
-
-        /// Runs the work once; when this returns, the slot no longer holds it.
-        func runOnce(_ index: Int) {
-            guard let work else { return }
-            self.work = nil
-            work.run(index)
-        }
     }
 
     /// Writer indices from the largest picture to the smallest.

@@ -130,9 +130,10 @@ public struct PhotoPreset: Codable, Sendable, Equatable {
         return preset
     }()
 
-    /// The avatar preset: square crops of 320 and 150 pixels, JPEG and WebP, no hashes. Like
-    /// every rendition, they carry no metadata (EXIF, XMP, ICC), with the EXIF orientation
-    /// applied first.
+    /// The avatar preset: square crops of 320 and 150 pixels, JPEG and WebP. Like every
+    /// rendition, they carry no metadata (EXIF, XMP, ICC), with the EXIF orientation applied
+    /// first. It hashes (after writing the renditions, which do not depend on it) so that the
+    /// avatar job can check the hash list as for post photos.
     public static let avatar: PhotoPreset = {
         var preset = PhotoPreset(unchecked: "avatar", version: 1)
         preset.renditions = [
@@ -140,7 +141,6 @@ public struct PhotoPreset: Codable, Sendable, Equatable {
             Rendition(name: "150", width: 150, height: 150, crop: true),
         ]
         preset.outputs = [Output(format: .jpeg, quality: 85, progressive: true), Output(format: .webp, quality: 80)]
-        preset.hashes = false
         return preset
     }()
 

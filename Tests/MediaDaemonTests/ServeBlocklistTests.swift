@@ -203,4 +203,74 @@ struct ServeBlocklistTests {
         daemon.signal(SIGTERM)
         _ = await daemon.waitForExit()
     }
+
+    @Test func listedAvatarsAreNeverPublished() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The listed image, and the copy uploaded as an avatar: rotated 90°, resized, JPEG ~70.
+        let original = try await ffmpeg("face.png", ["-f", "lavfi", "-i", "testsrc2=size=800x600", "-frames:v", "1"])
+        let copy = try await ffmpeg("face-copy.jpg", ["-i", original, "-vf", "transpose=1,scale=420:560", "-q:v", "8", "-frames:v", "1"])
+        let unlisted = try await ffmpeg("other.jpg", ["-f", "lavfi", "-i", "mandelbrot=size=640x480", "-frames:v", "1", "-q:v", "3"])
+        let listedPDQ = try #require(try await hash(original)["pdq"] as? String)
+        let list = try await importList("\(listedPDQ),100\n", source: "avatar-list")
+
+        let (daemon, port) = try await harness.start()
+        defer { daemon.signal(SIGTERM) }
+        let base = "http://127.0.0.1:\(port)"
+        let owner = try await user(base, "portrait")
+        func putAvatar(_ file: String) async throws -> Int {
+            let reply = try await harness.curl([
+                "-X", "PUT", "-H", "Authorization: Bearer \(owner.token)", "-F", "avatar=@\(file)", base + "/api/v1/users/me/avatar",
+            ])
+            #expect(reply.status == 202, "\(String(decoding: reply.body, as: UTF8.self))")
+            return try #require((json(reply)["avatar_id"] as? String).flatMap { Int($0) })
+        }
+        func avatarURL() async throws -> String? {
+            (json(try await harness.curl([base + "/api/v1/users/\(owner.id)"]))["avatar"] as? [String: Any])?["url150"] as? String
+        }
+        func matches() async throws -> [[String: Any]] {
+            try await cli(["blocklist", "matches"]).stdout.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+        func avatarFiles(_ id: Int) -> [String] {
+            (FileManager.default.enumerator(atPath: "\(data)/store/avatars/\(id)")?.allObjects as? [String]) ?? []
+        }
+
+        // The listed copy: refused before publishing, with a record naming the avatar.
+        let blocked = try await putAvatar(copy)
+        var records: [[String: Any]] = []
+        #expect(try await harness.eventually(within: 300) {
+            records = try await matches()
+            return records.contains { $0["avatar_id"] as? Int == blocked }
+        })
+        let record = try #require(records.first { $0["avatar_id"] as? Int == blocked })
+        #expect(record["media_id"] == nil)
+        #expect(record["entry_id"] as? Int == Int(list.entry))
+        #expect((record["distance"] as? Int).map { $0 <= 31 } == true, "\(record)")
+        #expect(record["user_id"] as? Int == Int(owner.id))
+        #expect(record["found_by"] as? String == "processing")
+        #expect(avatarFiles(blocked).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "\(data)/store/avatar-uploads/\(blocked)"))
+        #expect(try await avatarURL() == nil)
+
+        // An unlisted avatar is published as before; a listed one later leaves it in place.
+        let kept = try await putAvatar(unlisted)
+        var url: String?
+        #expect(try await harness.eventually(within: 300) {
+            url = try await avatarURL()
+            return url != nil
+        })
+        let current = try #require(url)
+        #expect(current.contains("avatars/\(kept)/"))
+        #expect(try await harness.curl([base + current]).status == 200)
+        let again = try await putAvatar(copy)
+        #expect(try await harness.eventually(within: 300) {
+            try await matches().contains { $0["avatar_id"] as? Int == again }
+        })
+        #expect(avatarFiles(again).isEmpty)
+        #expect(try await avatarURL() == current)
+        #expect(try await harness.curl([base + current]).status == 200)
+        daemon.signal(SIGTERM)
+        _ = await daemon.waitForExit()
+    }
 }

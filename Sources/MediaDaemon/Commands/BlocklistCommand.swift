@@ -107,7 +107,7 @@ struct BlocklistCommand: AsyncParsableCommand {
 
     struct Matches: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Media the hash list blocked, newest first: one JSON object per line.")
+            abstract: "Media and avatars the hash list blocked, newest first: one JSON object per line.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "At most this many records.") var limit = 100
 

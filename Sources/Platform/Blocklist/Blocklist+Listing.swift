@@ -15,10 +15,12 @@ extension Blocklist {
         public var importedAt: Date
     }
 
-    /// One decision, for `blocklist matches` and the operator's moderation page.
+    /// One decision, for `blocklist matches` and the operator's moderation page: about a
+    /// media (`mediaID`) or an avatar (`avatarID`), exactly one of the two.
     public struct MatchRecord: Sendable, Hashable, Codable {
         public var id: Int64
-        public var mediaID: Int64
+        public var mediaID: Int64?
+        public var avatarID: Int64?
         public var entryID: Int64
         public var distance: Int
         public var postID: Int64?
@@ -46,7 +48,8 @@ extension Blocklist {
     public static func matches(limit: Int, on connection: DatabaseConnection) throws -> [MatchRecord] {
         try connection.query(BlocklistQuery.listMatches, [limit]).map { row in
             MatchRecord(
-                id: try row["id", as: Int64.self], mediaID: try row["media_id", as: Int64.self],
+                id: try row["id", as: Int64.self], mediaID: try row["media_id", as: Int64?.self],
+                avatarID: try row["avatar_id", as: Int64?.self],
                 entryID: try row["entry_id", as: Int64.self], distance: try row["distance", as: Int.self],
                 postID: try row["post_id", as: Int64?.self], userID: try row["user_id", as: Int64?.self],
                 foundBy: try row["found_by", as: String.self], source: try row["source", as: String?.self],

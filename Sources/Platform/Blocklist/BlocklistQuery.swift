@@ -16,6 +16,7 @@ enum BlocklistQuery: String, NamedQuery {
     case markMediaBlocked = "MarkMediaBlocked"
     case hideMediaPosts = "HideMediaPosts"
     case insertMatch = "InsertMatch"
+    case insertAvatarMatch = "InsertAvatarMatch"
     case hidePostOnBlockedMedia = "HidePostOnBlockedMedia"
     case setPhotoVariants = "SetPhotoVariants"
     case mediaBlocked = "MediaBlocked"

@@ -93,10 +93,13 @@ public struct AvatarService: Sendable {
     }
 
     /// The job's failure for a refused input: the avatar is `failed` with `code` and its upload
-    /// goes; the user's avatar is unchanged.
-    public static func fail(avatarID: Int64, code: String, store: ObjectStore, on connection: DatabaseConnection) throws {
-        try connection.query(SocialQuery.markAvatarFailed, [avatarID, code])
+    /// goes; the user's avatar is unchanged. False when the avatar was not processing (its
+    /// upload goes all the same).
+    @discardableResult
+    public static func fail(avatarID: Int64, code: String, store: ObjectStore, on connection: DatabaseConnection) throws -> Bool {
+        let failed = try !connection.query(SocialQuery.markAvatarFailed, [avatarID, code]).isEmpty
         _ = try store.delete(try ObjectKey.avatarUpload(avatarID: avatarID))
+        return failed
     }
 
     /// Removes every avatar of a user being deleted, rows and files; returns the objects removed.

@@ -43,4 +43,46 @@ struct HTTPOperatorHashListTests {
             #expect(page.text.contains("partner-list"))
         }
     }
+
+    @Test func aBlockedAvatarIsListedAsAnAvatarAndItsRecordIsStampedWhenTheAccountGoes() async throws {
+        let token = HTTPOperatorTests.token
+        let fixture = try await HTTPFixture.make { $0.operatorToken = token }
+        try await fixture.test { client in
+            let owner = try await client.user("owner")
+            let uploaded = try await HTTPAvatarTests.upload(client, owner, HTTPPostTests.jpeg())
+            let avatarID = try #require(Int64(try uploaded.object()["avatar_id"] as? String ?? ""))
+            let listed = try #require(PDQHash(hex: String(repeating: "3c", count: 32)))
+            let entry = try #require(
+                try await fixture.pool.transaction {
+                    try Blocklist.importEntries(.photos([(listed, nil)]), source: "avatar-list", name: nil, on: $0)
+                }.firstEntry)
+            let store = fixture.store
+            let hit = BlocklistHit(entryID: entry, distance: 9)
+            #expect(try await fixture.pool.transaction { try Blocklist.blockAvatar(avatarID: avatarID, hit: hit, store: store, on: $0) })
+            // Once failed it is not refused twice.
+            #expect(try await !fixture.pool.transaction { try Blocklist.blockAvatar(avatarID: avatarID, hit: hit, store: store, on: $0) })
+            let row = try #require(try await fixture.pool.query("SELECT status, error_code FROM avatars WHERE id = $1", [avatarID]).first)
+            #expect(try row["status", as: String.self] == "failed" && row["error_code", as: String?.self] == "blocked")
+            #expect(try !fixture.store.exists(try ObjectKey.avatarUpload(avatarID: avatarID)))
+            #expect(try await client.send(.get, "/api/v1/users/\(owner.id)").object()["avatar"] == nil)
+
+            let lists = try await client.send(.get, "/admin/api/moderation", token: token).object()
+            let matches = try #require(lists["hash_list_matches"] as? [[String: Any]])
+            #expect(matches.count == 1)
+            let match = try #require(matches.first)
+            #expect(match["avatar_id"] as? Int64 == avatarID && match["media_id"] == nil && match["post_id"] == nil)
+            #expect(match["user_id"] as? Int64 == owner.id && match["entry_id"] as? Int64 == entry)
+            #expect(match["distance"] as? Int64 == 9 && match["found_by"] as? String == "processing")
+            let page = try await client.send(.get, "/admin/moderation", token: token)
+            #expect(page.text.contains("<td>avatar \(avatarID)</td>"))
+            #expect(!page.text.contains("/admin/media/"))
+
+            // The record is the user's: the account deletion stamps it gone (retention, 0030).
+            #expect(try await client.send(.delete, "/api/v1/users/me", token: owner.token, json: #"{"password": "password123"}"#).status == .accepted)
+            #expect(try await fixture.api.accountDeletion.run(userID: owner.id))
+            let stamped = try await fixture.pool.query(
+                "SELECT account_gone_at IS NOT NULL AS gone FROM blocklist_matches WHERE avatar_id = $1", [avatarID])
+            #expect(try stamped.map { try $0["gone", as: Bool.self] } == [true])
+        }
+    }
 }

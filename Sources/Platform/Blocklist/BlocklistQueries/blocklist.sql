@@ -83,6 +83,12 @@ RETURNING id, user_id;
 INSERT INTO blocklist_matches (media_id, entry_id, distance, post_id, user_id, found_by)
 VALUES ($1, $2, $3, $4, $5, $6);
 
+-- name: InsertAvatarMatch
+-- $1 avatar id, $2 entry id, $3 distance, $4 'processing' or 'import'. The user is the avatar's
+-- (NULL when its row is gone), so account deletion stamps the record gone (0030, 0031).
+INSERT INTO blocklist_matches (avatar_id, entry_id, distance, user_id, found_by)
+VALUES ($1, $2, $3, (SELECT user_id FROM avatars WHERE id = $1), $4);
+
 -- name: HidePostOnBlockedMedia
 -- $1 post id: a post just made on a blocked media (the same bytes again) is hidden at once.
 UPDATE posts SET hidden = true, hidden_by = 'hashlist'
@@ -107,7 +113,7 @@ SELECT media_id, pdq, quality FROM media_frame_hashes WHERE media_id = ANY($1) O
 
 -- name: ListMatches
 -- Newest first, $1 at most, with the entry's source.
-SELECT m.id, m.media_id, m.entry_id, m.distance, m.post_id, m.user_id, m.found_by, m.created_at,
+SELECT m.id, m.media_id, m.avatar_id, m.entry_id, m.distance, m.post_id, m.user_id, m.found_by, m.created_at,
        i.source, e.kind AS entry_kind
 FROM blocklist_matches m
 LEFT JOIN blocklist_entries e ON e.id = m.entry_id

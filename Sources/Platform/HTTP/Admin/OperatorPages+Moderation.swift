@@ -10,10 +10,16 @@ extension OperatorPages {
             <td>\(user.reportCount)</td><td>\(user.reasons)</td></tr>
             """
         }
-        // Blocked media have no rendition to show: ids, entry, distance and source only.
+        // Blocked media and avatars have no rendition to show: ids, entry, distance and source only.
         let matches: [Markup] = moderation.hashListMatches.map { match in
-            """
-            <tr data-match="\(match.id)"><td><a href="/admin/media/\(match.mediaID)">media \(match.mediaID)</a></td>\
+            let subject: Markup
+            if let mediaID = match.mediaID {
+                subject = "<a href=\"/admin/media/\(mediaID)\">media \(mediaID)</a>"
+            } else {
+                subject = "avatar \(match.avatarID.map(String.init) ?? "?")"
+            }
+            return """
+            <tr data-match="\(match.id)"><td>\(subject)</td>\
             <td>\(match.postID.map { "post \($0)" } ?? "no post")<br>\(match.userID.map { "user \($0)" } ?? "")</td>\
             <td>entry \(match.entryID) (\(match.entryKind ?? "?"))</td><td>\(match.distance)</td>\
             <td>\(match.source ?? "?")</td><td>\(match.foundBy)</td><td>\(match.createdAt.formatted(.iso8601))</td></tr>
@@ -23,13 +29,13 @@ extension OperatorPages {
             matches.isEmpty
             ? "<p class=\"muted\" id=\"hash-list-matches\">None.</p>"
             : """
-            <div class="scroll"><table id="hash-list-matches"><thead><tr><th>media</th><th>post</th><th>entry</th>\
+            <div class="scroll"><table id="hash-list-matches"><thead><tr><th>media or avatar</th><th>post</th><th>entry</th>\
             <th>distance</th><th>source</th><th>found by</th><th>when</th></tr></thead><tbody>\(matches)</tbody></table></div>
             """
         return """
             <h1>Moderation</h1>
-            <section><h2>Hash-list matches</h2><p class="muted">Media blocked because they match an imported hash list: \
-            nothing of them is served and their posts are hidden.</p>\
+            <section><h2>Hash-list matches</h2><p class="muted">Media and avatars blocked because they match an imported \
+            hash list: nothing of them is served, their posts are hidden, a refused avatar never replaces the user's.</p>\
             \(matchTable)</section>
             <section><h2>Pending review</h2><p class="muted">Posts hidden by reports, waiting for an operator.</p>\
             \(postTable("pending", moderation.pending))</section>

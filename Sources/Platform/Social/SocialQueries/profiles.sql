@@ -23,8 +23,8 @@ FOR UPDATE OF u, a;
 UPDATE avatars SET status = 'ready', store_prefix = $2, error_code = NULL WHERE id = $1;
 
 -- name: MarkAvatarFailed
--- $1 avatar id, $2 error code. Only a processing avatar fails.
-UPDATE avatars SET status = 'failed', error_code = $2 WHERE id = $1 AND status = 'processing';
+-- $1 avatar id, $2 error code. Only a processing avatar fails (no row: it was not processing).
+UPDATE avatars SET status = 'failed', error_code = $2 WHERE id = $1 AND status = 'processing' RETURNING id;
 
 -- name: SetCurrentAvatar
 -- $1 user id, $2 avatar id, $3 its store prefix: the user's avatar, unless a newer one is

@@ -204,7 +204,7 @@ struct ServeBlocklistTests {
         _ = await daemon.waitForExit()
     }
 
-    @Test func listedAvatarsAreNeverPublished() async throws {
+    @Test func listedAvatarsAreNeverPublishedAndAnImportTakesDownAPublishedOne() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         // The listed image, and the copy uploaded as an avatar: rotated 90°, resized, JPEG ~70.
         let original = try await ffmpeg("face.png", ["-f", "lavfi", "-i", "testsrc2=size=800x600", "-frames:v", "1"])
@@ -270,6 +270,17 @@ struct ServeBlocklistTests {
         #expect(avatarFiles(again).isEmpty)
         #expect(try await avatarURL() == current)
         #expect(try await harness.curl([base + current]).status == 200)
+
+        // An import of the published avatar's hash takes it down: files gone, profile without it.
+        let keptPDQ = try #require(try await hash(unlisted)["pdq"] as? String)
+        let takedown = try await importList("\(keptPDQ)\n", source: "later-avatar-list")
+        #expect(takedown.output.contains("1 taken down (avatars \(kept))"), "\(takedown.output)")
+        #expect(avatarFiles(kept).isEmpty)
+        #expect(try await harness.curl([base + current]).status == 404)
+        #expect(try await avatarURL() == nil)
+        let found = try #require(try await matches().first { $0["avatar_id"] as? Int == kept })
+        #expect(found["entry_id"] as? Int == Int(takedown.entry) && found["found_by"] as? String == "import")
+        #expect((found["distance"] as? Int).map { $0 <= 31 } == true && found["user_id"] as? Int == Int(owner.id))
         daemon.signal(SIGTERM)
         _ = await daemon.waitForExit()
     }

@@ -63,8 +63,12 @@ struct BlocklistCommand: AsyncParsableCommand {
                         + "\(result.blocked.count) taken down"
                         + (result.blocked.isEmpty ? "" : " (media \(result.blocked.map(String.init).joined(separator: ", ")))")
                         + ", \(result.removed) objects removed")
-                if !result.blocked.isEmpty {
-                    print("purge these media's URLs from any CDN in front of /media (media/<id>/…)")
+                print(
+                    "scanned \(result.avatarsScanned) published avatars: \(result.avatarsBlocked.count) taken down"
+                        + (result.avatarsBlocked.isEmpty
+                            ? "" : " (avatars \(result.avatarsBlocked.map(String.init).joined(separator: ", ")))"))
+                if !result.blocked.isEmpty || !result.avatarsBlocked.isEmpty {
+                    print("purge these media's and avatars' URLs from any CDN in front of /media (media/<id>/…, avatars/<id>/…)")
                 }
             }
         }

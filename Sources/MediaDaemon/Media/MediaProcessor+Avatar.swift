@@ -34,6 +34,8 @@ extension MediaProcessor {
                     return
                 }
                 let removed = try AvatarService.complete(avatarID: avatarID, prefix: prefix, store: store, on: connection)
+                // Kept for a later import's scan (`BlocklistScan`); none when it went at once.
+                if let subject { try Blocklist.recordAvatarHashes(avatarID: avatarID, subject: subject, on: connection) }
                 jobLogger.info("avatar ready", metadata: ["prefix": "\(prefix)", "objects_removed": "\(removed)"])
             }
         }

@@ -23,6 +23,11 @@ enum BlocklistQuery: String, NamedQuery {
     case publishedMediaAfter = "PublishedMediaAfter"
     case mediaFrames = "MediaFrames"
     case listMatches = "ListMatches"
+    case setAvatarHashes = "SetAvatarHashes"
+    case publishedAvatarsAfter = "PublishedAvatarsAfter"
+    case markAvatarBlocked = "MarkAvatarBlocked"
+    case clearCurrentAvatar = "ClearCurrentAvatar"
+    case avatarFilesRemovable = "AvatarFilesRemovable"
 
     static let catalog = QueryCatalog(folder: "BlocklistQueries")
 }

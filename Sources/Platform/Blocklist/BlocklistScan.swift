@@ -29,9 +29,13 @@ public struct BlocklistScan: Sendable {
         public var blocked: [Int64]
         /// Rendition objects removed by this scan (the takedown jobs find nothing left).
         public var removed: Int
+        /// Ready avatars compared, and those taken down by this scan.
+        public var avatarsScanned = 0
+        public var avatarsBlocked: [Int64] = []
     }
 
-    /// Scans every ready media against the entries of `importID` that are still listed.
+    /// Scans every ready media, then every ready avatar, against the entries of `importID`
+    /// that are still listed.
     public func run(importID: Int64) async throws -> Result {
         var result = Result(scanned: 0, blocked: [], removed: 0)
         var index: BlocklistIndex?
@@ -69,10 +73,11 @@ public struct BlocklistScan: Sendable {
                 }
             }
         }
+        try await scanAvatars(importID: importID, index: index, into: &result)
         return result
     }
 
-    private func loadIndex(importID: Int64) async throws -> BlocklistIndex {
+    func loadIndex(importID: Int64) async throws -> BlocklistIndex {
         let index = BlocklistIndex()
         try await pool.withConnection { try index.load(importID: importID, on: $0) }
         return index

@@ -119,3 +119,27 @@ FROM blocklist_matches m
 LEFT JOIN blocklist_entries e ON e.id = m.entry_id
 LEFT JOIN blocklist_imports i ON i.id = e.import_id
 ORDER BY m.id DESC LIMIT $1;
+
+-- name: SetAvatarHashes
+-- $1 avatar id, $2 PDQ hex, $3 its quality, $4 the PDQ of its 8 rotations and mirrors; only a
+-- ready avatar (one that went at its completion keeps none).
+UPDATE avatars SET pdq = $2, pdq_quality = $3, pdq_dihedral = $4::text[] WHERE id = $1 AND status = 'ready';
+
+-- name: PublishedAvatarsAfter
+-- Keyset page of ready avatars with hashes after id $1, at most $2.
+SELECT id, pdq, pdq_quality, pdq_dihedral FROM avatars
+WHERE status = 'ready' AND pdq IS NOT NULL AND id > $1 ORDER BY id LIMIT $2;
+
+-- name: MarkAvatarBlocked
+-- $1 avatar id (locked by the caller with its user), $2 error code: a ready avatar an import matched fails
+-- with $2. No row: it is not ready (replaced, refused or gone) and nothing changes.
+UPDATE avatars SET status = 'failed', error_code = $2, store_prefix = NULL
+WHERE id = $1 AND status = 'ready' RETURNING user_id;
+
+-- name: ClearCurrentAvatar
+-- $1 user id, $2 avatar id: the user has no avatar when $2 was the current one.
+UPDATE users SET avatar_id = NULL, avatar_prefix = NULL WHERE id = $1 AND avatar_id = $2;
+
+-- name: AvatarFilesRemovable
+-- $1 avatar id: whether its files may go (not ready); no row: gone, its files with it.
+SELECT status <> 'ready' AS removable FROM avatars WHERE id = $1 FOR SHARE;

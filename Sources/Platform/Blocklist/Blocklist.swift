@@ -2,7 +2,8 @@ public import Foundation
 
 /// The hash list's writes and reads, each in the caller's transaction (blocking, libpq):
 /// imports and removals (which every daemon's `BlocklistIndex` catches up with), blocking a
-/// media that matched, and the operator's listings. Tables and states: migration 0025.
+/// media or an avatar that matched (`Blocklist+Avatars.swift`), and the operator's listings.
+/// Tables and states: migrations 0025 and 0031.
 public enum Blocklist {
     /// The job kind that removes a blocked media's renditions from the store.
     public static let takedownJobKind = "media.takedown"

@@ -1,7 +1,8 @@
 public import Logging
 
 /// Checks the media published before an import against that import's entries and blocks the
-/// matches (`Blocklist.block`, found by `import`), then removes their renditions.
+/// matches (`Blocklist.block`, found by `import`), then removes their renditions; then the ready
+/// avatars the same way (`Blocklist.takeDownAvatar`, `BlocklistScan+Avatars.swift`).
 ///
 /// Idempotent and resumable: each match is blocked in its own transaction together with its
 /// `media.takedown` job, so a scan stopped anywhere leaves every media it matched either still

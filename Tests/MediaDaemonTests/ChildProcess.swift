@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -142,5 +143,18 @@ enum DaemonProcess {
     /// Runs `mediadaemon arguments…` to completion.
     static func run(_ arguments: [String], directory: URL, environment: [String: String] = [:]) async throws -> ChildProcess.Result {
         try await start(arguments, directory: directory, environment: environment).waitForExit()
+    }
+}
+
+extension ChildProcess {
+    /// Makes `name` in `directory` with the ffmpeg CLI (`arguments` come before the output
+    /// path) and returns its path; a failure is recorded with ffmpeg's message.
+    static func ffmpeg(making name: String, in directory: URL, _ arguments: [String]) async throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        let result = try await ChildProcess(
+            "/usr/bin/ffmpeg", ["-nostdin", "-v", "error", "-y"] + arguments + [path], directory: directory
+        ).waitForExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        return path
     }
 }

@@ -46,12 +46,7 @@ struct ServeAPITests {
     }
 
     private func generate(_ name: String, _ arguments: [String]) async throws -> String {
-        let path = directory.appendingPathComponent(name).path
-        let result = try await ChildProcess(
-            "/usr/bin/ffmpeg", ["-nostdin", "-v", "error", "-y"] + arguments + [path], directory: directory
-        ).waitForExit()
-        #expect(result.status == 0, "\(result.stderr)")
-        return path
+        try await ChildProcess.ffmpeg(making: name, in: directory, arguments)
     }
 
     /// Starts `serve` on a free port with `options`; returns it and its base URL.

@@ -16,12 +16,7 @@ struct ServeBlocklistTests {
     }
 
     private func ffmpeg(_ name: String, _ arguments: [String]) async throws -> String {
-        let path = directory.appendingPathComponent(name).path
-        let result = try await ChildProcess(
-            "/usr/bin/ffmpeg", ["-nostdin", "-v", "error", "-y"] + arguments + [path], directory: directory
-        ).waitForExit()
-        #expect(result.status == 0, "\(result.stderr)")
-        return path
+        try await ChildProcess.ffmpeg(making: name, in: directory, arguments)
     }
 
     private func cli(_ arguments: [String]) async throws -> ChildProcess.Result {

@@ -40,42 +40,47 @@ public struct BlocklistScan: Sendable {
     public func run(importID: Int64) async throws -> Result {
         var result = Result(scanned: 0, blocked: [], removed: 0)
         var index: BlocklistIndex?
-        var after: Int64 = 0
-        while true {
-            let (page, last) = try await pool.withConnection { [after, pageSize] in
-                try Self.page(after: after, limit: pageSize, on: $0)
+        result.scanned = try await scanPages(importID: importID, index: &index, page: Self.page) { mediaID, hit in
+            let blocked = try await pool.transaction { connection in
+                try Blocklist.block(mediaID: mediaID, hit: hit, foundBy: .import, on: connection)
             }
-            guard let last else { break }
-            after = last
-            // Loaded once something published is there to compare.
-            let entries: BlocklistIndex
-            if let index {
-                entries = index
-            } else {
-                entries = try await loadIndex(importID: importID)
-                index = entries
-            }
-            guard entries.count > 0 else { break }
-            result.scanned += page.count
-            for (mediaID, subject) in page {
-                guard let hit = entries.match(subject) else { continue }
-                let blocked = try await pool.transaction { connection in
-                    try Blocklist.block(mediaID: mediaID, hit: hit, foundBy: .import, on: connection)
-                }
-                guard blocked else { continue }
-                result.blocked.append(mediaID)
-                logger.notice(
-                    "published media matched the hash list; taken down",
-                    metadata: ["media_id": "\(mediaID)", "entry_id": "\(hit.entryID)", "distance": "\(hit.distance)"])
-                if let store {
-                    result.removed += try await pool.transaction { connection in
-                        try Blocklist.takeDown(mediaID: mediaID, store: store, on: connection) ?? 0
-                    }
+            guard blocked else { return }
+            result.blocked.append(mediaID)
+            logger.notice(
+                "published media matched the hash list; taken down",
+                metadata: ["media_id": "\(mediaID)", "entry_id": "\(hit.entryID)", "distance": "\(hit.distance)"])
+            if let store {
+                result.removed += try await pool.transaction { connection in
+                    try Blocklist.takeDown(mediaID: mediaID, store: store, on: connection) ?? 0
                 }
             }
         }
-        try await scanAvatars(importID: importID, index: index, into: &result)
+        try await scanAvatars(importID: importID, index: &index, into: &result)
         return result
+    }
+
+    /// Pages through published items with `page` (keyset by id, `pageSize` at a time) and calls
+    /// `matched` for each one an entry of `importID` matches. The entries are loaded once, with
+    /// the first page that has something to compare, and kept in `index` for the next scan.
+    /// Returns how many items were compared.
+    func scanPages(
+        importID: Int64, index: inout BlocklistIndex?,
+        page: @escaping @Sendable (_ after: Int64, _ limit: Int, DatabaseConnection) throws -> [(id: Int64, subject: BlocklistSubject)],
+        matched: (_ id: Int64, _ hit: BlocklistHit) async throws -> Void
+    ) async throws -> Int {
+        var scanned = 0
+        var after: Int64 = 0
+        while true {
+            let rows = try await pool.withConnection { [after, pageSize] in try page(after, pageSize, $0) }
+            guard let last = rows.last else { return scanned }
+            after = last.id
+            if index == nil { index = try await loadIndex(importID: importID) }
+            guard let entries = index, entries.count > 0 else { return scanned }
+            scanned += rows.count
+            for (id, subject) in rows {
+                if let hit = entries.match(subject) { try await matched(id, hit) }
+            }
+        }
     }
 
     func loadIndex(importID: Int64) async throws -> BlocklistIndex {
@@ -84,20 +89,16 @@ public struct BlocklistScan: Sendable {
         return index
     }
 
-    /// One page of ready media with what they are matched by; the last id read (nil: none).
+    /// One page of ready media after `after` with what they are matched by.
     private static func page(
         after: Int64, limit: Int, on connection: DatabaseConnection
-    ) throws -> (page: [(Int64, BlocklistSubject)], last: Int64?) {
+    ) throws -> [(id: Int64, subject: BlocklistSubject)] {
         let rows = try connection.query(BlocklistQuery.publishedMediaAfter, [after, limit])
-        var page: [(Int64, BlocklistSubject)] = []
+        var page: [(id: Int64, subject: BlocklistSubject)] = []
         var videos: [Int64] = []
         for row in rows {
             let id = try row["id", as: Int64.self]
-            let variants = try row["pdq_dihedral", as: PostgresArray<PDQHash>?.self]?.elements ?? []
-            page.append(
-                (id, BlocklistSubject(
-                    pdq: try row["pdq", as: PDQHash?.self], pdqQuality: try row["pdq_quality", as: Int?.self],
-                    pdqVariants: variants, frames: [])))
+            page.append((id, try BlocklistSubject(storedPhotoHashesOf: row)))
             if try row["kind", as: String.self] == "video" { videos.append(id) }
         }
         if !videos.isEmpty {
@@ -106,8 +107,17 @@ public struct BlocklistScan: Sendable {
                 frames[try row["media_id", as: Int64.self], default: []]
                     .append(VideoFrameHash(hash: try row["pdq", as: PDQHash.self], quality: try row["quality", as: Int.self]))
             }
-            for index in page.indices { page[index].1.frames = frames[page[index].0] ?? [] }
+            for index in page.indices { page[index].subject.frames = frames[page[index].id] ?? [] }
         }
-        return (page, try rows.last.map { try $0["id", as: Int64.self] })
+        return page
+    }
+}
+
+extension BlocklistSubject {
+    /// A row's stored `pdq`, `pdq_quality` and `pdq_dihedral` (media and avatars keep them alike).
+    init(storedPhotoHashesOf row: DatabaseRow) throws {
+        self.init(
+            pdq: try row["pdq", as: PDQHash?.self], pdqQuality: try row["pdq_quality", as: Int?.self],
+            pdqVariants: try row["pdq_dihedral", as: PostgresArray<PDQHash>?.self]?.elements ?? [], frames: [])
     }
 }

@@ -38,7 +38,7 @@ struct ClusterSupervisor: Service {
                     metadata: ["pid": "\(postmaster.map(String.init) ?? "unknown")", "directory": "\(cluster.directory)"])
             }
             do {
-                try await Self.offExecutor { [cluster] in try cluster.start() }
+                try await Blocking.run { [cluster] in try cluster.start() }  // pg_ctl waits for seconds
                 let pid = cluster.livePostmasterPID()
                 logger.notice(
                     "embedded PostgreSQL restarted",
@@ -54,12 +54,6 @@ struct ClusterSupervisor: Service {
         }
     }
 
-    /// Runs `pg_ctl` (which blocks in `waitpid` for seconds) off the cooperative pool.
-    private static func offExecutor(_ work: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
-    }
 }
 
 extension Duration {

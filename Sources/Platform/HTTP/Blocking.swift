@@ -1,11 +1,74 @@
 import Foundation
 
-/// Runs blocking file-system work (the object store's synchronous calls) on a dispatch queue,
-/// off the cooperative pool's few threads.
-enum Blocking {
-    static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+/// Runs blocking work (the object store's synchronous calls, `pg_ctl`) on threads of its own,
+/// off the cooperative pool.
+///
+/// On Linux, Swift's tasks run on Dispatch's global queues, limited to one thread per core, and
+/// `DispatchQueue.global().async` feeds those same queues: a blocking call sent there holds
+/// one of those few threads as surely as one made in the task itself, and with two cores two
+/// slow S3 requests would stall every HTTP connection and timer of the daemon. So the work goes
+/// to `BlockingThreads`: a bounded set of plain threads, started as needed, each waiting for
+/// work when idle. Past the bound, work queues (in order) rather than starting more threads.
+public enum Blocking {
+    /// Most threads running blocking work at once.
+    public static let maximumThreads = 16
+
+    private static let threads = BlockingThreads(maximum: maximumThreads)
+
+    /// Runs `work` on one of the blocking threads and returns its result.
+    public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+            threads.submit { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}
+
+/// The threads behind `Blocking`: a FIFO of closures, threads started on demand up to
+/// `maximum`, idle ones waiting on a condition. `@unchecked Sendable`: every mutable field is
+/// read and written only while `condition` is locked.
+final class BlockingThreads: @unchecked Sendable {
+    private let maximum: Int
+    private let condition = NSCondition()
+    private var queue: [@Sendable () -> Void] = []
+    private var head = 0
+    private var threads = 0
+    private var idle = 0
+
+    init(maximum: Int) {
+        self.maximum = max(1, maximum)
+    }
+
+    /// Queues `work`; starts a thread when none is idle and the bound allows.
+    func submit(_ work: @escaping @Sendable () -> Void) {
+        condition.lock()
+        queue.append(work)
+        let start = idle == 0 && threads < maximum
+        if start { threads += 1 }
+        condition.signal()
+        condition.unlock()
+        if start {
+            let thread = Thread { [self] in serve() }
+            thread.name = "blocking"
+            thread.start()
+        }
+    }
+
+    private func serve() {
+        while true {
+            condition.lock()
+            while head == queue.count {
+                idle += 1
+                condition.wait()
+                idle -= 1
+            }
+            let work = queue[head]
+            head += 1
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            condition.unlock()
+            work()
         }
     }
 }

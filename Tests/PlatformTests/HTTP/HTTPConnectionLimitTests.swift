@@ -15,8 +15,10 @@ struct HTTPConnectionLimitTests {
         }
         try await fixture.test { client in
             // The other timeouts are 600 s, so a close before 300 s is the header timeout's; the
-            // wide bound leaves room for a loaded machine (10 s once was not enough).
+            // wide bound leaves room for a loaded machine (10 s once was not enough). A whole
+            // request first: the clock then starts on a connection the server has accepted.
             let connection = try RawConnection(port: try #require(client.port), readBound: .seconds(330))
+            #expect(await connection.exchange("GET /healthz HTTP/1.1\r\nHost: local\r\n\r\n") == "HTTP/1.1 200 OK")
             connection.send("GET /healthz HTTP/1.1\r\nHost: local")
             let closedAfter = try #require(await connection.timeUntilClosed(), "still open after the read bound")
             #expect(closedAfter >= .milliseconds(800), "not before the header timeout")
@@ -37,6 +39,7 @@ struct HTTPConnectionLimitTests {
             // The other timeouts are 600 s, so a close before 300 s is the body timeout's; the
             // wide bounds leave room for a loaded machine (15 s once was not enough in CI).
             let connection = try RawConnection(port: try #require(client.port), readBound: .seconds(330))
+            #expect(await connection.exchange("GET /healthz HTTP/1.1\r\nHost: local\r\n\r\n") == "HTTP/1.1 200 OK")
             let boundary = HTTPPostTests.boundary
             let body = Array(HTTPPostTests.multipart(HTTPPostTests.jpeg(30_000)).readableBytesView)
             connection.send(
@@ -47,7 +50,7 @@ struct HTTPConnectionLimitTests {
             #expect(closedAfter < .seconds(300))
             // The handler sees the body end early and discards its spool; wait for that (bounded).
             let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(10)
+            let deadline = clock.now + .seconds(60)
             while try FileManager.default.contentsOfDirectory(atPath: spool).contains(where: { $0.hasPrefix("mediadaemon-upload-") }),
                 clock.now < deadline
             {

@@ -10,13 +10,13 @@ import Testing
 /// file-system store, or a 302 to a presigned URL of the object.
 @Suite("HTTP media serving from S3", .enabled(if: MotoServer.available, "moto is not in the test venv (scripts/setup --tests)"))
 struct HTTPMediaS3Tests {
-    static func store() throws -> ObjectStore {
-        let server = try #require(MotoServer.shared)
+    static func store() async throws -> ObjectStore {
+        let server = try await MotoServer.shared()
         return ObjectStore(.s3(S3Store(try server.configuration())))
     }
 
     @Test func proxiesWithETagAndRanges() async throws {
-        let fixture = try await HTTPFixture.make(migrate: false, store: try Self.store())
+        let fixture = try await HTTPFixture.make(migrate: false, store: try await Self.store())
         let bytes = Data((0..<1000).map { UInt8(truncatingIfNeeded: $0 * 3) })
         try fixture.store.put(try ObjectKey("media/5/640.webp"), data: bytes)
         try await fixture.test { client in
@@ -39,7 +39,7 @@ struct HTTPMediaS3Tests {
     }
 
     @Test func redirectsToAPresignedURL() async throws {
-        let fixture = try await HTTPFixture.make(migrate: false, store: try Self.store()) { $0.mediaRedirectLifetime = .seconds(600) }
+        let fixture = try await HTTPFixture.make(migrate: false, store: try await Self.store()) { $0.mediaRedirectLifetime = .seconds(600) }
         let bytes = Data("a rendition".utf8)
         try fixture.store.put(try ObjectKey("media/8/150.jpg"), data: bytes)
         try await fixture.test { client in

@@ -15,16 +15,16 @@ struct StoreContractTests {
     }
 
     /// The backends this machine can run (S3 needs moto in the test venv).
-    static let backends: [Backend] = MotoServer.shared != nil ? [.file, .s3] : [.file]
+    static let backends: [Backend] = MotoServer.available ? [.file, .s3] : [.file]
 
     /// A fresh, empty store of `backend`, and how to remove what a test left.
-    static func makeStore(_ backend: Backend, pageSize: Int = 1000) throws -> (ObjectStore, String) {
+    static func makeStore(_ backend: Backend, pageSize: Int = 1000) async throws -> (ObjectStore, String) {
         switch backend {
         case .file:
             let directory = FileManager.default.temporaryDirectory.path + "/store-contract-" + UUID().uuidString
             return (try ObjectStore(root: directory + "/store"), directory)
         case .s3:
-            let server = try #require(MotoServer.shared)
+            let server = try await MotoServer.shared()
             var configuration = try server.configuration()
             configuration.pageSize = pageSize
             return (ObjectStore(.s3(S3Store(configuration))), FileManager.default.temporaryDirectory.path + "/store-contract-" + UUID().uuidString)
@@ -35,8 +35,8 @@ struct StoreContractTests {
         Data((0..<count).map { UInt8(truncatingIfNeeded: ($0 &+ seed) &* 2_654_435_761 >> 13) })
     }
 
-    @Test(arguments: backends) func putGetHeadListDelete(_ backend: Backend) throws {
-        let (store, scratch) = try Self.makeStore(backend)
+    @Test(arguments: backends) func putGetHeadListDelete(_ backend: Backend) async throws {
+        let (store, scratch) = try await Self.makeStore(backend)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let key = try ObjectKey("media/7/640.webp")
         let data = Self.bytes(5000)
@@ -79,8 +79,8 @@ struct StoreContractTests {
         #expect(try store.list().isEmpty)
     }
 
-    @Test(arguments: backends) func byteRanges(_ backend: Backend) throws {
-        let (store, scratch) = try Self.makeStore(backend)
+    @Test(arguments: backends) func byteRanges(_ backend: Backend) async throws {
+        let (store, scratch) = try await Self.makeStore(backend)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let key = try ObjectKey("media/1/video.mp4")
         let data = Data((0..<1000).map { UInt8(truncatingIfNeeded: $0) })
@@ -97,8 +97,8 @@ struct StoreContractTests {
     }
 
     /// Above the S3 backend's multipart threshold (5 MiB in tests): parts, completion, one digest.
-    @Test(arguments: backends) func largeFilesAndLocalCopies(_ backend: Backend) throws {
-        let (store, scratch) = try Self.makeStore(backend)
+    @Test(arguments: backends) func largeFilesAndLocalCopies(_ backend: Backend) async throws {
+        let (store, scratch) = try await Self.makeStore(backend)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let source = scratch + "/source.bin"
@@ -125,8 +125,8 @@ struct StoreContractTests {
         #expect(try store.delete(key))
     }
 
-    @Test(arguments: backends) func listingAndPrefixDeletionSpanPages(_ backend: Backend) throws {
-        let (store, scratch) = try Self.makeStore(backend, pageSize: 7)
+    @Test(arguments: backends) func listingAndPrefixDeletionSpanPages(_ backend: Backend) async throws {
+        let (store, scratch) = try await Self.makeStore(backend, pageSize: 7)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let keys = try (0..<23).map { try ObjectKey("media/5/hls/seg-\(String(format: "%05d", $0)).m4s") }
         for (index, key) in keys.enumerated() { try store.put(key, data: Data([UInt8(index)])) }
@@ -136,8 +136,8 @@ struct StoreContractTests {
         #expect(try store.list().map(\.rawValue) == ["media/50/keep.jpg"])
     }
 
-    @Test(arguments: backends) func putDirectoryPublishesATree(_ backend: Backend) throws {
-        let (store, scratch) = try Self.makeStore(backend)
+    @Test(arguments: backends) func putDirectoryPublishesATree(_ backend: Backend) async throws {
+        let (store, scratch) = try await Self.makeStore(backend)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let source = scratch + "/output"
         try FileManager.default.createDirectory(atPath: source + "/hls/720p", withIntermediateDirectories: true)
@@ -154,8 +154,8 @@ struct StoreContractTests {
         #expect(try store.list().isEmpty)
     }
 
-    @Test(arguments: backends) func concurrentPutsOfOneKeyLeaveOneCompleteObject(_ backend: Backend) throws {
-        let (store, scratch) = try Self.makeStore(backend)
+    @Test(arguments: backends) func concurrentPutsOfOneKeyLeaveOneCompleteObject(_ backend: Backend) async throws {
+        let (store, scratch) = try await Self.makeStore(backend)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let key = try ObjectKey("media/3/poster.jpg")
         let payloads = (0..<8).map { writer in Data(repeating: UInt8(writer), count: 64 * 1024 + writer) }

@@ -68,6 +68,17 @@ final class MotoServer: @unchecked Sendable {
         return configuration
     }
 
-    /// One server for the store suite (each test uses a prefix of its own); nil without moto.
-    static let shared: MotoServer? = available ? try? MotoServer() : nil
+    /// Starts a server on a thread of its own: its start-up (Python importing moto) blocks for
+    /// seconds, and must not hold one of the few threads that run every test's tasks.
+    static func start(bucket: String = "media") async throws -> MotoServer {
+        try await Blocking.run { try MotoServer(bucket: bucket) }
+    }
+
+    /// One server shared by the suites that need no server of their own (each test uses a
+    /// prefix of its own), started on first use.
+    static func shared() async throws -> MotoServer {
+        try await sharedServer.value
+    }
+
+    private static let sharedServer = Task { try await start() }
 }

@@ -13,8 +13,8 @@ struct S3FaultTests {
     let proxy: FaultProxy
     let scratch = FileManager.default.temporaryDirectory.path + "/s3-faults-" + UUID().uuidString
 
-    init() throws {
-        server = try MotoServer()
+    init() async throws {
+        server = try await MotoServer.start()
         proxy = try FaultProxy(upstream: server.endpoint)
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     }

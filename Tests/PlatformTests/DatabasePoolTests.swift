@@ -88,7 +88,7 @@ struct DatabasePoolTests {
         let pool = try await TestCluster.shared().makePool(size: 1)
         let busyFinished = Flag()
         // Long enough that a loaded machine can't finish it before the checks below.
-        let busy = await startSleeping(pool, seconds: 20, finished: busyFinished)
+        let busy = await startSleeping(pool, seconds: 120, finished: busyFinished)
         let queued = Task { try await pool.query("SELECT 1") }
         queued.cancel()
         let error = await #expect(throws: DatabaseError.self) { try await queued.value }

@@ -3,7 +3,7 @@ import Testing
 /// Returns once `condition` holds, checking it every `interval`; fails the test after `bound`
 /// (a failure bound, not a delay).
 func awaitCondition(
-    bound: Duration = .seconds(60), interval: Duration = .milliseconds(5),
+    bound: Duration = .seconds(180), interval: Duration = .milliseconds(5),
     _ what: String, _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + bound

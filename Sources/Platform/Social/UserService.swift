@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Foundation
 
 /// Users and sessions: registration, log-in with bcrypt, hashed revocable bearer tokens.
@@ -20,10 +21,11 @@ public struct UserService: Sendable {
     /// How long a deleted account's username stays taken, in seconds.
     let usernameGrace: Double
 
-    /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
+    /// A service on `pool` hashing passwords at `configuration.bcryptCost`; the session cache's
+    /// look-ups are counted in `metrics` (`cache="session"`).
     public init(
         pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil,
-        links: MediaLinks = MediaLinks()
+        links: MediaLinks = MediaLinks(), metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.pool = pool
         self.replica = replica
@@ -35,7 +37,9 @@ public struct UserService: Sendable {
         usernameGrace = configuration.usernameGracePeriod.queueSeconds
         throttle = LoginThrottle(pool: pool, configuration: configuration.loginThrottle)
         absentUserHash = passwords.unmatchableHash()
-        sessions = ExpiringCache(timeToLive: configuration.sessionCacheTTL, capacity: configuration.sessionCacheCapacity)
+        sessions = ExpiringCache(
+            timeToLive: configuration.sessionCacheTTL, capacity: configuration.sessionCacheCapacity, name: "session",
+            metrics: metrics)
     }
 
     /// Creates a user: username of 3–30 characters `a-z`, `0-9`, `_`; password of 8–72

@@ -135,6 +135,13 @@ public struct UserService: Sendable {
             postCount: try row["post_count", as: Int64.self])
     }
 
+    /// The session look-up `authenticate` runs on a cache miss (`SessionUser` in
+    /// `Social/SocialQueries/users.sql`, where its parameters are described), so
+    /// `scripts/bench api` runs the very statement with pgbench.
+    public static func sessionSQL() throws -> String {
+        try SocialQuery.sessionUser.text
+    }
+
     static func tokenHash(_ token: String) -> String {
         SHA256.hex(Array(token.utf8))
     }

@@ -3,14 +3,18 @@ import Platform
 
 /// `mediadaemon bench feed-sql`: prints the statement behind `GET /api/v1/feed` (parameters
 /// `$1` reader, `$2`/`$3` cursor, `$4` rows, `$5` celebrity threshold; see `FeedPage` in
-/// Platform's `Social/SocialQueries/feed.sql`), so `scripts/bench api` runs the very same SQL
-/// with pgbench.
+/// Platform's `Social/SocialQueries/feed.sql`), or with `--session` the bearer token look-up the
+/// request runs first when the session cache misses (`SessionUser` in `users.sql`), so
+/// `scripts/bench api` runs the very same SQL with pgbench.
 struct BenchFeedSQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feed-sql",
         abstract: "Print the feed page query ($1 reader, $2/$3 cursor, $4 rows, $5 celebrity threshold).")
 
+    @Flag(help: "Print the session look-up instead ($1 token hash, $2 maximum age s, $3 idle age s, $4 now).")
+    var session = false
+
     func run() throws {
-        print(try FeedService.pageSQL())
+        print(try session ? UserService.sessionSQL() : FeedService.pageSQL())
     }
 }

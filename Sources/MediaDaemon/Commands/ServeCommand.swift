@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Followers at which an author's posts are merged into readers' feeds at read time instead of fanned out (env MEDIADAEMON_CELEBRITY_FOLLOWERS, default 10000).")
     var celebrityFollowers: Int64?
 
-    @Option(help: "Database connections the HTTP API and the job completions share (env MEDIADAEMON_DB_POOL, default twice the number of cores, at least 4).")
+    @Option(help: "Database connections the HTTP API and the job completions share (env MEDIADAEMON_DB_POOL, default four per core, at least 4).")
     var dbPool: Int?
 
     @Option(name: .customLong("database-read-url"), help: "PostgreSQL URL of a streaming replica that serves feed, profile, post and comment reads while it is fresh (env DATABASE_READ_URL; default none: every read goes to the primary).")

@@ -55,9 +55,11 @@ extension ServeSettings {
     /// HTTP ports accepted; 0 picks a free one.
     static let ports = 0...65535
 
-    /// Twice the cores, at least 4: requests wait on PostgreSQL's round trips more than on its
-    /// CPU, so a few more connections than cores keep both busy.
-    static var defaultPoolSize: Int { max(4, 2 * ProcessInfo.processInfo.activeProcessorCount) }
+    /// Four per core, at least 4: requests wait on PostgreSQL's round trips more than on its
+    /// CPU, so more connections than cores keep both busy. `scripts/bench api` (64 connections,
+    /// no caches, 2 busy shared cores) served 1.02-1.15x the requests with 8 connections as
+    /// with 4 (1.3-1.7x with 12), and no more with 16 than with 8, with a longer tail.
+    static var defaultPoolSize: Int { max(4, 4 * ProcessInfo.processInfo.activeProcessorCount) }
 
     /// The built-in presets (the same as the repository's `jobs/photo.json` and
     /// `jobs/video.json`, which tests hold them to), or those in `directory`: its `photo.json`

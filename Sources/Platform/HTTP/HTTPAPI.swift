@@ -54,8 +54,9 @@ public struct HTTPAPI: Sendable {
     let limiter: RateLimiter
     /// Open connections against `configuration.maximumConnections`.
     let connections: ConnectionCounter
-    /// The backend of every series `/metrics` renders: the HTTP latencies recorded here and
-    /// whatever else the caller records through it (job durations, failures, queue depth).
+    /// The backend of every series `/metrics` renders: the HTTP latencies and the session and
+    /// feed caches' look-ups recorded here and whatever else the caller records through it (job
+    /// durations, failures, queue depth).
     let metrics: PrometheusMetricsFactory
     let refreshMetrics: @Sendable () async -> Void
 
@@ -77,7 +78,8 @@ public struct HTTPAPI: Sendable {
         self.refreshMetrics = refreshMetrics
         migrator = try Migrator(logger: logger)
         users = UserService(
-            pool: pool, configuration: configuration.social, replica: replica, links: configuration.mediaLinks)
+            pool: pool, configuration: configuration.social, replica: replica, links: configuration.mediaLinks,
+            metrics: metrics)
         posts = PostService(pool: pool, hooks: hooks, replica: replica, links: configuration.mediaLinks)
         follows = FollowService(pool: pool, configuration: configuration.social)
         likes = LikeService(pool: pool, foldsCounts: configuration.notifications.foldsLikeCounts)
@@ -88,7 +90,8 @@ public struct HTTPAPI: Sendable {
             pool: pool, store: store, foldsLikeCounts: configuration.notifications.foldsLikeCounts,
             enqueueMediaDeletion: hooks.enqueueDeletion)
         feed = FeedService(
-            pool: pool, configuration: configuration.social, replica: replica, links: configuration.mediaLinks)
+            pool: pool, configuration: configuration.social, replica: replica, links: configuration.mediaLinks,
+            metrics: metrics)
         try configuration.notifications.validate()
         notifications = NotificationService(pool: pool, configuration: configuration.notifications, links: configuration.mediaLinks)
         hub = NotificationHub(pool: pool, configuration: configuration.notifications, logger: logger)

@@ -48,35 +48,9 @@ struct PostJSON {
         string(post.mediaType)
         raw(",\"status\":")
         string(post.status)
-        raw(",\"media\":{\"renditions\":[")
-        for (index, rendition) in post.media.renditions.enumerated() {
-            if index > 0 { raw(",") }
-            raw("{\"name\":")
-            string(rendition.name)
-            raw(",\"format\":")
-            string(rendition.format)
-            if let width = rendition.width {
-                raw(",\"width\":")
-                raw(String(width))
-            }
-            if let height = rendition.height {
-                raw(",\"height\":")
-                raw(String(height))
-            }
-            raw(",\"url\":")
-            string(rendition.url)
-            raw("}")
-        }
-        raw("]")
-        if let hls = post.media.hlsURL {
-            raw(",\"hls_url\":")
-            string(hls)
-        }
-        if let poster = post.media.poster {
-            raw(",\"poster\":")
-            string(poster)
-        }
-        raw("},\"like_count\":")
+        raw(",\"media\":")
+        media(post.media)
+        raw(",\"like_count\":")
         raw(String(post.likeCount))
         raw(",\"comment_count\":")
         raw(String(post.commentCount))
@@ -92,8 +66,13 @@ struct PostJSON {
         raw("}")
     }
 
-    private mutating func raw(_ text: String) {
+    mutating func raw(_ text: String) {
         bytes.append(contentsOf: text.utf8)
+    }
+
+    /// JSON written already.
+    mutating func appendBytes(_ written: [UInt8]) {
+        bytes.append(contentsOf: written)
     }
 
     /// A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.

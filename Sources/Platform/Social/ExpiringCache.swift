@@ -1,3 +1,4 @@
+import CoreMetrics
 import Synchronization
 
 /// A bounded in-memory map whose entries live for a fixed time and can be dropped early, one
@@ -10,7 +11,8 @@ import Synchronization
 /// An entry read in the last quarter of its life is loaded again in the background by the
 /// first request that sees it there (`value(for:group:load:)`), while it is still served: keys
 /// in steady use never expire, so their readers never wait on the load. What is served is
-/// still never older than `timeToLive`. Thread-safe.
+/// still never older than `timeToLive`. Every look-up is counted in `lookups` (hit, reload or
+/// miss). Thread-safe.
 final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, Value: Sendable>: Sendable {
     /// When a read began, in invalidations: later invalidations of its group void what it read.
     struct Ticket: Sendable {
@@ -60,13 +62,20 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
     /// Most background reloads at once: past it, entries are served until they expire and the
     /// next request loads, so a slow database is not handed more work than readers ask for.
     let maximumReloads: Int
+    /// Where look-ups are counted.
+    let lookups: CacheLookupCounters
     private let state = Mutex(State())
 
-    /// A cache keeping at most `capacity` entries for `timeToLive` each.
-    init(timeToLive: Duration, capacity: Int, maximumReloads: Int = 2) {
+    /// A cache keeping at most `capacity` entries for `timeToLive` each, its look-ups counted
+    /// under the name `name` in `metrics`.
+    init(
+        timeToLive: Duration, capacity: Int, maximumReloads: Int = 2, name: String = "unnamed",
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) {
         self.timeToLive = timeToLive
         self.capacity = max(1, capacity)
         self.maximumReloads = maximumReloads
+        lookups = CacheLookupCounters(cache: name, factory: metrics)
     }
 
     var isEnabled: Bool { timeToLive > .zero }
@@ -85,6 +94,16 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
     /// The live value for `key` and whether the caller should reload it, or a miss; with the
     /// ticket for the load either way.
     func lookup(_ key: Key, now: ContinuousClock.Instant = .now, reloading: Bool = true) -> Lookup {
+        let found = find(key, now: now, reloading: reloading)
+        switch found {
+        case .live: lookups.hit.increment()
+        case .reload: lookups.reload.increment()
+        case .miss: lookups.miss.increment()
+        }
+        return found
+    }
+
+    private func find(_ key: Key, now: ContinuousClock.Instant, reloading: Bool) -> Lookup {
         state.withLock { state in
             let ticket = Ticket(epoch: state.epoch)
             guard isEnabled, let entry = state.entries[key] else { return .miss(ticket) }

@@ -1,3 +1,5 @@
+public import CoreMetrics
+
 /// The home feed: a materialised timeline per reader, filled by `fanOut(postID:)`, merged on
 /// read with the recent posts of followed authors above the celebrity threshold (who are
 /// never fanned out), rebuilt on read when missing.
@@ -16,16 +18,19 @@ public struct FeedService: Sendable {
     /// Where post views say renditions are.
     let links: MediaLinks
 
-    /// A service on `pool`.
+    /// A service on `pool`; the page cache's look-ups are counted in `metrics`
+    /// (`cache="feed_page"`).
     public init(
         pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil,
-        links: MediaLinks = MediaLinks()
+        links: MediaLinks = MediaLinks(), metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.pool = pool
         self.replica = replica
         self.configuration = configuration
         self.links = links
-        pages = ExpiringCache(timeToLive: configuration.feedCacheTTL, capacity: configuration.feedCacheCapacity)
+        pages = ExpiringCache(
+            timeToLive: configuration.feedCacheTTL, capacity: configuration.feedCacheCapacity, name: "feed_page",
+            metrics: metrics)
     }
 
     /// Drops the reader's cached pages (and any being read), after a write that changes what

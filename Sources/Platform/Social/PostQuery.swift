@@ -59,10 +59,16 @@ enum PostQuery {
         return view
     }
 
+    /// Equal keys have equal manifests, but only the media id is hashed: hashing the whole
+    /// manifest text (hundreds of bytes) on every post of every page cost more than comparing it.
     private struct MediaViewKey: Hashable {
         var mediaID: Int64
         var manifest: String
         var links: MediaLinks
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(mediaID)
+        }
     }
 
     private static let mediaViews = Mutex<[MediaViewKey: MediaView]>([:])

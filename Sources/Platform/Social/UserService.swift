@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Foundation
 
 /// Users and sessions: registration, log-in with bcrypt, hashed revocable bearer tokens.
@@ -20,10 +21,11 @@ public struct UserService: Sendable {
     /// How long a deleted account's username stays taken, in seconds.
     let usernameGrace: Double
 
-    /// A service on `pool` hashing passwords at `configuration.bcryptCost`.
+    /// A service on `pool` hashing passwords at `configuration.bcryptCost`; the session cache's
+    /// look-ups are counted in `metrics` (`cache="session"`).
     public init(
         pool: DatabasePool, configuration: SocialConfiguration = SocialConfiguration(), replica: ReadReplica? = nil,
-        links: MediaLinks = MediaLinks()
+        links: MediaLinks = MediaLinks(), metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.pool = pool
         self.replica = replica
@@ -35,7 +37,9 @@ public struct UserService: Sendable {
         usernameGrace = configuration.usernameGracePeriod.queueSeconds
         throttle = LoginThrottle(pool: pool, configuration: configuration.loginThrottle)
         absentUserHash = passwords.unmatchableHash()
-        sessions = ExpiringCache(timeToLive: configuration.sessionCacheTTL, capacity: configuration.sessionCacheCapacity)
+        sessions = ExpiringCache(
+            timeToLive: configuration.sessionCacheTTL, capacity: configuration.sessionCacheCapacity, name: "session",
+            metrics: metrics)
     }
 
     /// Creates a user: username of 3–30 characters `a-z`, `0-9`, `_`; password of 8–72
@@ -129,6 +133,13 @@ public struct UserService: Sendable {
             followerCount: try row["follower_count", as: Int64.self],
             followingCount: try row["following_count", as: Int64.self],
             postCount: try row["post_count", as: Int64.self])
+    }
+
+    /// The session look-up `authenticate` runs on a cache miss (`SessionUser` in
+    /// `Social/SocialQueries/users.sql`, where its parameters are described), so
+    /// `scripts/bench api` runs the very statement with pgbench.
+    public static func sessionSQL() throws -> String {
+        try SocialQuery.sessionUser.text
     }
 
     static func tokenHash(_ token: String) -> String {

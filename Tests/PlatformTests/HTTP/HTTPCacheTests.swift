@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Prometheus
 import Testing
 
 @testable import Platform
@@ -277,6 +278,36 @@ struct ExpiringCacheTests {
             return
         }
         #expect(cache.value(for: "b", now: start + .seconds(8)) == nil)
+    }
+
+    @Test("every look-up is counted at /metrics as a hit, a reload or a miss")
+    func lookupCounters() throws {
+        let metrics = PrometheusMetricsFactory.daemon()
+        let cache = ExpiringCache<String, Int, Int>(
+            timeToLive: .seconds(8), capacity: 8, name: "feed_page", metrics: metrics)
+        let start = ContinuousClock.now
+        _ = cache.lookup("a", now: start)  // nothing stored: a miss
+        cache.store(1, for: "a", group: 1, ticket: cache.ticket(), now: start)
+        _ = cache.lookup("a", now: start + .seconds(1))  // live: a hit
+        _ = cache.lookup("a", now: start + .seconds(7))  // last quarter: served, reload asked
+        _ = cache.lookup("a", now: start + .seconds(7))  // reload already asked: a hit
+        cache.invalidate(1)
+        _ = cache.lookup("a", now: start + .seconds(7))  // voided by the invalidation: a miss
+
+        let text = try #require(PrometheusText(metrics.registry.emitToString()))
+        let family = "mediadaemon_cache_lookups_total"
+        #expect(text.types[family] == "counter")
+        #expect(text.value(family, ["cache": "feed_page", "result": "miss"]) == 2)
+        #expect(text.value(family, ["cache": "feed_page", "result": "hit"]) == 2)
+        #expect(text.value(family, ["cache": "feed_page", "result": "reload"]) == 1)
+
+        // With a lifetime of zero every look-up is a miss.
+        let off = ExpiringCache<Int, Int, Int>(timeToLive: .zero, capacity: 4, name: "session", metrics: metrics)
+        off.store(1, for: 1, group: 1, ticket: off.ticket())
+        _ = off.lookup(1)
+        let after = try #require(PrometheusText(metrics.registry.emitToString()))
+        #expect(after.value(family, ["cache": "session", "result": "miss"]) == 1)
+        #expect(after.value(family, ["cache": "session", "result": "hit"]) == 0)
     }
 
     @Test("a lifetime of zero stores nothing")

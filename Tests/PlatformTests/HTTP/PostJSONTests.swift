@@ -60,4 +60,27 @@ struct PostJSONTests {
         #expect(text.contains(#""created_at":"2000-02-28T23:59:59Z""#))
         #expect(text.contains(#""created_at":"2000-03-01T00:00:00Z""#))
     }
+
+    @Test func mediaWrittenOnceAreNotMistakenForOthers() throws {
+        // Same rendition count and first URL (what the memo hashes), different views.
+        let first = RenditionView(name: "thumb_jpeg", format: "jpeg", width: 320, height: 213, url: "/media/x/thumb.jpeg")
+        let views = [
+            MediaView(renditions: [first, RenditionView(name: "large", format: "webp", width: 2048, height: nil, url: "/a")],
+                      hlsURL: nil, poster: nil),
+            MediaView(renditions: [first, RenditionView(name: "large", format: "webp", width: 2048, height: nil, url: "/b")],
+                      hlsURL: nil, poster: nil),
+            MediaView(renditions: [first, RenditionView(name: "large", format: "webp", width: 2048, height: nil, url: "/a")],
+                      hlsURL: nil, poster: "/poster"),
+        ]
+        for _ in 0..<2 {
+            for (index, media) in views.enumerated() {
+                let post = PostView(
+                    postID: String(index), userID: "1", username: "u", authorAvatarURL: nil, caption: "", mediaType: "photo",
+                    status: "ready", media: media, likeCount: 0, commentCount: 0, createdAt: Date(timeIntervalSince1970: 0),
+                    error: nil)
+                let page = PostPage(posts: [post], nextCursor: nil)
+                #expect(try writerJSON(page) == (try encoderJSON(page)))
+            }
+        }
+    }
 }

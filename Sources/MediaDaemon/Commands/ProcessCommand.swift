@@ -53,6 +53,7 @@ struct ProcessCommand: ParsableCommand {
         }
         let presets = loaded
         LibvipsThreads.onePerImage(whenWorkers: workers)
+        HeapRetention.keepImageBuffers()
         let root = URL(fileURLWithPath: outputDirectory)
         let single = inputs.count == 1
         let names = OutputNames(inputs)

@@ -53,7 +53,8 @@ let package = Package(
         // assembly, SHA extensions or AVX2 chosen at run time), which libpq links anyway. It
         // replaced swift-crypto, whose BoringSSL build was 130 s of CPU in every cold build.
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // posix_spawn's close-from file action, which the Glibc module does not expose.
+        // What the Glibc module does not expose: posix_spawn's close-from file action,
+        // descriptor passing, mallopt.
         .target(name: "CSpawnShim"),
         // The media worker children's system-call filter (and the prctl calls around it).
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
@@ -160,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaDaemonTests",
-            dependencies: ["MediaDaemon", "Platform", "Thumbnail", "WorkerWire"],
+            dependencies: ["MediaDaemon", "Platform", "Thumbnail", "WorkerWire", "CMallocStats"],
             swiftSettings: swiftSettings
         ),
     ]

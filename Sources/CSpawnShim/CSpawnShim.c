@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -60,4 +61,10 @@ ssize_t md_receive_message(int socket, void *buffer, size_t capacity, int *fd) {
         return -2;
     }
     return received;
+}
+
+int md_malloc_retain(int mmap_threshold, int trim_threshold) {
+    int mmap_set = mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    int trim_set = mallopt(M_TRIM_THRESHOLD, trim_threshold);
+    return mmap_set && trim_set;
 }

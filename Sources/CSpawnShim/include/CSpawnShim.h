@@ -17,4 +17,10 @@ ssize_t md_send_message(int socket, const void *bytes, size_t length, int fd);
 /// any descriptor is closed).
 ssize_t md_receive_message(int socket, void *buffer, size_t capacity, int *fd);
 
+/// mallopt (glibc's malloc.h, which the Swift Glibc module does not expose): blocks below
+/// `mmap_threshold` bytes come from the heap instead of a mapping of their own, and freed
+/// memory at a heap's top is given back to the kernel only beyond `trim_threshold` bytes.
+/// Returns 1 when both were taken, 0 when glibc refused one (e.g. above its 32 MiB ceiling).
+int md_malloc_retain(int mmap_threshold, int trim_threshold);
+
 #endif

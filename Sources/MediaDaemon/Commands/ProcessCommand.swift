@@ -38,10 +38,14 @@ struct ProcessCommand: ParsableCommand {
         let (workers, inputs) = (local.workers, local.inputs)
         var loaded = MediaJob.Presets()
         do {
-            for path in preset { try loaded.load(path) }
-            // Only a loaded file can name options the encoders refuse: the built-in presets
-            // are held to jobs/ and to the encoders by PresetTests.
-            if !preset.isEmpty { try loaded.check() }
+            var videoFile = false
+            for path in preset {
+                if try loaded.load(path) == .video { videoFile = true }
+            }
+            // Only a loaded video preset can name options the encoders refuse: the built-in
+            // presets are held to jobs/ and to the encoders by PresetTests. A photo preset
+            // opens no encoder (opening the ladder's would cost every photo run its start-up).
+            if videoFile { try loaded.check() }
         } catch {
             let failure = MediaFailure(error)
             FileHandle.standardOutput.write(failure.json(source: preset.joined(separator: ",")) + Data("\n".utf8))
@@ -49,6 +53,7 @@ struct ProcessCommand: ParsableCommand {
         }
         let presets = loaded
         LibvipsThreads.onePerImage(whenWorkers: workers)
+        HeapRetention.keepImageBuffers()
         let root = URL(fileURLWithPath: outputDirectory)
         let single = inputs.count == 1
         let names = OutputNames(inputs)

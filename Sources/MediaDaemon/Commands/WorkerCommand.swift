@@ -45,6 +45,7 @@ struct WorkerCommand: ParsableCommand {
 
     /// Sets up the sandbox and serves jobs until the parent's end closes.
     private func start() -> Never {
+        HeapRetention.keepImageBuffers()
         var sandbox = WorkerSandbox(memoryLimit: memoryLimit, seccomp: !noSeccomp, scratchRoot: scratch)
         if let uid, let gid { sandbox.identity = (uid, gid) }
         WorkerLoop(

@@ -47,8 +47,10 @@ struct MediaJob: Sendable {
             }
         }
 
-        /// Loads a preset file of either kind: a video preset has a `video` section.
-        mutating func load(_ path: String) throws {
+        /// Loads a preset file of either kind (a video preset has a `video` section) and says
+        /// which kind it was.
+        @discardableResult
+        mutating func load(_ path: String) throws -> Kind {
             let url = URL(fileURLWithPath: path)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw MediaFailure.configuration(code: "invalid_preset", message: "cannot read preset \(path)")
@@ -57,9 +59,10 @@ struct MediaJob: Sendable {
             do {
                 if object?["video"] != nil {
                     video = try VideoPreset.load(from: url)
-                } else {
-                    photo = try PhotoPreset.load(contentsOf: url)
+                    return .video
                 }
+                photo = try PhotoPreset.load(contentsOf: url)
+                return .photo
             } catch {
                 // A preset that cannot be read is configuration, whatever the library says.
                 let failure = MediaFailure(error)

@@ -7,4 +7,8 @@
 /// allocator keeps cached (per-thread arenas, trimmed or not) does not count.
 size_t CMallocStats_liveBytes(void);
 
+/// Whether glibc served `block` (from malloc) from a mapping of its own, which `free` unmaps,
+/// rather than from a heap.
+int CMallocStats_isMapped(const void *block);
+
 #endif

@@ -30,7 +30,6 @@ final class BlockingThreads: @unchecked Sendable {
     private let maximum: Int
     private let condition = NSCondition()
     private var queue: [@Sendable () -> Void] = []
-    private var head = 0
     private var threads = 0
     private var idle = 0
 
@@ -56,17 +55,12 @@ final class BlockingThreads: @unchecked Sendable {
     private func serve() {
         while true {
             condition.lock()
-            while head == queue.count {
+            while queue.isEmpty {
                 idle += 1
                 condition.wait()
                 idle -= 1
             }
-            let work = queue[head]
-            head += 1
-            if head == queue.count {
-                queue.removeAll(keepingCapacity: true)
-                head = 0
-            }
+            let work = queue.removeFirst()  // a short queue: at most the calls waiting for a thread
             condition.unlock()
             work()
         }

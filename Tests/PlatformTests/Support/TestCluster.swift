@@ -20,12 +20,12 @@ final class TestCluster: Sendable {
 
     /// The process-wide cluster, started on first use.
     static func shared() async throws -> TestCluster {
-        try await offload { try sharedCluster.get() }
+        try await Blocking.run { try sharedCluster.get() }
     }
 
     /// A new cluster of its own: for tests that stop or restart the server.
     static func start() async throws -> TestCluster {
-        try await offload { try startBlocking() }
+        try await Blocking.run { try startBlocking() }
     }
 
     private static func startBlocking() throws -> TestCluster {
@@ -52,7 +52,7 @@ final class TestCluster: Sendable {
     func makeDatabase() async throws -> String {
         let name = "test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         let url = postgres.connectionURL
-        try await offload {
+        try await Blocking.run {
             let connection = try DatabaseConnection(url: url, logger: Logger(label: "test-setup"))
             // The name is generated above from hex digits only.
             try connection.execute("CREATE DATABASE \(name)")
@@ -67,20 +67,12 @@ final class TestCluster: Sendable {
 
     /// Stops the server (fast shutdown), off the cooperative pool.
     func stop() async throws {
-        try await offload { [postgres] in try postgres.stop() }
+        try await Blocking.run { [postgres] in try postgres.stop() }
     }
 
     /// Starts the server again, off the cooperative pool.
     func restart() async throws {
-        try await offload { [postgres] in try postgres.start() }
-    }
-}
-
-/// Runs blocking set-up work (initdb, pg_ctl, CREATE DATABASE) on a thread of its own: the
-/// cooperative pool has only a couple of threads here, and blocking them stalls other tests.
-func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
+        try await Blocking.run { [postgres] in try postgres.start() }
     }
 }
 

@@ -3,19 +3,21 @@
 /// in batches by `LikeDeltaFolder`), so likers of one hot post never queue on its row lock. The
 /// like's notification event commits with it.
 ///
-/// On the folded path a like or an unlike is one prepared statement that commits on its own
-/// (`Like`, `Unlike` in likes.sql): one round trip, where a transaction of the same writes
-/// took four and planned each statement again.
+/// On the folded path likes and unlikes go through `LikeBatcher`: the requests that arrive
+/// while a group is being written share one statement and one commit (`LikeBatch` in
+/// likes.sql), and each is answered once that commit is done.
 public struct LikeService: Sendable {
     let pool: DatabasePool
     /// Whether counts move through `like_deltas` (else the post row is updated in the like's
     /// transaction; see `NotificationConfiguration.foldsLikeCounts`).
     let foldsCounts: Bool
+    let batcher: LikeBatcher
 
     /// A service on `pool`.
     public init(pool: DatabasePool, foldsCounts: Bool = true) {
         self.pool = pool
         self.foldsCounts = foldsCounts
+        batcher = LikeBatcher(pool: pool)
     }
 
     /// Likes a post and returns the new count (folded count plus pending deltas, this like
@@ -23,11 +25,11 @@ public struct LikeService: Sendable {
     /// author and the user block each other.
     public func like(userID: Int64, postID: Int64) async throws -> LikeCount {
         guard foldsCounts else { return try await likeInline(userID: userID, postID: postID) }
-        let rows = try await pool.queryPrepared(SocialQuery.like, [userID, postID])
-        guard let row = rows.first else { throw SocialError.notFound("post") }
-        if try row["blocked", as: Bool.self] { throw RelationService.blocked }
-        guard try row["inserted", as: Int64.self] == 1 else { throw Self.alreadyLiked }
-        return LikeCount(likeCount: try row["like_count", as: Int64.self])
+        let outcome = try await batcher.submit(.init(userID: userID, postID: postID, isLike: true))
+        guard outcome.live else { throw SocialError.notFound("post") }
+        if outcome.blocked { throw RelationService.blocked }
+        guard outcome.changed else { throw Self.alreadyLiked }
+        return LikeCount(likeCount: outcome.likeCount)
     }
 
     /// Removes a like (and its notification, if not yet read): 404 when the post is unknown or
@@ -35,11 +37,8 @@ public struct LikeService: Sendable {
     /// like had just been removed.
     public func unlike(userID: Int64, postID: Int64) async throws {
         if foldsCounts {
-            if try await pool.queryPrepared(SocialQuery.unlike, [userID, postID]).isEmpty,
-                try await pool.queryPrepared(SocialQuery.livePost, [postID]).isEmpty
-            {
-                throw SocialError.notFound("post")
-            }
+            let outcome = try await batcher.submit(.init(userID: userID, postID: postID, isLike: false))
+            if !outcome.changed, !outcome.live { throw SocialError.notFound("post") }
             return
         }
         try await pool.transaction { connection in

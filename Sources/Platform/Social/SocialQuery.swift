@@ -27,8 +27,7 @@ enum SocialQuery: String, NamedQuery {
     // likes.sql
     case insertLike = "InsertLike"
     case deleteLike = "DeleteLike"
-    case like = "Like"
-    case unlike = "Unlike"
+    case likeBatch = "LikeBatch"
     case tryLockLikeFold = "TryLockLikeFold"
     case foldLikeDeltas = "FoldLikeDeltas"
     case vacuumLikeDeltas = "VacuumLikeDeltas"

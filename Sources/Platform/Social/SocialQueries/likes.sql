@@ -1,6 +1,6 @@
 -- Likes (LikeService): the likes row, its ±1 in like_deltas and the notification event change in
--- one statement (Like, Unlike; with `--inline-like-counts`, in one transaction of the statements
--- below them). posts.like_count is not touched by the folded path: LikeDeltaFolder folds the
+-- one statement (LikeBatch, for a group of likes and unlikes; with `--inline-like-counts`, in one
+-- transaction of the statements below it). posts.like_count is not touched by the folded path: LikeDeltaFolder folds the
 -- deltas in batches, so concurrent likers of one post never wait on its row lock (migration 0016).
 
 -- name: InsertLike
@@ -19,49 +19,67 @@ DELETE FROM likes l USING posts p
 WHERE l.user_id = $1 AND l.post_id = $2 AND p.id = l.post_id
 RETURNING p.user_id AS author_id;
 
--- name: Like
--- $1 user id, $2 post id. The folded path's whole like in one statement, so it commits on its
--- own (one round trip, no BEGIN/COMMIT): the likes row, its +1 in like_deltas and the
--- notification event (none when liking your own post, as InsertNotificationEvent) all commit
--- or none does. No row: unknown, deleted or hidden (reports.sql) post; blocked: the post's author and the user block
--- each other (either way; nothing written); inserted 0: already liked (nothing written).
--- Returns the post's author and the new count: the folded count plus the deltas not folded
--- yet plus this like's.
-WITH post AS (SELECT id, user_id, like_count FROM posts WHERE id = $2 AND NOT deleted AND NOT hidden),
+-- name: LikeBatch
+-- $1 user ids, $2 post ids, $3 ops (1 like, -1 unlike): the folded path's likes and unlikes of
+-- one group commit (LikeBatcher), in one statement that commits on its own. No two requests
+-- share a (user, post) pair. Each like writes its likes row, its +1 in like_deltas and its
+-- notification event (none when liking your own post, as InsertNotificationEvent); each unlike
+-- deletes the row (of a live post or not), writes its -1 and retracts the event. A like of an
+-- unknown, deleted or hidden (reports.sql) post, or one the post's author and the user block
+-- each other over (either way), writes nothing.
+-- One row per request, by n (its 1-based place in the arrays): live (the post is live),
+-- blocked, changed (the like inserted or the unlike deleted a row) and like_count: the folded
+-- count plus the deltas not folded yet plus this statement's, summed once per post, so every
+-- liker of a hot post in the group shares one read of its pending deltas.
+WITH req AS (
+    SELECT r.n, r.user_id, r.post_id, r.op = 1 AS is_like
+    FROM unnest($1::int8[], $2::int8[], $3::int4[]) WITH ORDINALITY AS r(user_id, post_id, op, n)
+),
+post AS (
+    SELECT p.id, p.user_id, p.like_count FROM posts p
+    WHERE p.id = ANY ($2::int8[]) AND NOT p.deleted AND NOT p.hidden
+),
 blocked AS (
-    SELECT 1 FROM post JOIN blocks b
-      ON (b.blocker_id = post.user_id AND b.blocked_id = $1) OR (b.blocker_id = $1 AND b.blocked_id = post.user_id)
+    SELECT DISTINCT r.n FROM req r JOIN post ON post.id = r.post_id JOIN blocks b
+      ON (b.blocker_id = post.user_id AND b.blocked_id = r.user_id) OR (b.blocker_id = r.user_id AND b.blocked_id = post.user_id)
+    WHERE r.is_like
 ),
 inserted AS (
-    INSERT INTO likes (user_id, post_id) SELECT $1, id FROM post WHERE NOT EXISTS (SELECT 1 FROM blocked)
-    ON CONFLICT DO NOTHING RETURNING post_id
+    INSERT INTO likes (user_id, post_id)
+    SELECT r.user_id, r.post_id FROM req r JOIN post ON post.id = r.post_id
+    WHERE r.is_like AND r.n NOT IN (SELECT n FROM blocked)
+    ORDER BY r.post_id, r.user_id
+    ON CONFLICT DO NOTHING RETURNING user_id, post_id
 ),
-delta AS (INSERT INTO like_deltas (post_id, delta) SELECT post_id, 1 FROM inserted RETURNING delta),
+deleted AS (
+    DELETE FROM likes l USING req r, posts p
+    WHERE NOT r.is_like AND l.user_id = r.user_id AND l.post_id = r.post_id AND p.id = l.post_id
+    RETURNING l.user_id, l.post_id, p.user_id AS author_id
+),
+changes AS (
+    SELECT i.user_id, i.post_id, post.user_id AS author_id, 1 AS delta FROM inserted i JOIN post ON post.id = i.post_id
+    UNION ALL
+    SELECT user_id, post_id, author_id, -1 FROM deleted
+),
+delta AS (INSERT INTO like_deltas (post_id, delta) SELECT post_id, delta FROM changes ORDER BY post_id),
 event AS (
     INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
-    SELECT post.user_id, $1, 'like', post.id, false FROM post JOIN inserted ON inserted.post_id = post.id
-    WHERE post.user_id <> $1::int8
-)
-SELECT post.user_id AS author_id, (SELECT count(*) FROM inserted)::int8 AS inserted,
-       EXISTS (SELECT 1 FROM blocked) AS blocked,
-       (post.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = post.id), 0)
-        + (SELECT count(*) FROM delta))::int8 AS like_count
-FROM post;
-
--- name: Unlike
--- $1 user id, $2 post id. The folded path's unlike in one statement: deletes the likes row,
--- writes its -1 and retracts the notification event. No row: not liked (nothing written).
-WITH deleted AS (
-    DELETE FROM likes l USING posts p
-    WHERE l.user_id = $1 AND l.post_id = $2 AND p.id = l.post_id
-    RETURNING p.user_id AS author_id, p.id AS post_id
+    SELECT author_id, user_id, 'like', post_id, delta < 0 FROM changes WHERE author_id <> user_id
 ),
-delta AS (INSERT INTO like_deltas (post_id, delta) SELECT post_id, -1 FROM deleted),
-event AS (
-    INSERT INTO notification_events (recipient_id, actor_id, kind, post_id, retract)
-    SELECT author_id, $1, 'like', post_id, true FROM deleted WHERE author_id <> $1::int8
-)
-SELECT author_id FROM deleted;
+pending AS (
+    SELECT d.post_id, sum(d.delta)::int8 AS delta FROM like_deltas d
+    WHERE d.post_id IN (SELECT id FROM post) GROUP BY d.post_id
+),
+batch AS (SELECT post_id, sum(delta)::int8 AS delta FROM changes GROUP BY post_id)
+SELECT r.n, post.id IS NOT NULL AS live, b.n IS NOT NULL AS blocked, c.user_id IS NOT NULL AS changed,
+       (coalesce(post.like_count, 0) + coalesce(pending.delta, 0) + coalesce(batch.delta, 0))::int8 AS like_count
+FROM req r
+LEFT JOIN post ON post.id = r.post_id
+LEFT JOIN blocked b ON b.n = r.n
+LEFT JOIN changes c ON c.user_id = r.user_id AND c.post_id = r.post_id
+LEFT JOIN pending ON pending.post_id = r.post_id
+LEFT JOIN batch ON batch.post_id = r.post_id
+ORDER BY r.n;
 
 -- name: TryLockLikeFold
 -- One folder at a time across daemons (a second one skips its pass): with one folder, a -1 can

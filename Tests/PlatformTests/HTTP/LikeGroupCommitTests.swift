@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import Platform
+
+/// Likes' group commit (`LikeBatcher`), against a real PostgreSQL. A second connection holds
+/// the post row `FOR UPDATE`, which the likes' foreign key check waits for, so the first
+/// groups stay in flight while later requests queue; which requests share a group is then
+/// known, not left to timing.
+@Suite("Likes: group commit")
+struct LikeGroupCommitTests {
+    @Test("requests queued behind busy groups go as one group; a failing group is retried one by one")
+    func groupsAndRetries() async throws {
+        let fixture = try await HTTPFixture.make()
+        let author = try #require(Int64(try await fixture.api.users.register(username: "author", password: "password123").userID))
+        let postID = try await fixture.readyPost(userID: author)
+        var likers: [Int64] = []
+        for index in 0..<10 {
+            let user = try await fixture.api.users.register(username: "liker\(index)", password: "password123")
+            likers.append(try #require(Int64(user.userID)))
+        }
+        let likes = fixture.api.likes
+        let missingUser: Int64 = 9_000_000  // no such user: its likes row fails the foreign key
+
+        // Round 1: two groups held in flight, then four real likes and one that must fail.
+        let before = likes.batcher.counts
+        let failing = try await heldRound(
+            fixture, postID: postID, first: [likers[0], likers[1]], queued: Array(likers[2..<6]) + [missingUser])
+        #expect(failing.counts.groups - before.groups == 3)
+        #expect(failing.counts.retried - before.retried == 1)
+        #expect(failing.results[missingUser] == nil, "a like by an unknown user cannot succeed")
+        // Retried one by one, each queued like committed alone after the two held ones (which
+        // read the count before either committed, so both said 1).
+        #expect(failing.results[likers[0]] == 1 && failing.results[likers[1]] == 1)
+        let retriedCounts = Set(likers[2..<6].compactMap { failing.results[$0] })
+        #expect(retriedCounts == [3, 4, 5, 6])
+
+        // Round 2: the queued likes share one commit and all report the count after it.
+        let grouped = try await heldRound(
+            fixture, postID: postID, first: [likers[6], likers[7]], queued: [likers[8], likers[9]])
+        #expect(grouped.counts.groups - failing.counts.groups == 3)
+        #expect(grouped.counts.retried == failing.counts.retried)
+        #expect(grouped.results[likers[8]] == 10 && grouped.results[likers[9]] == 10)
+        // The two held likes each read the count when their statements began, before either
+        // committed: 6 and their own.
+        #expect(grouped.results[likers[6]] == 7 && grouped.results[likers[7]] == 7)
+
+        // A like again is refused; an unlike and a like of other pairs in one group both apply.
+        await #expect(throws: SocialError.self) { _ = try await likes.like(userID: likers[0], postID: postID) }
+        async let unliked: Void = likes.unlike(userID: likers[0], postID: postID)
+        async let liked = likes.like(userID: author, postID: postID)
+        _ = try await (unliked, liked)
+        let rows = try await fixture.pool.query(
+            """
+            SELECT p.like_count + coalesce((SELECT sum(delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS count,
+                   (SELECT count(*) FROM likes l WHERE l.post_id = p.id)::int8 AS rows
+            FROM posts p WHERE p.id = $1
+            """, [postID])
+        #expect(try rows[0]["rows", as: Int64.self] == 10)
+        #expect(try rows[0]["count", as: Int64.self] == 10)
+        // The events committed with the likes: one notification of the 9 who still like the
+        // post (liking your own post notifies nobody; the unlike retracted likers[0]).
+        _ = try await fixture.api.hub.folder.runOnce()
+        let page = try await fixture.api.notifications.page(userID: author, page: PageRequest())
+        let likeNotes = page.notifications.filter { $0.kind == "like" }
+        #expect(likeNotes.count == 1)
+        #expect(likeNotes.first?.actorCount == 9)
+    }
+
+    private struct Round {
+        var results: [Int64: Int64] = [:]
+        var counts: LikeBatcher.Counts
+    }
+
+    /// Likes `postID` by `first` while the post row is locked (two groups in flight, waiting),
+    /// queues `queued` behind them, then releases the row. Returns each liker's reported count
+    /// (absent when the like failed) and the batcher's counts afterwards.
+    private func heldRound(_ fixture: HTTPFixture, postID: Int64, first: [Int64], queued: [Int64]) async throws -> Round {
+        let likes = fixture.api.likes
+        // A connection of its own: a pool's connection rolls back what is left open between calls.
+        let holder = try DatabaseConnection(url: fixture.pool.configuration.url, logger: .init(label: "holder"))
+        try holder.execute("BEGIN")
+        try holder.query("SELECT id FROM posts WHERE id = $1 FOR UPDATE", [postID])
+        let results = try await withThrowingTaskGroup(of: (Int64, Int64?).self) { group in
+            func like(_ user: Int64) {
+                group.addTask {
+                    do { return (user, try await likes.like(userID: user, postID: postID).likeCount) } catch { return (user, nil) }
+                }
+            }
+            for user in first { like(user) }
+            try await awaitCondition("the first groups wait for the post row") {
+                let rows = try await fixture.pool.query(
+                    "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+                return try rows[0]["n", as: Int64.self] == Int64(first.count)
+            }
+            for user in queued { like(user) }
+            try await awaitCondition("the later likes queue") { likes.batcher.waitingCount == queued.count }
+            try holder.execute("COMMIT")
+            var results: [Int64: Int64] = [:]
+            for try await (user, count) in group { if let count { results[user] = count } }
+            return results
+        }
+        return Round(results: results, counts: likes.batcher.counts)
+    }
+}

@@ -91,7 +91,10 @@ struct LikeGroupCommitTests {
             for user in first { like(user) }
             try await awaitCondition("the first groups wait for the post row") {
                 let rows = try await fixture.pool.query(
-                    "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()")
+                    """
+                    SELECT count(*)::int8 AS n FROM pg_stat_activity
+                    WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE 'WITH req AS%'
+                    """)
                 return try rows[0]["n", as: Int64.self] == Int64(first.count)
             }
             for user in queued { like(user) }

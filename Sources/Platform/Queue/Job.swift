@@ -40,7 +40,7 @@ public struct Job: Sendable, Hashable {
         idempotencyKey = try row.decode(column: "idempotency_key")
         lease = JobLease(
             jobID: id, attempt: try row.decode(column: "attempts"), owner: try row.decode(column: "lease_owner"),
-            expiresAt: try row.decode(column: "lease_expires_at"))
+            expiresAt: try row.decode(column: "lease_expires_at"), token: try row.decode(column: "lease_token"))
         contentKey = Self.contentKey(in: payload)
     }
 
@@ -57,7 +57,8 @@ public struct Job: Sendable, Hashable {
     }
 }
 
-/// The right to finish one attempt of one job: (job, attempt, owner) must still match the row.
+/// The right to finish one attempt of one job: (job, attempt, owner, token) must still match
+/// the row.
 public struct JobLease: Sendable, Hashable {
     public let jobID: Int64
     /// The attempt number, which only ever grows: a rescued job's next claim has a new one.
@@ -66,11 +67,17 @@ public struct JobLease: Sendable, Hashable {
     public let owner: String
     /// When the lease lapses unless a heartbeat extends it (as of the claim).
     public let expiresAt: Date
+    /// The claim's random token (migration 0032): a claim lost in a server crash leaves the job
+    /// available under its old attempt number, and the next claim draws a new token, so the
+    /// lost claim's holder cannot write even if it gets the same attempt and owner back. Nil for
+    /// a lease whose claim set none.
+    public let token: Int64?
 
-    public init(jobID: Int64, attempt: Int, owner: String, expiresAt: Date) {
+    public init(jobID: Int64, attempt: Int, owner: String, expiresAt: Date, token: Int64? = nil) {
         self.jobID = jobID
         self.attempt = attempt
         self.owner = owner
         self.expiresAt = expiresAt
+        self.token = token
     }
 }

@@ -9,13 +9,19 @@ extension JobQueue {
     ///
     /// Prepared once per connection: planning the claim took longer than running it, and it
     /// sits between a NOTIFY and the handler's start (QueuePlanTests checks the generic plan).
+    ///
+    /// A claim that took jobs commits without waiting for its WAL flush (the flush was most of
+    /// the claim's time). A server crash right after may undo it; the jobs are then claimable
+    /// again, and every write fenced by these leases fails, because each claim draws a new
+    /// random token (`JobLease.token`). Called inside a transaction of the caller's, that whole
+    /// transaction commits without waiting for the flush.
     public static func claim(
         lane: String, limit: Int, owner: String, leaseDuration: Duration, now: Date? = nil,
         on connection: DatabaseConnection
     ) throws -> [Job] {
         let rows = try connection.queryPrepared(
             try QueueQuery.claimJobs.sql(),
-            [lane, Int32(clamping: limit), owner, leaseDuration.queueSeconds, now])
+            [lane, Int32(clamping: limit), owner, leaseDuration.queueSeconds, now, Int64.random(in: .min ... .max)])
         let jobs = try rows.map(Job.init(row:))
         return jobs.sorted { ($0.priority, $0.runAt, $0.id) < ($1.priority, $1.runAt, $1.id) }
     }
@@ -29,7 +35,7 @@ extension JobQueue {
         writing write: ((DatabaseConnection) throws -> Void)? = nil
     ) throws {
         let sql = try QueueQuery.completeJob.sql()
-        let parameters: [(any PostgresEncodable)?] = [lease.jobID, Int32(lease.attempt), lease.owner]
+        let parameters: [(any PostgresEncodable)?] = [lease.jobID, Int32(lease.attempt), lease.owner, lease.token]
         guard let write else {
             // Nothing to commit with it: one autocommitted statement, one round trip.
             guard !(try connection.query(sql, parameters)).isEmpty else { throw leaseLost(lease) }
@@ -48,7 +54,10 @@ extension JobQueue {
         guard let owner = leases.first?.owner else { return [] }
         let rows = try connection.query(
             try QueueQuery.completeJobs.sql(),
-            [PostgresArray(leases.map(\.jobID)), PostgresArray(leases.map { Int32($0.attempt) }), owner])
+            [
+                PostgresArray(leases.map(\.jobID)), PostgresArray(leases.map { Int32($0.attempt) }), owner,
+                PostgresNullableArray(leases.map(\.token)),
+            ])
         return Set(try rows.map { try $0.decode(Int64.self, column: "id") })
     }
 
@@ -64,7 +73,7 @@ extension JobQueue {
             try QueueQuery.failJob.sql(),
             [
                 lease.jobID, Int32(lease.attempt), lease.owner, failure.code, failure.message, failure.isPermanent,
-                retryDelay.queueSeconds, now,
+                retryDelay.queueSeconds, now, lease.token,
             ])
         guard let row = rows.first else { throw leaseLost(lease) }
         guard let state = JobState(rawValue: try row.decode(String.self, column: "state")) else {
@@ -75,7 +84,7 @@ extension JobQueue {
 
     /// Ends a job whose handler stopped because an operator cancelled it. Throws `.leaseLost`.
     public static func finishCancelled(_ lease: JobLease, on connection: DatabaseConnection) throws {
-        let rows = try connection.query(try QueueQuery.cancelClaimedJob.sql(), [lease.jobID, Int32(lease.attempt), lease.owner])
+        let rows = try connection.query(try QueueQuery.cancelClaimedJob.sql(), [lease.jobID, Int32(lease.attempt), lease.owner, lease.token])
         guard !rows.isEmpty else { throw leaseLost(lease) }
     }
 
@@ -95,6 +104,7 @@ extension JobQueue {
                 PostgresArray(beats.map { $0.stage ?? "" }),
                 owner,
                 leaseDuration.queueSeconds,
+                PostgresNullableArray(beats.map(\.lease.token)),
             ])
         var held = [Int64: Bool]()
         for row in rows { held[try row.decode(column: "id")] = try row.decode(Bool.self, column: "cancel_requested") }
@@ -108,7 +118,10 @@ extension JobQueue {
         guard let owner = leases.first?.owner else { return [] }
         let rows = try connection.query(
             try QueueQuery.releaseJobs.sql(),
-            [PostgresArray(leases.map(\.jobID)), PostgresArray(leases.map { Int32($0.attempt) }), owner])
+            [
+                PostgresArray(leases.map(\.jobID)), PostgresArray(leases.map { Int32($0.attempt) }), owner,
+                PostgresNullableArray(leases.map(\.token)),
+            ])
         return try rows.map { try $0.decode(Int64.self, column: "id") }
     }
 

@@ -58,7 +58,7 @@ extension JobQueue {
             try QueueQuery.recordWorkerKill.sql(),
             [
                 job.id, Int32(clamping: job.attempt), job.lease.owner, error, quarantineAfter.map { Int32(clamping: $0) },
-                now,
+                now, job.lease.token,
             ])
         guard let row = rows.first else { return nil }
         return (Int(try row.decode(Int32.self, column: "kills")), try row.decode(Bool.self, column: "quarantined"))

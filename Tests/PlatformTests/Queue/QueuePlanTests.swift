@@ -23,7 +23,7 @@ struct QueuePlanTests {
         let plan = try await fixture.pool.withConnection { connection in
             try connection.execute("PREPARE claim AS \(sql)")
             let rows = try connection.query(
-                "EXPLAIN (COSTS OFF) EXECUTE claim('photo', 10, 'w', 30, NULL)")
+                "EXPLAIN (COSTS OFF) EXECUTE claim('photo', 10, 'w', 30, NULL, 1)")
             return try rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
         }
         #expect(plan.contains("jobs_claim_idx"), "\(plan)")
@@ -33,7 +33,7 @@ struct QueuePlanTests {
         let generic = try await fixture.pool.withConnection { connection in
             try connection.execute("SET plan_cache_mode = force_generic_plan; PREPARE generic_claim AS \(sql)")
             let rows = try connection.query(
-                "EXPLAIN (COSTS OFF) EXECUTE generic_claim('photo', 10, 'w', 30, NULL)")
+                "EXPLAIN (COSTS OFF) EXECUTE generic_claim('photo', 10, 'w', 30, NULL, 1)")
             try connection.execute("DEALLOCATE generic_claim; RESET plan_cache_mode")
             return try rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
         }

@@ -28,7 +28,7 @@ DELETE FROM job_content_kills WHERE content_key = $1::text AND quarantined_at IS
 
 -- name: RecordWorkerKill
 -- $1 job id, $2 attempt, $3 owner, $4 error, $5 quarantine after this many kills in a row
--- (NULL = never), $6 now. The worker process running this attempt died holding it: one kill of
+-- (NULL = never), $6 now, $7 lease token. The worker process running this attempt died holding it: one kill of
 -- the job's input, fenced like every write of an attempt (no row when the lease was lost or the
 -- job names no input). Returns the input's kills in a row and whether it is now quarantined.
 INSERT INTO job_content_kills AS k (content_key, kills, last_job_id, last_kind, last_error, last_killed_at, quarantined_at)
@@ -36,7 +36,7 @@ SELECT content_key, 1, id, kind, $4::text, coalesce($6::timestamptz, now()),
        CASE WHEN 1 >= $5::integer THEN coalesce($6::timestamptz, now()) END
 FROM jobs
 WHERE id = $1::bigint AND attempts = $2::integer AND lease_owner = $3::text AND state = 'running'
-  AND content_key IS NOT NULL
+  AND lease_token IS NOT DISTINCT FROM $7::bigint AND content_key IS NOT NULL
 ON CONFLICT (content_key) DO UPDATE SET
     kills = k.kills + 1,
     last_job_id = excluded.last_job_id,

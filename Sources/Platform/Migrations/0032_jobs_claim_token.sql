@@ -1,0 +1,14 @@
+-- A per-claim fencing token, so that a claim may commit without waiting for its WAL flush.
+--
+-- The claim sits between a NOTIFY and the handler's start, and the flush was most of its time.
+-- A claim that commits asynchronously can be lost if the server crashes within a moment of it:
+-- the row is then back to available with its old attempts, and the next claim gives it the
+-- same attempt number again, possibly to the same owner (one runner, many lane threads). The
+-- (id, attempts, lease_owner) fence alone would then let the lost claim's holder finish the new
+-- claim's attempt. lease_token is drawn at random by each claim and matched by every later
+-- write of the attempt (heartbeat, complete, fail, cancel, release, kill record), so a lost
+-- claim's token is never the row's again.
+--
+-- NULL for rows claimed by code that does not set it; such leases carry no token, and their
+-- writes match rows whose token is NULL (IS NOT DISTINCT FROM).
+ALTER TABLE jobs ADD COLUMN lease_token bigint;

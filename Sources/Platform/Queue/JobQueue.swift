@@ -103,12 +103,22 @@ public struct JobQueue: Sendable {
         guard keyed else {
             // Every job inserted, ids ascending with the input (see EnqueueUnkeyedJobs).
             let rows = try connection.queryPrepared(try QueueQuery.enqueueUnkeyedJobs.sql(), parameters)
-            guard rows.count == jobs.count else {
-                throw QueueError(.notFound, "enqueue inserted \(rows.count) rows for \(jobs.count) jobs")
+            guard let row = rows.first, try row.decode(Int64.self, column: "inserted") == Int64(jobs.count),
+                let first = try row.decode(Int64?.self, column: "first")
+            else {
+                throw QueueError(.notFound, "enqueue did not insert one row per job (\(jobs.count) jobs)")
             }
-            var ids = try rows.map { try $0.decode(Int64.self, at: 0) }
-            ids.sort()
-            return ids.map { EnqueuedJob(id: $0, inserted: true) }
+            if let ids = try row.decode(PostgresArray<Int64>?.self, column: "ids")?.elements {
+                guard ids.count == jobs.count else {
+                    throw QueueError(.notFound, "enqueue returned \(ids.count) ids for \(jobs.count) jobs")
+                }
+                return ids.map { EnqueuedJob(id: $0, inserted: true) }
+            }
+            // Consecutive ids: first, first + 1, …
+            guard first <= Int64.max - Int64(jobs.count) else {
+                throw QueueError(.notFound, "enqueue returned a first id of \(first) for \(jobs.count) jobs")
+            }
+            return (0..<Int64(jobs.count)).map { EnqueuedJob(id: first + $0, inserted: true) }
         }
         let rows = try connection.queryPrepared(try QueueQuery.enqueueJobs.sql(), parameters)
         // Inserted rows in input order: their ids ascend with the input (see EnqueueJobs).

@@ -124,6 +124,21 @@ struct QueueEnqueueTests {
         await fixture.close()
     }
 
+    @Test func aBatchWhoseIdsAreNotConsecutiveStillNamesEachJob() async throws {
+        // Ids with gaps, as when another session draws from the sequence during the insert.
+        let fixture = try await QueueFixture.make()
+        try await fixture.pool.execute("ALTER SEQUENCE jobs_id_seq INCREMENT BY 3")
+        let jobs = (0..<5).map { NewJob(kind: "gap", payload: PostgresJSON(text: #"{"n": \#($0)}"#)) }
+        let results = try await fixture.queue.enqueue(jobs)
+        #expect(results.count == 5 && results.allSatisfy { $0.inserted })
+        let ids = results.map(\.id)
+        #expect(zip(ids, ids.dropFirst()).allSatisfy { $1 - $0 == 3 })
+        for (index, result) in results.enumerated() {
+            #expect(try await fixture.record(result.id).payload == #"{"n": \#(index)}"#)
+        }
+        await fixture.close()
+    }
+
     @Test func aSingleEnqueueHonoursItsKeyInAnyLaneAndKeepsItsLane() async throws {
         let fixture = try await QueueFixture.make()
         let first = try await fixture.queue.enqueue(NewJob(kind: "media.photo", lane: "photo", idempotencyKey: "upload-9"))

@@ -129,8 +129,9 @@ struct ProcessCommandTests {
         }
     }
 
-    /// The executable does not link FFmpeg: a photo run never loads it, a video run loads it
-    /// when the video arrives (the dynamic loader's own trace says which files it opened).
+    /// The executable does not link FFmpeg: a JPEG run never loads it (nor libvips' HEIF
+    /// module), a video run loads it when the video arrives (the dynamic loader's own trace
+    /// says which files it opened).
     @Test func ffmpegIsLoadedOnlyWhenAVideoArrives() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let photo = try await makeJPEG("photo.jpg")
@@ -143,6 +144,8 @@ struct ProcessCommandTests {
         #expect(photoRun.stderr.contains("file=libvips.so"), "the loader trace is missing")
         #expect(!photoRun.stderr.contains("file=libavcodec.so"))
         #expect(!photoRun.stderr.contains("file=libavformat.so"))
+        #expect(!photoRun.stderr.contains("vips-heif.so"))
+        #expect(!photoRun.stderr.contains("file=libheif.so"))
         let videoRun = try await DaemonProcess.run(
             ["process", "--out", directory.appendingPathComponent("video-out").path, video.path],
             directory: directory, environment: trace)

@@ -46,7 +46,7 @@ let package = Package(
         // FFmpeg's headers only (libavcodec-dev, libavformat-dev, libavutil-dev, libswscale-dev,
         // libswresample-dev): no pkg-config and no `link`, so nothing links FFmpeg. Transcode's
         // CFFmpegLoader loads the libraries when the first video arrives; binding them (and the
-        // ~70 codec libraries they pull in) at every start cost each photo run ~12 ms of CPU.
+        // ~60 codec libraries they pull in) at every start cost each run ~16 ms of CPU.
         .systemLibrary(name: "CAVUtil"),
         .systemLibrary(name: "CAVCodec"),
         .systemLibrary(name: "CAVFormat"),

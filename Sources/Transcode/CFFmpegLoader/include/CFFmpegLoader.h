@@ -10,7 +10,7 @@
 ///
 /// The executable does not link FFmpeg: a process that never meets a video (`process` on
 /// photos, a photo worker, `--help`) does not pay for the loader binding those libraries and
-/// the ~70 codec libraries they pull in. Each FFmpeg function Transcode calls is defined here
+/// the ~60 codec libraries they pull in. Each FFmpeg function Transcode calls is defined here
 /// (hidden, so it stays inside the executable and never interposes on the libraries) and
 /// forwards to the loaded one; a call before a successful load loads first, and aborts with
 /// the reason when that fails (Transcode's entry points call this first and throw instead).

@@ -43,11 +43,15 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         // libjpeg reports errors by longjmp: the encoder runs in C so no jump crosses Swift frames.
         .target(name: "CJPEGShim", dependencies: ["CJPEG"], linkerSettings: [.linkedLibrary("jpeg")]),
-        .systemLibrary(name: "CAVUtil", pkgConfig: "libavutil", providers: [.apt(["libavutil-dev"])]),
-        .systemLibrary(name: "CAVCodec", pkgConfig: "libavcodec", providers: [.apt(["libavcodec-dev"])]),
-        .systemLibrary(name: "CAVFormat", pkgConfig: "libavformat", providers: [.apt(["libavformat-dev"])]),
-        .systemLibrary(name: "CSwScale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
-        .systemLibrary(name: "CSwResample", pkgConfig: "libswresample", providers: [.apt(["libswresample-dev"])]),
+        // FFmpeg's headers only (libavcodec-dev, libavformat-dev, libavutil-dev, libswscale-dev,
+        // libswresample-dev): no pkg-config and no `link`, so nothing links FFmpeg. Transcode's
+        // CFFmpegLoader loads the libraries when the first video arrives; binding them (and the
+        // ~60 codec libraries they pull in) at every start cost each run ~16 ms of CPU.
+        .systemLibrary(name: "CAVUtil"),
+        .systemLibrary(name: "CAVCodec"),
+        .systemLibrary(name: "CAVFormat"),
+        .systemLibrary(name: "CSwScale"),
+        .systemLibrary(name: "CSwResample"),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // SHA-256 for content addresses, ETags, tokens and checksums: OpenSSL's libcrypto (its
         // assembly, SHA extensions or AVX2 chosen at run time), which libpq links anyway. It
@@ -67,10 +71,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Every FFmpeg function Transcode calls, forwarding to the libraries it dlopens on first use.
+        .target(name: "CFFmpegLoader", path: "Sources/Transcode/CFFmpegLoader"),
         // Video: probe, ladder, HLS, poster, frame hashes. May use Thumbnail, never Platform.
         .target(
             name: "Transcode",
-            dependencies: ["Thumbnail", "CAVUtil", "CAVCodec", "CAVFormat", "CSwScale", "CSwResample"],
+            dependencies: ["Thumbnail", "CFFmpegLoader", "CAVUtil", "CAVCodec", "CAVFormat", "CSwScale", "CSwResample"],
+            exclude: ["CFFmpegLoader"],
             swiftSettings: swiftSettings
         ),
         // Platform's parsers of untrusted bytes (multipart, cursors, object keys, byte ranges,

@@ -29,9 +29,10 @@ static char *system_module_folder(void) {
 int CVipsShim_init(const char *argv0) {
     // vips_init dlopens every module under $VIPSHOME's libdir (the system one when unset), and
     // the ImageMagick, poppler and OpenSlide modules pull in dozens of libraries that we block
-    // anyway. A prefix that cannot hold a folder makes it load none; the HEIF module is then
-    // opened by path below. libvips keeps the libdir it derived, so the variable is put back
-    // afterwards: child processes (the vips CLI among them) must not inherit it.
+    // anyway. A prefix that cannot hold a folder makes it load none; the HEIF module is opened
+    // by path when the first HEIC or AVIF arrives (CVipsShim_load_heif). libvips keeps the
+    // libdir it derived, so the variable is put back afterwards: child processes (the vips CLI
+    // among them) must not inherit it.
     char *previous = g_strdup(g_getenv("VIPSHOME"));
     g_setenv("VIPSHOME", "/dev/null", TRUE);
     int started = VIPS_INIT(argv0);
@@ -40,26 +41,30 @@ int CVipsShim_init(const char *argv0) {
     else
         g_unsetenv("VIPSHOME");
     g_free(previous);
-    if (started)
-        return -1;
+    return started ? -1 : 0;
+}
+
+int CVipsShim_load_heif(void) {
     if (vips_type_find("VipsOperation", "heifload_buffer"))
-        return 0; // built into this libvips
+        return 0; // built into this libvips, or loaded already
     char *folder = system_module_folder();
     if (!folder) {
-        vips_error("CVipsShim_init", "cannot locate the libvips module folder");
+        vips_error("CVipsShim_load_heif", "cannot locate the libvips module folder");
         return -1;
     }
     char *path = g_build_filename(folder, allowed_module, NULL);
     g_free(folder);
     GModule *module = g_module_open(path, G_MODULE_BIND_LAZY);
     if (!module) {
-        vips_error("CVipsShim_init", "cannot load %s: %s", path, g_module_error());
+        vips_error("CVipsShim_load_heif", "cannot load %s: %s", path, g_module_error());
         g_free(path);
         return -1;
     }
     g_free(path);
     // The module registers GTypes, which cannot be unregistered.
     g_module_make_resident(module);
+    // Its loader classes start as their parent's copy, blocked by CVipsShim_setup: allow them.
+    vips_operation_block_set("VipsForeignLoadHeif", FALSE);
     return 0;
 }
 

@@ -129,6 +129,32 @@ struct ProcessCommandTests {
         }
     }
 
+    /// The executable does not link FFmpeg: a JPEG run never loads it (nor libvips' HEIF
+    /// module), a video run loads it when the video arrives (the dynamic loader's own trace
+    /// says which files it opened).
+    @Test func ffmpegIsLoadedOnlyWhenAVideoArrives() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let photo = try await makeJPEG("photo.jpg")
+        let video = try await makeVideo("clip.mp4")
+        let trace = ["LD_DEBUG": "files"]
+        let photoRun = try await DaemonProcess.run(
+            ["process", "--out", directory.appendingPathComponent("photo-out").path, photo.path],
+            directory: directory, environment: trace)
+        #expect(photoRun.status == 0, "\(photoRun.stdout)")
+        #expect(photoRun.stderr.contains("file=libvips.so"), "the loader trace is missing")
+        #expect(!photoRun.stderr.contains("file=libavcodec.so"))
+        #expect(!photoRun.stderr.contains("file=libavformat.so"))
+        #expect(!photoRun.stderr.contains("vips-heif.so"))
+        #expect(!photoRun.stderr.contains("file=libheif.so"))
+        let videoRun = try await DaemonProcess.run(
+            ["process", "--out", directory.appendingPathComponent("video-out").path, video.path],
+            directory: directory, environment: trace)
+        #expect(videoRun.status == 0, "\(videoRun.stdout)")
+        #expect(try lines(videoRun.stdout).first?["kind"] as? String == "video")
+        #expect(videoRun.stderr.contains("file=libavcodec.so"))
+        #expect(videoRun.stderr.contains("file=libavformat.so"))
+    }
+
     @Test func aWorkerCrashFailsItsFileAloneAsWorkerCrashed() async throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = try await makeJPEG("good.jpg")

@@ -6,10 +6,15 @@
 /// Each returns 0 on success and -1 on failure (the vips error buffer says why);
 /// output images are +1 references owned by the caller.
 
-/// Starts libvips (VIPS_INIT) with only the HEIF module loaded from the system module folder
-/// (none of the other optional loaders enters the process). 0 or -1 (the vips
-/// error buffer says why; HEIF missing from the module folder is a failure).
+/// Starts libvips (VIPS_INIT) without its optional loader modules (none of them enters the
+/// process here). 0 or -1 (the vips error buffer says why).
 int CVipsShim_init(const char *argv0);
+
+/// Loads libvips' HEIF module (HEIC, AVIF) from the system module folder and allows its
+/// loaders; nothing to do when libvips has them built in or they are loaded already. Call
+/// after CVipsShim_setup, once per process (not thread-safe). 0 or -1 (the vips error buffer
+/// says why; HEIF missing from the module folder is a failure).
+int CVipsShim_load_heif(void);
 
 /// Whether an operation with this nickname (e.g. "magickload") is registered.
 int CVipsShim_operation_exists(const char *nickname);

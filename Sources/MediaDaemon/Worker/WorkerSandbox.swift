@@ -47,8 +47,10 @@ struct WorkerSandbox: Sendable {
     /// running the photo and video pipelines and the hostile-input sweep under Landlock with no
     /// path open (libvips then fails to initialise) and adding back until every output was
     /// byte-identical to the unsandboxed run:
-    /// - `/usr/lib`: what is loaded on first use, after the sandbox is in place — libvips' own
-    ///   modules and the one we open ourselves, libheif's decoder plugins, gconv and locale data;
+    /// - `/usr/lib`: what is loaded on first use, after the sandbox is in place — FFmpeg's
+    ///   libraries (Transcode's CFFmpegLoader, found through the default library folders: the
+    ///   loader cache in `/etc` stays closed), libvips' HEIF module, libheif's decoder plugins,
+    ///   gconv and locale data;
     /// - `/sys/devices/system/cpu`: the CPU count glibc reads for libvips' and FFmpeg's thread
     ///   pools (denied, they would silently run on one thread).
     /// Not open: `/etc` (a user-name lookup just fails), `/proc` (other processes), `/dev`,

@@ -20,10 +20,27 @@ enum Vips {
         return .success(())
     }()
 
-    /// Initialises libvips (once): no operation cache, only our loaders (and of the optional
-    /// loader modules only HEIF in the process), warnings captured.
+    /// Initialises libvips (once): no operation cache, only our loaders, none of the optional
+    /// loader modules in the process yet (see `startHEIF`), warnings captured.
     static func start() throws(ThumbnailError) {
         try started.get()
+    }
+
+    /// Runs once per process, when the first HEIC or AVIF input arrives.
+    private static let heifStarted: Result<Void, ThumbnailError> = {
+        if case .failure(let error) = started { return .failure(error) }
+        if CVipsShim_load_heif() != 0 {
+            let text = takeErrorBuffer()
+            return .failure(ThumbnailError(.internal, "libvips' HEIF module failed to load", cause: text))
+        }
+        return .success(())
+    }()
+
+    /// As `start()`, plus libvips' HEIF module (HEIC, AVIF), the one optional loader module we
+    /// accept. Loaded on first need: libheif and the AV1 and HEVC decoders it brings cost every
+    /// process ~5 ms of start-up, and most never meet a HEIC.
+    static func startHEIF() throws(ThumbnailError) {
+        try heifStarted.get()
     }
 
     /// Whether libvips has an operation with this nickname (e.g. "magickload"), blocked or not.

@@ -13,8 +13,10 @@ extension VipsImage {
     }
 
     /// Opens `source` with the loader for `format`: reads the header only, pixels stay lazy.
+    /// HEIC and AVIF load libvips' HEIF module first (once per process).
     static func load(_ source: SourceBytes, format: ImageFormat, input: String) throws(ThumbnailError) -> VipsImage {
-        try VipsCall.image("\(format.rawValue)load_buffer", input: input, stage: .decode, source: source) { out in
+        if format == .heic || format == .avif { try Vips.startHEIF() }
+        return try VipsCall.image("\(format.rawValue)load_buffer", input: input, stage: .decode, source: source) { out in
             CVipsShim_load_buffer(format.loaderCode, source.base, source.count, Int32(VIPS_FAIL_ON_ERROR.rawValue), out)
         }
     }

@@ -37,9 +37,9 @@ enum FFmpegLog {
         }
     }()
 
-    /// Sets the function that receives each line; `nil` only keeps them.
+    /// Sets the function that receives each line; `nil` only keeps them. Does not load FFmpeg:
+    /// the callback is installed when the libraries load (``FFmpegLibraries``).
     static func setHandler(_ handler: (@Sendable (TranscodeLog.Level, String) -> Void)?) {
-        _ = installed
         sink.withLock { $0.handler = handler }
     }
 

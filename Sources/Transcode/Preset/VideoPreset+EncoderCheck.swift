@@ -4,9 +4,11 @@ extension VideoPreset {
     /// refuse — a misspelt option, an unknown speed preset or encoder — stops the daemon or the
     /// CLI at start-up instead of failing every job.
     ///
-    /// - Throws: `invalid_preset` saying which encoder refused what.
+    /// - Throws: `invalid_preset` saying which encoder refused what; `internal` when FFmpeg's
+    ///   libraries cannot be loaded.
     public func checkEncoders() throws(TranscodeError) {
         try validate()
+        try FFmpegLibraries.load()
         func refused(_ error: TranscodeError) -> TranscodeError {
             TranscodeError(.invalidPreset, "preset \(name): \(error.message)", cause: error.cause)
         }

@@ -26,6 +26,7 @@ final class OpenedSource {
         }
         let bytes = Int(info.st_size)
         try limits.check(bytes: bytes, path: path)
+        try FFmpegLibraries.load()
         let format = try FormatSniffer.sniff(url)
         container = try InputContainer(path: path, format: format)
         probe = try VideoProbe(container: container, bytes: bytes)

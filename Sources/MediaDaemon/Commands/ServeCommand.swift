@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Platform
+import Transcode
 
 /// `mediadaemon serve`: run the daemon until SIGTERM or SIGINT.
 ///
@@ -230,6 +231,8 @@ struct ServeCommand: AsyncParsableCommand {
         let daemon = try options.resolve(environment: environment.values)
         let (presets, presetSource) = try ServeSettings.presets(
             from: presetDirectory ?? environment.string("MEDIADAEMON_PRESETS"))
+        // Every serve runs a video lane: without FFmpeg's libraries it stops here, not job by job.
+        do { try FFmpegLibraries.load() } catch { throw MediaFailure(error) }
         let threshold = try celebrityFollowers ?? environment.integer("MEDIADAEMON_CELEBRITY_FOLLOWERS", in: 1...Int64.max) ?? 10_000
         let sessionTTL = try sessionCacheTTL ?? environment.seconds("MEDIADAEMON_SESSION_CACHE_TTL", in: ServeSettings.cacheSeconds) ?? 5
         let feedTTL = try feedCacheTTL ?? environment.seconds("MEDIADAEMON_FEED_CACHE_TTL", in: ServeSettings.cacheSeconds) ?? 1

@@ -7,7 +7,7 @@ import CFFmpegLoader
 /// point that reaches libav* (opening a source, checking a preset's encoders) calls ``load()``
 /// first, so a missing or mismatched installation fails that job as `internal` instead of
 /// aborting; the C functions Swift calls forward to the loaded ones (`CFFmpegLoader.h`).
-enum FFmpegLibraries {
+public enum FFmpegLibraries {
     /// The outcome of the one load this process makes (a `static let` runs once, thread-safely).
     private static let loaded: Result<Void, TranscodeError> = {
         var message = [CChar](repeating: 0, count: 512)
@@ -22,7 +22,9 @@ enum FFmpegLibraries {
     }()
 
     /// Loads the libraries (once per process). Throws `internal` when they cannot be loaded.
-    static func load() throws(TranscodeError) {
+    /// `serve` calls it at start, so a machine without FFmpeg stops it there rather than
+    /// failing each video job.
+    public static func load() throws(TranscodeError) {
         try loaded.get()
     }
 

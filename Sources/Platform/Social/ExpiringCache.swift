@@ -125,24 +125,50 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
     func value(
         for key: Key, group: Group, load: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        switch lookup(key) {
-        case .live(let value):
-            return value
-        case .reload(let value, let ticket):
-            Task {
-                defer { state.withLock { $0.reloading -= 1 } }
-                do {
-                    store(try await load(), for: key, group: group, ticket: ticket)
-                } catch {
-                    remove(key)
-                }
-            }
+        switch cached(for: key, group: group, reload: load) {
+        case .hit(let value):
             return value
         case .miss(let ticket):
             let value = try await load()
             store(value, for: key, group: group, ticket: ticket)
             return value
         }
+    }
+
+    /// What `cached(for:group:reload:)` found.
+    enum Cached {
+        /// A live value.
+        case hit(Value)
+        /// Nothing live: the caller loads the value its own way and stores it with the ticket.
+        case miss(Ticket)
+    }
+
+    /// The live value for `key`, or a miss with the ticket for the caller's load: the first
+    /// half of `value(for:group:load:)`, for a caller that loads more than the value on a miss.
+    /// A value in the last quarter of its life is served and `reload` runs in the background.
+    func cached(for key: Key, group: Group, reload: @escaping @Sendable () async throws -> Value) -> Cached {
+        switch lookup(key) {
+        case .live(let value):
+            return .hit(value)
+        case .reload(let value, let ticket):
+            Task {
+                defer { state.withLock { $0.reloading -= 1 } }
+                do {
+                    store(try await reload(), for: key, group: group, ticket: ticket)
+                } catch {
+                    remove(key)
+                }
+            }
+            return .hit(value)
+        case .miss(let ticket):
+            return .miss(ticket)
+        }
+    }
+
+    /// Counts a miss for a look-up the caller skipped because it loads the value anyway (with
+    /// another value it needed first), so the hit rate stays per request.
+    func countMiss() {
+        lookups.miss.increment()
     }
 
     /// Forgets `key`.

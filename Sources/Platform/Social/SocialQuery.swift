@@ -103,6 +103,7 @@ enum SocialQuery: String, NamedQuery {
     case rebuildTimeline = "RebuildTimeline"
     case markTimelineBuilt = "MarkTimelineBuilt"
     case feedPage = "FeedPage"
+    case sessionFeedPage = "SessionFeedPage"
 
     // profiles.sql
     case updateProfile = "UpdateProfile"

@@ -118,7 +118,8 @@ public struct FeedService: Sendable {
             rows = try await pool.queryPrepared(SocialQuery.feedPage, [userID] + positionParameters(page))
         }
         // An empty page is one row of nulls beside `built`.
-        let posts = try rows.filter { try $0["id", as: Int64?.self] != nil }
+        let id = rows.columns.firstIndex { $0.name == "id" }
+        let posts = rows.filter { row in id.map { row.text(at: $0) != nil } ?? false }
         let result = try PostQuery.page(posts, limit: page.limit, links: links)
         return PostPage(posts: result.posts, nextCursor: result.next)
     }

@@ -131,8 +131,13 @@ enum LibPQ {
         cells.reserveCapacity(rowCount * columnCount)
         for row in 0..<Int32(rowCount) {
             for column in 0..<Int32(columnCount) {
-                cells.append(
-                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column)))
+                guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else {
+                    cells.append(nil)
+                    continue
+                }
+                // Text values hold no NUL: libpq's length is the C string's, without measuring it again.
+                let length = Int(max(0, PQgetlength(result, row, column)))
+                cells.append(String(decoding: UnsafeRawBufferPointer(start: value, count: length), as: UTF8.self))
             }
         }
         let tag = String(cString: PQcmdTuples(result))

@@ -45,10 +45,9 @@ struct EngagementRoutes: Sendable {
                 try await api.comments.list(postID: postID, page: page, viewer: await api.auth.viewer(request)))
         }
         router.get("/api/v1/feed") { request, _ in
-            let userID = try await api.auth.userID(request)
-            let body = try await api.feed.renderedPage(userID: userID, page: try PageParameters.page(request)) {
-                JSONResponse.body($0)
-            }
+            guard let token = BearerAuth.token(request) else { throw SocialError.unauthorized }
+            let page = Result { try PageParameters.page(request) }
+            let body = try await api.homeFeed.renderedPage(token: token, page: page) { JSONResponse.body($0) }
             return JSONResponse.make(json: body)
         }
     }

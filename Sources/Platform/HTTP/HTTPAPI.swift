@@ -49,6 +49,8 @@ public struct HTTPAPI: Sendable {
     let migrator: Migrator
     let logger: Logger
     let auth: BearerAuth
+    /// `GET /api/v1/feed`: the bearer's session and page together.
+    let homeFeed: HomeFeed
     /// Who may open `/admin`.
     let operatorAuth: OperatorAuth
     let limiter: RateLimiter
@@ -99,6 +101,7 @@ public struct HTTPAPI: Sendable {
         try configuration.reports.validate()
         reports = ReportService(pool: pool, configuration: configuration.reports)
         auth = BearerAuth(users: users)
+        homeFeed = HomeFeed(users: users, feed: feed)
         operatorAuth = OperatorAuth(users: users, operatorToken: configuration.operatorToken)
         limiter = RateLimiter(configuration: configuration)
         connections = ConnectionCounter(limit: configuration.maximumConnections)

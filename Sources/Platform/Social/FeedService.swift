@@ -58,6 +58,11 @@ public struct FeedService: Sendable {
         }
     }
 
+    /// Whether the reader's page is cached (not counted as a look-up).
+    func holdsPage(userID: Int64, page request: PageRequest) -> Bool {
+        pages.holds(FeedPageKey(reader: userID, cursor: request.cursor, limit: request.limit))
+    }
+
     /// Copies a ready post into the timelines of its author and of the author's followers,
     /// then trims those timelines to `timelineLength`. Does nothing for a deleted post, a post
     /// whose media is not ready, or an author at or above the celebrity threshold. Returns the
@@ -103,26 +108,40 @@ public struct FeedService: Sendable {
     /// One round trip when the timeline is built (the page query says whether it is). Read from
     /// the replica when there is one; a timeline never built is built and read on the primary.
     public func page(userID: Int64, page: PageRequest) async throws -> PostPage {
-        let keys = page.keys
-        let parameters: [(any PostgresEncodable)?] = [
-            userID, keys.micros, keys.id, page.limit + 1, configuration.celebrityFollowerThreshold,
-        ]
+        let parameters = [userID] + positionParameters(page)
         let statement = try SocialQuery.feedPage.text
-        var rows = try await pool.read(via: replica, for: userID) { try $0.queryPrepared(statement, parameters) }
+        let rows = try await pool.read(via: replica, for: userID) { try $0.queryPrepared(statement, parameters) }
+        return try await self.page(from: rows, userID: userID, page: page)
+    }
+
+    /// The page in `rows`, as `FeedPage` or `SessionFeedPage` return it; when they say the
+    /// reader's timeline was never built, it is built and the page read again on the primary.
+    func page(from rows: QueryResult, userID: Int64, page: PageRequest) async throws -> PostPage {
+        var rows = rows
         if try rows.first?["built", as: Bool.self] != true {
             try await rebuild(userID: userID)
-            rows = try await pool.queryPrepared(SocialQuery.feedPage, parameters)
+            rows = try await pool.queryPrepared(SocialQuery.feedPage, [userID] + positionParameters(page))
         }
         // An empty page is one row of nulls beside `built`.
-        let posts = try rows.filter { try $0["id", as: Int64?.self] != nil }
+        let id = rows.columns.firstIndex { $0.name == "id" }
+        let posts = rows.filter { row in id.map { row.text(at: $0) != nil } ?? false }
         let result = try PostQuery.page(posts, limit: page.limit, links: links)
         return PostPage(posts: result.posts, nextCursor: result.next)
     }
 
+    /// The page query's parameters after the reader: the cursor, the rows (a page and one
+    /// more) and the celebrity threshold (`$2` to `$5` of `FeedPage`, `$5` to `$8` of
+    /// `SessionFeedPage`).
+    func positionParameters(_ page: PageRequest) -> [(any PostgresEncodable)?] {
+        let keys = page.keys
+        return [keys.micros, keys.id, page.limit + 1, configuration.celebrityFollowerThreshold]
+    }
+
     /// The page query (`FeedPage` in `Social/SocialQueries/feed.sql`, where its parameters are
-    /// described), so `scripts/bench api` runs the very statement with pgbench.
-    public static func pageSQL() throws -> String {
-        try SocialQuery.feedPage.text
+    /// described), or with `session` the session look-up and page in one (`SessionFeedPage`),
+    /// so `scripts/bench api` runs the very statements with pgbench.
+    public static func pageSQL(session: Bool = false) throws -> String {
+        try (session ? SocialQuery.sessionFeedPage : SocialQuery.feedPage).text
     }
 }
 

@@ -10,38 +10,49 @@ enum PostQuery {
         _ result: some Collection<DatabaseRow>, limit: Int, links: MediaLinks = MediaLinks()
     ) throws -> (posts: [PostView], next: String?) {
         var posts: [PostView] = []
+        posts.reserveCapacity(min(limit, result.count))
         var last: Cursor?
+        // Every row of a result has the same columns: found by name once, read by index after.
+        var columns: PostColumns?
         for row in result.prefix(limit) {
-            posts.append(try view(row, links: links))
-            last = Cursor(micros: try row["created_us", as: Int64.self], id: try row["id", as: Int64.self])
+            let found = try columns ?? PostColumns(row.columns)
+            columns = found
+            posts.append(try view(row, columns: found, links: links))
+            last = Cursor(micros: try row.decode(Int64.self, at: found.createdMicros), id: try row.decode(Int64.self, at: found.id))
         }
         return (posts, result.count > limit ? last?.encoded : nil)
     }
 
     static func view(_ row: DatabaseRow, links: MediaLinks = MediaLinks()) throws -> PostView {
-        let status = try row["status", as: String.self]
-        let mediaID = try row["media_id", as: Int64.self]
+        try view(row, columns: PostColumns(row.columns), links: links)
+    }
+
+    static func view(_ row: DatabaseRow, columns c: PostColumns, links: MediaLinks) throws -> PostView {
+        let status = try row.decode(String.self, at: c.status)
+        let mediaID = try row.decode(Int64.self, at: c.mediaID)
         var media = MediaView(renditions: [], hlsURL: nil, poster: nil)
-        if status == "ready", let json = try row["manifest", as: PostgresJSON?.self] {
+        if status == "ready", let json = try row.decode(PostgresJSON?.self, at: c.manifest) {
             media = mediaView(json, mediaID: mediaID, links: links)
         }
         var error: PostErrorView?
         if status == "failed" {
             error = PostErrorView(
-                code: try row["error_code", as: String?.self] ?? "processing_failed",
-                message: try row["error_message", as: String?.self] ?? "the media could not be processed")
+                code: try row.decode(String?.self, at: c.errorCode) ?? "processing_failed",
+                message: try row.decode(String?.self, at: c.errorMessage) ?? "the media could not be processed")
         }
         return PostView(
-            postID: String(try row["id", as: Int64.self]),
-            userID: String(try row["user_id", as: Int64.self]),
-            username: try row["username", as: String.self],
-            authorAvatarURL: try row["avatar_prefix", as: String?.self].map { AvatarService.view(prefix: $0, links: links).url150 },
-            caption: try row["caption", as: String.self],
-            mediaType: try row["kind", as: String.self],
+            postID: String(try row.decode(Int64.self, at: c.id)),
+            userID: String(try row.decode(Int64.self, at: c.userID)),
+            username: try row.decode(String.self, at: c.username),
+            authorAvatarURL: try row.decode(String?.self, at: c.avatarPrefix).map {
+                AvatarService.view(prefix: $0, links: links).url150
+            },
+            caption: try row.decode(String.self, at: c.caption),
+            mediaType: try row.decode(String.self, at: c.kind),
             status: status, media: media,
-            likeCount: try row["like_count", as: Int64.self],
-            commentCount: try row["comment_count", as: Int64.self],
-            createdAt: try row["created_at", as: Date.self],
+            likeCount: try row.decode(Int64.self, at: c.likeCount),
+            commentCount: try row.decode(Int64.self, at: c.commentCount),
+            createdAt: try row.decode(Date.self, at: c.createdAt),
             error: error)
     }
 
@@ -87,5 +98,49 @@ enum PostQuery {
         }
         let poster = manifest.poster?.renditions?.max { ($0.width ?? 0) < ($1.width ?? 0) }.map { url($0.path) }
         return MediaView(renditions: renditions, hlsURL: manifest.hls.map(url), poster: poster)
+    }
+}
+
+/// The positions of the post columns `PostQuery.view` reads (see `posts.sql`), found by name.
+struct PostColumns {
+    let id: Int
+    let userID: Int
+    let username: Int
+    let avatarPrefix: Int
+    let caption: Int
+    let likeCount: Int
+    let commentCount: Int
+    let createdAt: Int
+    let createdMicros: Int
+    let mediaID: Int
+    let kind: Int
+    let status: Int
+    let manifest: Int
+    let errorCode: Int
+    let errorMessage: Int
+
+    /// Throws `.decodingFailed` naming the first column missing.
+    init(_ columns: [QueryResult.Column]) throws {
+        func index(_ name: String) throws -> Int {
+            guard let index = columns.firstIndex(where: { $0.name == name }) else {
+                throw DatabaseError(.decodingFailed, "no column named \(name)")
+            }
+            return index
+        }
+        id = try index("id")
+        userID = try index("user_id")
+        username = try index("username")
+        avatarPrefix = try index("avatar_prefix")
+        caption = try index("caption")
+        likeCount = try index("like_count")
+        commentCount = try index("comment_count")
+        createdAt = try index("created_at")
+        createdMicros = try index("created_us")
+        mediaID = try index("media_id")
+        kind = try index("kind")
+        status = try index("status")
+        manifest = try index("manifest")
+        errorCode = try index("error_code")
+        errorMessage = try index("error_message")
     }
 }

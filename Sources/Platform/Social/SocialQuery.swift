@@ -102,6 +102,7 @@ enum SocialQuery: String, NamedQuery {
     case rebuildTimeline = "RebuildTimeline"
     case markTimelineBuilt = "MarkTimelineBuilt"
     case feedPage = "FeedPage"
+    case sessionFeedPage = "SessionFeedPage"
 
     // profiles.sql
     case updateProfile = "UpdateProfile"

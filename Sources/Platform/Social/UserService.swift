@@ -101,13 +101,23 @@ public struct UserService: Sendable {
     /// may outlive its expiry by that much.
     public func authenticate(token: String, now: Date? = nil) async throws -> Int64 {
         let hash = Self.tokenHash(token)
+        return try await sessions.value(for: hash, group: hash, load: sessionLoader(hash: hash, now: now))
+    }
+
+    /// What `authenticate` runs on a cache miss: the session look-up of the token `hash`.
+    func sessionLoader(hash: String, now: Date? = nil) -> @Sendable () async throws -> Int64 {
         let pool = pool
-        let ages = sessionAges
-        return try await sessions.value(for: hash, group: hash) {
-            let rows = try await pool.queryPrepared(SocialQuery.sessionUser, [hash, ages.maximum, ages.idle, now])
+        let parameters = sessionParameters(hash: hash, now: now)
+        return {
+            let rows = try await pool.queryPrepared(SocialQuery.sessionUser, parameters)
             guard let row = rows.first else { throw SocialError.unauthorized }
             return try row["user_id", as: Int64.self]
         }
+    }
+
+    /// `$1` to `$4` of `SessionUser` (and of `SessionFeedPage`) for the token `hash`.
+    func sessionParameters(hash: String, now: Date? = nil) -> [(any PostgresEncodable)?] {
+        [hash, sessionAges.maximum, sessionAges.idle, now]
     }
 
     /// Revokes a token; throws 401 when it is unknown or already revoked. This process

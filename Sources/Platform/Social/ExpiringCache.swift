@@ -11,8 +11,8 @@ import Synchronization
 /// An entry read in the last quarter of its life is loaded again in the background by the
 /// first request that sees it there (`value(for:group:load:)`), while it is still served: keys
 /// in steady use never expire, so their readers never wait on the load. What is served is
-/// still never older than `timeToLive`. Misses of one key while its load runs wait for that
-/// load. Every look-up is counted in `lookups` (hit, reload or miss). Thread-safe.
+/// still never older than `timeToLive`. Every look-up is counted in `lookups` (hit, reload or
+/// miss). Thread-safe.
 final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, Value: Sendable>: Sendable {
     /// When a read began, in invalidations: later invalidations of its group void what it read.
     struct Ticket: Sendable {
@@ -35,22 +35,8 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
         /// A live value in the last quarter of its life: the caller reloads it (the first such
         /// look-up only) and stores the result with the ticket.
         case reload(Value, Ticket)
-        /// Nothing live: the caller loads the value and stores it with the ticket. `expired` is
-        /// the value the key held until it expired or was voided, if it is still there.
-        case miss(Ticket, expired: Value? = nil)
-    }
-
-    /// A load after a miss, which other misses of the same key wait for instead of loading
-    /// again: a popular key that expires is read once, not once per request in the meantime.
-    /// `@unchecked Sendable`: its fields are read and written only while `state` is locked.
-    private final class Flight: @unchecked Sendable {
-        /// When the load began: a miss joins only while no invalidation of its group came since.
-        let ticket: UInt64
-        /// What it loaded, once it has (nil: it failed, and each waiter loads for itself).
-        var outcome: Value??
-        var waiters: [CheckedContinuation<Value?, Never>] = []
-
-        init(ticket: UInt64) { self.ticket = ticket }
+        /// Nothing live: the caller loads the value and stores it with the ticket.
+        case miss(Ticket)
     }
 
     private struct State {
@@ -63,8 +49,6 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
         var floor: UInt64 = 0
         /// Background reloads running.
         var reloading = 0
-        /// Loads on a miss running, by key: a miss of the same key joins one (see `Flight`).
-        var flights: [Key: Flight] = [:]
 
         func isCurrent(ticket: UInt64, group: Group) -> Bool {
             ticket >= (invalidated[group] ?? floor)
@@ -96,21 +80,8 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
 
     var isEnabled: Bool { timeToLive > .zero }
 
-    /// The entries held, expired or not (they go when replaced or when the cache is full).
+    /// The entries held, expired or not (they go when looked up or when the cache is full).
     var count: Int { state.withLock { $0.entries.count } }
-
-    /// How many misses of `key` wait for its load in flight.
-    func waiting(for key: Key) -> Int {
-        state.withLock { $0.flights[key]?.waiters.count ?? 0 }
-    }
-
-    /// Whether `key` holds a live value; not counted as a look-up.
-    func holds(_ key: Key, now: ContinuousClock.Instant = .now) -> Bool {
-        state.withLock { state in
-            guard isEnabled, let entry = state.entries[key] else { return false }
-            return entry.expires > now && state.isCurrent(ticket: entry.ticket, group: entry.group)
-        }
-    }
 
     /// The live value for `key`, if any (no reload is asked for).
     func value(for key: Key, now: ContinuousClock.Instant = .now) -> Value? {
@@ -136,10 +107,9 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
         state.withLock { state in
             let ticket = Ticket(epoch: state.epoch)
             guard isEnabled, let entry = state.entries[key] else { return .miss(ticket) }
-            // An expired or voided entry stays (replaced by the next store, or swept when the
-            // cache is full) so that every miss until then sees what it held.
             guard entry.expires > now, state.isCurrent(ticket: entry.ticket, group: entry.group) else {
-                return .miss(ticket, expired: entry.value)
+                state.entries[key] = nil
+                return .miss(ticket)
             }
             guard reloading, now >= entry.reloadFrom, state.reloading < maximumReloads else { return .live(entry.value) }
             state.entries[key]?.reloadFrom = entry.expires
@@ -158,53 +128,11 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
         switch cached(for: key, group: group, reload: load) {
         case .hit(let value):
             return value
-        case .miss(let ticket, _):
-            return try await self.load(key, group: group, ticket: ticket, load: load)
-        }
-    }
-
-    /// After a miss (whose `ticket` it takes): `load`s and stores the value for `key`, or waits
-    /// for a load of it already running that began after the group's last invalidation (so a
-    /// reader's own write is never answered by a read from before it). A waiter whose load
-    /// failed loads for itself. With a lifetime of zero every request loads: nothing is shared.
-    func load(
-        _ key: Key, group: Group, ticket: Ticket, load: @escaping @Sendable () async throws -> Value
-    ) async throws -> Value {
-        guard isEnabled else { return try await load() }
-        let (flight, leads) = state.withLock { state -> (Flight, Bool) in
-            if let running = state.flights[key], state.isCurrent(ticket: running.ticket, group: group) {
-                return (running, false)
-            }
-            let flight = Flight(ticket: ticket.epoch)
-            state.flights[key] = flight
-            return (flight, true)
-        }
-        guard leads else {
-            let shared = await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
-                let outcome = state.withLock { _ -> Value?? in
-                    if let outcome = flight.outcome { return outcome }
-                    flight.waiters.append(continuation)
-                    return nil
-                }
-                if let outcome { continuation.resume(returning: outcome) }
-            }
-            if let shared { return shared }
+        case .miss(let ticket):
             let value = try await load()
             store(value, for: key, group: group, ticket: ticket)
             return value
         }
-        let result: Result<Value, any Error>
-        do { result = .success(try await load()) } catch { result = .failure(error) }
-        if case .success(let value) = result { store(value, for: key, group: group, ticket: ticket) }
-        let value = try? result.get()
-        let waiters = state.withLock { state in
-            if state.flights[key] === flight { state.flights[key] = nil }
-            flight.outcome = .some(value)
-            defer { flight.waiters = [] }
-            return flight.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: value) }
-        return try result.get()
     }
 
     /// What `cached(for:group:reload:)` found.
@@ -212,9 +140,7 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
         /// A live value.
         case hit(Value)
         /// Nothing live: the caller loads the value its own way and stores it with the ticket.
-        /// `expired`: the value the key held until it expired or was voided, if it was still
-        /// there (a hint, never to be served).
-        case miss(Ticket, expired: Value?)
+        case miss(Ticket)
     }
 
     /// The live value for `key`, or a miss with the ticket for the caller's load: the first
@@ -234,8 +160,8 @@ final class ExpiringCache<Key: Hashable & Sendable, Group: Hashable & Sendable, 
                 }
             }
             return .hit(value)
-        case .miss(let ticket, let expired):
-            return .miss(ticket, expired: expired)
+        case .miss(let ticket):
+            return .miss(ticket)
         }
     }
 

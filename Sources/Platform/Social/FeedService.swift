@@ -58,11 +58,6 @@ public struct FeedService: Sendable {
         }
     }
 
-    /// Whether the reader's page is cached (not counted as a look-up).
-    func holdsPage(userID: Int64, page request: PageRequest) -> Bool {
-        pages.holds(FeedPageKey(reader: userID, cursor: request.cursor, limit: request.limit))
-    }
-
     /// Copies a ready post into the timelines of its author and of the author's followers,
     /// then trims those timelines to `timelineLength`. Does nothing for a deleted post, a post
     /// whose media is not ready, or an author at or above the celebrity threshold. Returns the

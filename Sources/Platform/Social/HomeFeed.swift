@@ -3,7 +3,9 @@
 /// and reads the page, so that such a request waits for one connection and one round trip
 /// instead of two of each.
 ///
-/// The caches behave as when the two look-ups run in turn (`UserService.authenticate`, then
+/// A request whose session is not cached therefore reads its page fresh even when a cached
+/// copy is still within its TTL: never staler than the cache, at most one page read per
+/// session expiry. Otherwise the caches behave as when the two look-ups run in turn (`UserService.authenticate`, then
 /// `FeedService.renderedPage`): a live session found is remembered for `sessionCacheTTL`, the
 /// page rendered is kept for `feedCacheTTL` unless a write voided it meanwhile, and the page
 /// look-up counts as a miss. With a read replica the session is looked up on the primary and

@@ -25,7 +25,12 @@ struct HTTPCacheTests {
 
     @Test("a cached page is served again; the reader's follows, likes, comments and fan-out show at once")
     func feedPagesAndTheReadersWrites() async throws {
-        let fixture = try await HTTPFixture.make { $0.social.feedCacheTTL = Self.hour }
+        // Sessions cached as long as pages: a request whose session is not cached reads its page
+        // fresh with the token (HomeFeed), so a session expiring mid-test would hide the cache.
+        let fixture = try await HTTPFixture.make {
+            $0.social.feedCacheTTL = Self.hour
+            $0.social.sessionCacheTTL = Self.hour
+        }
         try await fixture.test { client in
             let reader = try await client.user("reader")
             let author = try await client.user("author")
@@ -84,7 +89,12 @@ struct HTTPCacheTests {
     @Test("a deletion or a high-follower author's new post drops every reader's pages")
     func deletionsAndPulledPosts() async throws {
         // The fixture's threshold is 2 followers: `star` reaches it.
-        let fixture = try await HTTPFixture.make { $0.social.feedCacheTTL = Self.hour }
+        // Sessions cached as long as pages: a request whose session is not cached reads its page
+        // fresh with the token (HomeFeed), so a session expiring mid-test would hide the cache.
+        let fixture = try await HTTPFixture.make {
+            $0.social.feedCacheTTL = Self.hour
+            $0.social.sessionCacheTTL = Self.hour
+        }
         try await fixture.test { client in
             let star = try await client.user("star")
             let reader = try await client.user("reader")

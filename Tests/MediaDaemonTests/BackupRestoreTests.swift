@@ -49,7 +49,7 @@ struct BackupRestoreTests {
         #expect(try await DaemonProcess.run(["restore", "--data", restoredData, backup], directory: harness.directory).status != 0)
 
         let copy = EmbeddedPostgres(directory: restoredData + "/pg", port: 5499, logger: Logger(label: "restored"))
-        try await Blocking.run { try copy.start() }  // pg_ctl blocks for seconds
+        try await Blocking.onOwnThread { try copy.start() }  // pg_ctl blocks for seconds
         defer { try? copy.stop() }
         let posts = try Set(Self.rows(copy, "SELECT id::text AS id FROM posts").compactMap { $0["id"] })
         #expect(before.isSubset(of: posts))

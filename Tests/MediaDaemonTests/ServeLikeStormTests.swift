@@ -61,7 +61,7 @@ struct ServeLikeStormTests {
         let cluster = EmbeddedPostgres(
             directory: directory.appendingPathComponent("pg").path, port: Int.random(in: 20_000..<60_000), ephemeral: true,
             logger: logger)
-        try await Blocking.run { try cluster.start() }  // initdb and pg_ctl block for seconds
+        try await Blocking.onOwnThread { try cluster.start() }  // initdb and pg_ctl block for seconds
         defer {
             try? cluster.stop()
             try? FileManager.default.removeItem(at: directory)

@@ -37,7 +37,7 @@ struct ClusterSupervisor: Service {
                     metadata: ["pid": "\(postmaster.map(String.init) ?? "unknown")", "directory": "\(cluster.directory)"])
             }
             do {
-                try await Blocking.run { [cluster] in try cluster.start() }  // pg_ctl waits for seconds
+                try await Blocking.onOwnThread { [cluster] in try cluster.start() }  // pg_ctl waits for seconds
                 let pid = cluster.livePostmasterPID()
                 logger.notice(
                     "embedded PostgreSQL restarted",

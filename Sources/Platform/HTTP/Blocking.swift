@@ -21,6 +21,18 @@ public enum Blocking {
             threads.submit { continuation.resume(with: Result { try work() }) }
         }
     }
+
+    /// Runs `work` on a new thread of its own, started for it and ended after it: for waits of
+    /// seconds (starting PostgreSQL with `pg_ctl`, waiting for a server another call starts).
+    /// Those would hold one of the bounded threads of `run` that quick calls (a media request's
+    /// file read) queue for, and many at once would make those calls wait behind them.
+    public static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.name = "blocking-long"
+            thread.start()
+        }
+    }
 }
 
 /// The threads behind `Blocking`: a FIFO of closures, threads started on demand up to

@@ -41,8 +41,9 @@ struct HTTPFixture {
             if let other {
                 try DatabasePool(url: other.pool.configuration.url, size: 4, logger: logger)
             } else {
-                try await TestCluster.shared().makePool(size: 4)
+                try await TestCluster.shared().makePool(size: 4, migrated: migrate)
             }
+        // A copy of the migrated template has nothing to apply; a shared database may.
         if migrate { _ = try await Migrator(logger: logger).migrate(pool) }
         let root = NSTemporaryDirectory() + "mdhttp-" + UUID().uuidString.lowercased()
         let store = try given ?? ObjectStore(root: root + "/store")

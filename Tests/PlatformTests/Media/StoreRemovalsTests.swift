@@ -16,7 +16,7 @@ struct StoreRemovalsTests {
             let connection = try DatabaseConnection(url: url, logger: logger)
             return try connection.transaction { try StoreRemovals.tryHold(on: $0) }
         }
-        let results = try await Blocking.run { () -> [Bool] in
+        let results = try await Blocking.onOwnThread { () -> [Bool] in
             let before = try removerGetsTheLock()
             let during = try StoreRemovals.paused(databaseURL: url, logger: logger) { try removerGetsTheLock() }
             let after = try removerGetsTheLock()
@@ -30,7 +30,7 @@ struct StoreRemovalsTests {
         let key = try ObjectKey.original(sha256: sha)
         try store.put(key, data: Data("old".utf8))
         let future = Date().addingTimeInterval(3600)
-        let swept = try await Blocking.run { () -> [Bool] in
+        let swept = try await Blocking.onOwnThread { () -> [Bool] in
             let connection = try DatabaseConnection(url: url, logger: logger)
             let during = try StoreRemovals.paused(databaseURL: url, logger: logger) {
                 try connection.transaction { try MediaFiles.sweepOriginal(key, sha256: sha, cutoff: future, store: store, on: $0) }

@@ -72,7 +72,7 @@ struct QueueClaimTests {
         let totals = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    try await Blocking.run {
+                    try await Blocking.onOwnThread {
                         let connection = try DatabaseConnection(url: fixture.url, logger: fixture.logger)
                         var done = 0
                         while true {

@@ -10,7 +10,7 @@ struct QueueFixture {
     let logger = Logger(label: "queue-test")
 
     static func make(poolSize: Int = 2) async throws -> QueueFixture {
-        let url = try await TestCluster.shared().makeDatabase()
+        let url = try await TestCluster.shared().makeMigratedDatabase()
         let logger = Logger(label: "queue-test")
         let pool = try DatabasePool(url: url, size: poolSize, logger: logger)
         try await Migrator(logger: logger).migrate(pool)

@@ -13,14 +13,14 @@ struct ReadReplicaTests {
         let primaryCluster = try await TestCluster.start()
         let directory = primaryCluster.directory + "-standby"
         let port = primaryCluster.postgres.port + 1
-        let standby = try await Blocking.run {
+        let standby = try await Blocking.onOwnThread {
             try primaryCluster.postgres.makeStandby(directory: directory, port: port, logger: Logger(label: "standby"))
         }
         defer {
             try? standby.stop()
             try? FileManager.default.removeItem(atPath: directory)
         }
-        try await Blocking.run { try standby.start() }
+        try await Blocking.onOwnThread { try standby.start() }
         let logger = Logger(label: "replica-test")
         let primary = try DatabasePool(url: primaryCluster.postgres.connectionURL, size: 2, logger: logger)
         // A wide bound: on a loaded machine seconds pass between a check and the reads that
@@ -55,7 +55,7 @@ struct ReadReplicaTests {
         #expect(try await whereRead(8) == "replica")
 
         // Stopped: the read in flight goes to the primary, fails nothing, and marks it down.
-        try await Blocking.run { try standby.stop() }
+        try await Blocking.onOwnThread { try standby.stop() }
         #expect(try await whereRead() == "primary")
         #expect(replica.report.state == "down")
         await replica.check()
@@ -63,7 +63,7 @@ struct ReadReplicaTests {
         #expect(!replica.isServingReads)
 
         // Back: served again once a check proves it fresh.
-        try await Blocking.run { try standby.start() }
+        try await Blocking.onOwnThread { try standby.start() }
         try await awaitCondition(bound: .seconds(60), interval: .milliseconds(100), "the replica is back") {
             await replica.check()
             return replica.report.state == "streaming"

@@ -20,12 +20,12 @@ final class TestCluster: Sendable {
 
     /// The process-wide cluster, started on first use.
     static func shared() async throws -> TestCluster {
-        try await Blocking.run { try sharedCluster.get() }
+        try await Blocking.onOwnThread { try sharedCluster.get() }
     }
 
     /// A new cluster of its own: for tests that stop or restart the server.
     static func start() async throws -> TestCluster {
-        try await Blocking.run { try startBlocking() }
+        try await Blocking.onOwnThread { try startBlocking() }
     }
 
     private static func startBlocking() throws -> TestCluster {
@@ -50,29 +50,67 @@ final class TestCluster: Sendable {
 
     /// Creates an empty database with a random name and returns its URL.
     func makeDatabase() async throws -> String {
-        let name = "test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        let name = Self.databaseName()
         let url = postgres.connectionURL
-        try await Blocking.run {
+        try await Blocking.onOwnThread {
             let connection = try DatabaseConnection(url: url, logger: Logger(label: "test-setup"))
-            // The name is generated above from hex digits only.
+            // The name is generated from hex digits only.
             try connection.execute("CREATE DATABASE \(name)")
         }
         return postgres.connectionURL(database: name)
     }
 
-    /// A pool on a fresh database.
-    func makePool(size: Int = 2, logger: Logger = Logger(label: "test")) async throws -> DatabasePool {
-        try DatabasePool(url: await makeDatabase(), size: size, logger: logger)
+    /// Creates a database already migrated to the newest schema and returns its URL: a copy of
+    /// a template that the first call migrates. Hundreds of tests start at once; each running
+    /// every migration itself kept both cores busy for the first minute of a run.
+    func makeMigratedDatabase() async throws -> String {
+        let name = Self.databaseName()
+        let url = postgres.connectionURL
+        try await Blocking.onOwnThread { [self] in
+            let template = try migratedTemplate.withLock { made in
+                let result = made ?? Result { try makeTemplate() }
+                made = result
+                return try result.get()
+            }
+            let connection = try DatabaseConnection(url: url, logger: Logger(label: "test-setup"))
+            try connection.execute("CREATE DATABASE \(name) TEMPLATE \(template)")
+        }
+        return postgres.connectionURL(database: name)
+    }
+
+    /// The template's name, or why it could not be made; set by the first `makeMigratedDatabase`.
+    private let migratedTemplate = Mutex<Result<String, any Error>?>(nil)
+
+    /// Creates and migrates the template. Its connection closes before returning: a database
+    /// is copied only while nobody is connected to it.
+    private func makeTemplate() throws -> String {
+        let name = Self.databaseName()
+        let admin = try DatabaseConnection(url: postgres.connectionURL, logger: Logger(label: "test-setup"))
+        try admin.execute("CREATE DATABASE \(name)")
+        do {
+            let connection = try DatabaseConnection(url: postgres.connectionURL(database: name), logger: Logger(label: "test-setup"))
+            _ = try Migrator(logger: Logger(label: "test-setup")).migrate(connection)
+        }
+        return name
+    }
+
+    private static func databaseName() -> String {
+        "test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+    }
+
+    /// A pool on a fresh database, empty or `migrated` to the newest schema.
+    func makePool(size: Int = 2, migrated: Bool = false, logger: Logger = Logger(label: "test")) async throws -> DatabasePool {
+        try DatabasePool(url: migrated ? await makeMigratedDatabase() : await makeDatabase(), size: size, logger: logger)
     }
 
     /// Stops the server (fast shutdown), off the cooperative pool.
     func stop() async throws {
-        try await Blocking.run { [postgres] in try postgres.stop() }
+        try await Blocking.onOwnThread { [postgres] in try postgres.stop() }
     }
 
     /// Starts the server again, off the cooperative pool.
     func restart() async throws {
-        try await Blocking.run { [postgres] in try postgres.start() }
+        try await Blocking.onOwnThread { [postgres] in try postgres.start() }
     }
 }
 

@@ -71,7 +71,7 @@ final class MotoServer: @unchecked Sendable {
     /// Starts a server on a thread of its own: its start-up (Python importing moto) blocks for
     /// seconds, and must not hold one of the few threads that run every test's tasks.
     static func start(bucket: String = "media") async throws -> MotoServer {
-        try await Blocking.run { try MotoServer(bucket: bucket) }
+        try await Blocking.onOwnThread { try MotoServer(bucket: bucket) }
     }
 
     /// One server shared by the suites that need no server of their own (each test uses a

@@ -131,7 +131,7 @@ struct Daemon {
         ]
         // Once listening: NIO opens its sockets and event loops without close-on-exec.
         if settings.httpEnabled {
-            services.append(api.makeApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) }))
+            services.append(api.makeApplication(onListening: { _ in CloseOnExec.markOpenDescriptors(logger: logger) }))
             if let admin = api.makeAdminApplication(onListening: { CloseOnExec.markOpenDescriptors(logger: logger) }) {
                 services.append(admin)
             }

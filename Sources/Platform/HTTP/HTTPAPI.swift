@@ -159,9 +159,10 @@ public struct HTTPAPI: Sendable {
     /// The HTTP server as a swift-service-lifecycle `Service`, bound to the configured address,
     /// with the configured timeouts and connection cap.
     ///
-    /// - Parameter onListening: called once the listening socket is bound (the process uses it
-    ///   to make that socket, which NIO opens without it, close-on-exec).
-    public func makeApplication(onListening: @escaping @Sendable () -> Void = {}) -> some ApplicationProtocol {
+    /// - Parameter onListening: called once the listening socket is bound, with its port (the
+    ///   process uses it to make that socket, which NIO opens without it, close-on-exec; tests
+    ///   bound to port 0 learn which port they got).
+    public func makeApplication(onListening: @escaping @Sendable (_ port: Int?) -> Void = { _ in }) -> some ApplicationProtocol {
         let timeouts = configuration.timeouts
         let connections = connections
         return Application(
@@ -170,7 +171,7 @@ public struct HTTPAPI: Sendable {
                 GuardedHTTP1Channel(responder: responder, timeouts: timeouts, connections: connections)
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mediadaemon"),
-            onServerRunning: { _ in onListening() },
+            onServerRunning: { channel in onListening(channel.localAddress?.port) },
             logger: logger)
     }
 }

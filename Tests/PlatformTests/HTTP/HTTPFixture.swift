@@ -92,7 +92,7 @@ struct HTTPFixture {
         defer { running.cancel() }
         try await awaitCondition("the notification hub listens") { hub.isListening }
         // The hub stops before the server: it ends open streams, which a graceful shutdown awaits.
-        try await api.makeApplication().test(.live) { client in
+        try await LiveServer.run(api) { client in
             defer { running.cancel() }
             try await body(client)
         }

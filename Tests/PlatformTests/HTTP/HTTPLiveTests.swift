@@ -17,7 +17,7 @@ struct HTTPLiveTests {
         }
         let bytes = Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         try fixture.store.put(try ObjectKey("media/1/150.jpg"), data: bytes)
-        try await fixture.api.makeApplication().test(.live) { client in
+        try await LiveServer.run(fixture.api) { client in
             let alice = try await client.user("alice")
             var headers = alice.auth
             headers[.contentType] = "multipart/form-data; boundary=\(HTTPPostTests.boundary)"

@@ -101,7 +101,7 @@ struct HTTPRateLimitTests {
             configuration: fixture.api.configuration, pool: fixture.pool, store: fixture.store,
             hooks: PostHooks(enqueueProcessing: { _, _, _ in }, enqueueDeletion: { _, _ in }, enqueueFanOut: { _, _ in }),
             logger: Logger(label: "second-daemon"))
-        try await other.makeApplication().test(.live) { client in
+        try await LiveServer.run(other) { client in
             let locked = try await Self.logIn(client, "alice", from: "192.0.2.11")
             #expect(locked.status == .tooManyRequests)
         }

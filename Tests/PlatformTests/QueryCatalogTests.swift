@@ -59,9 +59,77 @@ struct QueryCatalogTests {
 
     @Test func theParserSplitsNamedBlocksAndDropsCommentsAndTheSemicolon() throws {
         let blocks = try QueryCatalog.parse(
-            "-- header\n\n-- name: A\n-- about A\nSELECT 1;\n\n-- name: B\nSELECT\n  2;\n", file: "test.sql")
-        #expect(blocks.map(\.name) == ["A", "B"])
-        #expect(blocks.map(\.sql) == ["SELECT 1", "SELECT\n  2"])
+            "-- header\n\n-- name: A\n-- about A\nSELECT 1;\n\n-- fragment: F(x, y_2)\n{x} + {y_2};\n-- name: B\nSELECT\n  2;\n",
+            file: "test.sql")
+        #expect(blocks.map(\.name) == ["A", "F", "B"])
+        #expect(blocks.map(\.sql) == ["SELECT 1", "{x} + {y_2}", "SELECT\n  2"])
+        #expect(blocks.map(\.parameters) == [nil, ["x", "y_2"], nil])
         #expect(throws: DatabaseError.self) { try QueryCatalog.parse("-- name: Empty\n-- nothing\n", file: "empty.sql") }
+        for header in ["F(x", "F(x, x)", "F(x-y)", "(x)", "F G"] {
+            #expect(throws: DatabaseError.self, "\(header)") { try QueryCatalog.parse("-- fragment: \(header)\nSELECT 1\n", file: "f.sql") }
+        }
+    }
+
+    /// Resolves one file's text into statements.
+    private func statements(_ text: String) throws -> [String: String] {
+        try QueryCatalog.resolve(QueryCatalog.parse(text, file: "test.sql").map { ("test.sql", $0) }, folder: "test")
+    }
+
+    @Test func fragmentsAreIncludedWithTheirArgumentsNestedAndInAnyOrder() throws {
+        let resolved = try statements(
+            """
+            -- name: Page
+            SELECT {{Columns t=p}} FROM posts p WHERE p.id = $1 AND {{Visible t=p viewer=$2::int8}};
+            -- fragment: Columns(t)
+            {t}.id, {{Count t={t}}} AS n;
+            -- fragment: Count(t)
+            coalesce({t}.n, 0);
+            -- fragment: Visible(t, viewer)
+            NOT {t}.hidden
+              AND {t}.owner <> {viewer};
+            -- name: Plain
+            SELECT 1
+            """)
+        #expect(resolved.count == 2, "fragments are not statements")
+        #expect(resolved["Plain"] == "SELECT 1")
+        #expect(resolved["Page"] == "SELECT p.id, coalesce(p.n, 0) AS n FROM posts p WHERE p.id = $1 AND NOT p.hidden\n  AND p.owner <> $2::int8")
+    }
+
+    @Test func aBadInclusionFailsTheLoadNamingTheStatement() throws {
+        let cases = [
+            "-- name: A\nSELECT {{Nope}}",  // no such fragment
+            "-- name: A\nSELECT {{F}}\n-- fragment: F(x)\n{x}",  // an argument missing
+            "-- name: A\nSELECT {{F x=1 y=2}}\n-- fragment: F(x)\n{x}",  // an unknown one
+            "-- name: A\nSELECT {{F x=1 x=2}}\n-- fragment: F(x)\n{x}",  // given twice
+            "-- name: A\nSELECT {{F x}}\n-- fragment: F(x)\n{x}",  // not name=value
+            "-- name: A\nSELECT {{F x=1\n-- fragment: F(x)\n{x}",  // unclosed
+            "-- name: A\nSELECT {{F x=1}}\n-- fragment: F(x, y)\n{x}",  // a parameter never used
+            "-- name: A\nSELECT {{F}}\n-- fragment: F\n{{F}}",  // includes itself
+            "-- name: A\nSELECT 1\n-- name: A\nSELECT 2",  // a statement twice
+            "-- name: A\nSELECT 1\n-- fragment: F\n1\n-- fragment: F\n2",  // a fragment twice
+        ]
+        for text in cases {
+            #expect(throws: DatabaseError.self, "\(text)") { try statements(text) }
+        }
+        do {
+            _ = try statements("-- name: Broken\nSELECT {{Nope}}")
+        } catch let error as DatabaseError {
+            #expect(error.code == .queryMissing)
+            #expect("\(error)".contains("Broken") && "\(error)".contains("Nope"))
+        }
+    }
+
+    @Test func everyBundledStatementHasItsFragmentsIncluded() throws {
+        for (catalog, statements, _) in try Self.registries() {
+            for (name, sql) in statements {
+                #expect(!sql.contains("{{") && !sql.contains("}}"), "\(catalog)/\(name)")
+            }
+        }
+        // The post reads share one column list: each has PostColumns' count expression once.
+        let reads: [SocialQuery] = [.getPost, .userPostsPage, .tagPostsPage, .feedPage, .sessionFeedPage]
+        for query in reads {
+            let text = try query.text
+            #expect(text.components(separatedBy: "FROM like_deltas d WHERE d.post_id = p.id").count == 2, "\(query)")
+        }
     }
 }

@@ -101,7 +101,8 @@ enum PostQuery {
     }
 }
 
-/// The positions of the post columns `PostQuery.view` reads (see `posts.sql`), found by name.
+/// The positions of the post columns `PostQuery.view` reads (the `PostColumns` fragment of
+/// `posts.sql`), found by name.
 struct PostColumns {
     let id: Int
     let userID: Int

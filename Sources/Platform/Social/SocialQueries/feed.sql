@@ -54,6 +54,35 @@ ORDER BY p.created_at DESC, p.id DESC LIMIT $3;
 INSERT INTO timeline_state (user_id) VALUES ($1)
 ON CONFLICT (user_id) DO UPDATE SET built_at = now();
 
+-- fragment: FeedPageRows(reader, after_us, after_id, rows, celebrity)
+-- A page of reader {reader}'s home feed before the cursor ({after_us} microseconds since 1970,
+-- post id {after_id}), {rows} rows at most, authors with {celebrity} followers or more read at
+-- request time: the posts of the reader's timeline and of the followed celebrities, newest
+-- first, with the columns of PostColumns (posts.sql). Written for a LATERAL join after a `state`
+-- whose `built` says whether the reader's timeline exists (no posts are read when it does not).
+    SELECT {{PostColumns}}
+    FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
+    JOIN (
+        (SELECT post_id FROM timelines
+        WHERE user_id = {reader}
+          AND (created_at, post_id) < (timestamptz 'epoch' + {after_us}::bigint * interval '1 microsecond', {after_id}::bigint)
+        ORDER BY created_at DESC, post_id DESC LIMIT {rows}::bigint)
+        UNION
+        SELECT c.id FROM follows f JOIN users a ON a.id = f.followee_id
+            AND a.follower_count BETWEEN {celebrity}::bigint AND 9223372036854775807
+        CROSS JOIN LATERAL (
+            SELECT p2.id FROM posts p2 JOIN media m2 ON m2.id = p2.media_id
+            WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND NOT p2.hidden AND m2.status = 'ready'
+              AND (p2.created_at, p2.id) < (timestamptz 'epoch' + {after_us} * interval '1 microsecond', {after_id})
+            ORDER BY p2.created_at DESC, p2.id DESC LIMIT {rows}
+        ) c
+        WHERE f.follower_id = {reader}
+          AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = {reader} AND mu.muted_id = f.followee_id)
+    ) feed ON feed.post_id = p.id
+    -- An author being deleted is hidden at once; the deletion job removes the rows after.
+    WHERE NOT p.deleted AND NOT p.hidden AND u.deleted_at IS NULL AND state.built
+    ORDER BY p.created_at DESC, p.id DESC LIMIT {rows};
+
 -- name: FeedPage
 -- $1 reader id; $2 and $3 the cursor (microseconds since 1970, post id; see Cursor.swift);
 -- $4 rows (a page's size plus one); $5 the celebrity threshold. Every row carries `built`,
@@ -71,87 +100,23 @@ ON CONFLICT (user_id) DO UPDATE SET built_at = now();
 -- for pgbench.
 WITH state AS (SELECT EXISTS (SELECT 1 FROM timeline_state WHERE user_id = $1::bigint) AS built)
 SELECT state.built, feed_page.* FROM state LEFT JOIN LATERAL (
-    SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
-           -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
-           p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
-           p.comment_count, p.created_at,
-           (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
-           m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
-    FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-    JOIN (
-        (SELECT post_id FROM timelines
-        WHERE user_id = $1
-          AND (created_at, post_id) < (timestamptz 'epoch' + $2::bigint * interval '1 microsecond', $3::bigint)
-        ORDER BY created_at DESC, post_id DESC LIMIT $4::bigint)
-        UNION
-        SELECT c.id FROM follows f JOIN users a ON a.id = f.followee_id
-            AND a.follower_count BETWEEN $5::bigint AND 9223372036854775807
-        CROSS JOIN LATERAL (
-            SELECT p2.id FROM posts p2 JOIN media m2 ON m2.id = p2.media_id
-            WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND NOT p2.hidden AND m2.status = 'ready'
-              AND (p2.created_at, p2.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)
-            ORDER BY p2.created_at DESC, p2.id DESC LIMIT $4
-        ) c
-        WHERE f.follower_id = $1
-          AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = $1 AND mu.muted_id = f.followee_id)
-    ) feed ON feed.post_id = p.id
-    -- An author being deleted is hidden at once; the deletion job removes the rows after.
-    WHERE NOT p.deleted AND NOT p.hidden AND u.deleted_at IS NULL AND state.built
-    ORDER BY p.created_at DESC, p.id DESC LIMIT $4
+    {{FeedPageRows reader=$1 after_us=$2 after_id=$3 rows=$4 celebrity=$5}}
 ) feed_page ON true;
 
 -- name: SessionFeedPage
 -- The session look-up and the first or next page in one statement, for a request that finds
 -- neither its session nor its page cached: $1 token hash, $2 maximum age (seconds), $3 idle age
--- (seconds), $4 now (NULL: the server's clock), as `SessionUser` in users.sql, whose live
--- session and last_used_at update it repeats; $5 and $6 the cursor, $7 rows, $8 the celebrity
--- threshold, as $2 to $5 of `FeedPage`, whose page it repeats for the session's user (the
--- LATERAL part is FeedPage's with the reader from the session: keep the two in step;
--- PlatformTests' FeedSessionPageTests checks they answer the same). Every row carries the
--- reader's id and `built`; no row: unknown, revoked or expired token. It writes (the session's
--- last use), so it runs on the primary only. `mediadaemon bench feed-sql --with-session`
--- prints it for pgbench.
-WITH live AS (
-    SELECT token_hash, user_id, last_used_at FROM sessions
-    WHERE token_hash = $1::text AND revoked_at IS NULL
-      AND created_at > coalesce($4::timestamptz, now()) - make_interval(secs => $2::float8)
-      AND last_used_at > coalesce($4::timestamptz, now()) - make_interval(secs => $3::float8)
-), touched AS (
-    UPDATE sessions s SET last_used_at = coalesce($4::timestamptz, now())
-    FROM live
-    WHERE s.token_hash = live.token_hash
-      AND live.last_used_at < coalesce($4::timestamptz, now()) - interval '1 minute'
-), state AS (
+-- (seconds), $4 now (NULL: the server's clock), as `SessionUser` in users.sql (the same
+-- LiveSession); $5 and $6 the cursor, $7 rows, $8 the celebrity threshold, as $2 to $5 of
+-- `FeedPage` (the same FeedPageRows, for the session's user; PlatformTests'
+-- FeedSessionPageTests checks the two answer the same). Every row carries the reader's id and
+-- `built`; no row: unknown, revoked or expired token. It writes (the session's last use), so it
+-- runs on the primary only. `mediadaemon bench feed-sql --with-session` prints it for pgbench.
+WITH {{LiveSession token=$1 maximum_age=$2 idle_age=$3 now=$4}}, state AS (
     SELECT live.user_id AS reader_id,
            EXISTS (SELECT 1 FROM timeline_state WHERE user_id = live.user_id) AS built
     FROM live
 )
 SELECT state.reader_id, state.built, feed_page.* FROM state LEFT JOIN LATERAL (
-    SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
-           -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
-           p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
-           p.comment_count, p.created_at,
-           (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
-           m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
-    FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
-    JOIN (
-        (SELECT post_id FROM timelines
-        WHERE user_id = state.reader_id
-          AND (created_at, post_id) < (timestamptz 'epoch' + $5::bigint * interval '1 microsecond', $6::bigint)
-        ORDER BY created_at DESC, post_id DESC LIMIT $7::bigint)
-        UNION
-        SELECT c.id FROM follows f JOIN users a ON a.id = f.followee_id
-            AND a.follower_count BETWEEN $8::bigint AND 9223372036854775807
-        CROSS JOIN LATERAL (
-            SELECT p2.id FROM posts p2 JOIN media m2 ON m2.id = p2.media_id
-            WHERE p2.user_id = f.followee_id AND NOT p2.deleted AND NOT p2.hidden AND m2.status = 'ready'
-              AND (p2.created_at, p2.id) < (timestamptz 'epoch' + $5 * interval '1 microsecond', $6)
-            ORDER BY p2.created_at DESC, p2.id DESC LIMIT $7
-        ) c
-        WHERE f.follower_id = state.reader_id
-          AND NOT EXISTS (SELECT 1 FROM mutes mu WHERE mu.muter_id = state.reader_id AND mu.muted_id = f.followee_id)
-    ) feed ON feed.post_id = p.id
-    -- An author being deleted is hidden at once; the deletion job removes the rows after.
-    WHERE NOT p.deleted AND NOT p.hidden AND u.deleted_at IS NULL AND state.built
-    ORDER BY p.created_at DESC, p.id DESC LIMIT $7
+    {{FeedPageRows reader=state.reader_id after_us=$5 after_id=$6 rows=$7 celebrity=$8}}
 ) feed_page ON true;

@@ -1,6 +1,16 @@
--- Posts (PostService). The three reads (GetPost, UserPostsPage, FeedPage in feed.sql) select
--- the same columns, which PostQuery.view maps to a PostView: a post with its author's name and
--- its media's kind, status, manifest and error.
+-- Posts (PostService). Every read of posts (GetPost, UserPostsPage, TagPostsPage in tags.sql,
+-- FeedPage and SessionFeedPage in feed.sql) selects the columns of `PostColumns`, which
+-- PostQuery.view maps to a PostView: a post with its author's name and its media's kind,
+-- status, manifest and error.
+
+-- fragment: PostColumns
+-- A post's columns, from `posts p` joined with its author `users u` and its `media m`.
+p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
+-- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
+p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
+p.comment_count, p.created_at,
+(extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
+m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message;
 
 -- name: LockIdempotencyKey
 -- $1 user id (text), $2 key. Serialises retries of one key; released at commit.
@@ -38,12 +48,7 @@ SELECT 1 FROM posts WHERE id = $1 AND NOT deleted AND NOT hidden;
 -- $1 post id, $2 viewer id (NULL: anonymous). No row: unknown, deleted or hidden (reports.sql)
 -- post, one whose author is being deleted, or one whose author and the viewer block each other
 -- (either way).
-SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
-       -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
-       p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
-       p.comment_count, p.created_at,
-       (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
-       m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
+SELECT {{PostColumns}}
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
 WHERE p.id = $1 AND NOT p.deleted AND NOT p.hidden AND u.deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = p.user_id AND b.blocked_id = $2)
@@ -52,12 +57,7 @@ WHERE p.id = $1 AND NOT p.deleted AND NOT p.hidden AND u.deleted_at IS NULL
 -- name: UserPostsPage
 -- $1 author id; $2 and $3 the cursor (microseconds since 1970, post id; see Cursor.swift);
 -- $4 rows (a page's size plus one). The author's live posts, newest first.
-SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
-       -- The folded count plus the likes' deltas not folded yet (LikeDeltaFolder).
-       p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
-       p.comment_count, p.created_at,
-       (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
-       m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
+SELECT {{PostColumns}}
 FROM posts p JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
 WHERE p.user_id = $1 AND NOT p.deleted AND NOT p.hidden
   AND (p.created_at, p.id) < (timestamptz 'epoch' + $2 * interval '1 microsecond', $3)

@@ -28,11 +28,7 @@ SELECT id FROM tags WHERE name = $1;
 -- values, knows how many rows the tag has: for a popular tag it walks post_tags_page newest
 -- first and stops at $4 rows; joined by name, PostgreSQL guessed an average tag's few dozen
 -- rows and sorted all 100k of the most used one (0.9 s instead of 1 ms).
-SELECT p.id, p.user_id, u.username, u.avatar_prefix, p.caption,
-       p.like_count + coalesce((SELECT sum(d.delta) FROM like_deltas d WHERE d.post_id = p.id), 0)::int8 AS like_count,
-       p.comment_count, p.created_at,
-       (extract(epoch FROM p.created_at) * 1000000)::int8 AS created_us,
-       m.id AS media_id, m.kind, m.status, m.manifest, m.error_code, m.error_message
+SELECT {{PostColumns}}
 FROM post_tags pt
 JOIN posts p ON p.id = pt.post_id JOIN users u ON u.id = p.user_id JOIN media m ON m.id = p.media_id
 WHERE pt.tag_id = $1 AND NOT p.deleted AND NOT p.hidden AND m.status = 'ready' AND u.deleted_at IS NULL

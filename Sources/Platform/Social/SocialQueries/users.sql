@@ -15,23 +15,30 @@ SELECT id, password_hash FROM users WHERE username = $1 AND deleted_at IS NULL;
 -- $1 token hash, $2 user id.
 INSERT INTO sessions (token_hash, user_id) VALUES ($1, $2);
 
+-- fragment: LiveSession(token, maximum_age, idle_age, now)
+-- Two common table expressions: `live`, the session of token hash {token} (text) if it is
+-- neither revoked nor expired (created more than {maximum_age} seconds before {now}, or last
+-- used more than {idle_age} seconds before), with its user_id; and `touched`, which moves its
+-- last_used_at to {now} when that is a minute old or more. {now} NULL: the server's clock.
+live AS (
+    SELECT token_hash, user_id, last_used_at FROM sessions
+    WHERE token_hash = {token}::text AND revoked_at IS NULL
+      AND created_at > coalesce({now}::timestamptz, now()) - make_interval(secs => {maximum_age}::float8)
+      AND last_used_at > coalesce({now}::timestamptz, now()) - make_interval(secs => {idle_age}::float8)
+), touched AS (
+    UPDATE sessions s SET last_used_at = coalesce({now}::timestamptz, now())
+    FROM live
+    WHERE s.token_hash = live.token_hash
+      AND live.last_used_at < coalesce({now}::timestamptz, now()) - interval '1 minute'
+);
+
 -- name: SessionUser
 -- $1 token hash, $2 maximum age (seconds), $3 idle age (seconds), $4 now (NULL: the server's
 -- clock). No row: unknown, revoked or expired token (created more than the maximum age ago, or
 -- last used more than the idle age ago). A live token's last_used_at moves to now when it is a
 -- minute old or more. Prepared once per connection (every authenticated request that misses
 -- the session cache runs it).
-WITH live AS (
-    SELECT token_hash, user_id, last_used_at FROM sessions
-    WHERE token_hash = $1::text AND revoked_at IS NULL
-      AND created_at > coalesce($4::timestamptz, now()) - make_interval(secs => $2::float8)
-      AND last_used_at > coalesce($4::timestamptz, now()) - make_interval(secs => $3::float8)
-), touched AS (
-    UPDATE sessions s SET last_used_at = coalesce($4::timestamptz, now())
-    FROM live
-    WHERE s.token_hash = live.token_hash
-      AND live.last_used_at < coalesce($4::timestamptz, now()) - interval '1 minute'
-)
+WITH {{LiveSession token=$1 maximum_age=$2 idle_age=$3 now=$4}}
 SELECT user_id FROM live;
 
 -- name: RevokeSession

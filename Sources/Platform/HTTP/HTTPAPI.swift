@@ -84,7 +84,7 @@ public struct HTTPAPI: Sendable {
             metrics: metrics)
         posts = PostService(pool: pool, hooks: hooks, replica: replica, links: configuration.mediaLinks)
         follows = FollowService(pool: pool, configuration: configuration.social)
-        likes = LikeService(pool: pool, foldsCounts: configuration.notifications.foldsLikeCounts)
+        likes = LikeService(pool: pool, foldsCounts: configuration.notifications.foldsLikeCounts, metrics: metrics)
         comments = CommentService(pool: pool, replica: replica, links: configuration.mediaLinks)
         relations = RelationService(pool: pool, configuration: configuration.social)
         avatars = AvatarService(pool: pool, store: store)

@@ -1,3 +1,5 @@
+public import CoreMetrics
+
 /// Likes: one `likes` row per user and post, exact and transactional. The post's count moves
 /// through `like_deltas` (a +1 or -1 row written with the like, folded into `posts.like_count`
 /// in batches by `LikeDeltaFolder`), so likers of one hot post never queue on its row lock. The
@@ -13,11 +15,11 @@ public struct LikeService: Sendable {
     let foldsCounts: Bool
     let batcher: LikeBatcher
 
-    /// A service on `pool`.
-    public init(pool: DatabasePool, foldsCounts: Bool = true) {
+    /// A service on `pool`; its groups are counted in `metrics` (`LikeBatcher`).
+    public init(pool: DatabasePool, foldsCounts: Bool = true, metrics: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.pool = pool
         self.foldsCounts = foldsCounts
-        batcher = LikeBatcher(pool: pool)
+        batcher = LikeBatcher(pool: pool, metrics: metrics)
     }
 
     /// Likes a post and returns the new count (folded count plus pending deltas, this like

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Prometheus
 import Testing
 
 @testable import Platform
@@ -66,6 +67,16 @@ struct LikeGroupCommitTests {
         let likeNotes = page.notifications.filter { $0.kind == "like" }
         #expect(likeNotes.count == 1)
         #expect(likeNotes.first?.actorCount == 9)
+
+        // /metrics counts what the batcher wrote: round 1's 3 groups (2 held ones of 1 request,
+        // then the 5 queued), round 2's 3 (1, 1, then 2), the refused like, and the unlike and
+        // like (each a group at once: fewer than two groups were being written); one retry;
+        // 7 + 4 + 1 + 2 = 14 requests in the groups (retried requests are not counted again).
+        let metrics = try #require(PrometheusText(fixture.api.metrics.registry.emitToString()))
+        #expect(metrics.types["mediadaemon_like_groups_total"] == "counter")
+        #expect(metrics.value("mediadaemon_like_groups_total") == 9)
+        #expect(metrics.value("mediadaemon_like_group_requests_total") == 14)
+        #expect(metrics.value("mediadaemon_like_group_retries_total") == 1)
     }
 
     private struct Round {

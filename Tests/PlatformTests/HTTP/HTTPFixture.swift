@@ -15,6 +15,8 @@ struct HTTPFixture {
     let pool: DatabasePool
     let store: ObjectStore
     let enqueued: Recorder
+    /// Whether the database has the schema: migrated here, or shared with a fixture's.
+    let hasSchema: Bool
 
     /// Records the hooks' calls, which then enqueue the daemon's jobs (`PostHooks.jobQueue`)
     /// in the caller's transaction, or fail while `failing` is set.
@@ -80,17 +82,18 @@ struct HTTPFixture {
                 recorder.fanOuts.withLock { $0.append(id) }
             })
         let api = try HTTPAPI(configuration: configuration, pool: pool, store: store, hooks: hooks, logger: logger)
-        return HTTPFixture(api: api, pool: pool, store: store, enqueued: recorder)
+        return HTTPFixture(api: api, pool: pool, store: store, enqueued: recorder, hasSchema: migrate || other != nil)
     }
 
     /// Runs `body` against the application served on a free local port, over a real socket.
     /// The notification hub (listener, folder, heartbeats) runs beside it, listening before
-    /// `body` starts, as `serve` runs it.
+    /// `body` starts, as `serve` runs it; not on a database without the schema (media-only
+    /// tests), where its folder would only log failures.
     func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let hub = api.hub
-        let running = Task { await hub.run() }
+        let running = Task { if hasSchema { await hub.run() } }
         defer { running.cancel() }
-        try await awaitCondition("the notification hub listens") { hub.isListening }
+        if hasSchema { try await awaitCondition("the notification hub listens") { hub.isListening } }
         // The hub stops before the server: it ends open streams, which a graceful shutdown awaits.
         try await LiveServer.run(api) { client in
             defer { running.cancel() }

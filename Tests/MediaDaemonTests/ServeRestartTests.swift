@@ -34,7 +34,7 @@ struct ServeRestartTests {
                 return flags & 0o2000000 == 0
             }
         }
-        #expect(await harness.eventually(within: 10) { inheritable().isEmpty }, "\(inheritable())")
+        #expect(await harness.eventually(within: 60) { inheritable().isEmpty }, "\(inheritable())")
         #expect(ProcFS.descriptorFlags(of: daemon.pid, listener).map { $0 & 0o2000000 != 0 } == true)
         #expect(held.values.contains { $0.hasSuffix("/pg/serve.lock") }, "\(held)")
 
@@ -84,9 +84,9 @@ struct ServeRestartTests {
             }
         }
         daemon.signal(SIGKILL)
-        #expect(await harness.eventually(within: 10) { ProcFS.isGone(daemon.pid) })
+        #expect(await harness.eventually(within: 60) { ProcFS.isGone(daemon.pid) })
         // It does not outlive the crashed process: its launcher armed SIGKILL on that death.
-        if let backtracer { #expect(await harness.eventually(within: 5) { ProcFS.isGone(backtracer) }) }
+        if let backtracer { #expect(await harness.eventually(within: 30) { ProcFS.isGone(backtracer) }) }
 
         let (again, againPort) = try await harness.start(port: port)
         #expect(againPort == port)

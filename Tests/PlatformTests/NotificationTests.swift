@@ -50,8 +50,8 @@ struct NotificationTests {
             }
         }
         try await pool.withConnection { try $0.notify("a") }
-        let received = try await [listener.next(timeout: .seconds(5)), listener.next(timeout: .seconds(5)),
-                                  listener.next(timeout: .seconds(5))]
+        let received = try await [listener.next(timeout: .seconds(60)), listener.next(timeout: .seconds(60)),
+                                  listener.next(timeout: .seconds(60))]
         #expect(received.map { $0?.payload } == ["first", "second ✓", ""])
         #expect(received.map { $0?.channel } == ["a", "MixedCase", "a"])
         #expect(received.allSatisfy { $0?.senderProcessID == sender })
@@ -82,7 +82,7 @@ struct NotificationTests {
         #expect(ContinuousClock.now - cancelled < .seconds(20))
         // The listener still works after a cancelled wait.
         try await pool.query("SELECT pg_notify('quiet', 'after')")
-        #expect(try await listener.next(timeout: .seconds(5))?.payload == "after")
+        #expect(try await listener.next(timeout: .seconds(60))?.payload == "after")
         await listener.close()
     }
 
@@ -156,7 +156,7 @@ struct NotificationTests {
         try listener.listen("direct")
         #expect(try listener.waitForNotification(timeout: .milliseconds(50)) == nil)
         try sender.notify("direct", payload: "hi")
-        #expect(try listener.waitForNotification(timeout: .seconds(5))?.payload == "hi")
+        #expect(try listener.waitForNotification(timeout: .seconds(60))?.payload == "hi")
         try listener.unlisten("direct")
         try sender.notify("direct", payload: "ignored")
         #expect(try listener.waitForNotification(timeout: .milliseconds(100)) == nil)

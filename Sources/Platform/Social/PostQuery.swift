@@ -1,24 +1,23 @@
 import Foundation
 import Synchronization
 
-/// The mapping of post rows (the columns `GetPost`, `UserPostsPage` and `FeedPage` select) to
-/// `PostView`.
+/// The mapping of post rows (the columns of the `PostColumns` fragment in `posts.sql`, which
+/// every read of posts selects) to `PostView`.
 enum PostQuery {
     /// Maps rows and computes the next cursor: `limit + 1` rows were asked for, so a full
     /// extra row means there is another page.
     static func page(
         _ result: some Collection<DatabaseRow>, limit: Int, links: MediaLinks = MediaLinks()
     ) throws -> (posts: [PostView], next: String?) {
+        // Every row of a result has the same columns: found by name once, read by index after.
+        guard let first = result.first else { return ([], nil) }
+        let columns = try PostColumns(first.columns)
         var posts: [PostView] = []
         posts.reserveCapacity(min(limit, result.count))
         var last: Cursor?
-        // Every row of a result has the same columns: found by name once, read by index after.
-        var columns: PostColumns?
         for row in result.prefix(limit) {
-            let found = try columns ?? PostColumns(row.columns)
-            columns = found
-            posts.append(try view(row, columns: found, links: links))
-            last = Cursor(micros: try row.decode(Int64.self, at: found.createdMicros), id: try row.decode(Int64.self, at: found.id))
+            posts.append(try view(row, columns: columns, links: links))
+            last = Cursor(micros: try row.decode(Int64.self, at: columns.createdMicros), id: try row.decode(Int64.self, at: columns.id))
         }
         return (posts, result.count > limit ? last?.encoded : nil)
     }

@@ -34,13 +34,11 @@ struct FeedPlanTests {
             """)
         let sql = try SocialQuery.feedPage.text
         let plan = try await fixture.pool.withConnection { connection in
-            // As `queryPrepared` prepares it: five bigint parameters. Five custom plans come
-            // first; from the sixth call on PostgreSQL keeps the generic plan if it costs less.
-            try connection.execute("PREPARE feed(int8, int8, int8, int8, int8) AS \(sql)")
-            let call = "feed(300, 253402300800000000, 9223372036854775807, 21, 10000)"
-            for _ in 0..<6 { _ = try connection.query("EXECUTE \(call)") }
-            let rows = try connection.query("EXPLAIN (COSTS OFF) EXECUTE \(call)")
-            return try rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
+            // As `queryPrepared` prepares it: five bigint parameters, and the generic plan if
+            // PostgreSQL keeps it after the custom ones.
+            try connection.preparedPlan(
+                sql, types: Array(repeating: "int8", count: 5),
+                arguments: "(300, 253402300800000000, 9223372036854775807, 21, 10000)", warmUp: 6)
         }
         // A custom plan shows the values (`user_id = '300'::bigint`); the generic one the parameters.
         #expect(plan.contains("user_id = $1"), "\(plan)")

@@ -118,14 +118,13 @@ struct FeedSessionPageTests {
         let fixture = try await QueueFixture.make()
         try await Self.seed(fixture.pool)
         let sql = try SocialQuery.sessionFeedPage.text
+        let hash = try Self.hash("token-300")
         let plan = try await fixture.pool.withConnection { connection in
-            // As `queryPrepared` prepares it; from the sixth call on PostgreSQL keeps the generic
-            // plan if it costs less than the custom ones.
-            try connection.execute("PREPARE page(text, float8, float8, timestamptz, int8, int8, int8, int8) AS \(sql)")
-            let call = "page('\(try Self.hash("token-300"))', 86400, 3600, NULL, 253402300800000000, 9223372036854775807, 21, 100)"
-            for _ in 0..<6 { _ = try connection.query("EXECUTE \(call)") }
-            let rows = try connection.query("EXPLAIN (COSTS OFF) EXECUTE \(call)")
-            return try rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
+            // As `queryPrepared` prepares it, and the generic plan if PostgreSQL keeps it after
+            // the custom ones.
+            try connection.preparedPlan(
+                sql, types: ["text", "float8", "float8", "timestamptz", "int8", "int8", "int8", "int8"],
+                arguments: "('\(hash)', 86400, 3600, NULL, 253402300800000000, 9223372036854775807, 21, 100)", warmUp: 6)
         }
         // A custom plan shows the values; the generic one the parameters.
         #expect(plan.contains("token_hash = $1"), "\(plan)")

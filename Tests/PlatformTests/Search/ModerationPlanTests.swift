@@ -35,12 +35,7 @@ struct ModerationPlanTests {
 
     private static func plan(_ fixture: QueueFixture, _ query: SocialQuery, _ arguments: String) async throws -> String {
         let sql = try query.text
-        return try await fixture.pool.withConnection { connection in
-            try connection.execute("PREPARE page AS \(sql)")
-            let rows = try connection.query("EXPLAIN (COSTS OFF) EXECUTE page\(arguments)")
-            try connection.execute("DEALLOCATE page")
-            return try rows.map { try $0.decode(String.self, at: 0) }.joined(separator: "\n")
-        }
+        return try await fixture.pool.withConnection { try $0.preparedPlan(sql, arguments: arguments) }
     }
 
     @Test func thePagesQueriesWalkIndexesAndAnswerWhatWasSeeded() async throws {
